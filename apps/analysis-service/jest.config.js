@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'analysis-service',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'domain-service',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

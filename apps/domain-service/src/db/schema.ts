@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, jsonb, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, oneOf, timestampTz } from '@dreamseed/platform/schema';
+
+/**
+ * The domain service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
+ * foreign key because it belongs to the gateway.
+ */
+export const domain = pgSchema('domain');
+
+/** A search: the query, every candidate with its availability, and the domain the founder chose from it. */
+export const domainSearches = domain.table(
+  'domain_searches',
+  {
+    id: uuid('id').primaryKey(),
+    businessId: uuid('business_id').notNull(),
+    trigger: text('trigger').notNull(),
+    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    tlds: text('tlds').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status').notNull().default('pending'),
+    /** [{ domain, available, definitive, priceMinor, currency, provider, checkedAt }] */
+    candidates: jsonb('candidates').notNull().default([]),
+    providers: text('providers').array().notNull().default(sql`'{}'::text[]`),
+    selectedDomain: text('selected_domain'),
+    selectedAt: timestampTz('selected_at'),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: timestampTz('started_at'),
+    completedAt: timestampTz('completed_at'),
+  },
+  (t) => [
+    index('domain_searches_business_id_idx').on(t.businessId, t.createdAt),
+    oneOf('domain_searches_trigger', 'trigger', ['api', 'brand-call']),
+    oneOf('domain_searches_status', 'status', ['pending', 'running', 'completed', 'failed']),
+  ],
+);
+
+/** Last known availability per domain: a durable second level behind the Redis cache. */
+export const domainAvailability = domain.table(
+  'domain_availability',
+  {
+    domain: text('domain').primaryKey(),
+    available: boolean('available'),
+    definitive: boolean('definitive').notNull(),
+    provider: text('provider').notNull(),
+    priceMicros: bigint('price_micros', { mode: 'number' }),
+    currency: text('currency'),
+    checkedAt: timestampTz('checked_at').notNull(),
+    expiresAt: timestampTz('expires_at').notNull(),
+  },
+  (t) => [index('domain_availability_expires_at_idx').on(t.expiresAt)],
+);

@@ -1,0 +1,275 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import {
+  ASSISTANT_TYPES,
+  ENTITY_TYPES,
+  PAYMENT_STATUSES,
+  PROFILE_STATUSES,
+  SUBSCRIPTION_TYPES,
+  URGENCY_LEVELS,
+  US_STATES,
+} from '@dreamseed/contracts';
+import { createdAt, oneOf, updatedAt } from '@dreamseed/platform/schema';
+
+/**
+ * The gateway owns two schemas: `auth` (accounts, sessions and tokens, shaped like Supabase Auth so that
+ * `@supabase/auth-js` works against the gateway) and `core` (the founder's profile and formation data).
+ */
+export const auth = pgSchema('auth');
+export const core = pgSchema('core');
+
+
+export const authUsers = auth.table(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    aud: text('aud').notNull().default('authenticated'),
+    role: text('role').notNull().default('authenticated'),
+    email: text('email'),
+    encryptedPassword: text('encrypted_password'),
+    emailConfirmedAt: timestamp('email_confirmed_at', { withTimezone: true }),
+    confirmationSentAt: timestamp('confirmation_sent_at', { withTimezone: true }),
+    recoverySentAt: timestamp('recovery_sent_at', { withTimezone: true }),
+    emailChange: text('email_change'),
+    emailChangeSentAt: timestamp('email_change_sent_at', { withTimezone: true }),
+    phone: text('phone'),
+    phoneConfirmedAt: timestamp('phone_confirmed_at', { withTimezone: true }),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    rawAppMetaData: jsonb('raw_app_meta_data').notNull().default({}),
+    rawUserMetaData: jsonb('raw_user_meta_data').notNull().default({}),
+    isAnonymous: boolean('is_anonymous').notNull().default(false),
+    bannedUntil: timestamp('banned_until', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`).where(sql`${t.email} is not null and ${t.deletedAt} is null`),
+    uniqueIndex('users_phone_key').on(t.phone).where(sql`${t.phone} is not null and ${t.deletedAt} is null`),
+    check('users_email_format', sql`${t.email} is null or ${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+$'`),
+  ],
+);
+
+export const authSessions = auth.table(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    aal: text('aal').notNull().default('aal1'),
+    notAfter: timestamp('not_after', { withTimezone: true }),
+    refreshedAt: timestamp('refreshed_at', { withTimezone: true }),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId), check('sessions_aal', sql`${t.aal} in ('aal1', 'aal2', 'aal3')`)],
+);
+
+/** Opaque refresh tokens, stored as hashes; single use: using one marks it revoked and issues its child. */
+export const refreshTokens = auth.table(
+  'refresh_tokens',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => authSessions.id, { onDelete: 'cascade' }),
+    parentId: integer('parent_id'),
+    revoked: boolean('revoked').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash),
+    index('refresh_tokens_session_id_idx').on(t.sessionId),
+    index('refresh_tokens_user_id_idx').on(t.userId),
+  ],
+);
+
+/** One-time tokens for email confirmation, recovery and email change, stored as hashes. */
+export const oneTimeTokens = auth.table(
+  'one_time_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    tokenType: text('token_type').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    relatesTo: text('relates_to').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('one_time_tokens_user_type_key').on(t.userId, t.tokenType),
+    uniqueIndex('one_time_tokens_token_hash_key').on(t.tokenHash),
+    check(
+      'one_time_tokens_type',
+      sql`${t.tokenType} in ('confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change_token_current', 'reauthentication_token')`,
+    ),
+  ],
+);
+
+/** Mails to send (and, without SMTP, the local outbox developers and tests read). */
+export const mailOutbox = auth.table(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').references(() => authUsers.id, { onDelete: 'set null' }),
+    kind: text('kind').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: smallint('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('mail_outbox_recipient_idx').on(sql`lower(${t.recipient})`, t.createdAt),
+    check('mail_outbox_status', sql`${t.status} in ('pending', 'sent', 'written', 'failed')`),
+  ],
+);
+
+/** The founder's profile: the seed's 36 columns, names kept exactly. */
+export const users = core.table(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    authUserId: uuid('auth_user_id').references(() => authUsers.id, { onDelete: 'set null' }),
+    customerName: text('customer_name'),
+    customerEmail: text('customer_email'),
+    customerPhone: text('customer_phone'),
+    businessName: text('business_name'),
+    businessType: text('business_type'),
+    stateOfOperation: text('state_of_operation'),
+    entityType: text('entity_type'),
+    call1Completed: boolean('call_1_completed').notNull().default(false),
+    call2Completed: boolean('call_2_completed').notNull().default(false),
+    call3Completed: boolean('call_3_completed').notNull().default(false),
+    call4Completed: boolean('call_4_completed').notNull().default(false),
+    call1CompletedAt: timestamp('call_1_completed_at', { withTimezone: true }),
+    call2CompletedAt: timestamp('call_2_completed_at', { withTimezone: true }),
+    call3CompletedAt: timestamp('call_3_completed_at', { withTimezone: true }),
+    call4CompletedAt: timestamp('call_4_completed_at', { withTimezone: true }),
+    status: text('status').notNull().default('registered'),
+    currentCallStage: smallint('current_call_stage').notNull().default(1),
+    nextCallScheduled: timestamp('next_call_scheduled', { withTimezone: true }),
+    assistantId: text('assistant_id'),
+    individualAssistantId: text('individual_assistant_id'),
+    assistantType: text('assistant_type').notNull().default('shared'),
+    packagePreference: text('package_preference'),
+    urgencyLevel: text('urgency_level'),
+    timeline: text('timeline'),
+    accountType: text('account_type').notNull().default('founder'),
+    emailConfirmed: boolean('email_confirmed').notNull().default(false),
+    paymentStatus: text('payment_status').notNull().default('none'),
+    subscriptionType: text('subscription_type'),
+    /** Minor units (cents) of the billing currency. */
+    amountPaid: integer('amount_paid').notNull().default(0),
+    paymentDate: timestamp('payment_date', { withTimezone: true }),
+    subscriptionExpiresAt: timestamp('subscription_expires_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('users_auth_user_id_key').on(t.authUserId),
+    // Inbound calls find the founder by phone number.
+    uniqueIndex('users_customer_phone_key').on(t.customerPhone).where(sql`${t.customerPhone} is not null and ${t.deletedAt} is null`),
+    index('users_customer_email_idx').on(sql`lower(${t.customerEmail})`),
+    index('users_status_idx').on(t.status),
+    // The outbound-call scheduler looks for calls coming due.
+    index('users_next_call_scheduled_idx').on(t.nextCallScheduled).where(sql`${t.nextCallScheduled} is not null`),
+    check('users_customer_phone_e164', sql`${t.customerPhone} is null or ${t.customerPhone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+    oneOf('users_state_of_operation', 'state_of_operation', US_STATES),
+    oneOf('users_entity_type', 'entity_type', ENTITY_TYPES),
+    oneOf('users_status', 'status', PROFILE_STATUSES),
+    check('users_current_call_stage', sql`${t.currentCallStage} between 1 and 5`),
+    oneOf('users_assistant_type', 'assistant_type', ASSISTANT_TYPES),
+    oneOf('users_urgency_level', 'urgency_level', URGENCY_LEVELS),
+    oneOf('users_payment_status', 'payment_status', PAYMENT_STATUSES),
+    oneOf('users_subscription_type', 'subscription_type', SUBSCRIPTION_TYPES),
+    check('users_amount_paid', sql`${t.amountPaid} >= 0`),
+  ],
+);
+
+/** The founder's sign-ins and activity, for analytics and "sign out everywhere". */
+export const userSessions = core.table(
+  'user_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    authSessionId: uuid('auth_session_id').references(() => authSessions.id, { onDelete: 'set null' }),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('user_sessions_user_id_idx').on(t.userId, t.startedAt), uniqueIndex('user_sessions_auth_session_key').on(t.authSessionId)],
+);
+
+/** Formation details beyond the profile: what gets filed with the state. */
+export const businessFormationData = core.table(
+  'business_formation_data',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    legalName: text('legal_name'),
+    dbaName: text('dba_name'),
+    entityType: text('entity_type'),
+    stateOfFormation: text('state_of_formation'),
+    businessAddress: jsonb('business_address'),
+    mailingAddress: jsonb('mailing_address'),
+    registeredAgent: jsonb('registered_agent'),
+    members: jsonb('members').notNull().default([]),
+    managementStructure: text('management_structure'),
+    businessPurpose: text('business_purpose'),
+    naicsCode: text('naics_code'),
+    einStatus: text('ein_status').notNull().default('not_started'),
+    formationStatus: text('formation_status').notNull().default('not_started'),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('business_formation_data_user_id_key').on(t.userId),
+    oneOf('business_formation_data_entity_type', 'entity_type', ENTITY_TYPES),
+    oneOf('business_formation_data_state', 'state_of_formation', US_STATES),
+    oneOf('business_formation_data_management', 'management_structure', ['member_managed', 'manager_managed', 'board']),
+    oneOf('business_formation_data_ein_status', 'ein_status', ['not_started', 'applied', 'received']),
+    oneOf('business_formation_data_formation_status', 'formation_status', [
+      'not_started',
+      'in_progress',
+      'filed',
+      'approved',
+      'rejected',
+    ]),
+  ],
+);

@@ -1,0 +1,63 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import type { Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+/** Routes describe themselves here; `/openapi.json` and `/docs` serve the result. */
+export const openApiRegistry = new OpenAPIRegistry();
+
+export const ErrorResponse = openApiRegistry.register(
+  'Error',
+  z.object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  }),
+);
+
+const HealthResponse = z.object({ status: z.string(), checks: z.record(z.string(), z.unknown()).optional() });
+
+openApiRegistry.registerPath({
+  method: 'get',
+  path: '/health/live',
+  tags: ['operations'],
+  summary: 'The process is up',
+  responses: { 200: { description: 'Live', content: { 'application/json': { schema: HealthResponse } } } },
+});
+openApiRegistry.registerPath({
+  method: 'get',
+  path: '/health/ready',
+  tags: ['operations'],
+  summary: 'Postgres and Redis answer and the app is not shutting down',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: HealthResponse } } },
+    503: { description: 'Not ready', content: { 'application/json': { schema: HealthResponse } } },
+  },
+});
+openApiRegistry.registerPath({
+  method: 'get',
+  path: '/metrics',
+  tags: ['operations'],
+  summary: 'Prometheus metrics',
+  responses: { 200: { description: 'Metrics in the Prometheus text format' } },
+});
+
+export function openApiDocument(version: string, publicUrl: string) {
+  return new OpenApiGeneratorV31(openApiRegistry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'DreamSeed API', version, description: 'The platform API, auth and webhooks served by the gateway.' },
+    servers: [{ url: publicUrl }],
+  });
+}
+
+export function mountApiDocs(app: Express, version: string, publicUrl: string) {
+  const document = openApiDocument(version, publicUrl);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'DreamSeed API' }));
+}

@@ -1,0 +1,187 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, numeric, pgSchema, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+
+/**
+ * The voice service's tables: calls as VAPI reports them, their transcripts and turns, the raw webhook log,
+ * and the outbound calls it places. `user_id` is the founder's profile id (`core.users.id`), held without a
+ * foreign key because it belongs to another owner.
+ */
+export const voice = pgSchema('voice');
+
+const CALL_STAGE_CHECK = (name: string, column: string) => check(name, sql.raw(`"${column}" is null or "${column}" between 1 and 4`));
+
+/** One consultation call, inbound or outbound, from the first status update to the end-of-call report. */
+export const callSessions = voice.table(
+  'call_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id'),
+    vapiCallId: text('vapi_call_id').notNull(),
+    callStage: smallint('call_stage'),
+    direction: text('direction').notNull(),
+    status: text('status').notNull().default('queued'),
+    assistantId: text('assistant_id'),
+    phoneNumberId: text('phone_number_id'),
+    customerNumber: text('customer_number'),
+    startedAt: timestampTz('started_at'),
+    endedAt: timestampTz('ended_at'),
+    endedReason: text('ended_reason'),
+    durationSeconds: integer('duration_seconds'),
+    costUsd: numeric('cost_usd', { precision: 12, scale: 6 }),
+    recordingUrl: text('recording_url'),
+    stereoRecordingUrl: text('stereo_recording_url'),
+    summary: text('summary'),
+    structuredData: jsonb('structured_data'),
+    successEvaluation: text('success_evaluation'),
+    /** Time of the latest VAPI message applied: older messages arriving late never roll the status back. */
+    lastEventAt: timestampTz('last_event_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('call_sessions_vapi_call_id_key').on(t.vapiCallId),
+    index('call_sessions_user_id_idx').on(t.userId, t.createdAt),
+    index('call_sessions_status_idx').on(t.status),
+    CALL_STAGE_CHECK('call_sessions_call_stage', 'call_stage'),
+    oneOf('call_sessions_direction', 'direction', ['inbound', 'outbound', 'web']),
+    oneOf('call_sessions_status', 'status', ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended']),
+  ],
+);
+
+/** VAPI's own call object as last reported (costs, analysis, artifacts), kept whole for support and audits. */
+export const vapiCalls = voice.table(
+  'vapi_calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    vapiCallId: text('vapi_call_id').notNull(),
+    callSessionId: uuid('call_session_id').references(() => callSessions.id, { onDelete: 'cascade' }),
+    type: text('type'),
+    orgId: text('org_id'),
+    costBreakdown: jsonb('cost_breakdown'),
+    analysis: jsonb('analysis'),
+    raw: jsonb('raw').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('vapi_calls_vapi_call_id_key').on(t.vapiCallId), index('vapi_calls_call_session_id_idx').on(t.callSessionId)],
+);
+
+/** Outbound calls the platform places: scheduled, dialled, and what came of it. */
+export const voiceCalls = voice.table(
+  'voice_calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull(),
+    callStage: smallint('call_stage').notNull(),
+    scheduledFor: timestampTz('scheduled_for').notNull(),
+    status: text('status').notNull().default('scheduled'),
+    attempts: smallint('attempts').notNull().default(0),
+    vapiCallId: text('vapi_call_id'),
+    callSessionId: uuid('call_session_id').references(() => callSessions.id, { onDelete: 'set null' }),
+    lastError: text('last_error'),
+    placedAt: timestampTz('placed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // One planned call per founder and stage at a time.
+    uniqueIndex('voice_calls_open_per_stage_key')
+      .on(t.userId, t.callStage)
+      .where(sql`${t.status} in ('scheduled', 'dialing')`),
+    index('voice_calls_due_idx').on(t.scheduledFor).where(sql`${t.status} = 'scheduled'`),
+    uniqueIndex('voice_calls_vapi_call_id_key').on(t.vapiCallId),
+    CALL_STAGE_CHECK('voice_calls_call_stage', 'call_stage'),
+    oneOf('voice_calls_status', 'status', ['scheduled', 'dialing', 'placed', 'completed', 'failed', 'cancelled']),
+  ],
+);
+
+/** A call's conversation: one per call session, with its turns below. */
+export const conversations = voice.table(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callSessionId: uuid('call_session_id')
+      .notNull()
+      .references(() => callSessions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id'),
+    callStage: smallint('call_stage'),
+    turnCount: integer('turn_count').notNull().default(0),
+    startedAt: timestampTz('started_at'),
+    endedAt: timestampTz('ended_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('conversations_call_session_id_key').on(t.callSessionId), index('conversations_user_id_idx').on(t.userId)],
+);
+
+export const conversationTurns = voice.table(
+  'conversation_turns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    role: text('role').notNull(),
+    content: text('content').notNull(),
+    secondsFromStart: numeric('seconds_from_start', { precision: 10, scale: 3 }),
+    durationSeconds: numeric('duration_seconds', { precision: 10, scale: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('conversation_turns_conversation_seq_key').on(t.conversationId, t.seq),
+    oneOf('conversation_turns_role', 'role', ['assistant', 'user', 'system', 'tool', 'bot']),
+  ],
+);
+
+/** The full transcript of a call: what the analysis reads. */
+export const transcripts = voice.table(
+  'transcripts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callSessionId: uuid('call_session_id')
+      .notNull()
+      .references(() => callSessions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id'),
+    callStage: smallint('call_stage'),
+    text: text('text').notNull(),
+    wordCount: integer('word_count').notNull().default(0),
+    language: text('language'),
+    archivedAt: timestampTz('archived_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('transcripts_call_session_id_key').on(t.callSessionId),
+    index('transcripts_user_id_idx').on(t.userId, t.createdAt),
+    index('transcripts_created_at_idx').on(t.createdAt),
+    CALL_STAGE_CHECK('transcripts_call_stage', 'call_stage'),
+  ],
+);
+
+/** Every VAPI server message received, once (by its event key), for debugging and replay. */
+export const webhookLogs = voice.table(
+  'webhook_logs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventKey: text('event_key').notNull(),
+    messageType: text('message_type').notNull(),
+    vapiCallId: text('vapi_call_id'),
+    userId: uuid('user_id'),
+    payload: jsonb('payload').notNull(),
+    status: text('status').notNull().default('received'),
+    error: text('error'),
+    receivedAt: timestampTz('received_at').notNull(),
+    processedAt: timestampTz('processed_at'),
+    archivedAt: timestampTz('archived_at'),
+    redacted: boolean('redacted').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_logs_event_key_key').on(t.eventKey),
+    index('webhook_logs_vapi_call_id_idx').on(t.vapiCallId),
+    index('webhook_logs_received_at_idx').on(t.receivedAt),
+    oneOf('webhook_logs_status', 'status', ['received', 'processed', 'ignored', 'failed']),
+  ],
+);

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { defineCatalog, job, payloadV1 } from './catalog';
+import { userId } from './common';
+
+export const ANALYSIS_TRIGGERS = ['call-ended', 'assessment', 'business-fact', 'manual'] as const;
+
+export const analysisJobs = defineCatalog({
+  /** Analyse everything the founder said and answered so far into a new Dream DNA version. */
+  'analyse-founder': job(
+    payloadV1({
+      userId,
+      trigger: z.enum(ANALYSIS_TRIGGERS),
+      /** What caused the run (a call id, an assessment id): with the trigger, it makes the run idempotent. */
+      sourceId: z.string().min(1).max(128),
+    }),
+    { attempts: 5, backoffMs: 5000 },
+  ),
+  /** Run again on request, for example with another provider or after a failure. */
+  'rerun-analysis': job(payloadV1({ userId, requestId: z.uuid() }), { attempts: 5, backoffMs: 5000 }),
+  /** Store a submitted assessment; the id is minted by the gateway so a retried submission is stored once. */
+  'submit-assessment': job(
+    payloadV1({
+      userId,
+      assessmentId: z.uuid(),
+      catalogVersion: z.number().int().positive(),
+      answers: z
+        .array(
+          z.object({
+            questionId: z.string().min(1).max(100),
+            value: z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(50)]),
+          }),
+        )
+        .min(1)
+        .max(200),
+    }),
+  ),
+  /** A fact the assistant saved during a call (`save_business_fact` tool). */
+  'record-business-fact': job(
+    payloadV1({
+      userId,
+      vapiCallId: z.string().min(1).max(128),
+      toolCallId: z.string().min(1).max(128),
+      field: z.string().min(1).max(100),
+      value: z.string().max(2000),
+    }),
+  ),
+  /** The founder selected a domain: the Dream DNA shows it. */
+  'record-selected-domain': job(payloadV1({ userId, domain: z.string().min(3).max(253), searchId: z.uuid().optional() })),
+});
+
+export type AnalysisJobs = typeof analysisJobs;

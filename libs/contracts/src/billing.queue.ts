@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineCatalog, job, payloadV1 } from './catalog';
+import { isoDateTime, userId } from './common';
+
+export const billingJobs = defineCatalog({
+  /**
+   * A Stripe event whose signature the gateway checked. The job id is the event id; the billing service also
+   * records each id once in `billing_events`, in the same transaction as its effect.
+   */
+  'stripe-event': job(
+    payloadV1({
+      eventId: z.string().min(1).max(255),
+      type: z.string().min(1).max(255),
+      receivedAt: isoDateTime,
+      event: z.record(z.string(), z.unknown()),
+    }),
+    { attempts: 10, backoffMs: 2000 },
+  ),
+  /** The local (offline) provider's confirm page was used: complete that checkout as paid. */
+  'confirm-local-checkout': job(payloadV1({ checkoutId: z.uuid() })),
+  /** Cancel the founder's subscription at the end of its period. */
+  'cancel-subscription': job(payloadV1({ userId, requestId: z.uuid() })),
+  /** Expire subscriptions past their end plus the grace period (scheduled). */
+  'expire-subscriptions': job(payloadV1({ now: isoDateTime.optional() }), { attempts: 3 }),
+});
+
+export type BillingJobs = typeof billingJobs;

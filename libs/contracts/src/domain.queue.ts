@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineCatalog, job, payloadV1 } from './catalog';
+import { userId } from './common';
+
+export const domainJobs = defineCatalog({
+  /** Generate names and check them. The search row is created by the worker under the given id (idempotent). */
+  'search-domains': job(
+    payloadV1({
+      userId,
+      searchId: z.uuid(),
+      trigger: z.enum(['api', 'brand-call']),
+      keywords: z.array(z.string().min(1).max(63)).max(10).optional(),
+      tlds: z.array(z.string().min(2).max(63)).max(20).optional(),
+    }),
+    { attempts: 3, backoffMs: 2000 },
+  ),
+  /** Re-check and record the founder's chosen domain. */
+  'select-domain': job(payloadV1({ userId, domain: z.string().min(3).max(253), selectionId: z.uuid() }), {
+    attempts: 3,
+    backoffMs: 2000,
+  }),
+  /** Refresh the IANA RDAP bootstrap file (scheduled). */
+  'refresh-rdap-bootstrap': job(payloadV1({}), { attempts: 3, backoffMs: 60000 }),
+});
+
+export type DomainJobs = typeof domainJobs;

@@ -1,0 +1,140 @@
+import type { BrandVibe, ColorPreference, PriceLevel } from './common';
+
+/**
+ * The internal read APIs. The gateway forwards the founder's access token (`Authorization: Bearer`) and the
+ * owner reads under row-level security. Paths are relative to the owning service's base URL.
+ */
+export const INTERNAL_PATHS = {
+  voice: {
+    /** Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. */
+    vapiSync: '/internal/vapi/sync',
+    calls: '/internal/calls',
+  },
+  analysis: {
+    dreamDna: '/internal/dream-dna',
+    dreamDnaVersions: '/internal/dream-dna/versions',
+    analyses: '/internal/analyses',
+    assessments: '/internal/assessments',
+    assessmentCatalog: '/internal/assessments/catalog',
+  },
+  domain: {
+    searches: '/internal/domain-searches',
+    search: '/internal/domain-searches/:id',
+    /** Fast availability check for the voice assistant's `check_domain` tool. */
+    check: '/internal/domain-check',
+  },
+  billing: {
+    packages: '/internal/packages',
+    checkout: '/internal/checkout',
+    subscription: '/internal/subscription',
+    payments: '/internal/payments',
+  },
+} as const;
+
+export interface DreamDnaView {
+  id: string;
+  businessId: string;
+  version: number;
+  whatProblem: string | null;
+  whoServes: string | null;
+  howDifferent: string | null;
+  primaryService: string | null;
+  brandVibe: BrandVibe | null;
+  colorPreference: ColorPreference | null;
+  priceLevel: PriceLevel | null;
+  selectedDomain: string | null;
+  aiAnalysisId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AiAnalysisView {
+  id: string;
+  trigger: string;
+  provider: string;
+  model: string | null;
+  promptVersion: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'unchanged';
+  dreamDnaVersion: number | null;
+  latencyMs: number | null;
+  error: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface CallView {
+  id: string;
+  vapiCallId: string | null;
+  callStage: number;
+  direction: 'inbound' | 'outbound';
+  status: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  summary: string | null;
+}
+
+export interface DomainCandidateView {
+  domain: string;
+  available: boolean | null;
+  definitive: boolean;
+  priceMinor: number | null;
+  currency: string | null;
+  provider: string;
+  checkedAt: string;
+}
+
+export interface DomainSearchView {
+  id: string;
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  trigger: 'api' | 'brand-call';
+  keywords: string[];
+  tlds: string[];
+  candidates: DomainCandidateView[];
+  selectedDomain: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface DomainCheckRequest {
+  domain: string;
+  alternativesTlds?: string[];
+}
+
+export interface DomainCheckResponse {
+  domain: string;
+  available: boolean | null;
+  definitive: boolean;
+  alternatives: DomainCandidateView[];
+}
+
+export interface BillingPackageView {
+  id: string;
+  name: string;
+  kind: 'one_time' | 'subscription';
+  interval: 'month' | 'year' | null;
+  amountMinor: number;
+  currency: string;
+}
+
+export interface SubscriptionView {
+  id: string;
+  plan: 'monthly' | 'yearly';
+  status: string;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+}
+
+export interface PaymentView {
+  id: string;
+  packageId: string;
+  amountMinor: number;
+  currency: string;
+  status: string;
+  paidAt: string | null;
+}
+
+export interface CheckoutResponse {
+  checkoutId: string;
+  url: string;
+}

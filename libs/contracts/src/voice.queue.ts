@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { defineCatalog, job, payloadV1 } from './catalog';
+import { callStage, isoDateTime, userId } from './common';
+
+/** The VAPI server-message types the platform knows; others are kept and stored as they come. */
+export const VAPI_ASYNC_MESSAGE_TYPES = [
+  'status-update',
+  'transcript',
+  'end-of-call-report',
+  'conversation-update',
+  'hang',
+  'speech-update',
+  'user-interrupted',
+] as const;
+
+export const voiceJobs = defineCatalog({
+  /**
+   * An asynchronous VAPI server message, verified by the gateway. The job id is derived from the message
+   * (call id, type and timestamp), so a duplicate delivery is dropped by BullMQ. `message` is VAPI's body as
+   * received: it can hold a transcript, so job data is never logged.
+   */
+  'vapi-event': job(
+    payloadV1({
+      eventKey: z.string().min(1).max(200),
+      messageType: z.string().min(1).max(100),
+      vapiCallId: z.string().max(128).nullable(),
+      receivedAt: isoDateTime,
+      message: z.record(z.string(), z.unknown()),
+    }),
+    { attempts: 10, backoffMs: 2000 },
+  ),
+  /** Place an outbound consultation call through VAPI's `POST /call`. */
+  'place-outbound-call': job(
+    payloadV1({ userId, callStage, voiceCallId: z.uuid() }),
+    { attempts: 3, backoffMs: 30000 },
+  ),
+  /** Plan the founder's next call after one ended. */
+  'schedule-next-call': job(payloadV1({ userId, callStage, notBefore: isoDateTime.optional() })),
+  /** Archive then purge transcripts and webhook logs past the retention age (scheduled). */
+  'purge-expired-voice-data': job(payloadV1({ olderThanDays: z.number().int().positive().optional() }), {
+    attempts: 3,
+  }),
+});
+
+export type VoiceJobs = typeof voiceJobs;

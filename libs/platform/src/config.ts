@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * Configuration: one zod object schema per app, parsed once at start. Every bad variable is reported in one go,
+ * and variables wrapped in `secret()` are never printed (they are redacted from the config summary and their
+ * values are added to the logger's redaction list).
+ */
+const secretSchemas = new WeakSet<z.ZodType>();
+
+export function secret<S extends z.ZodType>(schema: S): S {
+  secretSchemas.add(schema);
+  return schema;
+}
+
+export function isSecret(schema: z.ZodType): boolean {
+  return secretSchemas.has(schema);
+}
+
+export type Env = Record<string, string | undefined>;
+
+export interface ConfigIssue {
+  key: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly app: string,
+    readonly issues: ConfigIssue[],
+  ) {
+    super(`${app}: invalid configuration\n${issues.map((i) => `  - ${i.key}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, as in most .env tooling. */
+function withoutEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+export function parseConfig<S extends z.ZodObject>(app: string, schema: S, env: Env): Readonly<z.output<S>> {
+  const result = schema.safeParse(withoutEmpty(env));
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      key: issue.path.join('.') || '(root)',
+      message: issue.message,
+    }));
+    throw new ConfigError(app, issues);
+  }
+  return Object.freeze(result.data);
+}
+
+/** Parses the config or prints every problem and exits 1: the entry point of each app calls this once. */
+export function loadConfig<S extends z.ZodObject>(app: string, schema: S, env: Env = process.env): Readonly<z.output<S>> {
+  try {
+    return parseConfig(app, schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** The names of the keys marked secret in a config schema. */
+export function secretKeys(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => isSecretField(field as z.ZodType))
+    .map(([key]) => key);
+}
+
+function isSecretField(field: z.ZodType): boolean {
+  // `.default()`/`.optional()` wrap the marked schema, so look through the wrappers.
+  let current: z.ZodType | undefined = field;
+  while (current) {
+    if (isSecret(current)) return true;
+    const inner: unknown = (current as { def?: { innerType?: unknown } }).def?.innerType;
+    current = inner instanceof z.ZodType ? inner : undefined;
+  }
+  return false;
+}
+
+/** A copy of the config that is safe to log: secret values become "[secret]". */
+export function describeConfig(schema: z.ZodObject, config: object): Record<string, unknown> {
+  const hidden = new Set(secretKeys(schema));
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [
+      key,
+      hidden.has(key) && value !== undefined ? '[secret]' : value,
+    ]),
+  );
+}
+
+/** Environment helpers that read the way operators write variables. */
+export const envBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+export const envPort = z.coerce.number().int().min(0).max(65535);
+export const envMs = z.coerce.number().int().min(0);
+export const envUrl = (protocols: string[]) =>
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}:`)), {
+    message: `must be a ${protocols.join(' or ')} URL`,
+  });
+
+/** Variables every app reads. Each app's schema extends this one. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Reported in every log line and metric; npm sets it from package.json, the Docker image from its build. */
+  APP_VERSION: z.string().min(1).max(64).default('0.0.0-dev'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: secret(envUrl(['postgres', 'postgresql'])),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: secret(envUrl(['redis', 'rediss'])),
+  /** BullMQ key prefix: lets several platforms (or test runs) share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, "_" and "-" only')
+    .default('dreamseed'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  /** How long shutdown may take before the process gives up waiting and exits. */
+  SHUTDOWN_TIMEOUT_MS: envMs.max(60000).default(8000),
+});
+
+export type BaseConfig = z.output<typeof baseConfigSchema>;

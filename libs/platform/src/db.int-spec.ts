@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { DATA_OWNERS } from '@dreamseed/contracts';
+import { testInfra, WORKSPACE_ROOT } from '@dreamseed/testing';
+import { ledgerTable, migrateAll, migrationsFolder } from './db';
+
+/** A database of this test's own, so that migrating from nothing can be watched. */
+async function withFreshDatabase(run: (url: string) => Promise<void>) {
+  const admin = new pg.Client({ connectionString: testInfra().databaseUrl });
+  await admin.connect();
+  const name = `mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(testInfra().databaseUrl);
+  url.pathname = `/${name}`;
+  try {
+    await run(url.toString());
+  } finally {
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+function journalLength(owner: (typeof DATA_OWNERS)[number]): number {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder(WORKSPACE_ROOT, owner), 'meta/_journal.json'), 'utf8'));
+  return journal.entries.length;
+}
+
+async function schemaFingerprint(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const columns = await client.query(
+      `select table_schema, table_name, column_name, data_type, is_nullable
+         from information_schema.columns
+        where table_schema = any($1) order by 1, 2, 3`,
+      [DATA_OWNERS.flatMap((o) => [...o.schemas])],
+    );
+    const ledgers: Record<string, number> = {};
+    for (const owner of DATA_OWNERS) {
+      const result = await client.query(`select count(*)::int as n from drizzle."${ledgerTable(owner.owner)}"`);
+      ledgers[owner.owner] = result.rows[0].n;
+    }
+    return { columns: columns.rows, ledgers };
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrations', () => {
+  it('two migrators started at once end with one correct schema, and a rerun changes nothing', async () => {
+    await withFreshDatabase(async (url) => {
+      const [first, second] = await Promise.all([migrateAll(url, WORKSPACE_ROOT), migrateAll(url, WORKSPACE_ROOT)]);
+      for (const owner of DATA_OWNERS) {
+        // Each migration was applied by exactly one of the two.
+        expect((first[owner.owner] ?? 0) + (second[owner.owner] ?? 0)).toBe(journalLength(owner));
+      }
+      const before = await schemaFingerprint(url);
+      expect(before.ledgers).toEqual(Object.fromEntries(DATA_OWNERS.map((o) => [o.owner, journalLength(o)])));
+
+      const rerun = await migrateAll(url, WORKSPACE_ROOT);
+      expect(Object.values(rerun).every((n) => n === 0)).toBe(true);
+      expect(await schemaFingerprint(url)).toEqual(before);
+    });
+  });
+
+  it('creates every table of the design, with the seed columns of core.users and analysis.dream_dna', async () => {
+    const client = new pg.Client({ connectionString: testInfra().databaseUrl });
+    await client.connect();
+    try {
+      const tables = await client.query(
+        `select table_schema || '.' || table_name as name from information_schema.tables
+          where table_schema in ('auth', 'core', 'voice', 'analysis', 'domain', 'billing')`,
+      );
+      const names = tables.rows.map((row) => row.name);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'auth.users',
+          'auth.refresh_tokens',
+          'core.users',
+          'core.user_sessions',
+          'core.business_formation_data',
+          'voice.conversations',
+          'voice.transcripts',
+          'voice.webhook_logs',
+          'voice.call_sessions',
+          'voice.vapi_calls',
+          'voice.voice_calls',
+          'analysis.dream_dna',
+          'analysis.ai_analysis',
+          'analysis.business_assessment',
+          'analysis.assessment_responses',
+          'domain.domain_searches',
+          'billing.payments',
+          'billing.subscriptions',
+          'billing.billing_events',
+        ]),
+      );
+      const columns = async (schema: string, table: string) =>
+        (
+          await client.query(
+            'select column_name from information_schema.columns where table_schema = $1 and table_name = $2',
+            [schema, table],
+          )
+        ).rows.map((row) => row.column_name);
+      const users = await columns('core', 'users');
+      expect(users).toHaveLength(36);
+      expect(users).toEqual(
+        expect.arrayContaining([
+          'auth_user_id', 'customer_phone', 'call_4_completed', 'call_4_completed_at', 'current_call_stage',
+          'next_call_scheduled', 'individual_assistant_id', 'subscription_expires_at', 'deleted_at',
+        ]),
+      );
+      const dna = await columns('analysis', 'dream_dna');
+      expect(dna).toEqual(
+        expect.arrayContaining([
+          'id', 'business_id', 'what_problem', 'who_serves', 'how_different', 'primary_service', 'brand_vibe',
+          'color_preference', 'price_level', 'version', 'created_at', 'updated_at',
+        ]),
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('enforces the enum checks and the versioning of the Dream DNA', async () => {
+    const client = new pg.Client({ connectionString: testInfra().databaseUrl });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await expect(client.query(`insert into core.users (status) values ('dreaming')`)).rejects.toThrow(/users_status/);
+      await client.query('rollback');
+      await client.query('begin');
+      await expect(client.query(`insert into core.users (customer_phone) values ('555-1234')`)).rejects.toThrow(/e164/);
+      await client.query('rollback');
+      await client.query('begin');
+      await expect(
+        client.query(`insert into analysis.dream_dna (business_id, version, brand_vibe) values (gen_random_uuid(), 1, 'loud')`),
+      ).rejects.toThrow(/brand_vibe/);
+      await client.query('rollback');
+      await client.query('begin');
+      const businessId = randomUUID();
+      await client.query(`insert into analysis.dream_dna (business_id, version, price_level) values ($1, 1, 'mid-market')`, [businessId]);
+      await expect(client.query(`insert into analysis.dream_dna (business_id, version) values ($1, 1)`, [businessId])).rejects.toThrow(
+        /dream_dna_business_version_key/,
+      );
+      await client.query('rollback');
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { DATA_OWNERS, type DataOwner } from '@dreamseed/contracts';
+
+export function createPool(url: string, options: { max: number; applicationName: string; logger?: Logger }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+  });
+  // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres idle client error'));
+  return pool;
+}
+
+export async function probePostgres(pool: pg.Pool): Promise<void> {
+  await pool.query('select 1');
+}
+
+/** Where each owner's migrations and ledger live. */
+export const MIGRATIONS_SCHEMA = 'drizzle';
+export const ledgerTable = (owner: string) => `__migrations_${owner}`;
+export const migrationsFolder = (workspaceRoot: string, owner: DataOwner) =>
+  path.join(workspaceRoot, 'apps', owner.app, 'drizzle');
+
+/**
+ * Applies one owner's pending migrations. Drizzle's migrator takes no lock, so the run holds a session-level
+ * advisory lock keyed by the owner: two migrators started at once apply each migration exactly once, the
+ * second one waiting and then finding nothing left to do.
+ */
+export async function migrateOwner(
+  url: string,
+  owner: DataOwner,
+  folder: string,
+  logger?: Logger,
+): Promise<{ applied: number }> {
+  const client = new pg.Client({ connectionString: url, application_name: `migrate:${owner.owner}` });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`dreamseed:migrate:${owner.owner}`]);
+    await ensureLedgerSchema(client);
+    const before = await countApplied(client, owner.owner);
+    await migrate(drizzle(client), {
+      migrationsFolder: folder,
+      migrationsSchema: MIGRATIONS_SCHEMA,
+      migrationsTable: ledgerTable(owner.owner),
+    });
+    const applied = (await countApplied(client, owner.owner)) - before;
+    logger?.info({ owner: owner.owner, applied }, applied ? 'migrations applied' : 'schema up to date');
+    return { applied };
+  } finally {
+    await client.query('select pg_advisory_unlock_all()').catch(() => undefined);
+    await client.end();
+  }
+}
+
+/** Migrates every owner, each under its own lock. */
+export async function migrateAll(url: string, workspaceRoot: string, logger?: Logger): Promise<Record<string, number>> {
+  const applied: Record<string, number> = {};
+  for (const owner of DATA_OWNERS) {
+    applied[owner.owner] = (await migrateOwner(url, owner, migrationsFolder(workspaceRoot, owner), logger)).applied;
+  }
+  return applied;
+}
+
+/** Every owner's ledger shares the `drizzle` schema; creating it concurrently needs a lock of its own. */
+async function ensureLedgerSchema(client: pg.Client): Promise<void> {
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', ['dreamseed:migrate:ledger']);
+    await client.query(`create schema if not exists "${MIGRATIONS_SCHEMA}"`);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
+}
+
+async function countApplied(client: pg.Client, owner: string): Promise<number> {
+  const exists = await client.query<{ found: string | null }>('select to_regclass($1) as found', [
+    `"${MIGRATIONS_SCHEMA}"."${ledgerTable(owner)}"`,
+  ]);
+  if (!exists.rows[0]?.found) return 0;
+  const result = await client.query<{ n: number }>(
+    `select count(*)::int as n from "${MIGRATIONS_SCHEMA}"."${ledgerTable(owner)}"`,
+  );
+  return result.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,87 @@
+import express from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { z } from 'zod';
+import { currentCorrelationId } from './context';
+import { AppError, QueueUnavailableError } from './errors';
+import { correlationMiddleware, errorMiddleware, finishHttpApp } from './http';
+
+function appWith(route: express.RequestHandler) {
+  const app = express();
+  app.use(correlationMiddleware());
+  app.post('/thing', express.json({ limit: '1kb' }), route);
+  return finishHttpApp(app, pino({ level: 'silent' }));
+}
+
+describe('HTTP errors', () => {
+  it('maps an AppError to its status and the JSON error shape', async () => {
+    const app = appWith(() => {
+      throw new AppError(409, 'already_exists', 'It exists.', { id: 1 });
+    });
+    const response = await request(app).post('/thing').send({});
+    expect(response.status).toBe(409);
+    expect(response.body).toEqual({ error: { code: 'already_exists', message: 'It exists.', details: { id: 1 } } });
+  });
+
+  it('maps a queue outage to 503 with Retry-After', async () => {
+    const app = appWith(() => {
+      throw new QueueUnavailableError();
+    });
+    const response = await request(app).post('/thing').send({});
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.body.error.code).toBe('queue_unavailable');
+  });
+
+  it('maps a zod error to 400 validation_failed without echoing values', async () => {
+    const app = appWith((req) => {
+      z.object({ email: z.email() }).parse(req.body);
+    });
+    const response = await request(app).post('/thing').send({ email: 'not-an-email-secret' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    expect(JSON.stringify(response.body)).not.toContain('not-an-email-secret');
+  });
+
+  it('answers bad JSON with 400 and an oversized body with 413', async () => {
+    const app = appWith((_req, res) => {
+      res.json({ ok: true });
+    });
+    const bad = await request(app).post('/thing').set('content-type', 'application/json').send('{"a":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_json');
+    const big = await request(app).post('/thing').send({ text: 'x'.repeat(5000) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+  });
+
+  it('hides the details of an unexpected error behind a 500', async () => {
+    const app = appWith(() => {
+      throw new Error('database password is hunter2');
+    });
+    const response = await request(app).post('/thing').send({});
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await request(appWith(() => undefined)).get('/nowhere');
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('not_found');
+  });
+
+  it('keeps a well-formed x-correlation-id, replaces a bad one, and exposes it to handlers', async () => {
+    const app = appWith((_req, res) => {
+      res.json({ seen: currentCorrelationId() });
+    });
+    const kept = await request(app).post('/thing').set('x-correlation-id', 'req-123').send({});
+    expect(kept.headers['x-correlation-id']).toBe('req-123');
+    expect(kept.body.seen).toBe('req-123');
+    const replaced = await request(app).post('/thing').set('x-correlation-id', 'bad id with spaces').send({});
+    expect(replaced.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('is one middleware that can be mounted alone', () => {
+    expect(errorMiddleware(pino({ level: 'silent' }))).toHaveLength(4);
+  });
+});

@@ -1,0 +1,174 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
+import { AppError, notFound } from './errors';
+import type { Readiness } from './health';
+import type { Metrics } from './metrics';
+import { summarizeIssues } from './producer';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    correlationId?: string;
+  }
+}
+
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * The HTTP skeleton every app shares: correlation ids, access logs (health and metrics excluded), request
+ * metrics, `/health/live`, `/health/ready` and `/metrics`. Apps add their routes, then call `finishHttpApp`.
+ */
+export function createHttpApp(options: { logger: Logger; metrics: Metrics; readiness: Readiness }): Express {
+  const { logger, metrics, readiness } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  app.use(correlationMiddleware());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => req.correlationId ?? '',
+      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // The default serializers log every header; keep what helps and nothing that identifies or authenticates.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(requestMetrics(metrics));
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'live' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const report = await readiness.report();
+    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  return app;
+}
+
+/** The last middlewares: a JSON 404 for unknown routes and the one error handler. */
+export function finishHttpApp(app: Express, logger: Logger): Express {
+  app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}.`)));
+  app.use(errorMiddleware(logger));
+  return app;
+}
+
+export function correlationMiddleware(): RequestHandler {
+  return (req, res, next) => {
+    const correlationId = acceptCorrelationId(req.headers[CORRELATION_HEADER]);
+    req.correlationId = correlationId;
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    runWithCorrelationId(correlationId, next);
+  };
+}
+
+function requestMetrics(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, never the raw path: ids in paths would explode the label set.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/** Maps whatever was thrown to a status and the JSON error shape `{ error: { code, message, details? } }`. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (error instanceof AppError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details !== undefined) body.error.details = error.details;
+    return { status: error.status, body, headers: error.headers };
+  }
+  if (error instanceof z.ZodError) {
+    return {
+      status: 400,
+      body: {
+        error: { code: 'validation_failed', message: 'The request is not valid.', details: summarizeIssues(error.issues) },
+      },
+    };
+  }
+  const type = (error as { type?: string } | undefined)?.type;
+  const status = (error as { status?: number } | undefined)?.status;
+  switch (type) {
+    case 'entity.parse.failed':
+      return clientError(400, 'invalid_json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return clientError(413, 'payload_too_large', 'The request body is too large.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return clientError(415, 'unsupported_encoding', 'The request body encoding is not supported.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return clientError(400, 'bad_request', 'The request body was incomplete.');
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return clientError(status, 'bad_request', 'The request could not be read.');
+  }
+  return { status: 500, body: { error: { code: 'internal_error', message: 'Something went wrong on our side.' } } };
+}
+
+function clientError(status: number, code: string, message: string) {
+  return { status, body: { error: { code, message } } };
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const { status, body, headers } = toErrorResponse(error);
+    const log = req.log ?? logger;
+    if (status >= 500 && !(error instanceof AppError)) log.error({ err: error }, 'unhandled error');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (headers) res.set(headers);
+    res.status(status).json(body);
+  };
+}
+
+export interface HttpListener {
+  server: Server;
+  port: number;
+  close(deadline: Promise<void>): Promise<void>;
+}
+
+/** Listens and resolves with the bound port (0 picks a free one). Closing stops new connections at once. */
+export async function listen(app: Express, port: number, host: string): Promise<HttpListener> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000; // longer than common load-balancer idle timeouts
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    async close(deadline) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([closed, deadline]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+
+/** A started app: what `npm start`, tests and each app's own entry point hold on to. */
+export interface AppHandle {
+  name: string;
+  /** The bound HTTP port. */
+  port: number;
+  /** Resolves once the app has reached ready for the first time. */
+  ready: Promise<void>;
+  /** Stops taking work, finishes or returns what is running, and releases every connection within `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The entry point of a process: starts the apps, then on SIGTERM or SIGINT stops them inside the deadline and
+ * exits 0 (1 if stopping failed or overran). A crash is logged and exits 1.
+ */
+export function runMain(options: { logger: Logger; timeoutMs: number; start: () => Promise<AppHandle[]> }): void {
+  const { logger, timeoutMs } = options;
+  let handles: AppHandle[] = [];
+  let stopping = false;
+
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    // A hard stop one second after the deadline, should anything ignore it.
+    setTimeout(() => {
+      logger.error('shutdown overran its deadline');
+      process.exit(1);
+    }, timeoutMs + 1000).unref();
+    const results = await Promise.allSettled(handles.map((handle) => handle.stop(timeoutMs)));
+    const failed = results.filter((r) => r.status === 'rejected');
+    for (const failure of failed) logger.error({ err: (failure as PromiseRejectedResult).reason }, 'stop failed');
+    logger.info('stopped');
+    process.exit(failed.length ? 1 : 0);
+  };
+
+  // Handlers stay installed: under `npm start` the terminal's Ctrl-C reaches the process both directly and
+  // relayed by tsx, and a second signal must not cut the clean stop short (the hard deadline still applies).
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+
+  options
+    .start()
+    .then((started) => {
+      handles = started;
+      if (stopping) void Promise.allSettled(started.map((h) => h.stop(timeoutMs)));
+    })
+    .catch((error) => {
+      logger.fatal({ err: error }, 'failed to start');
+      process.exit(1);
+    });
+}

@@ -1,0 +1,65 @@
+import pino, { type Logger } from 'pino';
+import type { z } from 'zod';
+import { secretKeys, type BaseConfig } from './config';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths redacted from every log line: credentials in headers, and the personal data and secrets that objects
+ * passed to the logger may carry. Never put an email or a phone number into a log *message*: redaction only
+ * applies to objects.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-vapi-secret"]',
+  'req.headers["x-vapi-signature"]',
+  'req.headers["x-signature"]',
+  'req.headers["stripe-signature"]',
+  'req.headers.apikey',
+  'res.headers["set-cookie"]',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+  'email',
+  '*.email',
+  'phone',
+  '*.phone',
+  '*.phoneNumber',
+  '*.customerEmail',
+  '*.customerPhone',
+  '*.customer_email',
+  '*.customer_phone',
+];
+
+export interface LoggerOptions {
+  service: string;
+  version: string;
+  level?: string;
+  /** Config keys marked secret: redacted wherever a `config` object is logged. */
+  secretKeys?: string[];
+  /** Write somewhere other than stdout (tests). */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const configPaths = (options.secretKeys ?? []).map((key) => `config.${key}`);
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: options.service, version: options.version },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: [...REDACTED_PATHS, ...configPaths], censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination,
+  );
+}
+
+/** The root logger of an app, from its config: level, version, and the config keys it must never print. */
+export function createAppLogger(service: string, schema: z.ZodObject, config: BaseConfig): Logger {
+  return createLogger({ service, version: config.APP_VERSION, level: config.LOG_LEVEL, secretKeys: secretKeys(schema) });
+}

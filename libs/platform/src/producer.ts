@@ -1,0 +1,112 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  jobCatalogs,
+  type CatalogOf,
+  type JobCatalog,
+  type JobDefinition,
+  type JobInputOf,
+  type JobNameOf,
+  type QueueName,
+} from '@dreamseed/contracts';
+import type { z } from 'zod';
+import { currentCorrelationId } from './context';
+import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
+
+export interface EnqueueOptions {
+  /** Deterministic id: adding a job whose id still exists is a no-op, which makes retries of a command safe. */
+  jobId?: string;
+  delay?: number;
+  priority?: number;
+  /** Defaults to the correlation id of the request or job being handled. */
+  correlationId?: string;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+}
+
+/**
+ * Completed jobs are kept for a week so that a deterministic job id keeps deduplicating for that long;
+ * failed jobs are kept for a month for inspection and replay from the dashboard.
+ */
+const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
+const KEEP_FAILED = { age: 30 * 24 * 3600 };
+
+/**
+ * The one way to put a job on a queue: the payload is checked against the queue's catalog before `add`,
+ * the correlation id is copied in, the catalog's retry defaults apply, and a Redis outage surfaces as a
+ * `QueueUnavailableError` (503) at once, or within `addTimeoutMs` when Redis accepts but does not answer.
+ */
+export class JobProducer {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly options: { connection: Redis; prefix: string; logger: Logger; addTimeoutMs?: number },
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.options.connection, prefix: this.options.prefix });
+      queue.on('error', (error) => this.options.logger.warn({ err: error, queue: name }, 'queue error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(
+    queueName: Q,
+    jobName: N,
+    payload: JobInputOf<CatalogOf<Q>, N>,
+    options: EnqueueOptions = {},
+  ): Promise<EnqueueResult> {
+    const catalog: JobCatalog = jobCatalogs[queueName];
+    const definition = catalog[jobName] as JobDefinition | undefined;
+    if (!definition) throw new InvalidJobPayloadError(queueName, jobName, [{ message: 'unknown job name' }]);
+    const correlationId = options.correlationId ?? currentCorrelationId();
+    const parsed = definition.schema.safeParse({ ...(payload as object), ...(correlationId ? { correlationId } : {}) });
+    if (!parsed.success) throw new InvalidJobPayloadError(queueName, jobName, summarizeIssues(parsed.error.issues));
+
+    const jobOptions: JobsOptions = {
+      jobId: options.jobId,
+      delay: options.delay,
+      priority: options.priority,
+      attempts: definition.attempts,
+      backoff: { type: 'exponential', delay: definition.backoffMs, jitter: 0.2 },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    };
+    // A producer connection that is not ready fails at once: BullMQ would otherwise wait for it to reconnect.
+    if (this.options.connection.status !== 'ready') throw new QueueUnavailableError(new Error(`redis ${this.options.connection.status}`));
+    const job = await this.withinDeadline(this.queue(queueName).add(jobName, parsed.data, jobOptions));
+    return { jobId: job.id ?? options.jobId ?? '' };
+  }
+
+  private async withinDeadline<T>(operation: Promise<T>): Promise<T> {
+    const timeoutMs = this.options.addTimeoutMs ?? 750;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue add took longer than ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([operation, deadline]);
+    } catch (error) {
+      operation.catch(() => undefined); // the late outcome of a timed-out add is not ours to report
+      throw new QueueUnavailableError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+  }
+}
+
+/** Paths and messages only: zod messages do not echo values, so no personal data ends up in errors or logs. */
+export function summarizeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}

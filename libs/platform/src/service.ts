@@ -1,0 +1,128 @@
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { QueueName } from '@dreamseed/contracts';
+import type { z } from 'zod';
+import { describeConfig, type BaseConfig } from './config';
+import { createPool, probePostgres } from './db';
+import { Readiness } from './health';
+import { createHttpApp, finishHttpApp, listen } from './http';
+import type { AppHandle } from './lifecycle';
+import { sleep } from './lifecycle';
+import { createMetrics, type Metrics } from './metrics';
+import { JobProducer } from './producer';
+import { closeRedis, createRedis } from './redis';
+import { QueueWorker, type JobHandlers } from './worker';
+
+export interface ServiceConfig extends BaseConfig {
+  PORT: number;
+}
+
+/** What an app's routes and handlers are built from. */
+export interface ServiceDeps<C extends ServiceConfig = ServiceConfig> {
+  config: C;
+  logger: Logger;
+  pool: pg.Pool;
+  /** For rate limits, caches and probes: fails fast while Redis is down. */
+  redis: Redis;
+  producer: JobProducer;
+  metrics: Metrics;
+}
+
+export interface ServiceDefinition<Q extends QueueName, C extends ServiceConfig> {
+  name: string;
+  config: C;
+  logger: Logger;
+  /** The app's config schema: its secret keys are redacted from the config summary logged at start. */
+  configSchema: z.ZodObject;
+  queue: Q;
+  handlers: (deps: ServiceDeps<C>) => JobHandlers<Q>;
+  /** Adds the app's own routes (public API, internal read API, webhooks) before the 404 and error handlers. */
+  routes?: (app: Express, deps: ServiceDeps<C>) => void;
+  /** Runs once the app is ready (schedulers, relays); the returned function runs first on stop. */
+  onReady?: (deps: ServiceDeps<C>) => Promise<(() => Promise<void>) | void>;
+  /** Queues whose counts `/metrics` reports, besides the app's own. */
+  watchQueues?: QueueName[];
+}
+
+/**
+ * The one bootstrap every app uses: pool → Redis → producer → paused worker → HTTP (health, metrics, routes)
+ * → wait for Postgres and Redis → run the worker and report ready. `stop` undoes it in reverse order within
+ * the deadline: not ready, stop HTTP intake, let running jobs finish (or return them), close queues, Redis, pool.
+ */
+export async function startService<Q extends QueueName, C extends ServiceConfig>(
+  definition: ServiceDefinition<Q, C>,
+): Promise<AppHandle & { deps: ServiceDeps<C> }> {
+  const { config, logger, name, queue } = definition;
+  logger.info({ config: describeConfig(definition.configSchema, config) }, 'starting');
+  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: name, logger });
+  const redis = createRedis(config.REDIS_URL, 'producer', { name, logger });
+  const workerRedis = createRedis(config.REDIS_URL, 'worker', { name, logger });
+  const metrics = createMetrics(name);
+  const producer = new JobProducer({ connection: redis, prefix: config.QUEUE_PREFIX, logger });
+  const deps: ServiceDeps<C> = { config, logger, pool, redis, producer, metrics };
+  metrics.watchQueues([queue, ...(definition.watchQueues ?? [])].map((q) => producer.queue(q)));
+
+  const worker = new QueueWorker({
+    queue,
+    handlers: definition.handlers(deps),
+    connection: workerRedis,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    logger,
+    metrics,
+  });
+
+  const readiness = new Readiness([
+    { name: 'postgres', check: () => probePostgres(pool) },
+    { name: 'redis', check: () => redis.ping() },
+  ]);
+  const app = createHttpApp({ logger, metrics, readiness });
+  definition.routes?.(app, deps);
+  finishHttpApp(app, logger);
+  const http = await listen(app, config.PORT, config.HOST);
+
+  let stopReadyHooks: (() => Promise<void>) | void;
+  let stopped = false;
+  const ready = (async () => {
+    // Dependencies may come up after us (compose, restarts): wait for them rather than crash.
+    for (let attempt = 1; !stopped; attempt += 1) {
+      const report = await readiness.probe();
+      if (report.ready) break;
+      if (attempt === 8 || attempt % 40 === 0) logger.warn({ checks: report.checks }, 'waiting for dependencies');
+      await sleep(250);
+    }
+    if (stopped) return;
+    worker.run();
+    stopReadyHooks = await definition.onReady?.(deps);
+    readiness.markStarted();
+    logger.info({ port: http.port, queue }, 'ready');
+  })();
+
+  const stop = async (timeoutMs = config.SHUTDOWN_TIMEOUT_MS) => {
+    if (stopped) return;
+    stopped = true;
+    readiness.markStopping();
+    // Leave a second of the budget for closing connections after jobs are done or returned.
+    const deadline = sleep(Math.max(timeoutMs - 1000, 0));
+    await ready.catch(() => undefined);
+    if (stopReadyHooks) await stopReadyHooks();
+    await Promise.all([http.close(deadline), worker.close(deadline)]);
+    // The second kept back from the jobs is for closing connections; a connection that will not close in it
+    // is left to the process exit.
+    const released = await Promise.race([
+      (async () => {
+        await producer.close();
+        await Promise.all([closeRedis(redis), closeRedis(workerRedis)]);
+        await pool.end();
+        return true;
+      })(),
+      sleep(1000).then(() => false),
+    ]);
+    if (!released) logger.warn('connections still closing at the deadline');
+    logger.info('stopped cleanly');
+  };
+
+  return { name, port: http.port, ready, stop, deps };
+}

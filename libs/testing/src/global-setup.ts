@@ -1,0 +1,72 @@
+/**
+ * Jest global setup for every project: finds the Postgres and Redis the integration tests use, migrates every
+ * owner's schema once, and hands both URLs to the test workers through the environment.
+ *
+ * Order: DATABASE_URL/REDIS_URL when set (CI, the node-svc machines); else local servers on the default ports;
+ * else containers through testcontainers when a Docker engine answers. Unit tests need none of it, so when
+ * nothing is found the integration tests fail with a clear message and the unit tests still run.
+ */
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
+const containers: { stop(): Promise<unknown> }[] = [];
+
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.setTimeout(500);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function startContainers(): Promise<{ databaseUrl: string; redisUrl: string } | undefined> {
+  try {
+    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const { RedisContainer } = await import('@testcontainers/redis');
+    const [postgres, redis] = await Promise.all([
+      new PostgreSqlContainer('postgres:15-bookworm').withDatabase('test').start(),
+      new RedisContainer('redis:7-bookworm').start(),
+    ]);
+    containers.push(postgres, redis);
+    return { databaseUrl: postgres.getConnectionUri(), redisUrl: redis.getConnectionUrl() };
+  } catch {
+    return undefined;
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DREAMSEED_TEST_INFRA) return; // already resolved by an outer run
+  let databaseUrl = process.env.DATABASE_URL;
+  let redisUrl = process.env.REDIS_URL;
+  if (!databaseUrl && (await reachable(5432))) databaseUrl = 'postgres://postgres@127.0.0.1:5432/test';
+  if (!redisUrl && (await reachable(6379))) redisUrl = 'redis://127.0.0.1:6379';
+  if (!databaseUrl || !redisUrl) {
+    const started = await startContainers();
+    databaseUrl ??= started?.databaseUrl;
+    redisUrl ??= started?.redisUrl;
+  }
+  if (!databaseUrl || !redisUrl) {
+    process.env.DREAMSEED_TEST_INFRA = 'none';
+    return;
+  }
+  // The same migrator as `npm run db:migrate`, run as its own process (this lib does not import the platform).
+  const migrate = spawnSync(path.join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'tools/migrate.ts'], {
+    cwd: WORKSPACE_ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.REDIS_URL = redisUrl;
+  process.env.DREAMSEED_TEST_INFRA = 'ready';
+  (globalThis as { __DREAMSEED_CONTAINERS__?: typeof containers }).__DREAMSEED_CONTAINERS__ = containers;
+}

@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './fake-server';
+export * from './processes';
+export * from './app-lifecycle';

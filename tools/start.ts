@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the whole platform in one process. Each app keeps its own module, queue, schema and port;
+ * only the process is shared. See the README for the variables it reads.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createLogger, migrateAll, runMain, type AppHandle } from '@dreamseed/platform';
+import { startAnalysisService } from '../apps/analysis-service/src/app';
+import { loadAnalysisConfig } from '../apps/analysis-service/src/config';
+import { startBillingService } from '../apps/billing-service/src/app';
+import { loadBillingConfig } from '../apps/billing-service/src/config';
+import { startDomainService } from '../apps/domain-service/src/app';
+import { loadDomainConfig } from '../apps/domain-service/src/config';
+import { startGateway } from '../apps/gateway/src/app';
+import { loadGatewayConfig } from '../apps/gateway/src/config';
+import { startVoiceService } from '../apps/voice-service/src/app';
+import { loadVoiceConfig } from '../apps/voice-service/src/config';
+import { InfrastructureError, resolveInfrastructure } from './infra';
+
+const root = path.resolve(__dirname, '..');
+const env = process.env;
+const logger = createLogger({ service: 'launcher', version: env.npm_package_version ?? 'dev', level: env.LOG_LEVEL ?? 'info' });
+
+const port = (name: string, fallback: number) => env[name] ?? String(fallback);
+const ports = {
+  gateway: port('PORT', 8080),
+  voice: port('VOICE_SERVICE_PORT', 8081),
+  analysis: port('ANALYSIS_SERVICE_PORT', 8082),
+  domain: port('DOMAIN_SERVICE_PORT', 8083),
+  billing: port('BILLING_SERVICE_PORT', 8084),
+};
+
+async function start(): Promise<AppHandle[]> {
+  const infra = await resolveInfrastructure(env, path.join(root, '.data'));
+  const adminPassword = env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  const shared = {
+    ...env,
+    APP_VERSION: env.APP_VERSION ?? env.npm_package_version,
+    DATABASE_URL: infra.databaseUrl,
+    REDIS_URL: infra.redisUrl,
+    // The embedded PGlite is a single session underneath: keep each app's pool small.
+    DATABASE_POOL_MAX: env.DATABASE_POOL_MAX ?? (infra.embeddedPostgres ? '2' : '5'),
+  };
+  try {
+    await migrateAll(infra.databaseUrl, root, logger);
+    const serviceUrl = (p: string) => `http://127.0.0.1:${p}`;
+    const apps = await Promise.all([
+      startVoiceService(loadVoiceConfig({ ...shared, PORT: ports.voice })),
+      startAnalysisService(loadAnalysisConfig({ ...shared, PORT: ports.analysis })),
+      startDomainService(loadDomainConfig({ ...shared, PORT: ports.domain })),
+      startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),
+      startGateway(
+        loadGatewayConfig({
+          ...shared,
+          PORT: ports.gateway,
+          ADMIN_PASSWORD: adminPassword,
+          VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
+          ANALYSIS_SERVICE_URL: env.ANALYSIS_SERVICE_URL ?? serviceUrl(ports.analysis),
+          DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
+          BILLING_SERVICE_URL: env.BILLING_SERVICE_URL ?? serviceUrl(ports.billing),
+        }),
+      ),
+    ]);
+    await Promise.all(apps.map((app) => app.ready));
+    printBanner(infra.notes, adminPassword, env.ADMIN_PASSWORD === undefined, apps);
+    const platform: AppHandle = {
+      name: 'platform',
+      port: Number(ports.gateway),
+      ready: Promise.resolve(),
+      async stop(timeoutMs) {
+        await Promise.all(apps.map((app) => app.stop(timeoutMs)));
+        await infra.stop();
+      },
+    };
+    return [platform];
+  } catch (error) {
+    await infra.stop();
+    throw error;
+  }
+}
+
+function printBanner(notes: string[], adminPassword: string, generated: boolean, apps: AppHandle[]) {
+  const base = `http://localhost:${ports.gateway}`;
+  const lines = [
+    '',
+    'DreamSeed is up.',
+    `  API            ${base}/v1   (auth: ${base}/auth/v1)`,
+    `  API docs       ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+    `  Queues         ${base}/admin/queues   (user: ${env.ADMIN_USER ?? 'admin'}, password: ${generated ? `${adminPassword}, generated for this run; set ADMIN_PASSWORD to choose one` : 'ADMIN_PASSWORD'})`,
+    `  Metrics        ${apps.map((app) => `${app.name} :${app.port}/metrics`).join(', ')}`,
+    `  Health         ${base}/health/ready`,
+    ...notes.map((note) => `  ${note}`),
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+runMain({
+  logger,
+  timeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS ?? 8000),
+  start: () =>
+    start().catch((error) => {
+      if (error instanceof InfrastructureError) {
+        process.stderr.write(`\nCannot start DreamSeed: ${error.message}\n\n`);
+        process.exit(1);
+      }
+      throw error;
+    }),
+});
