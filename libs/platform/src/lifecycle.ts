@@ -40,8 +40,8 @@ export function runMain(options: { logger: Logger; timeoutMs: number; start: () 
     process.exit(failed.length ? 1 : 0);
   };
 
-  // Handlers stay installed: under `npm start` the terminal's Ctrl-C reaches the process both directly and
-  // relayed by tsx, and a second signal must not cut the clean stop short (the hard deadline still applies).
+  // Handlers stay installed: a second signal (an impatient Ctrl-C, a supervisor repeating SIGTERM) must not
+  // cut the clean stop short; the hard deadline still applies.
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));

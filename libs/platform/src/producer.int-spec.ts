@@ -4,7 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { deletePrefix, testInfra, uniquePrefix } from '@dreamseed/testing';
 import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
-import { finishHttpApp } from './http';
+import { correlationMiddleware, finishHttpApp } from './http';
 import { JobProducer } from './producer';
 import { createRedis } from './redis';
 import { runWithCorrelationId } from './context';
@@ -37,6 +37,27 @@ describe('JobProducer', () => {
       expect(job?.data).toEqual({ v: 1, userId, trigger: 'manual', sourceId: 's1', correlationId: 'corr-42' });
       expect(job?.opts.attempts).toBe(5);
       expect(job?.opts.backoff).toMatchObject({ type: 'exponential', delay: 5000 });
+    } finally {
+      await producer.close();
+      redis.disconnect();
+    }
+  });
+
+  it('carries the x-correlation-id of an HTTP request into the job it enqueues', async () => {
+    const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
+    const producer = new JobProducer({ connection: redis, prefix, logger: silent });
+    try {
+      await new Promise((resolve) => redis.once('ready', resolve));
+      const app = express();
+      app.use(correlationMiddleware());
+      app.post('/command', async (_req, res) => {
+        res.status(202).json(await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage: 3 }));
+      });
+      finishHttpApp(app, silent);
+      const response = await request(app).post('/command').set('x-correlation-id', 'founder-click-1');
+      expect(response.status).toBe(202);
+      const job = await producer.queue('voice').getJob(response.body.jobId);
+      expect(job?.data.correlationId).toBe('founder-click-1');
     } finally {
       await producer.close();
       redis.disconnect();

@@ -67,5 +67,18 @@ export function describeAppLifecycle<Q extends QueueName, N extends JobNameOf<Ca
         if (app.child.exitCode === null) app.kill('SIGKILL');
       }
     });
+
+    it('refuses to start on bad configuration, naming every bad variable at once, and exits 1', async () => {
+      const app = runTs(`apps/${spec.app}/src/main.ts`, {
+        DATABASE_URL: 'mysql://user:hunter2@db/app',
+        REDIS_URL: '',
+        PORT: 'eighty',
+        LOG_LEVEL: 'chatty',
+      });
+      expect(await exitWithin(app, 10_000)).toBe(1);
+      const output = app.output();
+      for (const key of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'LOG_LEVEL']) expect(output).toContain(`- ${key}:`);
+      expect(output).not.toContain('hunter2');
+    });
   });
 }

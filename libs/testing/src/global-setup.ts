@@ -59,9 +59,9 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   // The same migrator as `npm run db:migrate`, run as its own process (this lib does not import the platform).
-  const migrate = spawnSync(path.join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'tools/migrate.ts'], {
+  const migrate = spawnSync(process.execPath, ['--import', 'tsx', 'tools/migrate.ts'], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
     encoding: 'utf8',
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);

@@ -16,11 +16,15 @@ export interface RunningProcess {
   killGroup(signal?: NodeJS.Signals): void;
 }
 
-const TSX = path.join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
-
+/**
+ * tsx as a loader inside node (not its CLI, which runs the script in a child process and relays signals): the
+ * test's SIGTERM reaches the app itself, as it does in production. Aliases resolve through tsconfig.base.json.
+ */
 export function runTs(entry: string, env: Record<string, string | undefined>, cwd = WORKSPACE_ROOT): RunningProcess {
-  // Workspace aliases resolve through tsconfig.base.json, as in the build.
-  return runCommand(TSX, ['--tsconfig', path.join(WORKSPACE_ROOT, 'tsconfig.base.json'), entry], env, cwd);
+  return runCommand(process.execPath, ['--import', 'tsx', entry], {
+    TSX_TSCONFIG_PATH: path.join(WORKSPACE_ROOT, 'tsconfig.base.json'),
+    ...env,
+  }, cwd);
 }
 
 export function runCommand(
