@@ -23,7 +23,17 @@ export class InfrastructureError extends Error {}
 
 const LOCAL_DATABASE = 'dreamseed';
 
-export async function resolveInfrastructure(env: NodeJS.ProcessEnv, dataDir: string): Promise<Infrastructure> {
+/** Where to look for local servers; tests point these at closed ports to exercise the embedded fallbacks. */
+export interface LocalPorts {
+  postgres: number;
+  redis: number;
+}
+
+export async function resolveInfrastructure(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  local: LocalPorts = { postgres: 5432, redis: 6379 },
+): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
   const notes: string[] = [];
   let embeddedPostgres = false;
@@ -31,9 +41,9 @@ export async function resolveInfrastructure(env: NodeJS.ProcessEnv, dataDir: str
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
     notes.push('Postgres: DATABASE_URL');
-  } else if (await canConnect(5432)) {
-    databaseUrl = await localDatabase();
-    notes.push(`Postgres: local server on 5432, database "${LOCAL_DATABASE}"`);
+  } else if (await canConnect(local.postgres)) {
+    databaseUrl = await localDatabase(local.postgres);
+    notes.push(`Postgres: local server on ${local.postgres}, database "${LOCAL_DATABASE}"`);
   } else {
     const embedded = await startPglite(path.join(dataDir, 'pglite'));
     databaseUrl = embedded.url;
@@ -45,9 +55,9 @@ export async function resolveInfrastructure(env: NodeJS.ProcessEnv, dataDir: str
   let redisUrl = env.REDIS_URL;
   if (redisUrl) {
     notes.push('Redis: REDIS_URL');
-  } else if (await redisAnswers('redis://127.0.0.1:6379')) {
-    redisUrl = 'redis://127.0.0.1:6379';
-    notes.push('Redis: local server on 6379');
+  } else if (await redisAnswers(`redis://127.0.0.1:${local.redis}`)) {
+    redisUrl = `redis://127.0.0.1:${local.redis}`;
+    notes.push(`Redis: local server on ${local.redis}`);
   } else if (hasRedisServer()) {
     const embedded = await startRedisServer(path.join(dataDir, 'redis'));
     redisUrl = embedded.url;
@@ -89,15 +99,15 @@ function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /** The local server's `dreamseed` database, created on first use. */
-async function localDatabase(): Promise<string> {
+async function localDatabase(port: number): Promise<string> {
   const user = process.env.PGUSER ?? 'postgres';
-  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user, database: 'postgres' });
+  const admin = new pg.Client({ host: '127.0.0.1', port, user, database: 'postgres' });
   try {
     await admin.connect();
   } catch (error) {
     throw new InfrastructureError(
-      `A Postgres server answers on 127.0.0.1:5432 but user "${user}" cannot connect (${(error as Error).message}). ` +
-        'Set DATABASE_URL, for example postgres://user:password@127.0.0.1:5432/dreamseed.',
+      `A Postgres server answers on 127.0.0.1:${port} but user "${user}" cannot connect (${(error as Error).message}). ` +
+        `Set DATABASE_URL, for example postgres://user:password@127.0.0.1:${port}/dreamseed.`,
     );
   }
   try {
@@ -106,7 +116,7 @@ async function localDatabase(): Promise<string> {
   } finally {
     await admin.end();
   }
-  return `postgres://${user}@127.0.0.1:5432/${LOCAL_DATABASE}`;
+  return `postgres://${user}@127.0.0.1:${port}/${LOCAL_DATABASE}`;
 }
 
 async function freePort(): Promise<number> {

@@ -20,8 +20,13 @@ export interface RunningProcess {
  * tsx as a loader inside node (not its CLI, which runs the script in a child process and relays signals): the
  * test's SIGTERM reaches the app itself, as it does in production. Aliases resolve through tsconfig.base.json.
  */
-export function runTs(entry: string, env: Record<string, string | undefined>, cwd = WORKSPACE_ROOT): RunningProcess {
-  return runCommand(process.execPath, ['--import', 'tsx', entry], {
+export function runTs(
+  entry: string,
+  env: Record<string, string | undefined>,
+  cwd = WORKSPACE_ROOT,
+  args: string[] = [],
+): RunningProcess {
+  return runCommand(process.execPath, ['--import', 'tsx', entry, ...args], {
     TSX_TSCONFIG_PATH: path.join(WORKSPACE_ROOT, 'tsconfig.base.json'),
     ...env,
   }, cwd);
