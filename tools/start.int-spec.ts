@@ -1,17 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { exitWithin, runCommand, uniquePrefix, waitFor, WORKSPACE_ROOT } from '@dreamseed/testing';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { exitWithin, freePort, runCommand, uniquePrefix, waitFor, WORKSPACE_ROOT } from '@dreamseed/testing';
 
 /**
  * The README's first command, from what a fresh clone holds: the files git tracks (and new ones not ignored),
