@@ -20,8 +20,9 @@ async function main() {
     const users = (await client.query('select count(*)::int as n from core.users')).rows[0].n;
     await client.end();
     const redis = new Redis(infra.redisUrl);
-    const appendonly = (await redis.config('GET', 'appendonly'))[1];
-    const policy = (await redis.config('GET', 'maxmemory-policy'))[1];
+    const setting = async (name: string) => ((await redis.config('GET', name)) as string[])[1];
+    const appendonly = await setting('appendonly');
+    const policy = await setting('maxmemory-policy');
     redis.disconnect();
     process.stdout.write(`${JSON.stringify({ notes: infra.notes, embeddedPostgres: infra.embeddedPostgres, applied, users, appendonly, policy })}\n`);
   } finally {
