@@ -94,7 +94,8 @@ for (const key of new Set([...appKeys, ...composeKeys])) {
   expect(readme.includes(`\`${key}\``), `${key} is not in the README's configuration table`);
 }
 
-const cli = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: root, encoding: 'utf8' });
+// With .env.example as the .env: the documented first run.
+const cli = spawnSync('docker-compose', ['--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q'], { cwd: root, encoding: 'utf8' });
 if (!cli.error) expect(cli.status === 0, `docker-compose config: ${cli.stderr.trim()}`);
 
 if (problems.length) {

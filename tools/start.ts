@@ -54,6 +54,8 @@ async function start(): Promise<AppHandle[]> {
           ...shared,
           PORT: ports.gateway,
           ADMIN_PASSWORD: adminPassword,
+          // As in Supabase's local setup: sign-ups need no mail round trip on a laptop.
+          AUTH_AUTOCONFIRM: env.AUTH_AUTOCONFIRM ?? 'true',
           VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
           ANALYSIS_SERVICE_URL: env.ANALYSIS_SERVICE_URL ?? serviceUrl(ports.analysis),
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),

@@ -1,17 +1,39 @@
 import { QUEUE_NAMES } from '@dreamseed/contracts';
-import { createAppLogger, startService, type Logger } from '@dreamseed/platform';
+import { createAppLogger, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { createAuthLimits } from './auth/limits';
+import { createMailer } from './auth/mailer';
+import { AUTH_PATH, authRouter } from './auth/routes';
+import { AuthService } from './auth/service';
+import { createTokenSigner } from './auth/tokens';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
+import { createGatewayDb } from './db/client';
 import { mountQueueDashboard } from './http/admin';
 import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
 
 export const APP_NAME = 'gateway';
 
+/** The gateway's own parts, built once from the platform's connections. */
+function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>) {
+  const db = createGatewayDb(deps.pool);
+  const signer = createTokenSigner({
+    secret: config.JWT_SECRET,
+    issuer: config.JWT_ISSUER ?? `${config.PUBLIC_URL}${AUTH_PATH}`,
+    expirySeconds: config.JWT_EXPIRY_SECONDS,
+  });
+  const limits = createAuthLimits(deps.redis, config, deps.logger);
+  const auth = new AuthService(db, config, signer, limits, deps.producer, deps.logger);
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  return { db, auth, mailer };
+}
+
 /**
- * Starts the gateway: the public HTTP entry (API, docs, dashboard; auth and webhooks as their issues land) and
- * the worker that applies other owners' reports to the founder's profile.
+ * Starts the gateway: the public HTTP entry (auth, API, docs, dashboard; webhooks as their issues land) and the
+ * worker that applies other owners' reports to the founder's profile and sends auth mails.
  */
 export function startGateway(config: GatewayConfig, logger: Logger = createAppLogger(APP_NAME, gatewayConfigSchema, config)) {
+  let gateway: ReturnType<typeof buildGateway> | undefined;
+  const parts = (deps: ServiceDeps<GatewayConfig>) => (gateway ??= buildGateway(config, deps));
   return startService({
     name: APP_NAME,
     config,
@@ -19,11 +41,12 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
     logger,
     queue: 'gateway',
     watchQueues: QUEUE_NAMES.filter((name) => name !== 'gateway'),
-    handlers: () => gatewayJobHandlers(),
-    routes: (app, { producer }) => {
+    handlers: (deps) => gatewayJobHandlers(parts(deps)),
+    routes: (app, deps) => {
+      app.use(AUTH_PATH, authRouter(parts(deps).auth, config, logger));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
-        mountQueueDashboard(app, producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });
+        mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });
       } else {
         logger.info('queue dashboard off: set ADMIN_PASSWORD to turn it on');
       }

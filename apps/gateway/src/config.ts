@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { baseConfigSchema, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { baseConfigSchema, envBoolean, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const serviceUrl = (port: number) => envUrl(['http', 'https']).default(`http://127.0.0.1:${port}`);
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-export const gatewayConfigSchema = baseConfigSchema.extend({
+/** Signs local-development tokens only: production refuses to start with it. */
+export const DEVELOPMENT_JWT_SECRET = 'dreamseed-local-development-jwt-secret-not-for-production';
+
+export const gatewayConfigSchema = baseConfigSchema
+  .extend({
   PORT: envPort.default(8080),
   /** The address founders' apps, VAPI and Stripe use to reach the gateway (links in mails, confirm pages). */
   PUBLIC_URL: envUrl(['http', 'https']).default('http://localhost:8080'),
@@ -15,7 +20,41 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   ANALYSIS_SERVICE_URL: serviceUrl(8082),
   DOMAIN_SERVICE_URL: serviceUrl(8083),
   BILLING_SERVICE_URL: serviceUrl(8084),
-});
+  /** Browser origins allowed to call the API and auth (comma-separated, or *). */
+  CORS_ORIGINS: z.string().default('*'),
+
+  /** HS256 secret of the access tokens, shared with nothing else; 32 characters at least. */
+  JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)),
+  JWT_EXPIRY_SECONDS: seconds(3600).pipe(z.number().min(300, 'must be at least 300 (clients refresh 90 s early)')),
+  /** The `iss` claim; defaults to PUBLIC_URL + /auth/v1, as Supabase's. */
+  JWT_ISSUER: z.string().optional(),
+  /** Sign-ups are confirmed at once (no mail round trip), as in Supabase's local setup. */
+  AUTH_AUTOCONFIRM: envBoolean.default(false),
+  AUTH_DISABLE_SIGNUP: envBoolean.default(false),
+  AUTH_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(72).default(8),
+  /** A spent refresh token presented again within this many seconds is a concurrent retry, not a theft. */
+  AUTH_REFRESH_REUSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
+  AUTH_OTP_EXPIRY_SECONDS: seconds(86400),
+  /** Where mail links send the founder; `redirect_to` must start with it or one of AUTH_REDIRECT_ALLOW_LIST. */
+  AUTH_SITE_URL: envUrl(['http', 'https']).default('http://localhost:3000'),
+  AUTH_REDIRECT_ALLOW_LIST: z.string().default(''),
+  /** Abuse limits, per client IP: sign-ups and sign-ins, token refreshes, one-time-token checks. */
+  RATE_LIMIT_SIGN_IN_PER_5_MIN: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_TOKEN_REFRESH_PER_5_MIN: z.coerce.number().int().positive().default(150),
+  RATE_LIMIT_VERIFY_PER_5_MIN: z.coerce.number().int().positive().default(30),
+  /** Mails per address per hour (confirmation, recovery, email change). */
+  RATE_LIMIT_EMAIL_PER_HOUR: z.coerce.number().int().positive().default(4),
+  /** Wrong passwords in a row, per account, before sign-in for it backs off. */
+  AUTH_MAX_FAILED_SIGN_INS: z.coerce.number().int().positive().default(5),
+  /** SMTP server (smtp://user:pass@host:587); without it mails go to the local outbox (auth.mail_outbox). */
+  SMTP_URL: secret(envUrl(['smtp', 'smtps']).optional()),
+  MAIL_FROM: z.string().default('DreamSeed <no-reply@dreamseed.local>'),
+})
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
+    }
+  });
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 

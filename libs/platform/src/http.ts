@@ -41,7 +41,8 @@ export function createHttpApp(options: { logger: Logger; metrics: Metrics; readi
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       // The default serializers log every header; keep what helps and nothing that identifies or authenticates.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // Paths only: query strings can carry tokens (mail links) and personal data.
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -104,6 +105,15 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
         error: { code: 'validation_failed', message: 'The request is not valid.', details: summarizeIssues(error.issues) },
       },
     };
+  }
+  // Postgres refusing data the request carried: a conflict or invalid input, not a server fault.
+  switch ((error as { code?: unknown } | undefined)?.code) {
+    case '23505':
+      return clientError(409, 'conflict', 'This conflicts with data that already exists.');
+    case '23514':
+    case '22P02':
+    case '22001':
+      return clientError(400, 'invalid_input', 'A value in the request is not acceptable.');
   }
   const type = (error as { type?: string } | undefined)?.type;
   const status = (error as { status?: number } | undefined)?.status;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -93,7 +94,7 @@ export const refreshTokens = auth.table(
     sessionId: uuid('session_id')
       .notNull()
       .references(() => authSessions.id, { onDelete: 'cascade' }),
-    parentId: integer('parent_id'),
+    parentId: bigint('parent_id', { mode: 'number' }),
     revoked: boolean('revoked').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

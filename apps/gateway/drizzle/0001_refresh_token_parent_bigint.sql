@@ -1,0 +1,1 @@
+ALTER TABLE "auth"."refresh_tokens" ALTER COLUMN "parent_id" SET DATA TYPE bigint;

@@ -1,0 +1,186 @@
+import cors from 'cors';
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { GatewayConfig } from '../config';
+import { API_VERSION, API_VERSION_HEADER, authErrorMiddleware, invalidCredentials, noAuthorization, validationFailed } from './errors';
+import type { AccessClaims } from './tokens';
+import type { AuthService, ClientInfo, VerifyType } from './service';
+import { serializeUser, type AuthUserRow } from './serialize';
+
+export const AUTH_PATH = '/auth/v1';
+
+// Bodies as auth-js sends them: unknown fields (gotrue_meta_security, code_challenge, …) and nulls are ignored.
+const email = z.email('Unable to validate email address: invalid format').max(255);
+const metadata = z.record(z.string(), z.unknown());
+const signUpBody = z.object({ email, password: z.string().min(1, 'Signup requires a valid password'), data: metadata.nullish() });
+const passwordGrantBody = z.object({ email: z.string().max(255), password: z.string().max(1024) });
+const refreshGrantBody = z.object({ refresh_token: z.string().max(1024) });
+const updateUserBody = z.object({ email: email.nullish(), password: z.string().nullish(), data: metadata.nullish() });
+const emailBody = z.object({ email });
+const resendBody = z.object({ email, type: z.enum(['signup', 'email_change']) });
+const verifyTypes = z.enum(['signup', 'invite', 'recovery', 'magiclink', 'email', 'email_change']);
+const verifyBody = z.object({
+  type: verifyTypes,
+  email: email.nullish(),
+  token: z.string().max(64).nullish(),
+  token_hash: z.string().max(128).nullish(),
+});
+const logoutScope = z.enum(['global', 'local', 'others']).default('global');
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: { claims: AccessClaims; user: AuthUserRow };
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw validationFailed(result.error.issues[0]?.message ?? 'Invalid request');
+  return result.data;
+}
+
+const clientOf = (req: Request): ClientInfo => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
+const redirectOf = (req: Request) => (typeof req.query.redirect_to === 'string' ? req.query.redirect_to : undefined);
+
+/** Verifies the bearer access token and that its session still exists; the result is on `req.auth`. */
+export function requireUser(service: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw noAuthorization();
+    req.auth = await service.authenticate(match[1]);
+    next();
+  };
+}
+
+/** Supabase Auth (GoTrue) at /auth/v1, as `@supabase/auth-js` expects it. */
+export function authRouter(service: AuthService, config: GatewayConfig, logger: Logger): Router {
+  const router = express.Router();
+  router.use(
+    cors({
+      origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
+      allowedHeaders: ['apikey', 'authorization', 'content-type', 'x-client-info', 'x-supabase-api-version', 'x-client-ip'],
+      exposedHeaders: [API_VERSION_HEADER, 'x-correlation-id'],
+      maxAge: 600,
+    }),
+  );
+  router.use((_req, res, next) => {
+    res.setHeader(API_VERSION_HEADER, API_VERSION);
+    next();
+  });
+  router.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
+  const authenticated = requireUser(service);
+
+  router.get('/health', (_req, res) => {
+    res.json({ version: config.APP_VERSION, name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' });
+  });
+
+  router.get('/settings', (_req, res) => {
+    res.json({
+      external: { email: true, phone: false, anonymous_users: false },
+      disable_signup: config.AUTH_DISABLE_SIGNUP,
+      mailer_autoconfirm: config.AUTH_AUTOCONFIRM,
+      phone_autoconfirm: false,
+      sms_provider: '',
+      saml_enabled: false,
+    });
+  });
+
+  router.post('/signup', async (req, res) => {
+    const body = parse(signUpBody, req.body);
+    res.json(await service.signUp({ email: body.email, password: body.password, data: body.data ?? {}, redirectTo: redirectOf(req) }, clientOf(req)));
+  });
+
+  router.post('/token', async (req, res) => {
+    const grant = req.query.grant_type;
+    if (grant === 'password') {
+      const body = parse(passwordGrantBody, req.body);
+      res.json(await service.signInWithPassword(body, clientOf(req)));
+    } else if (grant === 'refresh_token') {
+      const body = parse(refreshGrantBody, req.body);
+      res.json(await service.refresh(body.refresh_token, clientOf(req)));
+    } else {
+      throw invalidCredentials();
+    }
+  });
+
+  router.get('/user', authenticated, (req, res) => {
+    res.json(serializeUser(currentUser(req).user));
+  });
+
+  router.put('/user', authenticated, async (req, res) => {
+    const body = parse(updateUserBody, req.body);
+    res.json(
+      await service.updateUser(currentUser(req), {
+        email: body.email ?? undefined,
+        password: body.password ?? undefined,
+        data: body.data,
+        redirectTo: redirectOf(req),
+      }),
+    );
+  });
+
+  router.post('/logout', authenticated, async (req, res) => {
+    const scope = logoutScope.safeParse(req.query.scope ?? undefined);
+    if (!scope.success) throw validationFailed('Unsupported logout scope');
+    await service.signOut(currentUser(req).claims, scope.data);
+    res.status(204).end();
+  });
+
+  router.post('/recover', async (req, res) => {
+    const body = parse(emailBody, req.body);
+    await service.recover(body.email, clientOf(req), redirectOf(req));
+    res.json({});
+  });
+
+  router.post('/resend', async (req, res) => {
+    const body = parse(resendBody, req.body);
+    await service.resend(body.type, body.email, clientOf(req), redirectOf(req));
+    res.json({});
+  });
+
+  router.post('/verify', async (req, res) => {
+    const body = parse(verifyBody, req.body);
+    if (body.token_hash && (body.email || body.token)) throw validationFailed('Only one of token_hash or token with email may be given');
+    res.json(
+      await service.verify(
+        { type: body.type as VerifyType, email: body.email ?? undefined, token: body.token ?? undefined, tokenHash: body.token_hash ?? undefined },
+        clientOf(req),
+      ),
+    );
+  });
+
+  // Mail links: verify, then send the browser to redirect_to with the session (or the error) in the fragment.
+  router.get('/verify', async (req, res) => {
+    const target = service.allowedRedirect(redirectOf(req));
+    const type = verifyTypes.safeParse(req.query.type);
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    try {
+      if (!type.success || !token) throw validationFailed('Verify requires a token and a type');
+      const session = await service.verify({ type: type.data, tokenHash: token }, clientOf(req));
+      const fragment = new URLSearchParams({
+        access_token: session.access_token,
+        expires_at: String(session.expires_at),
+        expires_in: String(session.expires_in),
+        refresh_token: session.refresh_token,
+        token_type: 'bearer',
+        type: type.data,
+      });
+      res.redirect(303, `${target}#${fragment.toString()}`);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'unexpected_failure';
+      const fragment = new URLSearchParams({ error: 'access_denied', error_code: code, error_description: (error as Error).message });
+      res.redirect(303, `${target}#${fragment.toString()}`);
+    }
+  });
+
+  router.use(authErrorMiddleware(logger));
+  return router;
+}
+
+/** The caller checked by `requireUser`. */
+function currentUser(req: Request): NonNullable<Request['auth']> {
+  if (!req.auth) throw noAuthorization();
+  return req.auth;
+}
