@@ -8,6 +8,8 @@ import { createTokenSigner } from './auth/tokens';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
 import { mountQueueDashboard } from './http/admin';
+import { corsFor } from './http/cors';
+import { meRouter } from './http/me';
 import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
 
@@ -43,7 +45,10 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
     watchQueues: QUEUE_NAMES.filter((name) => name !== 'gateway'),
     handlers: (deps) => gatewayJobHandlers(parts(deps)),
     routes: (app, deps) => {
-      app.use(AUTH_PATH, authRouter(parts(deps).auth, config, logger));
+      const { auth, db } = parts(deps);
+      app.use(AUTH_PATH, authRouter(auth, config, logger));
+      app.use('/v1', corsFor(config.CORS_ORIGINS));
+      app.use('/v1/me', meRouter(auth, db));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
         mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });

@@ -124,6 +124,28 @@ describe('migrations', () => {
     }
   });
 
+  it('keeps row-level security on for every table of every owner, with a policy wherever founders have rows', async () => {
+    // Tables of the platform's own, with nothing of any founder's in them: RLS on, no policy, founders see nothing.
+    const platformTables = new Set(['domain.domain_availability', 'billing.billing_events']);
+    const client = new pg.Client({ connectionString: testInfra().databaseUrl });
+    await client.connect();
+    try {
+      const tables = await client.query<{ name: string; rls: boolean; policies: number }>(
+        `select n.nspname || '.' || c.relname as name, c.relrowsecurity as rls,
+                (select count(*)::int from pg_policies p where p.schemaname = n.nspname and p.tablename = c.relname) as policies
+           from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind = 'r' and n.nspname = any($1)`,
+        [DATA_OWNERS.flatMap((o) => [...o.schemas])],
+      );
+      expect(tables.rows.length).toBeGreaterThan(20);
+      const withoutRls = tables.rows.filter((t) => !t.rls).map((t) => t.name);
+      const withoutPolicy = tables.rows.filter((t) => !platformTables.has(t.name) && t.policies === 0).map((t) => t.name);
+      expect({ withoutRls, withoutPolicy }).toEqual({ withoutRls: [], withoutPolicy: [] });
+    } finally {
+      await client.end();
+    }
+  });
+
   it('enforces the enum checks and the versioning of the Dream DNA', async () => {
     const client = new pg.Client({ connectionString: testInfra().databaseUrl });
     await client.connect();

@@ -40,3 +40,12 @@ export class InvalidJobPayloadError extends AppError {
     this.name = 'InvalidJobPayloadError';
   }
 }
+
+/** The SQLSTATE of a Postgres error, also when a query builder wrapped it (drizzle puts it in `cause`). */
+export function pgErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 3; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}

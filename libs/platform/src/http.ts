@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
-import { AppError, notFound } from './errors';
+import { AppError, notFound, pgErrorCode } from './errors';
 import type { Readiness } from './health';
 import type { Metrics } from './metrics';
 import { summarizeIssues } from './producer';
@@ -107,7 +107,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     };
   }
   // Postgres refusing data the request carried: a conflict or invalid input, not a server fault.
-  switch ((error as { code?: unknown } | undefined)?.code) {
+  switch (pgErrorCode(error)) {
+    case '42501':
+      return clientError(403, 'forbidden', 'You may not change this.');
     case '23505':
       return clientError(409, 'conflict', 'This conflicts with data that already exists.');
     case '23514':

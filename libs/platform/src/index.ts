@@ -2,6 +2,7 @@ export * from './config';
 export * from './context';
 export * from './db';
 export * from './errors';
+export * from './founder';
 export * from './health';
 export * from './http';
 export * from './lifecycle';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, timestamp } from 'drizzle-orm/pg-core';
+import { check, pgPolicy, pgRole, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Column and constraint helpers for the owners' Drizzle schemas. Kept apart from the platform's index so that
@@ -12,3 +12,55 @@ export const timestampTz = (name: string) => timestamp(name, { withTimezone: tru
 /** A check that a text column holds one of the values (or is null). Values come from code, never from input. */
 export const oneOf = (name: string, column: string, values: readonly string[]) =>
   check(name, sql.raw(`"${column}" is null or "${column}" in (${values.map((v) => `'${v}'`).join(', ')})`));
+
+/**
+ * Row-level security. Requests made for a founder run as the `authenticated` role (as on Supabase), with the
+ * founder's profile id in `request.founder_id` and the JWT claims in `request.jwt.claims` for that transaction
+ * (see `withFounder`). The role is created by each owner's first roles migration, idempotently.
+ */
+export const founderRole = pgRole('authenticated').existing();
+
+/** The founder the current transaction acts for (null outside `withFounder`). */
+export const currentFounder = sql`nullif(current_setting('request.founder_id', true), '')::uuid`;
+
+/** A founder may read the rows whose `column` is their profile id. */
+export const founderReads = (table: string, column: string) =>
+  pgPolicy(`${table}_founder_reads_own`, {
+    for: 'select',
+    to: founderRole,
+    using: sql`${sql.identifier(column)} = ${currentFounder}`,
+  });
+
+/** A founder may also insert and change those rows, and only ever for themself. */
+export const founderWrites = (table: string, column: string) => [
+  pgPolicy(`${table}_founder_inserts_own`, {
+    for: 'insert',
+    to: founderRole,
+    withCheck: sql`${sql.identifier(column)} = ${currentFounder}`,
+  }),
+  pgPolicy(`${table}_founder_updates_own`, {
+    for: 'update',
+    to: founderRole,
+    using: sql`${sql.identifier(column)} = ${currentFounder}`,
+    withCheck: sql`${sql.identifier(column)} = ${currentFounder}`,
+  }),
+];
+
+/** The auth user (JWT `sub`) the current transaction acts for: the gateway's `auth` tables key on it. */
+export const currentAuthUser = sql`nullif(current_setting('request.jwt.claim.sub', true), '')::uuid`;
+
+export const authUserReads = (table: string, column: string) =>
+  pgPolicy(`${table}_user_reads_own`, {
+    for: 'select',
+    to: founderRole,
+    using: sql`${sql.identifier(column)} = ${currentAuthUser}`,
+  });
+
+/** Rows without a founder column of their own, readable when their parent row is the founder's. */
+export const founderReadsThroughParent = (table: string, parent: { schema: string; table: string; founderColumn: string }, foreignKey: string) =>
+  pgPolicy(`${table}_founder_reads_own`, {
+    for: 'select',
+    to: founderRole,
+    using: sql`exists (select 1 from ${sql.identifier(parent.schema)}.${sql.identifier(parent.table)} parent
+      where parent.id = ${sql.identifier(foreignKey)} and parent.${sql.identifier(parent.founderColumn)} = ${currentFounder})`,
+  });

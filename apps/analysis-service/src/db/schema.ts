@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, numeric, pgSchema, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ANALYSIS_TRIGGERS, BRAND_VIBES, COLOR_PREFERENCES, PRICE_LEVELS } from '@dreamseed/contracts';
-import { createdAt, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, founderReadsThroughParent, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The analysis service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -40,6 +40,7 @@ export const aiAnalysis = analysis.table(
     index('ai_analysis_business_id_idx').on(t.businessId, t.createdAt),
     oneOf('ai_analysis_trigger', 'trigger', ANALYSIS_TRIGGERS),
     oneOf('ai_analysis_status', 'status', ['pending', 'succeeded', 'failed', 'unchanged']),
+    founderReads('ai_analysis', 'business_id'),
   ],
 );
 
@@ -69,6 +70,7 @@ export const dreamDna = analysis.table(
     oneOf('dream_dna_brand_vibe', 'brand_vibe', BRAND_VIBES),
     oneOf('dream_dna_color_preference', 'color_preference', COLOR_PREFERENCES),
     oneOf('dream_dna_price_level', 'price_level', PRICE_LEVELS),
+    founderReads('dream_dna', 'business_id'),
   ],
 );
 
@@ -87,6 +89,7 @@ export const businessAssessment = analysis.table(
   (t) => [
     index('business_assessment_business_id_idx').on(t.businessId, t.submittedAt),
     oneOf('business_assessment_status', 'status', ['submitted', 'analysed']),
+    founderReads('business_assessment', 'business_id'),
   ],
 );
 
@@ -101,7 +104,9 @@ export const assessmentResponses = analysis.table(
     answer: jsonb('answer').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('assessment_responses_assessment_question_key').on(t.assessmentId, t.questionId)],
+  (t) => [uniqueIndex('assessment_responses_assessment_question_key').on(t.assessmentId, t.questionId),
+    founderReadsThroughParent('assessment_responses', { schema: 'analysis', table: 'business_assessment', founderColumn: 'business_id' }, 'assessment_id'),
+  ],
 );
 
 /** Facts the assistant saved during calls (`save_business_fact`), read by the next analysis. */
@@ -116,5 +121,5 @@ export const businessFacts = analysis.table(
     toolCallId: text('tool_call_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('business_facts_tool_call_key').on(t.toolCallId), index('business_facts_business_id_idx').on(t.businessId)],
+  (t) => [uniqueIndex('business_facts_tool_call_key').on(t.toolCallId), index('business_facts_business_id_idx').on(t.businessId), founderReads('business_facts', 'business_id')],
 );

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgSchema, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { SUBSCRIPTION_TYPES } from '@dreamseed/contracts';
-import { createdAt, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The billing service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -48,6 +48,7 @@ export const payments = billing.table(
     oneOf('payments_provider', 'provider', ['stripe', 'local']),
     oneOf('payments_kind', 'kind', ['one_time', 'subscription']),
     oneOf('payments_status', 'status', ['pending', 'paid', 'failed', 'expired', 'refunded', 'partially_refunded']),
+    founderReads('payments', 'business_id'),
   ],
 );
 
@@ -89,6 +90,7 @@ export const subscriptions = billing.table(
       'paused',
       'expired',
     ]),
+    founderReads('subscriptions', 'business_id'),
   ],
 );
 
@@ -111,4 +113,5 @@ export const billingEvents = billing.table(
     index('billing_events_type_idx').on(t.type, t.processedAt),
     oneOf('billing_events_outcome', 'outcome', ['applied', 'ignored', 'stale']),
   ],
-);
+  // Platform data, no founder's: row-level security on and no policy, so founders see none of it.
+).enableRLS();

@@ -1,8 +1,8 @@
-import cors from 'cors';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config';
+import { corsFor } from '../http/cors';
 import { API_VERSION, API_VERSION_HEADER, authErrorMiddleware, invalidCredentials, noAuthorization, validationFailed } from './errors';
 import type { AccessClaims } from './tokens';
 import type { AuthService, ClientInfo, VerifyType } from './service';
@@ -57,14 +57,7 @@ export function requireUser(service: AuthService): RequestHandler {
 /** Supabase Auth (GoTrue) at /auth/v1, as `@supabase/auth-js` expects it. */
 export function authRouter(service: AuthService, config: GatewayConfig, logger: Logger): Router {
   const router = express.Router();
-  router.use(
-    cors({
-      origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
-      allowedHeaders: ['apikey', 'authorization', 'content-type', 'x-client-info', 'x-supabase-api-version', 'x-client-ip'],
-      exposedHeaders: [API_VERSION_HEADER, 'x-correlation-id'],
-      maxAge: 600,
-    }),
-  );
+  router.use(corsFor(config.CORS_ORIGINS));
   router.use((_req, res, next) => {
     res.setHeader(API_VERSION_HEADER, API_VERSION);
     next();

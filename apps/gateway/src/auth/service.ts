@@ -90,18 +90,22 @@ export class AuthService {
         if (owner) throw new AuthError(422, 'phone_exists', 'A user with this phone number has already been registered');
       }
       const now = new Date();
+      // The profile id travels in app_metadata (server-set, so safe for authorization): every owner's row-level
+      // security keys on it.
+      const profileId = randomUUID();
       const [user] = await tx
         .insert(authUsers)
         .values({
           email,
           encryptedPassword: passwordHash,
-          rawAppMetaData: { provider: 'email', providers: ['email'] },
+          rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId },
           rawUserMetaData: input.data,
           emailConfirmedAt: autoconfirm ? now : null,
         })
         .returning();
       if (!user) throw new Error('insert returned nothing');
       await tx.insert(users).values({
+        id: profileId,
         authUserId: user.id,
         customerEmail: email,
         customerName: profileName(input.data),

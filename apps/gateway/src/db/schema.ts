@@ -23,7 +23,7 @@ import {
   URGENCY_LEVELS,
   US_STATES,
 } from '@dreamseed/contracts';
-import { createdAt, oneOf, updatedAt } from '@dreamseed/platform/schema';
+import { authUserReads, createdAt, founderReads, founderWrites, oneOf, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The gateway owns two schemas: `auth` (accounts, sessions and tokens, shaped like Supabase Auth so that
@@ -61,6 +61,7 @@ export const authUsers = auth.table(
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`).where(sql`${t.email} is not null and ${t.deletedAt} is null`),
     uniqueIndex('users_phone_key').on(t.phone).where(sql`${t.phone} is not null and ${t.deletedAt} is null`),
     check('users_email_format', sql`${t.email} is null or ${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+$'`),
+    authUserReads('users', 'id'),
   ],
 );
 
@@ -79,7 +80,7 @@ export const authSessions = auth.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId), check('sessions_aal', sql`${t.aal} in ('aal1', 'aal2', 'aal3')`)],
+  (t) => [index('sessions_user_id_idx').on(t.userId), check('sessions_aal', sql`${t.aal} in ('aal1', 'aal2', 'aal3')`), authUserReads('sessions', 'user_id')],
 );
 
 /** Opaque refresh tokens, stored as hashes; single use: using one marks it revoked and issues its child. */
@@ -103,6 +104,7 @@ export const refreshTokens = auth.table(
     uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash),
     index('refresh_tokens_session_id_idx').on(t.sessionId),
     index('refresh_tokens_user_id_idx').on(t.userId),
+    authUserReads('refresh_tokens', 'user_id'),
   ],
 );
 
@@ -127,6 +129,7 @@ export const oneTimeTokens = auth.table(
       'one_time_tokens_type',
       sql`${t.tokenType} in ('confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change_token_current', 'reauthentication_token')`,
     ),
+    authUserReads('one_time_tokens', 'user_id'),
   ],
 );
 
@@ -149,6 +152,7 @@ export const mailOutbox = auth.table(
   (t) => [
     index('mail_outbox_recipient_idx').on(sql`lower(${t.recipient})`, t.createdAt),
     check('mail_outbox_status', sql`${t.status} in ('pending', 'sent', 'written', 'failed')`),
+    authUserReads('mail_outbox', 'user_id'),
   ],
 );
 
@@ -212,6 +216,9 @@ export const users = core.table(
     oneOf('users_payment_status', 'payment_status', PAYMENT_STATUSES),
     oneOf('users_subscription_type', 'subscription_type', SUBSCRIPTION_TYPES),
     check('users_amount_paid', sql`${t.amountPaid} >= 0`),
+    founderReads('users', 'id'),
+    // Which columns a founder may change is decided by column grants (migration 0002).
+    founderWrites('users', 'id')[1],
   ],
 );
 
@@ -230,7 +237,7 @@ export const userSessions = core.table(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
-  (t) => [index('user_sessions_user_id_idx').on(t.userId, t.startedAt), uniqueIndex('user_sessions_auth_session_key').on(t.authSessionId)],
+  (t) => [index('user_sessions_user_id_idx').on(t.userId, t.startedAt), uniqueIndex('user_sessions_auth_session_key').on(t.authSessionId), founderReads('user_sessions', 'user_id')],
 );
 
 /** Formation details beyond the profile: what gets filed with the state. */
@@ -272,5 +279,7 @@ export const businessFormationData = core.table(
       'approved',
       'rejected',
     ]),
+    founderReads('business_formation_data', 'user_id'),
+    ...founderWrites('business_formation_data', 'user_id'),
   ],
 );

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, numeric, pgSchema, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, founderReadsThroughParent, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The voice service's tables: calls as VAPI reports them, their transcripts and turns, the raw webhook log,
@@ -46,6 +46,7 @@ export const callSessions = voice.table(
     CALL_STAGE_CHECK('call_sessions_call_stage', 'call_stage'),
     oneOf('call_sessions_direction', 'direction', ['inbound', 'outbound', 'web']),
     oneOf('call_sessions_status', 'status', ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended']),
+    founderReads('call_sessions', 'user_id'),
   ],
 );
 
@@ -64,7 +65,9 @@ export const vapiCalls = voice.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('vapi_calls_vapi_call_id_key').on(t.vapiCallId), index('vapi_calls_call_session_id_idx').on(t.callSessionId)],
+  (t) => [uniqueIndex('vapi_calls_vapi_call_id_key').on(t.vapiCallId), index('vapi_calls_call_session_id_idx').on(t.callSessionId),
+    founderReadsThroughParent('vapi_calls', { schema: 'voice', table: 'call_sessions', founderColumn: 'user_id' }, 'call_session_id'),
+  ],
 );
 
 /** Outbound calls the platform places: scheduled, dialled, and what came of it. */
@@ -93,6 +96,7 @@ export const voiceCalls = voice.table(
     uniqueIndex('voice_calls_vapi_call_id_key').on(t.vapiCallId),
     CALL_STAGE_CHECK('voice_calls_call_stage', 'call_stage'),
     oneOf('voice_calls_status', 'status', ['scheduled', 'dialing', 'placed', 'completed', 'failed', 'cancelled']),
+    founderReads('voice_calls', 'user_id'),
   ],
 );
 
@@ -112,7 +116,7 @@ export const conversations = voice.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('conversations_call_session_id_key').on(t.callSessionId), index('conversations_user_id_idx').on(t.userId)],
+  (t) => [uniqueIndex('conversations_call_session_id_key').on(t.callSessionId), index('conversations_user_id_idx').on(t.userId), founderReads('conversations', 'user_id')],
 );
 
 export const conversationTurns = voice.table(
@@ -132,6 +136,7 @@ export const conversationTurns = voice.table(
   (t) => [
     uniqueIndex('conversation_turns_conversation_seq_key').on(t.conversationId, t.seq),
     oneOf('conversation_turns_role', 'role', ['assistant', 'user', 'system', 'tool', 'bot']),
+    founderReadsThroughParent('conversation_turns', { schema: 'voice', table: 'conversations', founderColumn: 'user_id' }, 'conversation_id'),
   ],
 );
 
@@ -157,6 +162,7 @@ export const transcripts = voice.table(
     index('transcripts_user_id_idx').on(t.userId, t.createdAt),
     index('transcripts_created_at_idx').on(t.createdAt),
     CALL_STAGE_CHECK('transcripts_call_stage', 'call_stage'),
+    founderReads('transcripts', 'user_id'),
   ],
 );
 
@@ -183,5 +189,6 @@ export const webhookLogs = voice.table(
     index('webhook_logs_vapi_call_id_idx').on(t.vapiCallId),
     index('webhook_logs_received_at_idx').on(t.receivedAt),
     oneOf('webhook_logs_status', 'status', ['received', 'processed', 'ignored', 'failed']),
+    founderReads('webhook_logs', 'user_id'),
   ],
 );

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { withFounder } from '@dreamseed/platform';
+import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+
+const PASSWORD = 'correct horse battery';
+
+interface ErrorBody {
+  error: { code: string };
+}
+
+interface Account {
+  token: string;
+  userId: string;
+  profileId: string;
+  email: string;
+}
+
+describe('the founder API (/v1/me) under row-level security', () => {
+  let gateway: TestGateway;
+  let a: Account;
+  let b: Account;
+
+  async function signUp(): Promise<Account> {
+    const email = uniqueEmail();
+    const { data, error } = await gateway.client().signUp({ email, password: PASSWORD, options: { data: { full_name: 'Founder', phone: uniquePhone() } } });
+    if (error) throw error;
+    return {
+      token: data.session?.access_token ?? '',
+      userId: data.user?.id ?? '',
+      profileId: String(data.user?.app_metadata.profile_id),
+      email,
+    };
+  }
+
+  const call = (account: Account | undefined, method: string, path: string, body?: unknown) =>
+    fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(account ? { authorization: `Bearer ${account.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
+    [a, b] = [await signUp(), await signUp()];
+  });
+  afterAll(() => gateway.stop());
+
+  it('returns the profile with the table column names', async () => {
+    const response = await call(a, 'GET', '/v1/me');
+    expect(response.status).toBe(200);
+    const profile = (await response.json()) as Record<string, unknown>;
+    expect(profile).toMatchObject({ id: a.profileId, auth_user_id: a.userId, customer_email: a.email, status: 'registered', current_call_stage: 1 });
+    expect(Object.keys(profile)).toHaveLength(36);
+  });
+
+  it('changes the founder-editable fields, verbatim', async () => {
+    const sqlish = "Seeds'); DELETE FROM core.users;--";
+    const response = await call(a, 'PATCH', '/v1/me', { business_name: sqlish, state_of_operation: 'CA', entity_type: 'llc', urgency_level: 'high' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ business_name: sqlish, state_of_operation: 'CA', entity_type: 'llc', urgency_level: 'high' });
+  });
+
+  it('refuses fields a founder may not write, bad values and an empty patch with 400', async () => {
+    for (const body of [{ call_1_completed: true }, { payment_status: 'paid' }, { status: 'formed' }, { customer_phone: '555-0100' }, { state_of_operation: 'XX' }, {}, 'text']) {
+      const response = await call(a, 'PATCH', '/v1/me', body);
+      expect(response.status).toBe(400);
+      expect(['validation_failed', 'invalid_json']).toContain(((await response.json()) as ErrorBody).error.code);
+    }
+    const broken = await fetch(`${gateway.url}/v1/me`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}` }, body: '{"x":' });
+    expect(broken.status).toBe(400);
+  });
+
+  it("refuses another founder's phone number with 409", async () => {
+    const theirs = ((await (await call(b, 'GET', '/v1/me')).json()) as { customer_phone: string }).customer_phone;
+    const response = await call(a, 'PATCH', '/v1/me', { customer_phone: theirs });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('phone_exists');
+  });
+
+  it('keeps formation details per founder', async () => {
+    expect((await call(b, 'GET', '/v1/me/formation')).status).toBe(404);
+    const put = await call(a, 'PUT', '/v1/me/formation', {
+      legal_name: 'Seeds LLC',
+      entity_type: 'llc',
+      state_of_formation: 'DE',
+      business_address: { line1: '1 Main St', city: 'Dover', state: 'DE', postal_code: '19901' },
+      members: [{ name: 'Founder', ownership_percent: 100 }],
+    });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ user_id: a.profileId, legal_name: 'Seeds LLC', members: [{ name: 'Founder', ownership_percent: 100 }] });
+    const again = await call(a, 'PUT', '/v1/me/formation', { dba_name: 'Seeds' });
+    expect(await again.json()).toMatchObject({ legal_name: 'Seeds LLC', dba_name: 'Seeds' });
+    expect((await call(b, 'GET', '/v1/me/formation')).status).toBe(404);
+    expect((await call(a, 'PUT', '/v1/me/formation', { members: 'everyone' })).status).toBe(400);
+  });
+
+  it('requires a valid token', async () => {
+    expect((await call(undefined, 'GET', '/v1/me')).status).toBe(401);
+    expect((await call({ ...a, token: 'x.y.z' }, 'GET', '/v1/me')).status).toBe(403);
+  });
+
+  it('exports what it holds on the founder', async () => {
+    const response = await call(a, 'GET', '/v1/me/export');
+    const exported = (await response.json()) as {
+      profile: { id: string };
+      account: { email: string };
+      formation: { legal_name: string };
+      sessions: unknown[];
+    };
+    expect(exported.profile.id).toBe(a.profileId);
+    expect(exported.account.email).toBe(a.email);
+    expect(exported.formation.legal_name).toBe('Seeds LLC');
+    expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(exported)).not.toContain(b.email);
+  });
+
+  it("hides every other founder's rows at the SQL level, in every owner's schema", async () => {
+    // Rows for both founders, written as the owners would write them.
+    for (const founder of [a, b]) {
+      await gateway.pool.query(`insert into analysis.dream_dna (business_id, version, what_problem) values ($1, 1, 'x')`, [founder.profileId]);
+      await gateway.pool.query(`insert into domain.domain_searches (id, business_id, trigger) values ($1, $2, 'api')`, [randomUUID(), founder.profileId]);
+      await gateway.pool.query(`insert into billing.payments (business_id, provider, package_id, kind, amount_minor, currency, status) values ($1, 'local', 'llc-basic', 'one_time', 100, 'usd', 'paid')`, [founder.profileId]);
+      const call = await gateway.pool.query(`insert into voice.call_sessions (user_id, vapi_call_id, direction) values ($1, $2, 'inbound') returning id`, [founder.profileId, randomUUID()]);
+      await gateway.pool.query(`insert into voice.transcripts (call_session_id, user_id, text) values ($1, $2, 'hello')`, [call.rows[0].id, founder.profileId]);
+    }
+    const db = drizzle(gateway.pool);
+    const claims = { sub: a.userId, role: 'authenticated' };
+    const seen = await withFounder(db, { id: a.profileId, claims }, async (tx) => {
+      const owners = async (query: string) => (await tx.execute(sql.raw(query))).rows.map((row) => Object.values(row)[0]);
+      return {
+        users: await owners('select id from core.users'),
+        dreamDna: await owners('select business_id from analysis.dream_dna'),
+        searches: await owners('select business_id from domain.domain_searches'),
+        payments: await owners('select business_id from billing.payments'),
+        calls: await owners('select user_id from voice.call_sessions'),
+        transcripts: await owners('select user_id from voice.transcripts'),
+        authUsers: await owners('select count(*) from auth.users').catch(() => 'denied'),
+      };
+    });
+    expect(seen.users).toEqual([a.profileId]);
+    for (const rows of [seen.dreamDna, seen.searches, seen.payments, seen.calls, seen.transcripts]) {
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows)).toEqual(new Set([a.profileId]));
+    }
+    expect(seen.authUsers).toBe('denied');
+
+    // Writes: B's row is out of reach, and fields outside the founder's grant are refused outright.
+    const changed = await withFounder(db, { id: a.profileId, claims }, (tx) =>
+      tx.execute(sql`update core.users set customer_name = 'hijacked' where id = ${b.profileId}`),
+    );
+    expect(changed.rowCount).toBe(0);
+    await expect(
+      withFounder(db, { id: a.profileId, claims }, (tx) => tx.execute(sql`update core.users set payment_status = 'paid' where id = ${a.profileId}`)),
+    ).rejects.toMatchObject({ cause: { code: '42501' } });
+  });
+
+  it('deletes the account softly and ends every session', async () => {
+    const victim = await signUp();
+    const response = await call(victim, 'DELETE', '/v1/me');
+    expect(response.status).toBe(204);
+    expect((await call(victim, 'GET', '/v1/me')).status).toBe(403);
+    const { error } = await gateway.client().signInWithPassword({ email: victim.email, password: PASSWORD });
+    expect(error?.code).toBe('invalid_credentials');
+    const row = await gateway.pool.query('select deleted_at from core.users where id = $1', [victim.profileId]);
+    expect(row.rows[0].deleted_at).not.toBeNull();
+  });
+});

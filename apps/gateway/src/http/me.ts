@@ -1,0 +1,217 @@
+import express, { type Request, type Router } from 'express';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ENTITY_TYPES, URGENCY_LEVELS, US_STATES } from '@dreamseed/contracts';
+import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder } from '@dreamseed/platform';
+import { requireUser } from '../auth/routes';
+import { serializeUser } from '../auth/serialize';
+import type { AuthService } from '../auth/service';
+import type { GatewayDb } from '../db/client';
+import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
+import { openApiRegistry } from './openapi';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** What a founder may change on their profile. Call progress, status and payment fields are not here. */
+export const profilePatch = z
+  .object({
+    customer_name: text(200).nullable(),
+    customer_phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number, for example +14155550123').nullable(),
+    business_name: text(200).nullable(),
+    business_type: text(200).nullable(),
+    state_of_operation: z.enum(US_STATES).nullable(),
+    entity_type: z.enum(ENTITY_TYPES).nullable(),
+    package_preference: text(100).nullable(),
+    urgency_level: z.enum(URGENCY_LEVELS).nullable(),
+    timeline: text(200).nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
+  .openapi('ProfilePatch');
+
+const address = z
+  .object({
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    state: z.enum(US_STATES),
+    postal_code: z.string().regex(/^\d{5}(-\d{4})?$/, 'must be a US ZIP code'),
+    country: z.literal('US').default('US'),
+  })
+  .strict();
+
+export const formationBody = z
+  .object({
+    legal_name: text(200).nullable(),
+    dba_name: text(200).nullable(),
+    entity_type: z.enum(ENTITY_TYPES).nullable(),
+    state_of_formation: z.enum(US_STATES).nullable(),
+    business_address: address.nullable(),
+    mailing_address: address.nullable(),
+    registered_agent: z.object({ name: text(200), address }).strict().nullable(),
+    members: z
+      .array(z.object({ name: text(200), role: text(100).optional(), ownership_percent: z.number().min(0).max(100).optional() }).strict())
+      .max(50),
+    management_structure: z.enum(['member_managed', 'manager_managed', 'board']).nullable(),
+    business_purpose: text(2000).nullable(),
+    naics_code: z.string().regex(/^\d{2,6}$/, 'must be a NAICS code of 2 to 6 digits').nullable(),
+  })
+  .partial()
+  .strict()
+  .openapi('Formation');
+
+openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+for (const [method, path, summary, body] of [
+  ['get', '/v1/me', 'The founder profile (core.users, column names as keys)', undefined],
+  ['patch', '/v1/me', 'Change the founder-editable profile fields', profilePatch],
+  ['delete', '/v1/me', 'Delete the account (soft delete; every session ends)', undefined],
+  ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
+  ['put', '/v1/me/formation', 'Set formation details', formationBody],
+  ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
+] as const) {
+  openApiRegistry.registerPath({
+    method,
+    path,
+    summary,
+    tags: ['founder'],
+    security: [{ bearerAuth: [] }],
+    ...(body ? { request: { body: { content: { 'application/json': { schema: body } } } } } : {}),
+    responses: { 200: { description: 'OK' }, 400: { description: 'Invalid input' }, 401: { description: 'No token' }, 403: { description: 'Bad token' } },
+  });
+}
+
+/** The founder's own data, read and written as the founder under row-level security. */
+export function meRouter(auth: AuthService, db: GatewayDb): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '64kb' }));
+  router.use(requireUser(auth));
+
+  const founderOf = async (req: Request): Promise<Founder> => {
+    const current = req.auth;
+    if (!current) throw new AppError(401, 'unauthorized', 'Authentication is required.');
+    const fromClaims = (current.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
+    let id = typeof fromClaims === 'string' ? fromClaims : undefined;
+    if (!id) {
+      const [profile] = await db.select({ id: users.id }).from(users).where(eq(users.authUserId, current.user.id));
+      id = profile?.id;
+    }
+    if (!id) throw notFound('This account has no founder profile.');
+    return { id, claims: current.claims as unknown as Founder['claims'] };
+  };
+
+  const readProfile = (founder: Founder) =>
+    withFounder(db, founder, async (tx) => {
+      const result = await tx.execute(sql`select * from core.users where id = ${founder.id} and deleted_at is null`);
+      return result.rows[0];
+    });
+
+  router.get('/', async (req, res) => {
+    const profile = await readProfile(await founderOf(req));
+    if (!profile) throw notFound('No profile.');
+    res.json(profile);
+  });
+
+  router.patch('/', async (req, res) => {
+    const patch = parseBody(profilePatch, req.body);
+    const founder = await founderOf(req);
+    const profile = await withFounder(db, founder, async (tx) => {
+      // Another founder's number is invisible under row-level security: the unique index decides.
+      const assignments = Object.entries(patch).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`);
+      const result = await tx
+        .execute(sql`update core.users set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
+                      where id = ${founder.id} and deleted_at is null returning *`)
+        .catch((error: unknown) => {
+          throw pgErrorCode(error) === '23505' ? phoneTaken() : error;
+        });
+      return result.rows[0];
+    });
+    if (!profile) throw notFound('No profile.');
+    res.json(profile);
+  });
+
+  router.get('/formation', async (req, res) => {
+    const founder = await founderOf(req);
+    const formation = await withFounder(db, founder, async (tx) => {
+      const result = await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`);
+      return result.rows[0];
+    });
+    if (!formation) throw notFound('No formation details yet.');
+    res.json(formation);
+  });
+
+  router.put('/formation', async (req, res) => {
+    const body = parseBody(formationBody, req.body);
+    const founder = await founderOf(req);
+    const values = {
+      legalName: body.legal_name,
+      dbaName: body.dba_name,
+      entityType: body.entity_type,
+      stateOfFormation: body.state_of_formation,
+      businessAddress: body.business_address,
+      mailingAddress: body.mailing_address,
+      registeredAgent: body.registered_agent,
+      members: body.members,
+      managementStructure: body.management_structure,
+      businessPurpose: body.business_purpose,
+      naicsCode: body.naics_code,
+    };
+    const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+    const formation = await withFounder(db, founder, async (tx) => {
+      await tx
+        .insert(businessFormationData)
+        .values({ userId: founder.id, ...defined })
+        .onConflictDoUpdate({ target: businessFormationData.userId, set: { ...defined, updatedAt: new Date() } });
+      const result = await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`);
+      return result.rows[0];
+    });
+    res.json(formation);
+  });
+
+  // Soft delete: the profile and account are marked deleted and every session ends. Runs as the gateway, the
+  // owner, because it reaches the auth tables that founders never write.
+  router.delete('/', async (req, res) => {
+    const founder = await founderOf(req);
+    const userId = founder.claims.sub;
+    await db.transaction(async (tx) => {
+      const now = new Date();
+      await tx.update(users).set({ deletedAt: now, updatedAt: now }).where(and(eq(users.id, founder.id), isNull(users.deletedAt)));
+      await tx.update(authUsers).set({ deletedAt: now, updatedAt: now }).where(eq(authUsers.id, userId));
+      const ended = await tx.delete(authSessions).where(eq(authSessions.userId, userId)).returning({ id: authSessions.id });
+      for (const { id } of ended) await tx.update(userSessions).set({ endedAt: now }).where(eq(userSessions.authSessionId, id));
+    });
+    res.status(204).end();
+  });
+
+  router.get('/export', async (req, res) => {
+    const founder = await founderOf(req);
+    const gathered = await withFounder(db, founder, async (tx) => ({
+      profile: (await tx.execute(sql`select * from core.users where id = ${founder.id}`)).rows[0] ?? null,
+      formation: (await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`)).rows[0] ?? null,
+      sessions: (await tx.execute(sql`select id, started_at, last_seen_at, ended_at, user_agent from core.user_sessions where user_id = ${founder.id} order by started_at`)).rows,
+    }));
+    res.json({
+      exported_at: new Date().toISOString(),
+      account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
+      ...gathered,
+      // Each owner's read API joins this export as its issue lands (calls, Dream DNA, domains, payments).
+      pending_sources: ['voice', 'analysis', 'domain', 'billing'],
+    });
+  });
+
+  return router;
+}
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    throw badRequest(
+      'validation_failed',
+      'The request is not valid.',
+      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+const phoneTaken = () => new AppError(409, 'phone_exists', 'Another founder has this phone number.');
