@@ -44,6 +44,13 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
     queue: 'gateway',
     watchQueues: QUEUE_NAMES.filter((name) => name !== 'gateway'),
     handlers: (deps) => gatewayJobHandlers(parts(deps)),
+    onReady: async (deps) => {
+      const { auth } = parts(deps);
+      const relay = setInterval(() => {
+        auth.relayPendingMails(config.MAIL_RELAY_INTERVAL_MS).catch((error) => logger.warn({ err: error }, 'mail relay failed'));
+      }, config.MAIL_RELAY_INTERVAL_MS);
+      return async () => clearInterval(relay);
+    },
     routes: (app, deps) => {
       const { auth, db } = parts(deps);
       app.use(AUTH_PATH, authRouter(auth, config, logger));

@@ -49,6 +49,8 @@ export const gatewayConfigSchema = baseConfigSchema
   /** SMTP server (smtp://user:pass@host:587); without it mails go to the local outbox (auth.mail_outbox). */
   SMTP_URL: secret(envUrl(['smtp', 'smtps']).optional()),
   MAIL_FROM: z.string().default('DreamSeed <no-reply@dreamseed.local>'),
+  /** How often mails left in the outbox (Redis was down when they were written) are handed to the queue again. */
+  MAIL_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
 })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {

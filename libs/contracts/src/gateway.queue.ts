@@ -13,21 +13,25 @@ import {
 } from './common';
 
 /**
+ * Every profile report names itself (`eventId`, unique per report and stable across retries: the gateway
+ * applies each once) and says when it happened in its owner's world (`occurredAt`: a report older than one
+ * already applied for the same kind of change is recorded and not applied).
+ */
+const profileEvent = <T extends z.ZodRawShape>(shape: T) =>
+  payloadV1({ userId, eventId: z.string().min(1).max(200), occurredAt: isoDateTime, ...shape });
+
+/**
  * The gateway owns the founder's profile (`core.users`). Services report what changed through this queue;
  * the gateway applies it. Payloads carry ids and business facts, never contact details or secrets.
  */
 export const gatewayJobs = defineCatalog({
   /** A consultation call ended: mark `call_N_completed` and move `current_call_stage` on. */
-  'profile-call-completed': job(
-    payloadV1({ userId, callStage, callId: z.string().min(1).max(128), completedAt: isoDateTime }),
-  ),
+  'profile-call-completed': job(profileEvent({ callStage, callId: z.string().min(1).max(128) })),
   /** The next call was scheduled (outbound) or is expected (inbound). */
-  'profile-next-call-scheduled': job(payloadV1({ userId, callStage, scheduledAt: isoDateTime })),
+  'profile-next-call-scheduled': job(profileEvent({ callStage, scheduledAt: isoDateTime.nullable() })),
   /** Business facts heard in a call or read from an assessment. Only the fields present are applied. */
   'profile-business-facts': job(
-    payloadV1({
-      userId,
-      sourceId: z.string().min(1).max(128),
+    profileEvent({
       facts: z
         .object({
           businessName: z.string().min(1).max(200),
@@ -42,24 +46,21 @@ export const gatewayJobs = defineCatalog({
     }),
   ),
   /** The Dream DNA has a first version: the profile can move to `analysis_ready`. */
-  'profile-analysis-ready': job(payloadV1({ userId, dreamDnaVersion: z.number().int().positive() })),
+  'profile-analysis-ready': job(profileEvent({ dreamDnaVersion: z.number().int().positive() })),
   /** The founder chose a domain: the profile moves to `domain_selected`. */
-  'profile-domain-selected': job(payloadV1({ userId, domain: z.string().min(3).max(253) })),
+  'profile-domain-selected': job(profileEvent({ domain: z.string().min(3).max(253) })),
   /** Payment and subscription state, as the billing service sees it after an event. */
   'profile-payment-updated': job(
-    payloadV1({
-      userId,
+    profileEvent({
       paymentStatus: z.enum(PAYMENT_STATUSES),
       subscriptionType: z.enum(SUBSCRIPTION_TYPES).nullable().optional(),
       amountPaid: z.number().int().nonnegative().optional(),
       paymentDate: isoDateTime.nullable().optional(),
       subscriptionExpiresAt: isoDateTime.nullable().optional(),
-      /** Billing's own clock for this state, so that late reports never roll the profile back. */
-      asOf: isoDateTime,
     }),
   ),
   /** A status change decided by another owner (for example `formed` or `archived`). */
-  'profile-status-changed': job(payloadV1({ userId, status: z.enum(PROFILE_STATUSES), reason: z.string().max(200) })),
+  'profile-status-changed': job(profileEvent({ status: z.enum(PROFILE_STATUSES), reason: z.string().max(200) })),
   /** Send an auth mail (confirmation, recovery, email change). The mail row holds the address, not the job. */
   'auth-mail-send': job(payloadV1({ mailId: z.uuid() }), { attempts: 8, backoffMs: 5000 }),
 });

@@ -1,3 +1,4 @@
+import { waitFor } from '@dreamseed/testing';
 import { codeIn, randomIp, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const PASSWORD = 'correct horse battery';
@@ -250,6 +251,21 @@ describe('auth with confirmation on', () => {
     expect(changed.data.user?.email).toBe(newEmail);
     const profile = await gateway.pool.query('select customer_email from core.users where auth_user_id = $1', [changed.data.user?.id]);
     expect(profile.rows[0].customer_email).toBe(newEmail);
+  });
+
+  it('relays a mail written while the queue was unreachable', async () => {
+    const email = uniqueEmail();
+    const { data } = await gateway.client().signUp({ email, password: PASSWORD });
+    // As if Redis had refused the job: a pending mail that only the outbox knows about.
+    const inserted = await gateway.pool.query(
+      `insert into auth.mail_outbox (user_id, kind, recipient, subject, body, created_at)
+       values ($1, 'confirmation_token', $2, 'Confirm', 'Your code: 123456', now() - interval '1 minute') returning id`,
+      [data.user?.id, email],
+    );
+    await waitFor(async () => {
+      const row = await gateway.pool.query('select status from auth.mail_outbox where id = $1', [inserted.rows[0].id]);
+      return row.rows[0].status === 'written';
+    }, 'the relay to deliver the mail');
   });
 
   it('limits mails per address per hour', async () => {

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
@@ -328,6 +328,20 @@ export class AuthService {
       )
       .where(eq(mailOutbox.id, mailId));
     return { delivered: kind };
+  }
+
+  /**
+   * Hands mails still pending after a while back to the queue: those written while Redis was unreachable.
+   * The job id is derived from the mail, so a mail already queued is not queued twice.
+   */
+  async relayPendingMails(olderThanMs: number): Promise<number> {
+    const pending = await this.db
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.status, 'pending'), lt(mailOutbox.createdAt, new Date(Date.now() - olderThanMs))))
+      .limit(500);
+    for (const { id } of pending) await this.dispatchMail(id);
+    return pending.length;
   }
 
   private async startSession(tx: GatewayTx, user: AuthUserRow, method: string, client: ClientInfo): Promise<TokenResponse> {

@@ -283,3 +283,26 @@ export const businessFormationData = core.table(
     ...founderWrites('business_formation_data', 'user_id'),
   ],
 );
+
+/**
+ * Every profile report the gateway has received from another owner, once (its event id): duplicates are
+ * dropped, and a report older than one already applied for the same kind of change is kept as `stale`.
+ */
+export const profileEvents = core.table(
+  'profile_events',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    outcome: text('outcome').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('profile_events_user_kind_idx').on(t.userId, t.kind, t.occurredAt),
+    oneOf('profile_events_outcome', 'outcome', ['applied', 'stale', 'ignored']),
+    founderReads('profile_events', 'user_id'),
+  ],
+);

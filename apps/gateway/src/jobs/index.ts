@@ -1,17 +1,20 @@
-import { acknowledgeOnly, type JobHandlers } from '@dreamseed/platform';
+import type { JobHandlers } from '@dreamseed/platform';
 import type { Mailer } from '../auth/mailer';
 import type { AuthService } from '../auth/service';
+import type { GatewayDb } from '../db/client';
+import { ProfileUpdates } from './profile';
 
 /** One handler per job of the `gateway` queue (the catalog is in libs/contracts). */
-export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer }): JobHandlers<'gateway'> {
+export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer; db: GatewayDb }): JobHandlers<'gateway'> {
+  const profile = new ProfileUpdates(deps.db);
   return {
-    'profile-call-completed': acknowledgeOnly('#5'),
-    'profile-next-call-scheduled': acknowledgeOnly('#5'),
-    'profile-business-facts': acknowledgeOnly('#6'),
-    'profile-analysis-ready': acknowledgeOnly('#6'),
-    'profile-domain-selected': acknowledgeOnly('#7'),
-    'profile-payment-updated': acknowledgeOnly('#8'),
-    'profile-status-changed': acknowledgeOnly('#4'),
+    'profile-call-completed': (p, c) => profile.callCompleted(p, c),
+    'profile-next-call-scheduled': (p, c) => profile.nextCallScheduled(p, c),
+    'profile-business-facts': (p, c) => profile.businessFacts(p, c),
+    'profile-analysis-ready': (p, c) => profile.analysisReady(p, c),
+    'profile-domain-selected': (p, c) => profile.domainSelected(p, c),
+    'profile-payment-updated': (p, c) => profile.paymentUpdated(p, c),
+    'profile-status-changed': (p, c) => profile.statusChanged(p, c),
     'auth-mail-send': ({ mailId }) => deps.auth.deliverMail(mailId, (mail) => deps.mailer.send(mail), deps.mailer.kind),
   };
 }
