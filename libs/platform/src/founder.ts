@@ -20,9 +20,10 @@ export async function withFounder<S extends Record<string, unknown>, T>(
   fn: (tx: Transaction<S>) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role authenticated`);
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
     await tx.execute(
-      sql`select set_config('request.founder_id', ${founder.id}, true),
+      sql`select set_config('role', 'authenticated', true),
+                 set_config('request.founder_id', ${founder.id}, true),
                  set_config('request.jwt.claims', ${JSON.stringify(founder.claims)}, true),
                  set_config('request.jwt.claim.sub', ${founder.claims.sub}, true)`,
     );

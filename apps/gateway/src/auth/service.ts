@@ -190,12 +190,16 @@ export class AuthService {
   /** Checks an access token and that its user and session still exist (GoTrue's JWT endpoints do). */
   async authenticate(accessToken: string): Promise<{ claims: AccessClaims; user: AuthUserRow }> {
     const claims = await this.signer.verify(accessToken);
-    const [session] = await this.db.select({ id: authSessions.id }).from(authSessions).where(eq(authSessions.id, claims.session_id));
-    if (!session) throw sessionNotFound();
-    const [user] = await this.db.select().from(authUsers).where(eq(authUsers.id, claims.sub));
-    if (!user || user.deletedAt) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
-    if (isBanned(user)) throw new AuthError(403, 'user_banned', 'User is banned');
-    return { claims, user };
+    // The user, and whether the token's session still exists, in one query.
+    const [found] = await this.db
+      .select({ user: authUsers, sessionId: authSessions.id })
+      .from(authUsers)
+      .leftJoin(authSessions, and(eq(authSessions.id, claims.session_id), eq(authSessions.userId, authUsers.id)))
+      .where(eq(authUsers.id, claims.sub));
+    if (!found || found.user.deletedAt) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    if (!found.sessionId) throw sessionNotFound();
+    if (isBanned(found.user)) throw new AuthError(403, 'user_banned', 'User is banned');
+    return { claims, user: found.user };
   }
 
   async updateUser(

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: measures the platform on loopback against a bare node:http server measured in the same run,
+ * prints a table, and writes bench/results/latest.json. Bounded: each scenario runs BENCH_SECONDS (default 5).
+ * Needs Postgres and Redis as the tests do (DATABASE_URL/REDIS_URL, else the local defaults).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { migrateAll } from '@dreamseed/platform';
+import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
+
+const root = path.resolve(__dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Scenario {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections: number;
+  /** The scenario whose figures this one is compared with. */
+  baseline?: string;
+}
+
+interface Result {
+  name: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+  ratioOfBaseline: number | null;
+}
+
+async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaseline'>> {
+  const result = await autocannon({
+    url: scenario.url,
+    method: scenario.method ?? 'GET',
+    headers: scenario.headers,
+    body: scenario.body,
+    connections: scenario.connections,
+    duration: seconds,
+  });
+  return {
+    name: scenario.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+
+async function main() {
+  await migrateAll(databaseUrl, root);
+  const prefix = uniquePrefix('bench');
+  const gatewayPort = await freePort();
+  const baseline = runTs('bench/baseline-server.ts', {});
+  const gateway = runTs('apps/gateway/src/main.ts', {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    // Access logs off: the figures are the request path's own cost.
+    LOG_LEVEL: 'warn',
+    AUTH_AUTOCONFIRM: 'true',
+    // Abuse limits would cap a load test from one IP: lifted here, measured by the tests.
+    RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000000',
+    AUTH_MAX_FAILED_SIGN_INS: '100000000',
+  });
+  try {
+    const base = `http://127.0.0.1:${gatewayPort}`;
+    const baselinePort = Number((await waitForLogLine(baseline, 'ready')).port);
+    await waitForHttpOk(`${base}/health/ready`, 60_000, gateway);
+    const email = `bench-${prefix}@example.com`;
+    const password = 'benchmark passphrase';
+    const signUp = await fetch(`${base}/auth/v1/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const session = (await signUp.json()) as { access_token: string };
+
+    const scenarios: Scenario[] = [
+      { name: 'baseline: node:http JSON', url: `http://127.0.0.1:${baselinePort}/`, connections: 10 },
+      { name: 'gateway GET /health/live', url: `${base}/health/live`, connections: 10, baseline: 'baseline: node:http JSON' },
+      {
+        name: 'gateway GET /v1/me (JWT, session check, RLS read)',
+        url: `${base}/v1/me`,
+        headers: { authorization: `Bearer ${session.access_token}` },
+        connections: 10,
+        baseline: 'baseline: node:http JSON',
+      },
+      {
+        name: 'gateway sign-in (Argon2id, session, tokens)',
+        url: `${base}/auth/v1/token?grant_type=password`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+        connections: 4,
+        baseline: 'baseline: node:http JSON',
+      },
+    ];
+
+    const results: Result[] = [];
+    for (const scenario of scenarios) {
+      const measured = await measure(scenario);
+      const reference = results.find((r) => r.name === scenario.baseline);
+      results.push({
+        ...measured,
+        ratioOfBaseline: reference ? Number((measured.requestsPerSecond / reference.requestsPerSecond).toFixed(4)) : null,
+      });
+    }
+
+    const report = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version },
+      secondsPerScenario: seconds,
+      results,
+    };
+    mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    printTable(results);
+  } finally {
+    baseline.kill('SIGTERM');
+    gateway.kill('SIGTERM');
+    await Promise.all([baseline.exited, gateway.exited]);
+    await deletePrefix(redisUrl, prefix);
+  }
+}
+
+function printTable(results: Result[]) {
+  const rows = results.map((r) => [
+    r.name,
+    String(r.requestsPerSecond),
+    r.p50Ms.toFixed(1),
+    r.p99Ms.toFixed(1),
+    r.ratioOfBaseline === null ? '1 (baseline)' : r.ratioOfBaseline.toFixed(3),
+    String(r.errors + r.non2xx),
+  ]);
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s ÷ baseline', 'errors'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  process.stdout.write(`${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
