@@ -4,7 +4,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { DATA_OWNERS } from '@dreamseed/contracts';
 import { testInfra, WORKSPACE_ROOT } from '@dreamseed/testing';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { ledgerTable, migrateAll, migrationsFolder } from './db';
+import { withOwnerRole } from './db-roles';
 
 /** A database of this test's own, so that migrating from nothing can be watched. */
 async function withFreshDatabase(run: (url: string) => Promise<void>) {
@@ -143,6 +146,24 @@ describe('migrations', () => {
       expect({ withoutRls, withoutPolicy }).toEqual({ withoutRls: [], withoutPolicy: [] });
     } finally {
       await client.end();
+    }
+  });
+
+  it("lets an owner's role use its own tables and no other owner's", async () => {
+    const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 1 });
+    const db = drizzle(pool);
+    try {
+      const ownRows = await withOwnerRole(db, 'domain', async (tx) => {
+        const id = randomUUID();
+        await tx.execute(sql`insert into domain.domain_searches (id, business_id, trigger) values (${id}, ${randomUUID()}, 'api')`);
+        return (await tx.execute(sql`select id from domain.domain_searches where id = ${id}`)).rows;
+      });
+      expect(ownRows).toHaveLength(1);
+      for (const foreign of ['select 1 from analysis.dream_dna', 'select 1 from core.users', 'select 1 from auth.users', 'select 1 from billing.payments']) {
+        await expect(withOwnerRole(db, 'domain', (tx) => tx.execute(sql.raw(foreign)))).rejects.toMatchObject({ cause: { code: '42501' } });
+      }
+    } finally {
+      await pool.end();
     }
   });
 

@@ -2,7 +2,7 @@ export * from './config';
 export * from './context';
 export * from './db';
 export * from './errors';
-export * from './founder';
+export * from './db-roles';
 export * from './health';
 export * from './http';
 export * from './lifecycle';

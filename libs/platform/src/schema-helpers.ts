@@ -64,3 +64,15 @@ export const founderReadsThroughParent = (table: string, parent: { schema: strin
     using: sql`exists (select 1 from ${sql.identifier(parent.schema)}.${sql.identifier(parent.table)} parent
       where parent.id = ${sql.identifier(foreignKey)} and parent.${sql.identifier(parent.founderColumn)} = ${currentFounder})`,
   });
+
+/** The role an owner's workers act as (see `withOwnerRole`): all rights on the owner's tables, none elsewhere. */
+export const ownerRoleName = (owner: string) => `dreamseed_${owner}`;
+
+/** The owner's own role sees and changes every row of its tables. */
+export const ownerAll = (table: string, owner: string) =>
+  pgPolicy(`${table}_owner_all`, {
+    for: 'all',
+    to: pgRole(ownerRoleName(owner)).existing(),
+    using: sql`true`,
+    withCheck: sql`true`,
+  });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, numeric, pgSchema, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ANALYSIS_TRIGGERS, BRAND_VIBES, COLOR_PREFERENCES, PRICE_LEVELS } from '@dreamseed/contracts';
-import { createdAt, founderReads, founderReadsThroughParent, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The analysis service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -36,6 +36,7 @@ export const aiAnalysis = analysis.table(
     completedAt: timestampTz('completed_at'),
   },
   (t) => [
+    ownerAll('ai_analysis', 'analysis'),
     uniqueIndex('ai_analysis_run_key_key').on(t.runKey),
     index('ai_analysis_business_id_idx').on(t.businessId, t.createdAt),
     oneOf('ai_analysis_trigger', 'trigger', ANALYSIS_TRIGGERS),
@@ -64,6 +65,7 @@ export const dreamDna = analysis.table(
     aiAnalysisId: uuid('ai_analysis_id').references((): AnyPgColumn => aiAnalysis.id, { onDelete: 'set null' }),
   },
   (t) => [
+    ownerAll('dream_dna', 'analysis'),
     // The highest version is current; this index also serves "current version of a founder".
     uniqueIndex('dream_dna_business_version_key').on(t.businessId, t.version),
     check('dream_dna_version_positive', sql`${t.version} >= 1`),
@@ -87,6 +89,7 @@ export const businessAssessment = analysis.table(
     createdAt: createdAt(),
   },
   (t) => [
+    ownerAll('business_assessment', 'analysis'),
     index('business_assessment_business_id_idx').on(t.businessId, t.submittedAt),
     oneOf('business_assessment_status', 'status', ['submitted', 'analysed']),
     founderReads('business_assessment', 'business_id'),
@@ -104,7 +107,7 @@ export const assessmentResponses = analysis.table(
     answer: jsonb('answer').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('assessment_responses_assessment_question_key').on(t.assessmentId, t.questionId),
+  (t) => [ownerAll('assessment_responses', 'analysis'), uniqueIndex('assessment_responses_assessment_question_key').on(t.assessmentId, t.questionId),
     founderReadsThroughParent('assessment_responses', { schema: 'analysis', table: 'business_assessment', founderColumn: 'business_id' }, 'assessment_id'),
   ],
 );
@@ -121,5 +124,5 @@ export const businessFacts = analysis.table(
     toolCallId: text('tool_call_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('business_facts_tool_call_key').on(t.toolCallId), index('business_facts_business_id_idx').on(t.businessId), founderReads('business_facts', 'business_id')],
+  (t) => [ownerAll('business_facts', 'analysis'), uniqueIndex('business_facts_tool_call_key').on(t.toolCallId), index('business_facts_business_id_idx').on(t.businessId), founderReads('business_facts', 'business_id')],
 );

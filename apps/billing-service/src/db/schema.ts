@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgSchema, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { SUBSCRIPTION_TYPES } from '@dreamseed/contracts';
-import { createdAt, founderReads, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The billing service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -37,6 +37,7 @@ export const payments = billing.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('payments', 'billing'),
     uniqueIndex('payments_checkout_session_id_key').on(t.checkoutSessionId),
     uniqueIndex('payments_invoice_id_key').on(t.invoiceId),
     index('payments_payment_intent_id_idx').on(t.paymentIntentId),
@@ -73,6 +74,7 @@ export const subscriptions = billing.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('subscriptions', 'billing'),
     uniqueIndex('subscriptions_provider_subscription_id_key').on(t.provider, t.providerSubscriptionId),
     index('subscriptions_business_id_idx').on(t.businessId),
     // The expiry job looks for subscriptions whose period has ended.
@@ -110,6 +112,7 @@ export const billingEvents = billing.table(
     processedAt: timestampTz('processed_at').notNull().defaultNow(),
   },
   (t) => [
+    ownerAll('billing_events', 'billing'),
     index('billing_events_type_idx').on(t.type, t.processedAt),
     oneOf('billing_events_outcome', 'outcome', ['applied', 'ignored', 'stale']),
   ],

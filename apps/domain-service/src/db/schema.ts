@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, jsonb, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, founderReads, oneOf, timestampTz } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, oneOf, ownerAll, timestampTz } from '@dreamseed/platform/schema';
 
 /**
  * The domain service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -29,6 +29,7 @@ export const domainSearches = domain.table(
     completedAt: timestampTz('completed_at'),
   },
   (t) => [
+    ownerAll('domain_searches', 'domain'),
     index('domain_searches_business_id_idx').on(t.businessId, t.createdAt),
     oneOf('domain_searches_trigger', 'trigger', ['api', 'brand-call']),
     oneOf('domain_searches_status', 'status', ['pending', 'running', 'completed', 'failed']),
@@ -49,6 +50,6 @@ export const domainAvailability = domain.table(
     checkedAt: timestampTz('checked_at').notNull(),
     expiresAt: timestampTz('expires_at').notNull(),
   },
-  (t) => [index('domain_availability_expires_at_idx').on(t.expiresAt)],
+  (t) => [ownerAll('domain_availability', 'domain'), index('domain_availability_expires_at_idx').on(t.expiresAt)],
   // Platform data, no founder's: row-level security on and no policy, so founders see none of it.
 ).enableRLS();

@@ -23,7 +23,7 @@ import {
   URGENCY_LEVELS,
   US_STATES,
 } from '@dreamseed/contracts';
-import { authUserReads, createdAt, founderReads, founderWrites, oneOf, updatedAt } from '@dreamseed/platform/schema';
+import { authUserReads, createdAt, founderReads, founderWrites, oneOf, ownerAll, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The gateway owns two schemas: `auth` (accounts, sessions and tokens, shaped like Supabase Auth so that
@@ -58,6 +58,7 @@ export const authUsers = auth.table(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
+    ownerAll('users', 'gateway'),
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`).where(sql`${t.email} is not null and ${t.deletedAt} is null`),
     uniqueIndex('users_phone_key').on(t.phone).where(sql`${t.phone} is not null and ${t.deletedAt} is null`),
     check('users_email_format', sql`${t.email} is null or ${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+$'`),
@@ -80,7 +81,7 @@ export const authSessions = auth.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId), check('sessions_aal', sql`${t.aal} in ('aal1', 'aal2', 'aal3')`), authUserReads('sessions', 'user_id')],
+  (t) => [ownerAll('sessions', 'gateway'), index('sessions_user_id_idx').on(t.userId), check('sessions_aal', sql`${t.aal} in ('aal1', 'aal2', 'aal3')`), authUserReads('sessions', 'user_id')],
 );
 
 /** Opaque refresh tokens, stored as hashes; single use: using one marks it revoked and issues its child. */
@@ -101,6 +102,7 @@ export const refreshTokens = auth.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('refresh_tokens', 'gateway'),
     uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash),
     index('refresh_tokens_session_id_idx').on(t.sessionId),
     index('refresh_tokens_user_id_idx').on(t.userId),
@@ -123,6 +125,7 @@ export const oneTimeTokens = auth.table(
     createdAt: createdAt(),
   },
   (t) => [
+    ownerAll('one_time_tokens', 'gateway'),
     uniqueIndex('one_time_tokens_user_type_key').on(t.userId, t.tokenType),
     uniqueIndex('one_time_tokens_token_hash_key').on(t.tokenHash),
     check(
@@ -150,6 +153,7 @@ export const mailOutbox = auth.table(
     createdAt: createdAt(),
   },
   (t) => [
+    ownerAll('mail_outbox', 'gateway'),
     index('mail_outbox_recipient_idx').on(sql`lower(${t.recipient})`, t.createdAt),
     check('mail_outbox_status', sql`${t.status} in ('pending', 'sent', 'written', 'failed')`),
     authUserReads('mail_outbox', 'user_id'),
@@ -199,6 +203,7 @@ export const users = core.table(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
+    ownerAll('users', 'gateway'),
     uniqueIndex('users_auth_user_id_key').on(t.authUserId),
     // Inbound calls find the founder by phone number.
     uniqueIndex('users_customer_phone_key').on(t.customerPhone).where(sql`${t.customerPhone} is not null and ${t.deletedAt} is null`),
@@ -237,7 +242,7 @@ export const userSessions = core.table(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
-  (t) => [index('user_sessions_user_id_idx').on(t.userId, t.startedAt), uniqueIndex('user_sessions_auth_session_key').on(t.authSessionId), founderReads('user_sessions', 'user_id')],
+  (t) => [ownerAll('user_sessions', 'gateway'), index('user_sessions_user_id_idx').on(t.userId, t.startedAt), uniqueIndex('user_sessions_auth_session_key').on(t.authSessionId), founderReads('user_sessions', 'user_id')],
 );
 
 /** Formation details beyond the profile: what gets filed with the state. */
@@ -267,6 +272,7 @@ export const businessFormationData = core.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('business_formation_data', 'gateway'),
     uniqueIndex('business_formation_data_user_id_key').on(t.userId),
     oneOf('business_formation_data_entity_type', 'entity_type', ENTITY_TYPES),
     oneOf('business_formation_data_state', 'state_of_formation', US_STATES),
@@ -301,6 +307,7 @@ export const profileEvents = core.table(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    ownerAll('profile_events', 'gateway'),
     index('profile_events_user_kind_idx').on(t.userId, t.kind, t.occurredAt),
     oneOf('profile_events_outcome', 'outcome', ['applied', 'stale', 'ignored']),
     founderReads('profile_events', 'user_id'),

@@ -1,6 +1,6 @@
 import { and, eq, gt, ne } from 'drizzle-orm';
 import type { GatewayJobs, JobPayloadOf, ProfileStatus } from '@dreamseed/contracts';
-import type { JobContext } from '@dreamseed/platform';
+import { withOwnerRole, type JobContext } from '@dreamseed/platform';
 import type { GatewayDb, GatewayTx } from '../db/client';
 import { profileEvents, users } from '../db/schema';
 
@@ -97,7 +97,7 @@ export class ProfileUpdates {
     changes: (profile: typeof users.$inferSelect) => ProfileChanges,
   ): Promise<{ outcome: 'applied' | 'stale' | 'duplicate' | 'ignored' }> {
     const occurredAt = new Date(event.occurredAt);
-    const outcome = await this.db.transaction(async (tx) => {
+    const outcome = await withOwnerRole(this.db, 'gateway', async (tx) => {
       const [profile] = await tx.select().from(users).where(eq(users.id, event.userId)).for('update');
       // A report about a founder who is gone (or never was) has nothing left to change.
       if (!profile || profile.deletedAt) return 'ignored' as const;

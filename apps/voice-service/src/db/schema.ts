@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, numeric, pgSchema, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, founderReads, founderReadsThroughParent, oneOf, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The voice service's tables: calls as VAPI reports them, their transcripts and turns, the raw webhook log,
@@ -40,6 +40,7 @@ export const callSessions = voice.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('call_sessions', 'voice'),
     uniqueIndex('call_sessions_vapi_call_id_key').on(t.vapiCallId),
     index('call_sessions_user_id_idx').on(t.userId, t.createdAt),
     index('call_sessions_status_idx').on(t.status),
@@ -65,7 +66,7 @@ export const vapiCalls = voice.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('vapi_calls_vapi_call_id_key').on(t.vapiCallId), index('vapi_calls_call_session_id_idx').on(t.callSessionId),
+  (t) => [ownerAll('vapi_calls', 'voice'), uniqueIndex('vapi_calls_vapi_call_id_key').on(t.vapiCallId), index('vapi_calls_call_session_id_idx').on(t.callSessionId),
     founderReadsThroughParent('vapi_calls', { schema: 'voice', table: 'call_sessions', founderColumn: 'user_id' }, 'call_session_id'),
   ],
 );
@@ -88,6 +89,7 @@ export const voiceCalls = voice.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('voice_calls', 'voice'),
     // One planned call per founder and stage at a time.
     uniqueIndex('voice_calls_open_per_stage_key')
       .on(t.userId, t.callStage)
@@ -116,7 +118,7 @@ export const conversations = voice.table(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('conversations_call_session_id_key').on(t.callSessionId), index('conversations_user_id_idx').on(t.userId), founderReads('conversations', 'user_id')],
+  (t) => [ownerAll('conversations', 'voice'), uniqueIndex('conversations_call_session_id_key').on(t.callSessionId), index('conversations_user_id_idx').on(t.userId), founderReads('conversations', 'user_id')],
 );
 
 export const conversationTurns = voice.table(
@@ -134,6 +136,7 @@ export const conversationTurns = voice.table(
     createdAt: createdAt(),
   },
   (t) => [
+    ownerAll('conversation_turns', 'voice'),
     uniqueIndex('conversation_turns_conversation_seq_key').on(t.conversationId, t.seq),
     oneOf('conversation_turns_role', 'role', ['assistant', 'user', 'system', 'tool', 'bot']),
     founderReadsThroughParent('conversation_turns', { schema: 'voice', table: 'conversations', founderColumn: 'user_id' }, 'conversation_id'),
@@ -158,6 +161,7 @@ export const transcripts = voice.table(
     updatedAt: updatedAt(),
   },
   (t) => [
+    ownerAll('transcripts', 'voice'),
     uniqueIndex('transcripts_call_session_id_key').on(t.callSessionId),
     index('transcripts_user_id_idx').on(t.userId, t.createdAt),
     index('transcripts_created_at_idx').on(t.createdAt),
@@ -185,6 +189,7 @@ export const webhookLogs = voice.table(
     createdAt: createdAt(),
   },
   (t) => [
+    ownerAll('webhook_logs', 'voice'),
     uniqueIndex('webhook_logs_event_key_key').on(t.eventKey),
     index('webhook_logs_vapi_call_id_idx').on(t.vapiCallId),
     index('webhook_logs_received_at_idx').on(t.receivedAt),

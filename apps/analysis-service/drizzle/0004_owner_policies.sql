@@ -1,0 +1,5 @@
+CREATE POLICY "ai_analysis_owner_all" ON "analysis"."ai_analysis" AS PERMISSIVE FOR ALL TO "dreamseed_analysis" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "assessment_responses_owner_all" ON "analysis"."assessment_responses" AS PERMISSIVE FOR ALL TO "dreamseed_analysis" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "business_assessment_owner_all" ON "analysis"."business_assessment" AS PERMISSIVE FOR ALL TO "dreamseed_analysis" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "business_facts_owner_all" ON "analysis"."business_facts" AS PERMISSIVE FOR ALL TO "dreamseed_analysis" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "dream_dna_owner_all" ON "analysis"."dream_dna" AS PERMISSIVE FOR ALL TO "dreamseed_analysis" USING (true) WITH CHECK (true);

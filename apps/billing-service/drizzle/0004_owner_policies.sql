@@ -1,0 +1,3 @@
+CREATE POLICY "billing_events_owner_all" ON "billing"."billing_events" AS PERMISSIVE FOR ALL TO "dreamseed_billing" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "payments_owner_all" ON "billing"."payments" AS PERMISSIVE FOR ALL TO "dreamseed_billing" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "subscriptions_owner_all" ON "billing"."subscriptions" AS PERMISSIVE FOR ALL TO "dreamseed_billing" USING (true) WITH CHECK (true);

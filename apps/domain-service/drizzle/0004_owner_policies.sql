@@ -1,0 +1,2 @@
+CREATE POLICY "domain_availability_owner_all" ON "domain"."domain_availability" AS PERMISSIVE FOR ALL TO "dreamseed_domain" USING (true) WITH CHECK (true);--> statement-breakpoint
+CREATE POLICY "domain_searches_owner_all" ON "domain"."domain_searches" AS PERMISSIVE FOR ALL TO "dreamseed_domain" USING (true) WITH CHECK (true);
