@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import { corsFor } from '../http/cors';
+import { describeRoutes } from '../http/openapi';
 import { API_VERSION, API_VERSION_HEADER, authErrorMiddleware, invalidCredentials, noAuthorization, validationFailed } from './errors';
 import type { AccessClaims } from './tokens';
 import type { AuthService, ClientInfo, VerifyType } from './service';
@@ -27,6 +28,29 @@ const verifyBody = z.object({
   token_hash: z.string().max(128).nullish(),
 });
 const logoutScope = z.enum(['global', 'local', 'others']).default('global');
+
+describeRoutes(
+  'auth (Supabase-compatible)',
+  [
+    ['post', `${AUTH_PATH}/signup`, 'Sign up: a session when confirmation is off, else the user and a mailed code', signUpBody],
+    ['post', `${AUTH_PATH}/token?grant_type=password`, 'Sign in with email and password', passwordGrantBody],
+    ['post', `${AUTH_PATH}/token?grant_type=refresh_token`, 'Exchange a refresh token (single use, rotated)', refreshGrantBody],
+    ['post', `${AUTH_PATH}/recover`, 'Mail a password-recovery code and link', emailBody],
+    ['post', `${AUTH_PATH}/resend`, 'Mail a confirmation again', resendBody],
+    ['post', `${AUTH_PATH}/verify`, 'Confirm a mailed code (email + token) or link (token_hash)', verifyBody],
+    ['get', `${AUTH_PATH}/settings`, 'What this auth server allows', undefined],
+  ],
+  { bearer: false },
+);
+describeRoutes(
+  'auth (Supabase-compatible)',
+  [
+    ['get', `${AUTH_PATH}/user`, 'The signed-in user', undefined],
+    ['put', `${AUTH_PATH}/user`, 'Change email (confirmed by mail), password or metadata', updateUserBody],
+    ['post', `${AUTH_PATH}/logout?scope=global|local|others`, 'End sessions', undefined],
+  ],
+  { bearer: true },
+);
 
 declare module 'express-serve-static-core' {
   interface Request {

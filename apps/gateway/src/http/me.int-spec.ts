@@ -96,6 +96,11 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect((await call(a, 'PUT', '/v1/me/formation', { members: 'everyone' })).status).toBe(400);
   });
 
+  it('is described in the API document', async () => {
+    const document = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/me', '/v1/me/formation', '/auth/v1/signup', '/auth/v1/user']));
+  });
+
   it('requires a valid token', async () => {
     expect((await call(undefined, 'GET', '/v1/me')).status).toBe(401);
     expect((await call({ ...a, token: 'x.y.z' }, 'GET', '/v1/me')).status).toBe(403);

@@ -8,7 +8,7 @@ import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
-import { openApiRegistry } from './openapi';
+import { describeRoutes } from './openapi';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -61,25 +61,18 @@ export const formationBody = z
   .strict()
   .openapi('Formation');
 
-openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-for (const [method, path, summary, body] of [
-  ['get', '/v1/me', 'The founder profile (core.users, column names as keys)', undefined],
-  ['patch', '/v1/me', 'Change the founder-editable profile fields', profilePatch],
-  ['delete', '/v1/me', 'Delete the account (soft delete; every session ends)', undefined],
-  ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
-  ['put', '/v1/me/formation', 'Set formation details', formationBody],
-  ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
-] as const) {
-  openApiRegistry.registerPath({
-    method,
-    path,
-    summary,
-    tags: ['founder'],
-    security: [{ bearerAuth: [] }],
-    ...(body ? { request: { body: { content: { 'application/json': { schema: body } } } } } : {}),
-    responses: { 200: { description: 'OK' }, 400: { description: 'Invalid input' }, 401: { description: 'No token' }, 403: { description: 'Bad token' } },
-  });
-}
+describeRoutes(
+  'founder',
+  [
+    ['get', '/v1/me', 'The founder profile (core.users, column names as keys)', undefined],
+    ['patch', '/v1/me', 'Change the founder-editable profile fields', profilePatch],
+    ['delete', '/v1/me', 'Delete the account (soft delete; every session ends)', undefined],
+    ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
+    ['put', '/v1/me/formation', 'Set formation details', formationBody],
+    ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
+  ],
+  { bearer: true },
+);
 
 /** The founder's own data, read and written as the founder under row-level security. */
 export function meRouter(auth: AuthService, db: GatewayDb): Router {

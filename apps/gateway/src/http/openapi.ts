@@ -46,6 +46,33 @@ openApiRegistry.registerPath({
   responses: { 200: { description: 'Metrics in the Prometheus text format' } },
 });
 
+/** Lists routes in the API document: method, path, summary and, for writes, the zod schema of the body. */
+export function describeRoutes(
+  tag: string,
+  routes: readonly (readonly ['get' | 'post' | 'put' | 'patch' | 'delete', string, string, z.ZodType | undefined])[],
+  options: { bearer: boolean },
+) {
+  for (const [method, path, summary, body] of routes) {
+    openApiRegistry.registerPath({
+      method,
+      path,
+      summary,
+      tags: [tag],
+      ...(options.bearer ? { security: [{ bearerAuth: [] }] } : {}),
+      ...(body ? { request: { body: { content: { 'application/json': { schema: body } } } } } : {}),
+      responses: {
+        200: { description: 'OK' },
+        400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorResponse } } },
+        401: { description: 'No token' },
+        403: { description: 'Bad token' },
+        429: { description: 'Over a rate limit (Retry-After)' },
+      },
+    });
+  }
+}
+
+openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+
 export function openApiDocument(version: string, publicUrl: string) {
   return new OpenApiGeneratorV31(openApiRegistry.definitions).generateDocument({
     openapi: '3.1.0',
