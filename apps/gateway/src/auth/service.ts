@@ -255,32 +255,35 @@ export class AuthService {
   }
 
   /** Always `{}`: whether the address belongs to an account is not the caller's to learn. */
-  async recover(email: string, client: ClientInfo, redirectTo?: string): Promise<void> {
-    await this.limits.signIn(client.ip);
-    const address = email.toLowerCase();
-    await this.limits.mail(address);
-    const mailId = await this.db.transaction(async (tx) => {
-      const user = await this.findUserByEmail(tx, address);
-      if (!user) return undefined;
-      return this.issueOneTimeToken(tx, user, 'recovery_token', address, redirectTo);
-    });
-    if (mailId) await this.dispatchMail(mailId);
+  recover(email: string, client: ClientInfo, redirectTo?: string): Promise<void> {
+    return this.mailOnRequest(email, client, redirectTo, (_user, address) => ['recovery_token', address]);
   }
 
-  async resend(type: 'signup' | 'email_change', email: string, client: ClientInfo, redirectTo?: string): Promise<void> {
+  resend(type: 'signup' | 'email_change', email: string, client: ClientInfo, redirectTo?: string): Promise<void> {
+    return this.mailOnRequest(email, client, redirectTo, (user, address) => {
+      if (type === 'signup' && !user.emailConfirmedAt) return ['confirmation_token', address];
+      if (type === 'email_change' && user.emailChange) return ['email_change_token_new', user.emailChange];
+      return undefined;
+    });
+  }
+
+  /**
+   * A mail the caller asked for by address. The limits are spent whether or not the address has an account,
+   * so neither the answer nor a 429 tells which addresses are registered.
+   */
+  private async mailOnRequest(
+    email: string,
+    client: ClientInfo,
+    redirectTo: string | undefined,
+    choose: (user: AuthUserRow, address: string) => [OneTimeTokenType, string] | undefined,
+  ): Promise<void> {
     await this.limits.signIn(client.ip);
     const address = email.toLowerCase();
     await this.limits.mail(address);
     const mailId = await this.db.transaction(async (tx) => {
       const user = await this.findUserByEmail(tx, address);
-      if (!user) return undefined;
-      if (type === 'signup' && !user.emailConfirmedAt) {
-        return this.issueOneTimeToken(tx, user, 'confirmation_token', address, redirectTo);
-      }
-      if (type === 'email_change' && user.emailChange) {
-        return this.issueOneTimeToken(tx, user, 'email_change_token_new', user.emailChange, redirectTo);
-      }
-      return undefined;
+      const chosen = user && choose(user, address);
+      return user && chosen ? this.issueOneTimeToken(tx, user, chosen[0], chosen[1], redirectTo) : undefined;
     });
     if (mailId) await this.dispatchMail(mailId);
   }
