@@ -33,6 +33,7 @@ const ports = {
 async function start(): Promise<AppHandle[]> {
   const infra = await resolveInfrastructure(env, path.join(root, '.data'));
   const adminPassword = env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  const vapiSecret = env.VAPI_WEBHOOK_SECRET ?? randomBytes(18).toString('base64url');
   const shared = {
     ...env,
     APP_VERSION: env.APP_VERSION ?? env.npm_package_version,
@@ -54,6 +55,7 @@ async function start(): Promise<AppHandle[]> {
           ...shared,
           PORT: ports.gateway,
           ADMIN_PASSWORD: adminPassword,
+          VAPI_WEBHOOK_SECRET: vapiSecret,
           // As in Supabase's local setup: sign-ups need no mail round trip on a laptop.
           AUTH_AUTOCONFIRM: env.AUTH_AUTOCONFIRM ?? 'true',
           VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
@@ -64,7 +66,7 @@ async function start(): Promise<AppHandle[]> {
       ),
     ]);
     await Promise.all(apps.map((app) => app.ready));
-    printBanner(infra.notes, adminPassword, env.ADMIN_PASSWORD === undefined, apps);
+    printBanner(infra.notes, { adminPassword, vapiSecret }, apps);
     const platform: AppHandle = {
       name: 'platform',
       port: Number(ports.gateway),
@@ -81,14 +83,16 @@ async function start(): Promise<AppHandle[]> {
   }
 }
 
-function printBanner(notes: string[], adminPassword: string, generated: boolean, apps: AppHandle[]) {
+function printBanner(notes: string[], secrets: { adminPassword: string; vapiSecret: string }, apps: AppHandle[]) {
   const base = `http://localhost:${ports.gateway}`;
+  const shown = (value: string, name: string) => (env[name] === undefined ? `${value}, generated for this run; set ${name} to choose one` : name);
   const lines = [
     '',
     'DreamSeed is up.',
     `  API            ${base}/v1   (auth: ${base}/auth/v1)`,
     `  API docs       ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
-    `  Queues         ${base}/admin/queues   (user: ${env.ADMIN_USER ?? 'admin'}, password: ${generated ? `${adminPassword}, generated for this run; set ADMIN_PASSWORD to choose one` : 'ADMIN_PASSWORD'})`,
+    `  Queues         ${base}/admin/queues   (user: ${env.ADMIN_USER ?? 'admin'}, password: ${shown(secrets.adminPassword, 'ADMIN_PASSWORD')})`,
+    `  VAPI webhook   ${base}/webhooks/vapi   (X-Vapi-Secret: ${shown(secrets.vapiSecret, 'VAPI_WEBHOOK_SECRET')})`,
     `  Metrics        ${apps.map((app) => `${app.name} :${app.port}/metrics`).join(', ')}`,
     `  Health         ${base}/health/ready`,
     ...notes.map((note) => `  ${note}`),

@@ -12,6 +12,8 @@ import { corsFor } from './http/cors';
 import { meRouter } from './http/me';
 import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
+import { WebhookInbox } from './webhooks/inbox';
+import { VAPI_WEBHOOK_PATH, vapiWebhookRouter } from './webhooks/vapi';
 
 export const APP_NAME = 'gateway';
 
@@ -26,7 +28,8 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>) {
   const limits = createAuthLimits(deps.redis, config, deps.logger);
   const auth = new AuthService(db, config, signer, limits, deps.producer, deps.logger);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
-  return { db, auth, mailer };
+  const inbox = new WebhookInbox(db, deps.producer, deps.logger);
+  return { db, auth, mailer, inbox };
 }
 
 /**
@@ -45,14 +48,20 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
     watchQueues: QUEUE_NAMES.filter((name) => name !== 'gateway'),
     handlers: (deps) => gatewayJobHandlers(parts(deps)),
     onReady: async (deps) => {
-      const { auth } = parts(deps);
-      const relay = setInterval(() => {
-        auth.relayPendingMails(config.MAIL_RELAY_INTERVAL_MS).catch((error) => logger.warn({ err: error }, 'mail relay failed'));
-      }, config.MAIL_RELAY_INTERVAL_MS);
-      return async () => clearInterval(relay);
+      const { auth, inbox } = parts(deps);
+      const relays = [
+        setInterval(() => {
+          auth.relayPendingMails(config.MAIL_RELAY_INTERVAL_MS).catch((error) => logger.warn({ err: error }, 'mail relay failed'));
+        }, config.MAIL_RELAY_INTERVAL_MS),
+        setInterval(() => {
+          inbox.relay().catch((error) => logger.warn({ err: error }, 'webhook relay failed'));
+        }, config.WEBHOOK_RELAY_INTERVAL_MS),
+      ];
+      return async () => relays.forEach(clearInterval);
     },
     routes: (app, deps) => {
-      const { auth, db } = parts(deps);
+      const { auth, db, inbox } = parts(deps);
+      app.use(VAPI_WEBHOOK_PATH, vapiWebhookRouter(config, inbox, logger));
       app.use(AUTH_PATH, authRouter(auth, config, logger));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       app.use('/v1/me', meRouter(auth, db));

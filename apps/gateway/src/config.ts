@@ -49,6 +49,22 @@ export const gatewayConfigSchema = baseConfigSchema
   /** SMTP server (smtp://user:pass@host:587); without it mails go to the local outbox (auth.mail_outbox). */
   SMTP_URL: secret(envUrl(['smtp', 'smtps']).optional()),
   MAIL_FROM: z.string().default('DreamSeed <no-reply@dreamseed.local>'),
+  /** VAPI webhooks: the shared secret (X-Vapi-Secret, Bearer token, or HMAC key). Unset, every call gets 401. */
+  VAPI_WEBHOOK_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** `header`: X-Vapi-Secret or Authorization: Bearer; `hmac`: a signature over `{timestamp}.{body}`. */
+  VAPI_WEBHOOK_AUTH: z.enum(['header', 'hmac']).default('header'),
+  VAPI_HMAC_ALGORITHM: z.enum(['sha256', 'sha512', 'sha1']).default('sha256'),
+  VAPI_HMAC_SIGNATURE_HEADER: z.string().default('x-signature'),
+  VAPI_HMAC_TIMESTAMP_HEADER: z.string().default('x-timestamp'),
+  /** Signed requests older or newer than this are refused (replays). */
+  VAPI_HMAC_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Deadline for the voice service's answer to assistant-request, tool-calls and the like. */
+  VAPI_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(7000).default(5000),
+  /** Answers when the voice service cannot: an assistant to fall back on, and a number to transfer to. */
+  VAPI_FALLBACK_ASSISTANT_ID: z.string().optional(),
+  VAPI_FALLBACK_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
+  /** How often webhook events kept in Postgres while Redis was down are moved to their queue. */
+  WEBHOOK_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   /** How often mails left in the outbox (Redis was down when they were written) are handed to the queue again. */
   MAIL_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
 })

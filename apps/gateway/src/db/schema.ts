@@ -313,3 +313,25 @@ export const profileEvents = core.table(
     founderReads('profile_events', 'user_id'),
   ],
 );
+
+/**
+ * Webhook events accepted while Redis was unreachable: the 2xx went out once the event was here, and a relay
+ * moves each to its queue (under the same deterministic job id) when Redis is back, then deletes it.
+ */
+export const webhookInbox = core.table(
+  'webhook_inbox',
+  {
+    jobId: text('job_id').primaryKey(),
+    queue: text('queue').notNull(),
+    jobName: text('job_name').notNull(),
+    payload: jsonb('payload').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    ownerAll('webhook_inbox', 'gateway'),
+    index('webhook_inbox_received_at_idx').on(t.receivedAt),
+    // Platform data in transit: no founder reads it.
+  ],
+).enableRLS();

@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { freePort, startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
+import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
+
+const SECRET = 'vapi-webhook-secret-for-tests';
+
+function statusUpdate(callId: string, status: string) {
+  return { message: { type: 'status-update', status, timestamp: Date.now(), call: { id: callId, orgId: 'org-1', type: 'inboundPhoneCall' } } };
+}
+
+async function post(gateway: TestGateway, body: unknown, headers: Record<string, string> = { 'x-vapi-secret': SECRET }) {
+  return fetch(`${gateway.url}/webhooks/vapi`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('POST /webhooks/vapi', () => {
+  let gateway: TestGateway;
+  let voice: FakeServer;
+  let voiceQueue: Queue;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    voice = await startFakeServer({
+      'POST /internal/vapi/sync': (request) => {
+        const type = (request.body as { message: { type: string } }).message.type;
+        if (type === 'assistant-request') return { body: { assistantId: 'assistant-stage-1' } };
+        return { delayMs: 1000, body: { late: true } };
+      },
+    });
+    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: voice.url, VAPI_SYNC_TIMEOUT_MS: '300' });
+    redis = new Redis(testInfra().redisUrl, { maxRetriesPerRequest: null });
+    voiceQueue = new Queue('voice', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
+  });
+  afterAll(async () => {
+    await voiceQueue.close();
+    redis.disconnect();
+    await gateway.stop();
+    await voice.close();
+  });
+
+  it('refuses a missing or wrong secret with 401, and takes X-Vapi-Secret or a Bearer token', async () => {
+    expect((await post(gateway, statusUpdate(randomUUID(), 'ringing'), {})).status).toBe(401);
+    expect((await post(gateway, statusUpdate(randomUUID(), 'ringing'), { 'x-vapi-secret': 'nope' })).status).toBe(401);
+    expect((await post(gateway, statusUpdate(randomUUID(), 'ringing'), { authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await post(gateway, statusUpdate(randomUUID(), 'ringing'))).status).toBe(200);
+    expect((await post(gateway, statusUpdate(randomUUID(), 'ringing'), { authorization: `Bearer ${SECRET}` })).status).toBe(200);
+  });
+
+  it('queues an informational message once, however often it is delivered', async () => {
+    const callId = randomUUID();
+    const body = statusUpdate(callId, 'in-progress');
+    const responses = await Promise.all([post(gateway, body), post(gateway, body), post(gateway, { ...body })]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await responses[0]?.json()).toEqual({});
+    const jobs = (await voiceQueue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter(
+      (job) => job.data.vapiCallId === callId,
+    );
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.data).toMatchObject({ v: 1, messageType: 'status-update', vapiCallId: callId, message: { status: 'in-progress' } });
+  });
+
+  it('keeps one end-of-call report per call, and unknown message types with their unknown fields', async () => {
+    const callId = randomUUID();
+    const report = (summary: string) => ({ message: { type: 'end-of-call-report', endedReason: 'customer-ended-call', call: { id: callId }, analysis: { summary } } });
+    await post(gateway, report('first'));
+    await post(gateway, report('second delivery'));
+    await post(gateway, { message: { type: 'assistant.started', call: { id: callId }, brandNewField: { kept: true } } });
+    const jobs = (await voiceQueue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter((job) => job.data.vapiCallId === callId);
+    expect(jobs.map((job) => job.data.messageType).sort()).toEqual(['assistant.started', 'end-of-call-report']);
+    expect(jobs.find((job) => job.data.messageType === 'assistant.started')?.data.message.brandNewField).toEqual({ kept: true });
+  });
+
+  it("answers assistant-request with the voice service's answer", async () => {
+    const response = await post(gateway, { message: { type: 'assistant-request', call: { id: randomUUID() }, customer: { number: '+14155550100' } } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ assistantId: 'assistant-stage-1' });
+  });
+
+  it('answers tool calls with a result for every id when the voice service is late', async () => {
+    const started = Date.now();
+    const response = await post(gateway, {
+      message: {
+        type: 'tool-calls',
+        call: { id: randomUUID() },
+        toolCallList: [
+          { id: 'tc-1', type: 'function', function: { name: 'check_domain', arguments: { domain: 'seed.com' } } },
+          { id: 'tc-2', type: 'function', function: { name: 'save_business_fact', arguments: '{"field":"name"}' } },
+        ],
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { results: { toolCallId: string; error: string }[] };
+    expect(body.results.map((r) => r.toolCallId)).toEqual(['tc-1', 'tc-2']);
+    expect(body.results.every((r) => !r.error.includes('\n'))).toBe(true);
+  });
+
+  it('answers bad input with a clear 4xx', async () => {
+    const codes = async (response: Response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+    expect(await codes(await post(gateway, '{"message":'))).toEqual([400, 'invalid_json']);
+    expect(await codes(await post(gateway, { notMessage: true }))).toEqual([400, 'invalid_envelope']);
+    expect(await codes(await post(gateway, { message: { type: '' } }))).toEqual([400, 'invalid_envelope']);
+    const text = await fetch(`${gateway.url}/webhooks/vapi`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-vapi-secret': SECRET }, body: 'hi' });
+    expect(await codes(text)).toEqual([415, 'unsupported_media_type']);
+    const huge = { message: { type: 'conversation-update', call: { id: 'x' }, blob: 'x'.repeat(2.1 * 1024 * 1024) } };
+    expect((await post(gateway, huge)).status).toBe(413);
+    const big = { message: { type: 'conversation-update', call: { id: randomUUID() }, blob: 'x'.repeat(1.5 * 1024 * 1024) } };
+    expect((await post(gateway, big)).status).toBe(200);
+  });
+});
+
+describe('POST /webhooks/vapi with HMAC signatures', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VAPI_WEBHOOK_AUTH: 'hmac' });
+  });
+  afterAll(() => gateway.stop());
+
+  const signed = (body: string, timestamp = String(Math.floor(Date.now() / 1000))) => ({
+    'x-timestamp': timestamp,
+    'x-signature': createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex'),
+  });
+
+  it('takes a valid signature over {timestamp}.{body}, and refuses a tampered body, a stale timestamp or the bare secret', async () => {
+    const body = JSON.stringify(statusUpdate(randomUUID(), 'ringing'));
+    expect((await post(gateway, body, signed(body))).status).toBe(200);
+    expect((await post(gateway, body.replace('ringing', 'ended'), signed(body))).status).toBe(401);
+    const stale = String(Math.floor(Date.now() / 1000) - 3600);
+    expect((await post(gateway, body, signed(body, stale))).status).toBe(401);
+    expect((await post(gateway, body, { 'x-vapi-secret': SECRET })).status).toBe(401);
+  });
+});
+
+describe('POST /webhooks/vapi while Redis is down', () => {
+  let redisServer: ChildProcess;
+  let port: number;
+  let gateway: TestGateway;
+
+  const startRedis = async () => {
+    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await waitFor(async () => {
+      const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } finally {
+        probe.disconnect();
+      }
+    }, 'redis-server to answer');
+  };
+  const stopRedis = async () => {
+    const exited = new Promise((resolve) => redisServer.once('exit', resolve));
+    redisServer.kill('SIGKILL');
+    await exited;
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    await startRedis();
+    gateway = await startTestGateway({
+      VAPI_WEBHOOK_SECRET: SECRET,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      WEBHOOK_RELAY_INTERVAL_MS: '200',
+    });
+  });
+  afterAll(async () => {
+    await gateway.stop().catch(() => undefined);
+    if (redisServer.exitCode === null) await stopRedis();
+  });
+
+  it('keeps events in the Postgres inbox with a 200, and relays them once Redis is back', async () => {
+    await stopRedis();
+    const callIds = [randomUUID(), randomUUID(), randomUUID()];
+    for (const callId of callIds) {
+      const started = Date.now();
+      const response = await post(gateway, statusUpdate(callId, 'ended'));
+      expect(response.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+    // A duplicate delivery during the outage is still one event.
+    await post(gateway, statusUpdate(callIds[0] as string, 'ended'));
+    const held = await gateway.pool.query(`select payload->>'vapiCallId' as call from core.webhook_inbox where payload->>'vapiCallId' = any($1)`, [callIds]);
+    expect(held.rows.map((row) => row.call).sort()).toEqual([...callIds].sort());
+
+    await startRedis();
+    await waitFor(async () => {
+      const left = await gateway.pool.query(`select count(*)::int as n from core.webhook_inbox where payload->>'vapiCallId' = any($1)`, [callIds]);
+      return left.rows[0].n === 0;
+    }, 'the relay to empty the inbox', 20_000);
+    const redis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null });
+    const queue = new Queue('voice', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
+    const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
+    expect(jobs.map((job) => job.data.vapiCallId).sort()).toEqual([...callIds].sort());
+    await queue.close();
+    redis.disconnect();
+  });
+});
