@@ -1,5 +1,6 @@
 import { createAppLogger, startService, type Logger } from '@dreamseed/platform';
 import { voiceConfigSchema, type VoiceConfig } from './config';
+import { createVoiceDb } from './db/client';
 import { voiceJobHandlers } from './jobs';
 
 export const APP_NAME = 'voice-service';
@@ -12,6 +13,6 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
     configSchema: voiceConfigSchema,
     logger,
     queue: 'voice',
-    handlers: () => voiceJobHandlers(),
+    handlers: (deps) => voiceJobHandlers({ db: createVoiceDb(deps.pool), producer: deps.producer }),
   });
 }

@@ -1,9 +1,12 @@
-import { acknowledgeOnly, type JobHandlers } from '@dreamseed/platform';
+import { acknowledgeOnly, type JobHandlers, type JobProducer } from '@dreamseed/platform';
+import type { VoiceDb } from '../db/client';
+import { VapiEventProcessor } from './vapi-event';
 
 /** One handler per job of the `voice` queue (the catalog is in libs/contracts). */
-export function voiceJobHandlers(): JobHandlers<'voice'> {
+export function voiceJobHandlers(deps: { db: VoiceDb; producer: JobProducer }): JobHandlers<'voice'> {
+  const events = new VapiEventProcessor(deps.db, deps.producer);
   return {
-    'vapi-event': acknowledgeOnly('#5'),
+    'vapi-event': (payload, context) => events.handle(payload, context),
     'place-outbound-call': acknowledgeOnly('#5'),
     'schedule-next-call': acknowledgeOnly('#5'),
     'purge-expired-voice-data': acknowledgeOnly('#5'),

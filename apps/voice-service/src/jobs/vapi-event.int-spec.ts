@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
+import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { startVoiceService } from '../app';
+import { loadVoiceConfig } from '../config';
+
+/** Messages in the shapes VAPI sends (see shared/reference/vapi.md §2), for one call of a founder. */
+function callMessages(vapiCallId: string, userId: string, callStage: number) {
+  const call = {
+    id: vapiCallId,
+    orgId: 'org-1',
+    type: 'outboundPhoneCall',
+    assistantId: 'assistant-discovery',
+    assistantOverrides: { metadata: { userId, callStage } },
+    customer: { number: '+14155550142', name: 'Ada' },
+  };
+  const envelope = (type: string, extra: Record<string, unknown>) => ({ type, timestamp: Date.now(), call, customer: call.customer, ...extra });
+  return {
+    status: (status: string) => envelope('status-update', { status }),
+    report: () =>
+      envelope('end-of-call-report', {
+        endedReason: 'customer-ended-call',
+        startedAt: '2026-11-20T10:00:00.000Z',
+        endedAt: '2026-11-20T10:12:30.000Z',
+        cost: 0.4213,
+        costBreakdown: { total: 0.4213 },
+        artifact: {
+          transcript: 'AI: Tell me about the problem.\nUser: Bakeries waste bread every night.',
+          messages: [
+            { role: 'system', message: 'You are a discovery guide.', secondsFromStart: 0 },
+            { role: 'bot', message: 'Tell me about the problem.', secondsFromStart: 1.2, duration: 2100 },
+            { role: 'user', message: 'Bakeries waste bread every night.', secondsFromStart: 4.5, duration: 3000 },
+          ],
+          recording: { stereoUrl: 'https://recordings.example/stereo.wav', mono: { combinedUrl: 'https://recordings.example/mono.wav' } },
+        },
+        analysis: { summary: 'The founder wants to cut bakery waste.', structuredData: { problem: 'bread waste' }, successEvaluation: 'true' },
+      }),
+  };
+}
+
+describe('voice service: VAPI events', () => {
+  const prefix = uniquePrefix('voice');
+  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
+  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
+  const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
+  let voice: AppHandle;
+
+  beforeAll(async () => {
+    voice = await startVoiceService(
+      loadVoiceConfig({ NODE_ENV: 'test', DATABASE_URL: testInfra().databaseUrl, REDIS_URL: testInfra().redisUrl, QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1' }),
+      pino({ level: 'silent' }),
+    );
+    await voice.ready;
+    await waitForRedis(redis, 2000);
+  });
+  afterAll(async () => {
+    await voice.stop();
+    await producer.close();
+    redis.disconnect();
+    await pool.end();
+    await deletePrefix(testInfra().redisUrl, prefix);
+  });
+
+  /** Delivers a message as the gateway would (its event key; a job id of its own) and waits for it. */
+  async function deliver(message: Record<string, unknown> & { type: string; call: { id: string } }, eventKey: string) {
+    const { jobId } = await producer.enqueue('voice', 'vapi-event', {
+      v: 1,
+      eventKey,
+      messageType: message.type,
+      vapiCallId: message.call.id,
+      receivedAt: new Date().toISOString(),
+      message,
+    });
+    const queue = producer.queue('voice');
+    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), `${message.type} to be handled`);
+    const job = await queue.getJob(jobId);
+    if (job?.failedReason) throw new Error(job.failedReason);
+    return (job?.returnvalue as { outcome: string }).outcome;
+  }
+
+  const followUps = async (queue: 'gateway' | 'analysis' | 'voice', vapiCallId: string) =>
+    (await producer.queue(queue).getJobs(['waiting', 'delayed', 'prioritized', 'completed'])).filter((job) =>
+      JSON.stringify(job.data).includes(vapiCallId),
+    );
+
+  it('stores a call whatever order its messages arrive in, and moves the founder on exactly once', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const userId = randomUUID();
+    const m = callMessages(vapiCallId, userId, 1);
+
+    expect(await deliver(m.status('in-progress'), `status-update|${vapiCallId}|in-progress`)).toBe('stored');
+    expect(await deliver(m.report(), `end-of-call-report|${vapiCallId}`)).toBe('stored');
+    // Late and repeated deliveries: an older status, the same report again.
+    expect(await deliver(m.status('ringing'), `status-update|${vapiCallId}|ringing`)).toBe('stored');
+    expect(await deliver(m.report(), `end-of-call-report|${vapiCallId}`)).toBe('duplicate');
+
+    const session = (await pool.query('select * from voice.call_sessions where vapi_call_id = $1', [vapiCallId])).rows[0];
+    expect(session).toMatchObject({
+      user_id: userId,
+      call_stage: 1,
+      direction: 'outbound',
+      status: 'ended',
+      ended_reason: 'customer-ended-call',
+      duration_seconds: 750,
+      recording_url: 'https://recordings.example/mono.wav',
+      stereo_recording_url: 'https://recordings.example/stereo.wav',
+      summary: 'The founder wants to cut bakery waste.',
+      success_evaluation: 'true',
+    });
+    expect(Number(session.cost_usd)).toBeCloseTo(0.4213);
+    const transcript = (await pool.query('select * from voice.transcripts where call_session_id = $1', [session.id])).rows;
+    expect(transcript).toHaveLength(1);
+    expect(transcript[0].text).toContain('Bakeries waste bread');
+    const turns = (await pool.query(
+      `select t.role, t.content from voice.conversation_turns t join voice.conversations c on c.id = t.conversation_id
+        where c.call_session_id = $1 order by t.seq`,
+      [session.id],
+    )).rows;
+    expect(turns.map((t) => t.role)).toEqual(['system', 'bot', 'user']);
+
+    const profileChanges = await followUps('gateway', vapiCallId);
+    expect(profileChanges).toHaveLength(1);
+    expect(profileChanges[0]?.data).toMatchObject({ userId, callStage: 1, callId: vapiCallId, occurredAt: '2026-11-20T10:12:30.000Z' });
+    expect(await followUps('analysis', vapiCallId)).toHaveLength(1);
+  });
+
+  it('keeps the report final when status updates come after it', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const m = callMessages(vapiCallId, randomUUID(), 2);
+    await deliver(m.report(), `end-of-call-report|${vapiCallId}`);
+    await deliver(m.status('queued'), `status-update|${vapiCallId}|queued`);
+    await deliver(m.status('in-progress'), `status-update|${vapiCallId}|in-progress`);
+    const session = (await pool.query('select status from voice.call_sessions where vapi_call_id = $1', [vapiCallId])).rows[0];
+    expect(session.status).toBe('ended');
+    expect(await followUps('gateway', vapiCallId)).toHaveLength(1);
+  });
+
+  it('logs every message with the caller and what was said redacted', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const m = callMessages(vapiCallId, randomUUID(), 1);
+    await deliver(m.report(), `end-of-call-report|${vapiCallId}`);
+    const logged = (await pool.query('select payload, status from voice.webhook_logs where vapi_call_id = $1', [vapiCallId])).rows[0];
+    expect(logged.status).toBe('processed');
+    const text = JSON.stringify(logged.payload);
+    expect(text).not.toContain('+14155550142');
+    expect(text).not.toContain('Bakeries waste bread');
+    expect(logged.payload.endedReason).toBe('customer-ended-call');
+  });
+
+  it('records messages without a call, and calls it cannot tie to a founder, without failing', async () => {
+    expect(await deliver({ type: 'hang', call: { id: '' } } as never, `hang|no-call|${randomUUID()}`)).toBe('ignored');
+    const vapiCallId = `call-${randomUUID()}`;
+    const anonymous = { type: 'end-of-call-report', call: { id: vapiCallId, type: 'inboundPhoneCall' }, endedReason: 'customer-busy', artifact: { transcript: '' } };
+    expect(await deliver(anonymous, `end-of-call-report|${vapiCallId}`)).toBe('stored');
+    expect(await followUps('gateway', vapiCallId)).toHaveLength(0);
+  });
+});
