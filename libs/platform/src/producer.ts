@@ -56,12 +56,20 @@ export class JobProducer {
     return queue;
   }
 
-  async enqueue<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(
+  enqueue<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(
     queueName: Q,
     jobName: N,
     payload: JobInputOf<CatalogOf<Q>, N>,
     options: EnqueueOptions = {},
   ): Promise<EnqueueResult> {
+    return this.enqueueStored(queueName, jobName, payload, options);
+  }
+
+  /**
+   * The same for a job whose name and payload were stored earlier (an inbox, an outbox) and so are not typed
+   * here: the catalog checks them all the same.
+   */
+  async enqueueStored(queueName: QueueName, jobName: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const catalog: JobCatalog = jobCatalogs[queueName];
     const definition = catalog[jobName] as JobDefinition | undefined;
     if (!definition) throw new InvalidJobPayloadError(queueName, jobName, [{ message: 'unknown job name' }]);

@@ -45,7 +45,7 @@ export class WebhookInbox {
         const [row] = await tx.select().from(webhookInbox).orderBy(asc(webhookInbox.receivedAt)).limit(1).for('update', { skipLocked: true });
         if (!row) return 'empty' as const;
         try {
-          await this.producer.enqueue(row.queue as QueueName, row.jobName as never, row.payload as never, { jobId: row.jobId });
+          await this.producer.enqueueStored(row.queue as QueueName, row.jobName, row.payload, { jobId: row.jobId });
         } catch (error) {
           await tx
             .update(webhookInbox)
