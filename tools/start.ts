@@ -41,12 +41,20 @@ async function start(): Promise<AppHandle[]> {
     REDIS_URL: infra.redisUrl,
     // The embedded PGlite is a single session underneath: keep each app's pool small.
     DATABASE_POOL_MAX: env.DATABASE_POOL_MAX ?? (infra.embeddedPostgres ? '2' : '5'),
+    INTERNAL_API_SECRET: env.INTERNAL_API_SECRET ?? randomBytes(24).toString('base64url'),
   };
   try {
     await migrateAll(infra.databaseUrl, root, logger);
     const serviceUrl = (p: string) => `http://127.0.0.1:${p}`;
     const apps = await Promise.all([
-      startVoiceService(loadVoiceConfig({ ...shared, PORT: ports.voice })),
+      startVoiceService(
+        loadVoiceConfig({
+          ...shared,
+          PORT: ports.voice,
+          GATEWAY_URL: env.GATEWAY_URL ?? serviceUrl(ports.gateway),
+          DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
+        }),
+      ),
       startAnalysisService(loadAnalysisConfig({ ...shared, PORT: ports.analysis })),
       startDomainService(loadDomainConfig({ ...shared, PORT: ports.domain })),
       startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),

@@ -1,5 +1,5 @@
 import { QUEUE_NAMES } from '@dreamseed/contracts';
-import { createAppLogger, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
 import { createAuthLimits } from './auth/limits';
 import { createMailer } from './auth/mailer';
 import { AUTH_PATH, authRouter } from './auth/routes';
@@ -9,6 +9,7 @@ import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
 import { mountQueueDashboard } from './http/admin';
 import { corsFor } from './http/cors';
+import { internalRouter } from './http/internal';
 import { meRouter } from './http/me';
 import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
@@ -62,6 +63,7 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
     routes: (app, deps) => {
       const { auth, db, inbox } = parts(deps);
       app.use(VAPI_WEBHOOK_PATH, vapiWebhookRouter(config, inbox, logger));
+      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db));
       app.use(AUTH_PATH, authRouter(auth, config, logger));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       app.use('/v1/me', meRouter(auth, db));

@@ -1,6 +1,7 @@
 import { createAppLogger, startService, type Logger } from '@dreamseed/platform';
 import { voiceConfigSchema, type VoiceConfig } from './config';
 import { createVoiceDb } from './db/client';
+import { vapiSyncRouter } from './http/vapi-sync';
 import { voiceJobHandlers } from './jobs';
 
 export const APP_NAME = 'voice-service';
@@ -14,5 +15,8 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
     logger,
     queue: 'voice',
     handlers: (deps) => voiceJobHandlers({ db: createVoiceDb(deps.pool), producer: deps.producer }),
+    routes: (app, deps) => {
+      app.use('/internal', vapiSyncRouter(config, deps.producer, deps.logger));
+    },
   });
 }

@@ -1,7 +1,26 @@
-import { baseConfigSchema, envPort, loadConfig, type Env } from '@dreamseed/platform';
+import { z } from 'zod';
+import { baseConfigSchema, envPort, envUrl, loadConfig, type Env } from '@dreamseed/platform';
+
+const ms = (fallback: number) => z.coerce.number().int().min(50).max(7000).default(fallback);
 
 export const voiceConfigSchema = baseConfigSchema.extend({
   PORT: envPort.default(8081),
+  /** The gateway's internal API (founder lookup by phone number). */
+  GATEWAY_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8080'),
+  /** The domain service's internal API (the `check_domain` tool). */
+  DOMAIN_SERVICE_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8083'),
+  FOUNDER_LOOKUP_TIMEOUT_MS: ms(2000),
+  /** The `check_domain` tool answers within this, with "could not check" if the domain service has not. */
+  DOMAIN_CHECK_TIMEOUT_MS: ms(3000),
+  /** Where VAPI sends the assistants' messages and tool calls: the gateway's public webhook. */
+  VAPI_SERVER_URL: envUrl(['http', 'https']).default('http://localhost:8080/webhooks/vapi'),
+  /** Shared assistants kept in VAPI, per stage; unset, the assistant is sent whole from the code's definition. */
+  VAPI_ASSISTANT_ID_STAGE_1: z.string().optional(),
+  VAPI_ASSISTANT_ID_STAGE_2: z.string().optional(),
+  VAPI_ASSISTANT_ID_STAGE_3: z.string().optional(),
+  VAPI_ASSISTANT_ID_STAGE_4: z.string().optional(),
+  /** Where `transfer-destination-request` sends a caller who asks for a person. */
+  VOICE_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
 });
 
 export type VoiceConfig = ReturnType<typeof loadVoiceConfig>;

@@ -5,6 +5,10 @@ import type { BrandVibe, ColorPreference, PriceLevel } from './common';
  * owner reads under row-level security. Paths are relative to the owning service's base URL.
  */
 export const INTERNAL_PATHS = {
+  gateway: {
+    /** The founder calling from an E.164 number, for the voice service's assistant-request. */
+    founderByPhone: '/internal/founders/by-phone/:phone',
+  },
   voice: {
     /** Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. */
     vapiSync: '/internal/vapi/sync',
@@ -30,6 +34,18 @@ export const INTERNAL_PATHS = {
     payments: '/internal/payments',
   },
 } as const;
+
+/** What the voice assistant needs to greet and guide a founder (no contact details beyond what it was given). */
+export interface FounderCallContext {
+  id: string;
+  customerName: string | null;
+  businessName: string | null;
+  businessType: string | null;
+  currentCallStage: number;
+  assistantType: 'shared' | 'individual';
+  individualAssistantId: string | null;
+  status: string;
+}
 
 export interface DreamDnaView {
   id: string;

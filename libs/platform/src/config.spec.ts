@@ -54,7 +54,7 @@ describe('config', () => {
   });
 
   it('knows its secret keys, through optional and default wrappers', () => {
-    expect(secretKeys(schema).sort()).toEqual(['API_KEY', 'DATABASE_URL', 'OPTIONAL_TOKEN', 'REDIS_URL']);
+    expect(secretKeys(schema).sort()).toEqual(['API_KEY', 'DATABASE_URL', 'INTERNAL_API_SECRET', 'OPTIONAL_TOKEN', 'REDIS_URL']);
   });
 
   it('redacts secrets from the config summary and the logger', () => {

@@ -119,6 +119,11 @@ export const baseConfigSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, "_" and "-" only')
     .default('dreamseed'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * Shared by the apps for their internal APIs (header `x-internal-token`). Unset, internal routes refuse every
+   * call; `npm start` makes one up for its run.
+   */
+  INTERNAL_API_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()),
   /** How long shutdown may take before the process gives up waiting and exits. */
   SHUTDOWN_TIMEOUT_MS: envMs.max(60000).default(8000),
 });

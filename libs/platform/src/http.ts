@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
@@ -68,6 +69,21 @@ export function finishHttpApp(app: Express, logger: Logger): Express {
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}.`)));
   app.use(errorMiddleware(logger));
   return app;
+}
+
+export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
+
+/** Guards an app's internal API: only callers holding INTERNAL_API_SECRET (the other apps) get through. */
+export function requireInternalToken(secret: string | undefined): RequestHandler {
+  const expected = createHash('sha256').update(secret ?? '').digest();
+  return (req, _res, next) => {
+    const given = createHash('sha256').update(req.get(INTERNAL_TOKEN_HEADER) ?? '').digest();
+    if (!secret || !timingSafeEqual(given, expected)) {
+      next(new AppError(401, 'unauthorized', 'This internal API is for the platform\'s own services.'));
+      return;
+    }
+    next();
+  };
 }
 
 export function correlationMiddleware(): RequestHandler {

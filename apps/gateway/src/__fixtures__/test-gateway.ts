@@ -22,6 +22,7 @@ export async function startTestGateway(env: Record<string, string> = {}) {
     HOST: '127.0.0.1',
     PUBLIC_URL: 'http://127.0.0.1',
     MAIL_RELAY_INTERVAL_MS: '200',
+    INTERNAL_API_SECRET: 'internal-secret-for-tests',
     ...env,
   });
   const gateway = await startGateway(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));

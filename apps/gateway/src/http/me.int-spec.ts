@@ -101,6 +101,21 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/me', '/v1/me/formation', '/auth/v1/signup', '/auth/v1/user']));
   });
 
+  it('tells the other services who calls from a number, and nobody else', async () => {
+    const phone = ((await (await call(a, 'GET', '/v1/me')).json()) as { customer_phone: string }).customer_phone;
+    const lookup = (token?: string) =>
+      fetch(`${gateway.url}/internal/founders/by-phone/${encodeURIComponent(phone)}`, { headers: token ? { 'x-internal-token': token } : {} });
+    expect((await lookup()).status).toBe(401);
+    expect((await lookup('guess')).status).toBe(401);
+    const found = await lookup('internal-secret-for-tests');
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({ id: a.profileId, currentCallStage: 1, assistantType: 'shared' });
+    const unknown = await fetch(`${gateway.url}/internal/founders/by-phone/${encodeURIComponent('+19995550000')}`, {
+      headers: { 'x-internal-token': 'internal-secret-for-tests' },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it('requires a valid token', async () => {
     expect((await call(undefined, 'GET', '/v1/me')).status).toBe(401);
     expect((await call({ ...a, token: 'x.y.z' }, 'GET', '/v1/me')).status).toBe(403);

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CORRELATION_HEADER, currentCorrelationId, AppError } from '@dreamseed/platform';
+import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, currentCorrelationId } from '@dreamseed/platform';
 import { INTERNAL_PATHS } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
@@ -146,7 +146,11 @@ async function askVoiceService(message: VapiMessage, body: unknown, config: Gate
   try {
     const response = await fetch(`${config.VOICE_SERVICE_URL}${INTERNAL_PATHS.voice.vapiSync}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [CORRELATION_HEADER]: currentCorrelationId() ?? '' },
+      headers: {
+        'content-type': 'application/json',
+        [CORRELATION_HEADER]: currentCorrelationId() ?? '',
+        [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '',
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(config.VAPI_SYNC_TIMEOUT_MS),
     });

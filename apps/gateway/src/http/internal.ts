@@ -1,0 +1,40 @@
+import express, { type Router } from 'express';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FounderCallContext } from '@dreamseed/contracts';
+import { badRequest, notFound, withOwnerRole } from '@dreamseed/platform';
+import type { GatewayDb } from '../db/client';
+import { users } from '../db/schema';
+
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+/**
+ * The gateway's internal read API, for the other services only (the compose network; loopback under npm
+ * start): never published through the public routes' CORS or docs.
+ */
+export function internalRouter(db: GatewayDb): Router {
+  const router = express.Router();
+
+  router.get('/founders/by-phone/:phone', async (req, res) => {
+    const phone = req.params.phone;
+    if (!E164.test(phone)) throw badRequest('invalid_phone', 'The phone number must be in E.164 format.');
+    const [founder] = await withOwnerRole(db, 'gateway', (tx) =>
+      tx
+        .select({
+          id: users.id,
+          customerName: users.customerName,
+          businessName: users.businessName,
+          businessType: users.businessType,
+          currentCallStage: users.currentCallStage,
+          assistantType: users.assistantType,
+          individualAssistantId: users.individualAssistantId,
+          status: users.status,
+        })
+        .from(users)
+        .where(and(eq(users.customerPhone, phone), isNull(users.deletedAt))),
+    );
+    if (!founder) throw notFound('No founder has this number.');
+    res.json(founder satisfies Omit<FounderCallContext, 'assistantType'> & { assistantType: string });
+  });
+
+  return router;
+}

@@ -1,0 +1,118 @@
+/**
+ * The four consultation assistants, versioned in code: what each stage is for, how it opens, what it must
+ * find out, and the tools it may call. A shared assistant kept in VAPI (VAPI_ASSISTANT_ID_STAGE_N) takes
+ * precedence; these definitions are what the platform sends otherwise, and what such assistants are built from.
+ */
+export const ASSISTANTS_VERSION = '2026-11-25.1';
+
+export type Stage = 1 | 2 | 3 | 4;
+
+interface StageDefinition {
+  key: 'discovery' | 'positioning' | 'brand' | 'formation';
+  name: string;
+  firstMessage: string;
+  goals: string[];
+  tools: ToolName[];
+}
+
+export type ToolName = 'check_domain' | 'save_business_fact' | 'schedule_next_call';
+
+export const STAGES: Record<Stage, StageDefinition> = {
+  1: {
+    key: 'discovery',
+    name: 'DreamSeed discovery',
+    firstMessage: "Hi {{founderName}}, I'm your DreamSeed guide. Let's start with the problem you want to solve. What made you want to start this business?",
+    goals: ['the problem the business solves', 'who it serves', 'the founder: experience and motivation'],
+    tools: ['save_business_fact', 'schedule_next_call'],
+  },
+  2: {
+    key: 'positioning',
+    name: 'DreamSeed positioning',
+    firstMessage: "Welcome back, {{founderName}}. Last time we talked about {{whatWeFound}}. Today: what makes {{businessName}} different?",
+    goals: ['how it differs from alternatives', 'the main service or product', 'the price level: budget, mid-market or premium'],
+    tools: ['save_business_fact', 'schedule_next_call'],
+  },
+  3: {
+    key: 'brand',
+    name: 'DreamSeed brand',
+    firstMessage: "Hi {{founderName}}, today is about how {{businessName}} looks and sounds. How should customers feel when they meet your brand?",
+    goals: ['the brand vibe: professional, bold, friendly or elegant', 'colours: cool, vibrant or minimal', 'names and domain ideas'],
+    tools: ['check_domain', 'save_business_fact', 'schedule_next_call'],
+  },
+  4: {
+    key: 'formation',
+    name: 'DreamSeed formation',
+    firstMessage: "Hi {{founderName}}, last step: let's get {{businessName}} formed. Have you thought about an LLC or a corporation?",
+    goals: ['the entity type', 'the state of formation', 'the package', 'how urgent it is and the timeline'],
+    tools: ['save_business_fact'],
+  },
+};
+
+const TOOL_DEFINITIONS: Record<ToolName, { description: string; parameters: Record<string, unknown> }> = {
+  check_domain: {
+    description: 'Check whether a domain name is free to register, and suggest the same name under other endings.',
+    parameters: {
+      type: 'object',
+      properties: {
+        domain: { type: 'string', description: 'The full domain, for example brightbakery.com' },
+        alternativesTlds: { type: 'array', items: { type: 'string' }, description: 'Other endings to try, like io or co' },
+      },
+      required: ['domain'],
+    },
+  },
+  save_business_fact: {
+    description: 'Save a fact about the business the founder just stated (name, type, state, entity type, urgency, timeline, package).',
+    parameters: {
+      type: 'object',
+      properties: { field: { type: 'string' }, value: { type: 'string' } },
+      required: ['field', 'value'],
+    },
+  },
+  schedule_next_call: {
+    description: 'Schedule the next consultation call when the founder agrees on a time.',
+    parameters: { type: 'object', properties: { at: { type: 'string', description: 'ISO 8601 date and time' } } },
+  },
+};
+
+/** The whole assistant for a stage, as VAPI's CreateAssistantDTO, pointing its messages at our server URL. */
+export function stageAssistant(stage: Stage, serverUrl: string) {
+  const definition = STAGES[stage];
+  const system = [
+    `You are DreamSeed's ${definition.key} guide (assistants version ${ASSISTANTS_VERSION}), on a phone call with {{founderName}}.`,
+    `In this call find out: ${definition.goals.join('; ')}.`,
+    'Ask one question at a time, keep answers short, and save each fact with save_business_fact as soon as it is clear.',
+    'What earlier calls found: {{whatWeFound}}.',
+  ].join(' ');
+  return {
+    name: definition.name,
+    firstMessage: definition.firstMessage,
+    model: {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'system', content: system }],
+      tools: definition.tools.map((name) => ({ type: 'function', function: { name, ...TOOL_DEFINITIONS[name] }, server: { url: serverUrl } })),
+    },
+    server: { url: serverUrl },
+    serverMessages: ['status-update', 'end-of-call-report', 'conversation-update', 'tool-calls', 'hang', 'transfer-destination-request'],
+  };
+}
+
+/** For callers the platform does not know: a short intake that explains DreamSeed and invites them to sign up. */
+export function intakeAssistant(serverUrl: string) {
+  return {
+    name: 'DreamSeed intake',
+    firstMessage: "Hi, you've reached DreamSeed. I don't recognise this number yet. Are you starting a business?",
+    model: {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      messages: [
+        {
+          role: 'system',
+          content: `You are DreamSeed's intake guide (assistants version ${ASSISTANTS_VERSION}). Explain that DreamSeed guides founders through four calls to form their business, and that they can sign up in the app with this phone number to start.`,
+        },
+      ],
+    },
+    server: { url: serverUrl },
+    serverMessages: ['status-update', 'end-of-call-report'],
+  };
+}

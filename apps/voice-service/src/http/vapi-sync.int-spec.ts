@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
+import { deletePrefix, startFakeServer, testInfra, uniquePrefix, type FakeServer } from '@dreamseed/testing';
+import { startVoiceService } from '../app';
+import { loadVoiceConfig } from '../config';
+
+const TOKEN = 'internal-secret-for-tests';
+const FOUNDER = randomUUID();
+
+describe('voice service: answers to VAPI synchronous messages', () => {
+  const prefix = uniquePrefix('voice-sync');
+  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
+  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
+  let gateway: FakeServer;
+  let domains: FakeServer;
+  let voice: AppHandle;
+
+  beforeAll(async () => {
+    gateway = await startFakeServer({
+      'GET /internal/founders/by-phone/:phone': (request) => {
+        if (request.headers['x-internal-token'] !== TOKEN) return { status: 401, body: {} };
+        const founders: Record<string, object> = {
+          '+14155550101': { id: FOUNDER, customerName: 'Ada', businessName: 'Seed Bakery', businessType: 'bakery', currentCallStage: 2, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' },
+          '+14155550102': { id: randomUUID(), customerName: 'Bo', businessName: null, businessType: null, currentCallStage: 1, assistantType: 'individual', individualAssistantId: 'asst-bo', status: 'registered' },
+        };
+        const founder = founders[request.params.phone ?? ''];
+        if (request.params.phone === '+14155550199') return { status: 500, body: {} };
+        return founder ? { body: founder } : { status: 404, body: { error: { code: 'not_found' } } };
+      },
+    });
+    domains = await startFakeServer({
+      'POST /internal/domain-check': (request) => {
+        const domain = (request.body as { domain: string }).domain;
+        if (domain === 'slow.com') return { delayMs: 2000, body: {} };
+        return {
+          body: {
+            domain,
+            available: false,
+            definitive: true,
+            alternatives: [{ domain: domain.replace('.com', '.co'), available: true, definitive: true, priceMinor: null, currency: null, provider: 'fake', checkedAt: new Date().toISOString() }],
+          },
+        };
+      },
+    });
+    voice = await startVoiceService(
+      loadVoiceConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: testInfra().databaseUrl,
+        REDIS_URL: testInfra().redisUrl,
+        QUEUE_PREFIX: prefix,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        INTERNAL_API_SECRET: TOKEN,
+        GATEWAY_URL: gateway.url,
+        DOMAIN_SERVICE_URL: domains.url,
+        DOMAIN_CHECK_TIMEOUT_MS: '300',
+        VAPI_SERVER_URL: 'https://api.dreamseed.example/webhooks/vapi',
+      }),
+      pino({ level: 'silent' }),
+    );
+    await voice.ready;
+    await waitForRedis(redis, 2000);
+  });
+  afterAll(async () => {
+    await voice.stop();
+    await producer.close();
+    redis.disconnect();
+    await Promise.all([gateway.close(), domains.close()]);
+    await deletePrefix(testInfra().redisUrl, prefix);
+  });
+
+  const ask = async (message: Record<string, unknown>, token = TOKEN) => {
+    const response = await fetch(`http://127.0.0.1:${voice.port}/internal/vapi/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': token },
+      body: JSON.stringify({ message }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const call = { id: 'call-sync-1', type: 'inboundPhoneCall', assistantOverrides: { metadata: { userId: FOUNDER, callStage: 2 } } };
+
+  it('is closed to callers without the internal token', async () => {
+    expect((await ask({ type: 'assistant-request' }, 'wrong')).status).toBe(401);
+  });
+
+  it("answers assistant-request with the founder's stage assistant, their context and the call's metadata", async () => {
+    const { status, body } = await ask({ type: 'assistant-request', call: { id: 'c1' }, customer: { number: '+14155550101' } });
+    expect(status).toBe(200);
+    expect(body.assistantOverrides).toEqual({
+      variableValues: { founderName: 'Ada', businessName: 'Seed Bakery', whatWeFound: 'a bakery business' },
+      metadata: { userId: FOUNDER, callStage: 2 },
+    });
+    const assistant = body.assistant as { name: string; server: { url: string }; model: { tools: { function: { name: string } }[] } };
+    expect(assistant.name).toBe('DreamSeed positioning');
+    expect(assistant.server.url).toBe('https://api.dreamseed.example/webhooks/vapi');
+    expect(assistant.model.tools.map((t) => t.function.name)).toEqual(['save_business_fact', 'schedule_next_call']);
+  });
+
+  it("uses a founder's individual assistant, an intake assistant for unknown callers, and apologises when the lookup fails", async () => {
+    expect((await ask({ type: 'assistant-request', customer: { number: '+14155550102' } })).body).toMatchObject({ assistantId: 'asst-bo' });
+    expect(((await ask({ type: 'assistant-request', customer: { number: '+14155550177' } })).body.assistant as { name: string }).name).toBe('DreamSeed intake');
+    expect((await ask({ type: 'assistant-request', customer: { number: '+14155550199' } })).body.error).toMatch(/can't take your call/);
+  });
+
+  it('answers every tool call, in one line each, whatever the arguments look like', async () => {
+    const started = Date.now();
+    const { status, body } = await ask({
+      type: 'tool-calls',
+      call,
+      toolCallList: [
+        { id: 'tc-domain', type: 'function', function: { name: 'check_domain', arguments: { domain: 'seedbakery.com' } } },
+        { id: 'tc-slow', type: 'function', function: { name: 'check_domain', arguments: '{"domain":"slow.com"}' } },
+        { id: 'tc-fact', type: 'function', function: { name: 'save_business_fact', arguments: '{"field":"business_name","value":"Seed Bakery"}' } },
+        { id: 'tc-broken', type: 'function', function: { name: 'save_business_fact', arguments: '{"field":' } },
+        { id: 'tc-next', name: 'schedule_next_call', parameters: { at: '2026-12-01T15:00:00Z' } },
+        { id: 'tc-unknown', type: 'function', function: { name: 'order_pizza', arguments: {} } },
+      ],
+    });
+    expect(status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+    const results = Object.fromEntries((body.results as { toolCallId: string; result?: string; error?: string }[]).map((r) => [r.toolCallId, r]));
+    expect(results['tc-domain']?.result).toBe('seedbakery.com is taken. Available alternatives: seedbakery.co.');
+    expect(results['tc-slow']?.result).toMatch(/could not check slow\.com/);
+    expect(results['tc-fact']?.result).toBe('Saved: business_name.');
+    expect(results['tc-broken']?.error).toMatch(/not valid JSON/);
+    expect(results['tc-next']?.result).toBe('The next call is planned for 2026-12-01T15:00:00.000Z.');
+    expect(results['tc-unknown']?.error).toBe('There is no tool called order_pizza.');
+    for (const r of Object.values(results)) expect(String(r.result ?? r.error)).not.toContain('\n');
+
+    const fact = await producer.queue('analysis').getJob('fact-tc-fact');
+    expect(fact?.data).toMatchObject({ userId: FOUNDER, vapiCallId: 'call-sync-1', field: 'business_name', value: 'Seed Bakery' });
+    const next = await producer.queue('voice').getJob('next-call-tool-tc-next');
+    expect(next?.data).toMatchObject({ userId: FOUNDER, callStage: 3, notBefore: '2026-12-01T15:00:00.000Z' });
+  });
+
+  it('refuses to act for a call that is not tied to a founder', async () => {
+    const { body } = await ask({
+      type: 'tool-calls',
+      call: { id: 'call-anon' },
+      toolCallList: [{ id: 'tc-anon', function: { name: 'save_business_fact', arguments: { field: 'x', value: 'y' } } }],
+    });
+    expect((body.results as { error: string }[])[0]?.error).toMatch(/not tied to a founder/);
+  });
+
+  it('answers a transfer request without a number, knowledge-base requests, and a broken envelope', async () => {
+    expect((await ask({ type: 'transfer-destination-request', call })).body.error).toBeTruthy();
+    expect((await ask({ type: 'knowledge-base-request', call })).body).toEqual({ documents: [] });
+    const broken = await fetch(`http://127.0.0.1:${voice.port}/internal/vapi/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
+      body: JSON.stringify({ nothing: true }),
+    });
+    expect(broken.status).toBe(400);
+  });
+});

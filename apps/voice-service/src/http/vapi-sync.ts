@@ -1,0 +1,170 @@
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
+import { AppError, INTERNAL_TOKEN_HEADER, requireInternalToken, type JobProducer } from '@dreamseed/platform';
+import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
+import type { VoiceConfig } from '../config';
+import { callOf, type VapiMessage } from '../vapi/message';
+
+const envelope = z.looseObject({ message: z.looseObject({ type: z.string().min(1) }) });
+
+interface ToolCall {
+  id: string;
+  name: string;
+  /** Parsed arguments, or the reason they could not be read. */
+  args: Record<string, unknown> | { unreadable: string };
+}
+
+/** VAPI sends arguments as an object or as a JSON string, under `function` or flattened. */
+function toolCallsOf(message: VapiMessage): ToolCall[] {
+  const list = Array.isArray(message.toolCallList) ? message.toolCallList : [];
+  return list.flatMap((item): ToolCall[] => {
+    const call = (item ?? {}) as { id?: unknown; name?: unknown; arguments?: unknown; parameters?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    if (typeof call.id !== 'string') return [];
+    const name = String(call.function?.name ?? call.name ?? '');
+    const raw = call.function?.arguments ?? call.arguments ?? call.parameters ?? {};
+    if (typeof raw === 'string') {
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        return [{ id: call.id, name, args: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : { unreadable: 'not an object' } }];
+      } catch {
+        return [{ id: call.id, name, args: { unreadable: 'not valid JSON' } }];
+      }
+    }
+    return [{ id: call.id, name, args: raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : { unreadable: 'not an object' } }];
+  });
+}
+
+/** Tool results are single-line strings (VAPI's rule). */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 1000);
+
+/**
+ * The voice service's answers to VAPI's synchronous messages, reached through the gateway (which holds the
+ * deadline and the fallback). Every answer is a 200 with something VAPI can use; failures become spoken errors.
+ */
+export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logger: Logger): Router {
+  const router = express.Router();
+  router.use(requireInternalToken(config.INTERNAL_API_SECRET));
+  // Mounted at /internal: INTERNAL_PATHS.voice.vapiSync.
+  router.post('/vapi/sync', express.json({ limit: '2mb' }), async (req, res) => {
+    const body = envelope.safeParse(req.body);
+    if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI message carries { message: { type, ... } }.');
+    const message = body.data.message as VapiMessage;
+    switch (message.type) {
+      case 'assistant-request':
+        res.json(await answerAssistantRequest(message));
+        return;
+      case 'tool-calls':
+        res.json({ results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call))) });
+        return;
+      case 'transfer-destination-request':
+        res.json(
+          config.VOICE_TRANSFER_NUMBER
+            ? { destination: { type: 'number', number: config.VOICE_TRANSFER_NUMBER }, message: { type: 'request-start', message: 'Let me put you through to someone on our team.' } }
+            : { error: 'Nobody is available to take the call right now. We will call you back.' },
+        );
+        return;
+      default:
+        res.json({ documents: [] });
+    }
+  });
+
+  async function findFounder(phone: string): Promise<FounderCallContext | null> {
+    const url = `${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderByPhone.replace(':phone', encodeURIComponent(phone))}`;
+    const response = await fetch(url, {
+      headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+      signal: AbortSignal.timeout(config.FOUNDER_LOOKUP_TIMEOUT_MS),
+    });
+    if (response.status === 404 || response.status === 400) return null;
+    if (!response.ok) throw new Error(`founder lookup answered ${response.status}`);
+    return (await response.json()) as FounderCallContext;
+  }
+
+  /** The assistant for the founder's current stage, with their context as variable values and call metadata. */
+  async function answerAssistantRequest(message: VapiMessage) {
+    const call = callOf(message);
+    let founder: FounderCallContext | null;
+    try {
+      founder = call.customerNumber ? await findFounder(call.customerNumber) : null;
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
+      return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };
+    }
+    if (!founder) return { assistant: intakeAssistant(config.VAPI_SERVER_URL) };
+    const stage = Math.min(Math.max(founder.currentCallStage, 1), 4) as Stage;
+    const assistantOverrides = {
+      variableValues: {
+        founderName: founder.customerName ?? 'there',
+        businessName: founder.businessName ?? 'your business',
+        whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea',
+      },
+      metadata: { userId: founder.id, callStage: stage },
+    };
+    if (founder.assistantType === 'individual' && founder.individualAssistantId) {
+      return { assistantId: founder.individualAssistantId, assistantOverrides };
+    }
+    const shared = config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
+    return shared ? { assistantId: shared, assistantOverrides } : { assistant: stageAssistant(stage, config.VAPI_SERVER_URL), assistantOverrides };
+  }
+
+  async function answerToolCall(message: VapiMessage, call: ToolCall) {
+    const result = (text: string) => ({ toolCallId: call.id, name: call.name, result: oneLine(text) });
+    const error = (text: string) => ({ toolCallId: call.id, name: call.name, error: oneLine(text) });
+    if ('unreadable' in call.args) return error(`The arguments could not be read (${String(call.args.unreadable)}).`);
+    const founder = callOf(message);
+    switch (call.name) {
+      case 'check_domain':
+        return checkDomain(call.args, result);
+      case 'save_business_fact': {
+        const field = typeof call.args.field === 'string' ? call.args.field.slice(0, 100) : '';
+        const value = typeof call.args.value === 'string' ? call.args.value.slice(0, 2000) : '';
+        if (!field || !value) return error('Both a field and a value are needed.');
+        if (!founder.userId || !founder.id) return error('This call is not tied to a founder, so nothing was saved.');
+        await producer.enqueue(
+          'analysis',
+          'record-business-fact',
+          { v: 1, userId: founder.userId, vapiCallId: founder.id, toolCallId: call.id, field, value },
+          { jobId: `fact-${call.id.replace(/[^A-Za-z0-9_-]/g, '_')}` },
+        );
+        return result(`Saved: ${field}.`);
+      }
+      case 'schedule_next_call': {
+        if (!founder.userId || !founder.callStage) return error('This call is not tied to a founder, so no call was scheduled.');
+        if (founder.callStage >= 4) return result('That was the last consultation; no further call is needed.');
+        const at = typeof call.args.at === 'string' && !Number.isNaN(Date.parse(call.args.at)) ? new Date(call.args.at).toISOString() : undefined;
+        await producer.enqueue(
+          'voice',
+          'schedule-next-call',
+          { v: 1, userId: founder.userId, callStage: founder.callStage + 1, ...(at ? { notBefore: at } : {}) },
+          { jobId: `next-call-tool-${call.id.replace(/[^A-Za-z0-9_-]/g, '_')}` },
+        );
+        return result(at ? `The next call is planned for ${at}.` : 'The next call will be planned.');
+      }
+      default:
+        return error(`There is no tool called ${call.name || '(unnamed)'}.`);
+    }
+  }
+
+  async function checkDomain(args: Record<string, unknown>, result: (text: string) => { toolCallId: string; name: string; result: string }) {
+    const domain = typeof args.domain === 'string' ? args.domain.trim().toLowerCase() : '';
+    if (!domain) return result('Which domain should I check?');
+    try {
+      const response = await fetch(`${config.DOMAIN_SERVICE_URL}${INTERNAL_PATHS.domain.check}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+        body: JSON.stringify({ domain, alternativesTlds: Array.isArray(args.alternativesTlds) ? args.alternativesTlds : undefined }),
+        signal: AbortSignal.timeout(config.DOMAIN_CHECK_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`domain check answered ${response.status}`);
+      const checked = (await response.json()) as DomainCheckResponse;
+      const free = checked.alternatives.filter((a) => a.available).map((a) => a.domain);
+      const verdict = checked.available === null ? `I could not tell whether ${domain} is free.` : checked.available ? `${domain} is available.` : `${domain} is taken.`;
+      return result(free.length ? `${verdict} Available alternatives: ${free.join(', ')}.` : verdict);
+    } catch {
+      return result(`I could not check ${domain} right now; we can look at domains together after the call.`);
+    }
+  }
+
+  return router;
+}
