@@ -21,6 +21,8 @@ interface Scenario {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** A fresh body per request (events that must not be duplicates of each other). */
+  bodyFor?: (n: number) => string;
   connections: number;
   /** The scenario whose figures this one is compared with. */
   baseline?: string;
@@ -37,6 +39,7 @@ interface Result {
 }
 
 async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaseline'>> {
+  let sent = 0;
   const result = await autocannon({
     url: scenario.url,
     method: scenario.method ?? 'GET',
@@ -44,6 +47,9 @@ async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaselin
     body: scenario.body,
     connections: scenario.connections,
     duration: seconds,
+    ...(scenario.bodyFor
+      ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: scenario.bodyFor?.((sent += 1)) }) }] }
+      : {}),
   });
   return {
     name: scenario.name,
@@ -70,6 +76,7 @@ async function main() {
     // Access logs off: the figures are the request path's own cost.
     LOG_LEVEL: 'warn',
     AUTH_AUTOCONFIRM: 'true',
+    VAPI_WEBHOOK_SECRET: 'benchmark-webhook-secret',
     // Abuse limits would cap a load test from one IP: lifted here, measured by the tests.
     RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000000',
     AUTH_MAX_FAILED_SIGN_INS: '100000000',
@@ -94,6 +101,18 @@ async function main() {
         name: 'gateway GET /v1/me (JWT, session check, RLS read)',
         url: `${base}/v1/me`,
         headers: { authorization: `Bearer ${session.access_token}` },
+        connections: 10,
+        baseline: 'baseline: node:http JSON',
+      },
+      {
+        name: 'gateway POST /webhooks/vapi (verify, enqueue)',
+        url: `${base}/webhooks/vapi`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+        bodyFor: (n) =>
+          JSON.stringify({
+            message: { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: `bench-${prefix}-${n}`, orgId: 'org', type: 'inboundPhoneCall' } },
+          }),
         connections: 10,
         baseline: 'baseline: node:http JSON',
       },

@@ -14,7 +14,18 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
     configSchema: voiceConfigSchema,
     logger,
     queue: 'voice',
-    handlers: (deps) => voiceJobHandlers({ db: createVoiceDb(deps.pool), producer: deps.producer }),
+    handlers: (deps) => voiceJobHandlers({ db: createVoiceDb(deps.pool), producer: deps.producer, retentionDays: config.VOICE_RETENTION_DAYS }),
+    onReady: async ({ producer }) => {
+      // One schedule for the whole platform however many replicas run: BullMQ keys it by id.
+      await producer
+        .queue('voice')
+        .upsertJobScheduler(
+          'purge-expired-voice-data',
+          { every: 24 * 3600 * 1000 },
+          { name: 'purge-expired-voice-data', data: { v: 1 }, opts: { attempts: 3, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } } },
+        )
+        .catch((error) => logger.warn({ err: error }, 'retention schedule not set; it is retried at the next start'));
+    },
     routes: (app, deps) => {
       app.use('/internal', vapiSyncRouter(config, deps.producer, deps.logger));
     },

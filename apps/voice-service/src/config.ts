@@ -19,6 +19,8 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   VAPI_ASSISTANT_ID_STAGE_2: z.string().optional(),
   VAPI_ASSISTANT_ID_STAGE_3: z.string().optional(),
   VAPI_ASSISTANT_ID_STAGE_4: z.string().optional(),
+  /** Transcripts and webhook logs older than this are archived (compressed) and the originals deleted, daily. */
+  VOICE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Where `transfer-destination-request` sends a caller who asks for a person. */
   VOICE_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
 });

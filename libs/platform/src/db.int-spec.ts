@@ -129,7 +129,7 @@ describe('migrations', () => {
 
   it('keeps row-level security on for every table of every owner, with a founder policy wherever founders have rows', async () => {
     // Tables of the platform's own, with nothing of any founder's in them: RLS on, no policy, founders see nothing.
-    const platformTables = new Set(['domain.domain_availability', 'billing.billing_events', 'core.webhook_inbox']);
+    const platformTables = new Set(['domain.domain_availability', 'billing.billing_events', 'core.webhook_inbox', 'voice.archives']);
     const client = new pg.Client({ connectionString: testInfra().databaseUrl });
     await client.connect();
     try {

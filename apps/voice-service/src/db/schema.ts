@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, numeric, pgSchema, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, jsonb, numeric, pgSchema, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
@@ -8,6 +8,8 @@ import { createdAt, founderReads, founderReadsThroughParent, oneOf, ownerAll, ti
  * foreign key because it belongs to another owner.
  */
 export const voice = pgSchema('voice');
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 const CALL_STAGE_CHECK = (name: string, column: string) => check(name, sql.raw(`"${column}" is null or "${column}" between 1 and 4`));
 
@@ -197,3 +199,21 @@ export const webhookLogs = voice.table(
     founderReads('webhook_logs', 'user_id'),
   ],
 );
+
+/**
+ * Transcripts and webhook logs past the retention age, gzip-compressed NDJSON in batches, kept after the
+ * originals are deleted. Platform data: row-level security on, no founder policy.
+ */
+export const archives = voice.table(
+  'archives',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    rowCount: integer('row_count').notNull(),
+    oldest: timestampTz('oldest').notNull(),
+    newest: timestampTz('newest').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [ownerAll('archives', 'voice'), index('archives_kind_newest_idx').on(t.kind, t.newest), oneOf('archives_kind', 'kind', ['transcripts', 'webhook_logs'])],
+).enableRLS();
