@@ -52,6 +52,8 @@ async function start(): Promise<AppHandle[]> {
           ...shared,
           PORT: ports.voice,
           GATEWAY_URL: env.GATEWAY_URL ?? serviceUrl(ports.gateway),
+          // The gateway's issuer, whose tokens the voice service checks.
+          JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
         }),
       ),

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { baseConfigSchema, envBoolean, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, envBoolean, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const serviceUrl = (port: number) => envUrl(['http', 'https']).default(`http://127.0.0.1:${port}`);
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** Signs local-development tokens only: production refuses to start with it. */
-export const DEVELOPMENT_JWT_SECRET = 'dreamseed-local-development-jwt-secret-not-for-production';
+export { DEVELOPMENT_JWT_SECRET };
 
 export const gatewayConfigSchema = baseConfigSchema
   .extend({

@@ -1,6 +1,7 @@
-import { createAppLogger, startService, type Logger } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
 import { voiceConfigSchema, type VoiceConfig } from './config';
-import { createVoiceDb } from './db/client';
+import { createVoiceDb, type VoiceDb } from './db/client';
+import { callsRouter } from './http/calls';
 import { vapiSyncRouter } from './http/vapi-sync';
 import { voiceJobHandlers } from './jobs';
 
@@ -8,13 +9,15 @@ export const APP_NAME = 'voice-service';
 
 /** Starts the voice-service: its worker on the `voice` queue and its HTTP server (health, metrics, internal API). */
 export function startVoiceService(config: VoiceConfig, logger: Logger = createAppLogger(APP_NAME, voiceConfigSchema, config)) {
+  let db: VoiceDb | undefined;
+  const dbOf = (deps: ServiceDeps<VoiceConfig>) => (db ??= createVoiceDb(deps.pool));
   return startService({
     name: APP_NAME,
     config,
     configSchema: voiceConfigSchema,
     logger,
     queue: 'voice',
-    handlers: (deps) => voiceJobHandlers({ db: createVoiceDb(deps.pool), producer: deps.producer, retentionDays: config.VOICE_RETENTION_DAYS }),
+    handlers: (deps) => voiceJobHandlers({ db: dbOf(deps), producer: deps.producer, retentionDays: config.VOICE_RETENTION_DAYS }),
     onReady: async ({ producer }) => {
       // One schedule for the whole platform however many replicas run: BullMQ keys it by id.
       await producer
@@ -27,7 +30,12 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
         .catch((error) => logger.warn({ err: error }, 'retention schedule not set; it is retried at the next start'));
     },
     routes: (app, deps) => {
-      app.use('/internal', vapiSyncRouter(config, deps.producer, deps.logger));
+      app.use(
+        '/internal',
+        requireInternalToken(config.INTERNAL_API_SECRET),
+        vapiSyncRouter(config, deps.producer, deps.logger),
+        callsRouter(config, dbOf(deps)),
+      );
     },
   });
 }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { baseConfigSchema, envPort, envUrl, loadConfig, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(7000).default(fallback);
 
 export const voiceConfigSchema = baseConfigSchema.extend({
   PORT: envPort.default(8081),
+  /** The gateway's token key and issuer: the founder read API checks the tokens it forwards. */
+  JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)),
+  JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1'),
   /** The gateway's internal API (founder lookup by phone number). */
   GATEWAY_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8080'),
   /** The domain service's internal API (the `check_domain` tool). */

@@ -13,6 +13,7 @@ export const INTERNAL_PATHS = {
     /** Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. */
     vapiSync: '/internal/vapi/sync',
     calls: '/internal/calls',
+    callTranscript: '/internal/calls/:id/transcript',
   },
   analysis: {
     dreamDna: '/internal/dream-dna',
@@ -88,6 +89,14 @@ export interface CallView {
   endedAt: string | null;
   durationSeconds: number | null;
   summary: string | null;
+}
+
+export interface TranscriptView {
+  callId: string;
+  callStage: number | null;
+  text: string;
+  turns: { role: string; content: string; secondsFromStart: number | null }[];
+  createdAt: string;
 }
 
 export interface DomainCandidateView {

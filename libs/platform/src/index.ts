@@ -2,6 +2,7 @@ export * from './config';
 export * from './context';
 export * from './db';
 export * from './errors';
+export * from './founder-token';
 export * from './db-roles';
 export * from './health';
 export * from './http';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { withFounder } from '@dreamseed/platform';
+import { freePort, runTs, testInfra, uniquePrefix, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const PASSWORD = 'correct horse battery';
@@ -41,11 +42,29 @@ describe('the founder API (/v1/me) under row-level security', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  let voice: RunningProcess;
+
   beforeAll(async () => {
-    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
+    // The voice service runs as its own process (apps do not import each other), reading with forwarded tokens.
+    const voicePort = await freePort();
+    voice = runTs('apps/voice-service/src/main.ts', {
+      DATABASE_URL: testInfra().databaseUrl,
+      REDIS_URL: testInfra().redisUrl,
+      QUEUE_PREFIX: uniquePrefix('me-voice'),
+      PORT: String(voicePort),
+      HOST: '127.0.0.1',
+      INTERNAL_API_SECRET: 'internal-secret-for-tests',
+      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    });
+    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
+    await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 30_000, voice);
     [a, b] = [await signUp(), await signUp()];
   });
-  afterAll(() => gateway.stop());
+  afterAll(async () => {
+    await gateway.stop();
+    voice.kill('SIGTERM');
+    await voice.exited;
+  });
 
   it('returns the profile with the table column names', async () => {
     const response = await call(a, 'GET', '/v1/me');
@@ -121,6 +140,25 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect((await call({ ...a, token: 'x.y.z' }, 'GET', '/v1/me')).status).toBe(403);
   });
 
+  it("lists the founder's calls and transcripts from the voice service, and none of another founder's", async () => {
+    const session = await gateway.pool.query(
+      `insert into voice.call_sessions (user_id, vapi_call_id, call_stage, direction, status, summary) values ($1, $2, 1, 'outbound', 'ended', 'Discovery done') returning id`,
+      [a.profileId, `me-${randomUUID()}`],
+    );
+    const callId = session.rows[0].id as string;
+    await gateway.pool.query(`insert into voice.transcripts (call_session_id, user_id, call_stage, text) values ($1, $2, 1, 'AI: Hello')`, [callId, a.profileId]);
+
+    const mine = (await (await call(a, 'GET', '/v1/me/calls')).json()) as { calls: { id: string; summary: string }[] };
+    expect(mine.calls).toEqual([expect.objectContaining({ id: callId, summary: 'Discovery done', status: 'ended', callStage: 1 })]);
+    expect(((await (await call(b, 'GET', '/v1/me/calls')).json()) as { calls: unknown[] }).calls).toEqual([]);
+
+    const transcript = await call(a, 'GET', `/v1/me/calls/${callId}/transcript`);
+    expect(transcript.status).toBe(200);
+    expect(await transcript.json()).toMatchObject({ callId, text: 'AI: Hello' });
+    expect((await call(b, 'GET', `/v1/me/calls/${callId}/transcript`)).status).toBe(404);
+    expect((await call(a, 'GET', '/v1/me/calls/not-a-uuid/transcript')).status).toBe(404);
+  });
+
   it('exports what it holds on the founder', async () => {
     const response = await call(a, 'GET', '/v1/me/export');
     const exported = (await response.json()) as {
@@ -128,11 +166,13 @@ describe('the founder API (/v1/me) under row-level security', () => {
       account: { email: string };
       formation: { legal_name: string };
       sessions: unknown[];
+      calls: unknown[];
     };
     expect(exported.profile.id).toBe(a.profileId);
     expect(exported.account.email).toBe(a.email);
     expect(exported.formation.legal_name).toBe('Seeds LLC');
     expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
+    expect(exported.calls.length).toBe(1);
     expect(JSON.stringify(exported)).not.toContain(b.email);
   });
 

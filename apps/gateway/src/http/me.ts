@@ -1,14 +1,16 @@
 import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ENTITY_TYPES, URGENCY_LEVELS, US_STATES } from '@dreamseed/contracts';
+import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
 import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
+import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
 import { describeRoutes } from './openapi';
+import { readFromOwner } from './owners';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -70,12 +72,14 @@ describeRoutes(
     ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
     ['put', '/v1/me/formation', 'Set formation details', formationBody],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
+    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary)', undefined],
+    ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined],
   ],
   { bearer: true },
 );
 
 /** The founder's own data, read and written as the founder under row-level security. */
-export function meRouter(auth: AuthService, db: GatewayDb): Router {
+export function meRouter(auth: AuthService, db: GatewayDb, config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'INTERNAL_API_SECRET'>): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
   router.use(requireUser(auth));
@@ -176,6 +180,16 @@ export function meRouter(auth: AuthService, db: GatewayDb): Router {
     res.status(204).end();
   });
 
+  const fromVoice = <T>(path: string, req: Request) => readFromOwner<T>(config.VOICE_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
+
+  router.get('/calls', async (req, res) => {
+    res.json(await fromVoice(INTERNAL_PATHS.voice.calls, req));
+  });
+
+  router.get('/calls/:id/transcript', async (req, res) => {
+    res.json(await fromVoice(INTERNAL_PATHS.voice.callTranscript.replace(':id', encodeURIComponent(String(req.params.id))), req));
+  });
+
   router.get('/export', async (req, res) => {
     const founder = await founderOf(req);
     const gathered = await withFounder(db, founder, async (tx) => ({
@@ -183,12 +197,14 @@ export function meRouter(auth: AuthService, db: GatewayDb): Router {
       formation: (await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`)).rows[0] ?? null,
       sessions: (await tx.execute(sql`select id, started_at, last_seen_at, ended_at, user_agent from core.user_sessions where user_id = ${founder.id} order by started_at`)).rows,
     }));
+    const calls = await fromVoice<{ calls: CallView[] }>(INTERNAL_PATHS.voice.calls, req);
     res.json({
       exported_at: new Date().toISOString(),
       account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
       ...gathered,
-      // Each owner's read API joins this export as its issue lands (calls, Dream DNA, domains, payments).
-      pending_sources: ['voice', 'analysis', 'domain', 'billing'],
+      calls: calls.calls,
+      // Each owner's read API joins this export as its issue lands (Dream DNA, domains, payments).
+      pending_sources: ['analysis', 'domain', 'billing'],
     });
   });
 

@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, INTERNAL_TOKEN_HEADER, requireInternalToken, type JobProducer } from '@dreamseed/platform';
+import { AppError, INTERNAL_TOKEN_HEADER, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
 import type { VoiceConfig } from '../config';
 import { callOf, type VapiMessage } from '../vapi/message';
@@ -45,7 +45,6 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 1000
  */
 export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logger: Logger): Router {
   const router = express.Router();
-  router.use(requireInternalToken(config.INTERNAL_API_SECRET));
   // Mounted at /internal: INTERNAL_PATHS.voice.vapiSync.
   router.post('/vapi/sync', express.json({ limit: '2mb' }), async (req, res) => {
     const body = envelope.safeParse(req.body);

@@ -1,0 +1,62 @@
+import express, { type Router } from 'express';
+import { asc, desc, eq } from 'drizzle-orm';
+import type { CallView, TranscriptView } from '@dreamseed/contracts';
+import { createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
+import type { VoiceConfig } from '../config';
+import type { VoiceDb } from '../db/client';
+import { callSessions, conversationTurns, conversations, transcripts } from '../db/schema';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The founder's calls, read for the gateway with the founder's own token: checked here, and the rows read as
+ * the founder under row-level security, so another founder's call is simply not found.
+ */
+export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
+  const router = express.Router();
+  const founderOf = createFounderTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+
+  router.get('/calls', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const rows = await withFounder(db, founder, (tx) => tx.select().from(callSessions).orderBy(desc(callSessions.createdAt)).limit(100));
+    const calls: CallView[] = rows.map((row) => ({
+      id: row.id,
+      vapiCallId: row.vapiCallId,
+      callStage: row.callStage ?? 0,
+      direction: row.direction === 'outbound' ? 'outbound' : 'inbound',
+      status: row.status,
+      startedAt: row.startedAt?.toISOString() ?? null,
+      endedAt: row.endedAt?.toISOString() ?? null,
+      durationSeconds: row.durationSeconds,
+      summary: row.summary,
+    }));
+    res.json({ calls });
+  });
+
+  router.get('/calls/:id/transcript', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const id = req.params.id;
+    if (!UUID.test(id)) throw notFound('No such call.');
+    const view = await withFounder(db, founder, async (tx): Promise<TranscriptView | undefined> => {
+      const [transcript] = await tx.select().from(transcripts).where(eq(transcripts.callSessionId, id));
+      if (!transcript) return undefined;
+      const turns = await tx
+        .select({ role: conversationTurns.role, content: conversationTurns.content, secondsFromStart: conversationTurns.secondsFromStart })
+        .from(conversationTurns)
+        .innerJoin(conversations, eq(conversations.id, conversationTurns.conversationId))
+        .where(eq(conversations.callSessionId, id))
+        .orderBy(asc(conversationTurns.seq));
+      return {
+        callId: id,
+        callStage: transcript.callStage,
+        text: transcript.text,
+        turns: turns.map((t) => ({ ...t, secondsFromStart: t.secondsFromStart === null ? null : Number(t.secondsFromStart) })),
+        createdAt: transcript.createdAt.toISOString(),
+      };
+    });
+    if (!view) throw notFound('No transcript for this call.');
+    res.json(view);
+  });
+
+  return router;
+}
