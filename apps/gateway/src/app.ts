@@ -66,7 +66,7 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db));
       app.use(AUTH_PATH, authRouter(auth, config, logger));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
-      app.use('/v1/me', meRouter(auth, db, config));
+      app.use('/v1/me', meRouter(auth, db, config, deps.producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
         mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });

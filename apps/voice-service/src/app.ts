@@ -17,7 +17,7 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
     configSchema: voiceConfigSchema,
     logger,
     queue: 'voice',
-    handlers: (deps) => voiceJobHandlers({ db: dbOf(deps), producer: deps.producer, retentionDays: config.VOICE_RETENTION_DAYS }),
+    handlers: (deps) => voiceJobHandlers({ db: dbOf(deps), producer: deps.producer, config }),
     onReady: async ({ producer }) => {
       // One schedule for the whole platform however many replicas run: BullMQ keys it by id.
       await producer

@@ -22,6 +22,13 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   VAPI_ASSISTANT_ID_STAGE_2: z.string().optional(),
   VAPI_ASSISTANT_ID_STAGE_3: z.string().optional(),
   VAPI_ASSISTANT_ID_STAGE_4: z.string().optional(),
+  /** VAPI's REST API for outbound calls; without a key, a local provider records each call as simulated. */
+  VAPI_API_KEY: secret(z.string().min(1).optional()),
+  VAPI_BASE_URL: envUrl(['http', 'https']).default('https://api.vapi.ai'),
+  /** The VAPI phone number outbound calls are placed from. */
+  VAPI_PHONE_NUMBER_ID: z.string().optional(),
+  /** When the founder names no time, the next call is planned this many hours after the last one. */
+  NEXT_CALL_DELAY_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   /** Transcripts and webhook logs older than this are archived (compressed) and the originals deleted, daily. */
   VOICE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Where `transfer-destination-request` sends a caller who asks for a person. */

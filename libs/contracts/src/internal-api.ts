@@ -8,6 +8,8 @@ export const INTERNAL_PATHS = {
   gateway: {
     /** The founder calling from an E.164 number, for the voice service's assistant-request. */
     founderByPhone: '/internal/founders/by-phone/:phone',
+    /** The same by profile id, with the number to dial, for outbound calls. */
+    founderById: '/internal/founders/:id',
   },
   voice: {
     /** Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. */
@@ -39,6 +41,7 @@ export const INTERNAL_PATHS = {
 /** What the voice assistant needs to greet and guide a founder (no contact details beyond what it was given). */
 export interface FounderCallContext {
   id: string;
+  customerPhone: string | null;
   customerName: string | null;
   businessName: string | null;
   businessType: string | null;

@@ -58,7 +58,7 @@ export async function startTestGateway(env: Record<string, string> = {}) {
     async stop() {
       await gateway.stop();
       await pool.end();
-      await deletePrefix(redisUrl, prefix);
+      await deletePrefix(redisUrl, config.QUEUE_PREFIX);
     },
   };
 }

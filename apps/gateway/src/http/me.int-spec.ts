@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { withFounder } from '@dreamseed/platform';
-import { freePort, runTs, testInfra, uniquePrefix, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const PASSWORD = 'correct horse battery';
@@ -46,17 +46,19 @@ describe('the founder API (/v1/me) under row-level security', () => {
 
   beforeAll(async () => {
     // The voice service runs as its own process (apps do not import each other), reading with forwarded tokens.
-    const voicePort = await freePort();
+    const [voicePort, gatewayPort] = [await freePort(), await freePort()];
+    const prefix = uniquePrefix('me');
     voice = runTs('apps/voice-service/src/main.ts', {
+      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
       DATABASE_URL: testInfra().databaseUrl,
       REDIS_URL: testInfra().redisUrl,
-      QUEUE_PREFIX: uniquePrefix('me-voice'),
+      QUEUE_PREFIX: prefix,
       PORT: String(voicePort),
       HOST: '127.0.0.1',
       INTERNAL_API_SECRET: 'internal-secret-for-tests',
       JWT_ISSUER: 'http://127.0.0.1/auth/v1',
     });
-    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
+    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`, PORT: String(gatewayPort), QUEUE_PREFIX: prefix });
     await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 30_000, voice);
     [a, b] = [await signUp(), await signUp()];
   });
@@ -159,6 +161,25 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect((await call(a, 'GET', '/v1/me/calls/not-a-uuid/transcript')).status).toBe(404);
   });
 
+  it('plans the next call through the voice service (the local provider places it) and cancels a later one', async () => {
+    expect((await call(a, 'POST', '/v1/me/calls', { at: 'tomorrow' })).status).toBe(400);
+    expect((await call(a, 'POST', '/v1/me/calls', { at: '2020-01-01T00:00:00Z' })).status).toBe(400);
+    const now = await call(a, 'POST', '/v1/me/calls', {});
+    expect(now.status).toBe(202);
+    expect(await now.json()).toMatchObject({ callStage: 1 });
+    const placed = await waitFor(async () => {
+      const rows = await gateway.pool.query(`select status, vapi_call_id from voice.voice_calls where user_id = $1 and status = 'placed'`, [a.profileId]);
+      return rows.rows[0] as { vapi_call_id: string } | undefined;
+    }, 'the call to be placed', 15_000);
+    expect(placed.vapi_call_id).toMatch(/^simulated-/);
+
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    expect((await call(b, 'POST', '/v1/me/calls', { at: later })).status).toBe(202);
+    await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'scheduled'`, [b.profileId])).rowCount === 1, 'the plan');
+    expect((await call(b, 'DELETE', '/v1/me/calls/next')).status).toBe(202);
+    await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'cancelled'`, [b.profileId])).rowCount === 1, 'the cancellation');
+  });
+
   it('exports what it holds on the founder', async () => {
     const response = await call(a, 'GET', '/v1/me/export');
     const exported = (await response.json()) as {
@@ -172,7 +193,7 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(exported.account.email).toBe(a.email);
     expect(exported.formation.legal_name).toBe('Seeds LLC');
     expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
-    expect(exported.calls.length).toBe(1);
+    expect(exported.calls.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(exported)).not.toContain(b.email);
   });
 

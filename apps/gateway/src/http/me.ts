@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder } from '@dreamseed/platform';
+import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
@@ -43,6 +44,8 @@ const address = z
   })
   .strict();
 
+const callRequest = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict().openapi('CallRequest');
+
 export const formationBody = z
   .object({
     legal_name: text(200).nullable(),
@@ -73,13 +76,20 @@ describeRoutes(
     ['put', '/v1/me/formation', 'Set formation details', formationBody],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary)', undefined],
+    ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest],
+    ['delete', '/v1/me/calls/next', 'Cancel the planned call', undefined],
     ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined],
   ],
   { bearer: true },
 );
 
 /** The founder's own data, read and written as the founder under row-level security. */
-export function meRouter(auth: AuthService, db: GatewayDb, config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'INTERNAL_API_SECRET'>): Router {
+export function meRouter(
+  auth: AuthService,
+  db: GatewayDb,
+  config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'INTERNAL_API_SECRET'>,
+  producer: JobProducer,
+): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
   router.use(requireUser(auth));
@@ -184,6 +194,25 @@ export function meRouter(auth: AuthService, db: GatewayDb, config: Pick<GatewayC
 
   router.get('/calls', async (req, res) => {
     res.json(await fromVoice(INTERNAL_PATHS.voice.calls, req));
+  });
+
+  // Plan the next consultation call (now, or at a time the founder names); planning again moves it.
+  router.post('/calls', async (req, res) => {
+    const { at } = parseBody(callRequest, req.body);
+    if (at && Date.parse(at) < Date.now() - 60_000) throw badRequest('invalid_time', 'The time is in the past.');
+    const founder = await founderOf(req);
+    const profile = (await readProfile(founder)) as { current_call_stage: number } | undefined;
+    if (!profile) throw notFound('No profile.');
+    if (profile.current_call_stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
+    const notBefore = at ? new Date(at).toISOString() : new Date().toISOString();
+    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: profile.current_call_stage, notBefore });
+    res.status(202).json({ callStage: profile.current_call_stage, at: notBefore });
+  });
+
+  router.delete('/calls/next', async (req, res) => {
+    const founder = await founderOf(req);
+    await producer.enqueue('voice', 'cancel-next-call', { v: 1, userId: founder.id, requestId: randomUUID() });
+    res.status(202).json({ cancelling: true });
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {

@@ -1,16 +1,23 @@
-import { acknowledgeOnly, type JobHandlers, type JobProducer } from '@dreamseed/platform';
+import type { JobHandlers, JobProducer } from '@dreamseed/platform';
+import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
+import { createCallProvider } from '../vapi/provider';
+import { OutboundCalls } from './outbound';
 import { Retention } from './retention';
 import { VapiEventProcessor } from './vapi-event';
 
 /** One handler per job of the `voice` queue (the catalog is in libs/contracts). */
-export function voiceJobHandlers(deps: { db: VoiceDb; producer: JobProducer; retentionDays: number }): JobHandlers<'voice'> {
-  const events = new VapiEventProcessor(deps.db, deps.producer);
-  const retention = new Retention(deps.db, deps.retentionDays);
+export function voiceJobHandlers(deps: { db: VoiceDb; producer: JobProducer; config: VoiceConfig }): JobHandlers<'voice'> {
+  const { db, producer, config } = deps;
+  const events = new VapiEventProcessor(db, producer);
+  const retention = new Retention(db, config.VOICE_RETENTION_DAYS);
+  const provider = createCallProvider({ apiKey: config.VAPI_API_KEY, baseUrl: config.VAPI_BASE_URL, phoneNumberId: config.VAPI_PHONE_NUMBER_ID });
+  const outbound = new OutboundCalls(db, producer, provider, config);
   return {
     'vapi-event': (payload, context) => events.handle(payload, context),
-    'place-outbound-call': acknowledgeOnly('#5'),
-    'schedule-next-call': acknowledgeOnly('#5'),
+    'schedule-next-call': (payload, context) => outbound.schedule(payload, context),
+    'place-outbound-call': (payload, context) => outbound.place(payload, context),
+    'cancel-next-call': (payload, context) => outbound.cancel(payload, context),
     'purge-expired-voice-data': ({ olderThanDays }, context) => retention.purge(olderThanDays, context),
   };
 }

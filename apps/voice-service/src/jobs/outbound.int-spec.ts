@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
+import { deletePrefix, startFakeServer, testInfra, uniquePrefix, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
+import { startVoiceService } from '../app';
+import { loadVoiceConfig } from '../config';
+import { createCallProvider } from '../vapi/provider';
+
+const TOKEN = 'internal-secret-for-tests';
+
+describe('voice service: outbound calls', () => {
+  const prefix = uniquePrefix('outbound');
+  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
+  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
+  const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
+  /** What the fake VAPI answers, by the founder the call is for. */
+  const vapiAnswers = new Map<string, { status: number; body: unknown }>();
+  let vapi: FakeServer;
+  let gateway: FakeServer;
+  let voice: AppHandle;
+
+  beforeAll(async () => {
+    vapi = await startFakeServer({
+      'POST /call': (request) => {
+        const userId = (request.body as { metadata: { userId: string } }).metadata.userId;
+        return vapiAnswers.get(userId) ?? { status: 201, body: { id: `vapi-${randomUUID()}`, status: 'queued' } };
+      },
+    });
+    gateway = await startFakeServer({
+      'GET /internal/founders/:id': (request) =>
+        request.headers['x-internal-token'] === TOKEN
+          ? { body: { id: request.params.id, customerPhone: '+14155550123', customerName: 'Ada', businessName: 'Seed Bakery', businessType: 'bakery', currentCallStage: 2, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' } }
+          : { status: 401, body: {} },
+    });
+    voice = await startVoiceService(
+      loadVoiceConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: testInfra().databaseUrl,
+        REDIS_URL: testInfra().redisUrl,
+        QUEUE_PREFIX: prefix,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        INTERNAL_API_SECRET: TOKEN,
+        GATEWAY_URL: gateway.url,
+        VAPI_API_KEY: 'vapi-private-key',
+        VAPI_BASE_URL: vapi.url,
+        VAPI_PHONE_NUMBER_ID: 'pn-1',
+        VAPI_ASSISTANT_ID_STAGE_2: 'assistant-positioning',
+      }),
+      pino({ level: 'silent' }),
+    );
+    await voice.ready;
+    await waitForRedis(redis, 2000);
+  });
+  afterAll(async () => {
+    await voice.stop();
+    await producer.close();
+    redis.disconnect();
+    await pool.end();
+    await Promise.all([vapi.close(), gateway.close()]);
+    await deletePrefix(testInfra().redisUrl, prefix);
+  });
+
+  const plan = (userId: string, callStage: number, inMs: number) =>
+    producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage, notBefore: new Date(Date.now() + inMs).toISOString() });
+  const rowsOf = async (userId: string) => (await pool.query('select * from voice.voice_calls where user_id = $1 order by created_at', [userId])).rows;
+  const callsFor = (userId: string): FakeRequest[] => vapi.requests.filter((r) => (r.body as { metadata?: { userId?: string } }).metadata?.userId === userId);
+
+  it('places the call at its time through VAPI, with the founder, the stage assistant and metadata', async () => {
+    const userId = randomUUID();
+    await plan(userId, 2, 300);
+    const [row] = await waitFor(async () => ((await rowsOf(userId))[0]?.status === 'placed' ? rowsOf(userId) : undefined), 'the call to be placed');
+    const sent = callsFor(userId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.headers.authorization).toBe('Bearer vapi-private-key');
+    expect(sent[0]?.body).toMatchObject({
+      assistantId: 'assistant-positioning',
+      phoneNumberId: 'pn-1',
+      customer: { number: '+14155550123' },
+      assistantOverrides: { metadata: { userId, callStage: 2 }, variableValues: { founderName: 'Ada' } },
+    });
+    const session = await pool.query('select user_id, call_stage, direction from voice.call_sessions where vapi_call_id = $1', [row.vapi_call_id]);
+    expect(session.rows[0]).toEqual({ user_id: userId, call_stage: 2, direction: 'outbound' });
+    const reports = (await producer.queue('gateway').getJobs(['waiting'])).filter((job) => job.data.userId === userId);
+    expect(reports[0]?.data).toMatchObject({ callStage: 2 });
+  });
+
+  it('moves a planned call when it is planned again, and places it once', async () => {
+    const userId = randomUUID();
+    await plan(userId, 3, 60_000);
+    await waitFor(async () => (await rowsOf(userId)).length === 1, 'the first plan');
+    await plan(userId, 3, 300);
+    await waitFor(async () => (await rowsOf(userId))[0]?.status === 'placed', 'the moved call to be placed');
+    expect(await rowsOf(userId)).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(callsFor(userId)).toHaveLength(1);
+  });
+
+  it('cancels a planned call', async () => {
+    const userId = randomUUID();
+    await plan(userId, 2, 60_000);
+    await waitFor(async () => (await rowsOf(userId)).length === 1, 'the plan');
+    await producer.enqueue('voice', 'cancel-next-call', { v: 1, userId, requestId: randomUUID() });
+    await waitFor(async () => (await rowsOf(userId))[0]?.status === 'cancelled', 'the cancellation');
+    const job = await producer.queue('voice').getJob(`place-${(await rowsOf(userId))[0]?.id}`);
+    expect(job).toBeUndefined();
+  });
+
+  it('records a refusal by VAPI as a permanent failure, and retries a 5xx', async () => {
+    const refused = randomUUID();
+    vapiAnswers.set(refused, { status: 400, body: { message: 'customer.number must be a valid phone number' } });
+    await plan(refused, 2, 0);
+    const [failed] = await waitFor(async () => ((await rowsOf(refused))[0]?.status === 'failed' ? rowsOf(refused) : undefined), 'the failure');
+    expect(failed.last_error).toContain('VAPI answered 400');
+
+    const flaky = randomUUID();
+    vapiAnswers.set(flaky, { status: 503, body: {} });
+    await plan(flaky, 2, 0);
+    await waitFor(async () => callsFor(flaky).length === 1 && (await rowsOf(flaky))[0]?.status === 'scheduled', 'a retry to be planned');
+    const job = await producer.queue('voice').getJob(`place-${(await rowsOf(flaky))[0]?.id}`);
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.attemptsMade).toBe(1);
+  });
+});
+
+describe('the local call provider', () => {
+  it('records a simulated call when no VAPI key is configured', async () => {
+    const provider = createCallProvider({ baseUrl: 'https://api.vapi.ai' });
+    expect(provider.name).toBe('local');
+    const placed = await provider.place({ assistant: { assistantId: 'a' }, customerNumber: '+14155550123', variableValues: {}, metadata: { userId: 'u', callStage: 1 } });
+    expect(placed.vapiCallId).toMatch(/^simulated-/);
+  });
+});
