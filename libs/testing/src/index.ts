@@ -2,3 +2,4 @@ export * from './infra';
 export * from './fake-server';
 export * from './processes';
 export * from './app-lifecycle';
+export * from './call-simulator';

@@ -1,0 +1,43 @@
+import { exitWithin, freePort, runTs, uniquePrefix, waitFor } from '@dreamseed/testing';
+
+/**
+ * The whole voice pipeline, end to end, as `npm start` runs it: the demo plays four calls through the gateway's
+ * webhook (assistant-request answered by the voice service after the gateway's founder lookup; events queued,
+ * stored by the voice worker; the profile moved on by the gateway worker) and reads the result back.
+ */
+describe('npm run demo against npm start', () => {
+  jest.setTimeout(120_000);
+
+  it('takes a founder through four calls', async () => {
+    const ports = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+    const [gateway, voice, analysis, domain, billing] = ports.map(String);
+    const secret = 'demo-webhook-secret-for-tests';
+    const platform = runTs('tools/start.ts', {
+      PORT: gateway,
+      VOICE_SERVICE_PORT: voice,
+      ANALYSIS_SERVICE_PORT: analysis,
+      DOMAIN_SERVICE_PORT: domain,
+      BILLING_SERVICE_PORT: billing,
+      QUEUE_PREFIX: uniquePrefix('demo'),
+      VAPI_WEBHOOK_SECRET: secret,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitFor(() => platform.output().includes('DreamSeed is up.'), 'the platform', 60_000).catch((error) => {
+        throw new Error(`${(error as Error).message}\n${platform.output()}`);
+      });
+      const demo = runTs('tools/demo.ts', { GATEWAY_URL: `http://127.0.0.1:${gateway}`, VAPI_WEBHOOK_SECRET: secret });
+      const code = await exitWithin(demo, 90_000);
+      const output = demo.output();
+      expect({ code, output: code === 0 ? 'ok' : output }).toEqual({ code: 0, output: 'ok' });
+      for (const line of ['Call 4 done.', 'call_1_completed: true', 'call_4_completed: true', 'current_call_stage: 5', 'status: in_consultation']) {
+        expect(output).toContain(line);
+      }
+      expect(output).toMatch(/stage 1: ended, \d+ s, Founder wants to cut food waste/);
+      expect(output).toMatch(/stage 4: ended/);
+    } finally {
+      platform.kill('SIGINT');
+      await exitWithin(platform, 15_000).catch(() => platform.kill('SIGKILL'));
+    }
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * `npm run demo`: a founder signs up and has the four consultation calls, played into the running platform
+ * as VAPI would send them; then their profile, calls and Dream DNA are printed. Start the platform first
+ * (`npm start`) and pass the webhook secret it printed: VAPI_WEBHOOK_SECRET=… npm run demo.
+ */
+import { randomUUID } from 'node:crypto';
+import { simulateConsultation } from '@dreamseed/testing';
+
+const gatewayUrl = process.env.GATEWAY_URL ?? `http://localhost:${process.env.PORT ?? 8080}`;
+const webhookSecret = process.env.VAPI_WEBHOOK_SECRET;
+
+async function api<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${gatewayUrl}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+  });
+  return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+}
+
+async function main() {
+  if (!webhookSecret) throw new Error('Set VAPI_WEBHOOK_SECRET to the value `npm start` printed (or the one you configured).');
+  const email = `demo-${randomUUID().slice(0, 8)}@example.com`;
+  const phone = `+1512${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  const signUp = await api<{ access_token?: string }>('/auth/v1/signup', {
+    method: 'POST',
+    body: JSON.stringify({ email, password: 'demo passphrase 1', data: { full_name: 'Dana Demo', phone } }),
+  });
+  const token = signUp.body.access_token;
+  if (!token) throw new Error(`sign-up gave no session (status ${signUp.status}): is AUTH_AUTOCONFIRM on? npm start turns it on.`);
+  process.stdout.write(`Founder ${email} (${phone}) signed up.\n`);
+
+  await simulateConsultation({
+    gatewayUrl,
+    webhookSecret,
+    phone,
+    afterCall: async (stage) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const profile = await api<Record<string, unknown>>('/v1/me', { token });
+        if (profile.body[`call_${stage}_completed`] === true) break;
+        if (Date.now() > deadline) throw new Error(`call ${stage} was not recorded on the profile within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      process.stdout.write(`Call ${stage} done.\n`);
+    },
+  });
+
+  const profile = await api<Record<string, unknown>>('/v1/me', { token });
+  const calls = await api<{ calls: { callStage: number; status: string; durationSeconds: number | null; summary: string | null }[] }>('/v1/me/calls', { token });
+  const dreamDna = await api<Record<string, unknown>>('/v1/me/dream-dna', { token });
+  const fields = ['customer_name', 'status', 'current_call_stage', 'call_1_completed', 'call_2_completed', 'call_3_completed', 'call_4_completed', 'next_call_scheduled', 'business_name', 'entity_type', 'state_of_operation'];
+  process.stdout.write('\nProfile:\n');
+  for (const field of fields) process.stdout.write(`  ${field}: ${String(profile.body[field])}\n`);
+  process.stdout.write('\nCalls:\n');
+  for (const call of [...calls.body.calls].reverse()) {
+    process.stdout.write(`  stage ${call.callStage}: ${call.status}, ${call.durationSeconds ?? '?'} s, ${call.summary ?? ''}\n`);
+  }
+  process.stdout.write(`\nDream DNA: ${dreamDna.status === 200 ? JSON.stringify(dreamDna.body, null, 2) : 'not available yet (the analysis service does not build it yet)'}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`demo failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
