@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
-import { deletePrefix, startFakeServer, testInfra, uniquePrefix, type FakeServer } from '@dreamseed/testing';
-import { startVoiceService } from '../app';
-import { loadVoiceConfig } from '../config';
+import { startFakeServer, type FakeServer } from '@dreamseed/testing';
+import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
 const TOKEN = 'internal-secret-for-tests';
 const FOUNDER = randomUUID();
 
 describe('voice service: answers to VAPI synchronous messages', () => {
-  const prefix = uniquePrefix('voice-sync');
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
-  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
   let gateway: FakeServer;
   let domains: FakeServer;
-  let voice: AppHandle;
+  let voice: TestVoice;
 
   beforeAll(async () => {
     gateway = await startFakeServer({
@@ -43,35 +37,21 @@ describe('voice service: answers to VAPI synchronous messages', () => {
         };
       },
     });
-    voice = await startVoiceService(
-      loadVoiceConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: testInfra().databaseUrl,
-        REDIS_URL: testInfra().redisUrl,
-        QUEUE_PREFIX: prefix,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        INTERNAL_API_SECRET: TOKEN,
-        GATEWAY_URL: gateway.url,
-        DOMAIN_SERVICE_URL: domains.url,
-        DOMAIN_CHECK_TIMEOUT_MS: '300',
-        VAPI_SERVER_URL: 'https://api.dreamseed.example/webhooks/vapi',
-      }),
-      pino({ level: 'silent' }),
-    );
-    await voice.ready;
-    await waitForRedis(redis, 2000);
+    voice = await startTestVoice({
+      INTERNAL_API_SECRET: TOKEN,
+      GATEWAY_URL: gateway.url,
+      DOMAIN_SERVICE_URL: domains.url,
+      DOMAIN_CHECK_TIMEOUT_MS: '300',
+      VAPI_SERVER_URL: 'https://api.dreamseed.example/webhooks/vapi',
+    });
   });
   afterAll(async () => {
     await voice.stop();
-    await producer.close();
-    redis.disconnect();
     await Promise.all([gateway.close(), domains.close()]);
-    await deletePrefix(testInfra().redisUrl, prefix);
   });
 
   const ask = async (message: Record<string, unknown>, token = TOKEN) => {
-    const response = await fetch(`http://127.0.0.1:${voice.port}/internal/vapi/sync`, {
+    const response = await fetch(`${voice.url}/internal/vapi/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': token },
       body: JSON.stringify({ message }),
@@ -128,9 +108,9 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect(results['tc-unknown']?.error).toBe('There is no tool called order_pizza.');
     for (const r of Object.values(results)) expect(String(r.result ?? r.error)).not.toContain('\n');
 
-    const fact = await producer.queue('analysis').getJob('fact-tc-fact');
+    const fact = await voice.producer.queue('analysis').getJob('fact-tc-fact');
     expect(fact?.data).toMatchObject({ userId: FOUNDER, vapiCallId: 'call-sync-1', field: 'business_name', value: 'Seed Bakery' });
-    const next = await producer.queue('voice').getJob('next-call-tool-tc-next');
+    const next = await voice.producer.queue('voice').getJob('next-call-tool-tc-next');
     expect(next?.data).toMatchObject({ userId: FOUNDER, callStage: 3, notBefore: '2026-12-01T15:00:00.000Z' });
   });
 
@@ -146,7 +126,7 @@ describe('voice service: answers to VAPI synchronous messages', () => {
   it('answers a transfer request without a number, knowledge-base requests, and a broken envelope', async () => {
     expect((await ask({ type: 'transfer-destination-request', call })).body.error).toBeTruthy();
     expect((await ask({ type: 'knowledge-base-request', call })).body).toEqual({ documents: [] });
-    const broken = await fetch(`http://127.0.0.1:${voice.port}/internal/vapi/sync`, {
+    const broken = await fetch(`${voice.url}/internal/vapi/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
       body: JSON.stringify({ nothing: true }),

@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import pino from 'pino';
-import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
-import { deletePrefix, startFakeServer, testInfra, uniquePrefix, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
-import { startVoiceService } from '../app';
-import { loadVoiceConfig } from '../config';
+import { startFakeServer, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
+import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 import { createCallProvider } from '../vapi/provider';
 
 const TOKEN = 'internal-secret-for-tests';
 
 describe('voice service: outbound calls', () => {
-  const prefix = uniquePrefix('outbound');
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
-  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
-  const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
   /** What the fake VAPI answers, by the founder the call is for. */
   const vapiAnswers = new Map<string, { status: number; body: unknown }>();
   let vapi: FakeServer;
   let gateway: FakeServer;
-  let voice: AppHandle;
+  let voice: TestVoice;
 
   beforeAll(async () => {
     vapi = await startFakeServer({
@@ -33,38 +25,23 @@ describe('voice service: outbound calls', () => {
           ? { body: { id: request.params.id, customerPhone: '+14155550123', customerName: 'Ada', businessName: 'Seed Bakery', businessType: 'bakery', currentCallStage: 2, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' } }
           : { status: 401, body: {} },
     });
-    voice = await startVoiceService(
-      loadVoiceConfig({
-        NODE_ENV: 'test',
-        DATABASE_URL: testInfra().databaseUrl,
-        REDIS_URL: testInfra().redisUrl,
-        QUEUE_PREFIX: prefix,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        INTERNAL_API_SECRET: TOKEN,
-        GATEWAY_URL: gateway.url,
-        VAPI_API_KEY: 'vapi-private-key',
-        VAPI_BASE_URL: vapi.url,
-        VAPI_PHONE_NUMBER_ID: 'pn-1',
-        VAPI_ASSISTANT_ID_STAGE_2: 'assistant-positioning',
-      }),
-      pino({ level: 'silent' }),
-    );
-    await voice.ready;
-    await waitForRedis(redis, 2000);
+    voice = await startTestVoice({
+      INTERNAL_API_SECRET: TOKEN,
+      GATEWAY_URL: gateway.url,
+      VAPI_API_KEY: 'vapi-private-key',
+      VAPI_BASE_URL: vapi.url,
+      VAPI_PHONE_NUMBER_ID: 'pn-1',
+      VAPI_ASSISTANT_ID_STAGE_2: 'assistant-positioning',
+    });
   });
   afterAll(async () => {
     await voice.stop();
-    await producer.close();
-    redis.disconnect();
-    await pool.end();
     await Promise.all([vapi.close(), gateway.close()]);
-    await deletePrefix(testInfra().redisUrl, prefix);
   });
 
   const plan = (userId: string, callStage: number, inMs: number) =>
-    producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage, notBefore: new Date(Date.now() + inMs).toISOString() });
-  const rowsOf = async (userId: string) => (await pool.query('select * from voice.voice_calls where user_id = $1 order by created_at', [userId])).rows;
+    voice.producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage, notBefore: new Date(Date.now() + inMs).toISOString() });
+  const rowsOf = async (userId: string) => (await voice.pool.query('select * from voice.voice_calls where user_id = $1 order by created_at', [userId])).rows;
   const callsFor = (userId: string): FakeRequest[] => vapi.requests.filter((r) => (r.body as { metadata?: { userId?: string } }).metadata?.userId === userId);
 
   it('places the call at its time through VAPI, with the founder, the stage assistant and metadata', async () => {
@@ -80,9 +57,9 @@ describe('voice service: outbound calls', () => {
       customer: { number: '+14155550123' },
       assistantOverrides: { metadata: { userId, callStage: 2 }, variableValues: { founderName: 'Ada' } },
     });
-    const session = await pool.query('select user_id, call_stage, direction from voice.call_sessions where vapi_call_id = $1', [row.vapi_call_id]);
+    const session = await voice.pool.query('select user_id, call_stage, direction from voice.call_sessions where vapi_call_id = $1', [row.vapi_call_id]);
     expect(session.rows[0]).toEqual({ user_id: userId, call_stage: 2, direction: 'outbound' });
-    const reports = (await producer.queue('gateway').getJobs(['waiting'])).filter((job) => job.data.userId === userId);
+    const reports = (await voice.producer.queue('gateway').getJobs(['waiting'])).filter((job) => job.data.userId === userId);
     expect(reports[0]?.data).toMatchObject({ callStage: 2 });
   });
 
@@ -101,9 +78,9 @@ describe('voice service: outbound calls', () => {
     const userId = randomUUID();
     await plan(userId, 2, 60_000);
     await waitFor(async () => (await rowsOf(userId)).length === 1, 'the plan');
-    await producer.enqueue('voice', 'cancel-next-call', { v: 1, userId, requestId: randomUUID() });
+    await voice.producer.enqueue('voice', 'cancel-next-call', { v: 1, userId, requestId: randomUUID() });
     await waitFor(async () => (await rowsOf(userId))[0]?.status === 'cancelled', 'the cancellation');
-    const job = await producer.queue('voice').getJob(`place-${(await rowsOf(userId))[0]?.id}`);
+    const job = await voice.producer.queue('voice').getJob(`place-${(await rowsOf(userId))[0]?.id}`);
     expect(job).toBeUndefined();
   });
 
@@ -118,7 +95,7 @@ describe('voice service: outbound calls', () => {
     vapiAnswers.set(flaky, { status: 503, body: {} });
     await plan(flaky, 2, 0);
     await waitFor(async () => callsFor(flaky).length === 1 && (await rowsOf(flaky))[0]?.status === 'scheduled', 'a retry to be planned');
-    const job = await producer.queue('voice').getJob(`place-${(await rowsOf(flaky))[0]?.id}`);
+    const job = await voice.producer.queue('voice').getJob(`place-${(await rowsOf(flaky))[0]?.id}`);
     expect(await job?.getState()).toBe('delayed');
     expect(job?.attemptsMade).toBe(1);
   });

@@ -1,43 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import pg from 'pg';
-import pino from 'pino';
-import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
-import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
-import { startVoiceService } from '../app';
-import { loadVoiceConfig } from '../config';
+import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
 describe('voice service: retention', () => {
-  const prefix = uniquePrefix('retention');
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
-  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
-  const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
-  let voice: AppHandle;
-
+  let voice: TestVoice;
   beforeAll(async () => {
-    voice = await startVoiceService(
-      loadVoiceConfig({ NODE_ENV: 'test', DATABASE_URL: testInfra().databaseUrl, REDIS_URL: testInfra().redisUrl, QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1' }),
-      pino({ level: 'silent' }),
-    );
-    await voice.ready;
-    await waitForRedis(redis, 2000);
+    voice = await startTestVoice();
   });
-  afterAll(async () => {
-    await voice.stop();
-    await producer.close();
-    redis.disconnect();
-    await pool.end();
-    await deletePrefix(testInfra().redisUrl, prefix);
-  });
+  afterAll(() => voice.stop());
 
-  async function purge(olderThanDays: number) {
-    const { jobId } = await producer.enqueue('voice', 'purge-expired-voice-data', { v: 1, olderThanDays });
-    const queue = producer.queue('voice');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), 'the purge');
-    const job = await queue.getJob(jobId);
-    if (job?.failedReason) throw new Error(job.failedReason);
-    return job?.returnvalue as { transcripts: number; webhook_logs: number };
-  }
+  const purge = (olderThanDays: number) =>
+    voice.run('voice', 'purge-expired-voice-data', { v: 1, olderThanDays }) as Promise<{ transcripts: number; webhook_logs: number }>;
+  const pool = { query: (text: string, values?: unknown[]) => voice.pool.query(text, values) };
 
   it('archives old transcripts and webhook logs compressed, deletes them, and keeps recent ones', async () => {
     const marker = randomUUID();

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import pino from 'pino';
-import { JobProducer, createRedis, waitForRedis, type AppHandle } from '@dreamseed/platform';
-import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
-import { startVoiceService } from '../app';
-import { loadVoiceConfig } from '../config';
+import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
 /** Messages in the shapes VAPI sends (see shared/reference/vapi.md §2), for one call of a founder. */
 function callMessages(vapiCallId: string, userId: string, callStage: number) {
@@ -41,47 +36,28 @@ function callMessages(vapiCallId: string, userId: string, callStage: number) {
 }
 
 describe('voice service: VAPI events', () => {
-  const prefix = uniquePrefix('voice');
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
-  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
-  const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 2 });
-  let voice: AppHandle;
-
+  let voice: TestVoice;
   beforeAll(async () => {
-    voice = await startVoiceService(
-      loadVoiceConfig({ NODE_ENV: 'test', DATABASE_URL: testInfra().databaseUrl, REDIS_URL: testInfra().redisUrl, QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1' }),
-      pino({ level: 'silent' }),
-    );
-    await voice.ready;
-    await waitForRedis(redis, 2000);
+    voice = await startTestVoice();
   });
-  afterAll(async () => {
-    await voice.stop();
-    await producer.close();
-    redis.disconnect();
-    await pool.end();
-    await deletePrefix(testInfra().redisUrl, prefix);
-  });
+  afterAll(() => voice.stop());
+  const pool = { query: (text: string, values?: unknown[]) => voice.pool.query(text, values) };
 
   /** Delivers a message as the gateway would (its event key; a job id of its own) and waits for it. */
-  async function deliver(message: Record<string, unknown> & { type: string; call: { id: string } }, eventKey: string) {
-    const { jobId } = await producer.enqueue('voice', 'vapi-event', {
-      v: 1,
-      eventKey,
-      messageType: message.type,
-      vapiCallId: message.call.id,
-      receivedAt: new Date().toISOString(),
-      message,
-    });
-    const queue = producer.queue('voice');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), `${message.type} to be handled`);
-    const job = await queue.getJob(jobId);
-    if (job?.failedReason) throw new Error(job.failedReason);
-    return (job?.returnvalue as { outcome: string }).outcome;
-  }
+  const deliver = async (message: Record<string, unknown> & { type: string; call: { id: string } }, eventKey: string) =>
+    (
+      await voice.run('voice', 'vapi-event', {
+        v: 1,
+        eventKey,
+        messageType: message.type,
+        vapiCallId: message.call.id,
+        receivedAt: new Date().toISOString(),
+        message,
+      })
+    ).outcome;
 
   const followUps = async (queue: 'gateway' | 'analysis' | 'voice', vapiCallId: string) =>
-    (await producer.queue(queue).getJobs(['waiting', 'delayed', 'prioritized', 'completed'])).filter((job) =>
+    (await voice.producer.queue(queue).getJobs(['waiting', 'delayed', 'prioritized', 'completed'])).filter((job) =>
       JSON.stringify(job.data).includes(vapiCallId),
     );
 
