@@ -65,8 +65,21 @@ async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaselin
 async function main() {
   await migrateAll(databaseUrl, root);
   const prefix = uniquePrefix('bench');
-  const gatewayPort = await freePort();
+  const [gatewayPort, voicePort] = [await freePort(), await freePort()];
+  const internal = { INTERNAL_API_SECRET: 'benchmark-internal-secret' };
   const baseline = runTs('bench/baseline-server.ts', {});
+  // The voice service answers assistant-request, finding the founder through the gateway's internal API. Its
+  // worker consumes another prefix: the ingest figure is the gateway's verify-and-enqueue alone.
+  const voice = runTs('apps/voice-service/src/main.ts', {
+    ...internal,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: `${prefix}-voice`,
+    PORT: String(voicePort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+  });
   const gateway = runTs('apps/gateway/src/main.ts', {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -77,6 +90,8 @@ async function main() {
     LOG_LEVEL: 'warn',
     AUTH_AUTOCONFIRM: 'true',
     VAPI_WEBHOOK_SECRET: 'benchmark-webhook-secret',
+    VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`,
+    ...internal,
     // Abuse limits would cap a load test from one IP: lifted here, measured by the tests.
     RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000000',
     AUTH_MAX_FAILED_SIGN_INS: '100000000',
@@ -85,12 +100,14 @@ async function main() {
     const base = `http://127.0.0.1:${gatewayPort}`;
     const baselinePort = Number((await waitForLogLine(baseline, 'ready')).port);
     await waitForHttpOk(`${base}/health/ready`, 60_000, gateway);
+    await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 60_000, voice);
     const email = `bench-${prefix}@example.com`;
+    const phone = `+1737${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
     const password = 'benchmark passphrase';
     const signUp = await fetch(`${base}/auth/v1/signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify({ email, password, data: { phone } }),
     });
     const session = (await signUp.json()) as { access_token: string };
 
@@ -113,6 +130,15 @@ async function main() {
           JSON.stringify({
             message: { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: `bench-${prefix}-${n}`, orgId: 'org', type: 'inboundPhoneCall' } },
           }),
+        connections: 10,
+        baseline: 'baseline: node:http JSON',
+      },
+      {
+        name: 'gateway assistant-request (via voice, founder lookup)',
+        url: `${base}/webhooks/vapi`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+        body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
         connections: 10,
         baseline: 'baseline: node:http JSON',
       },
@@ -147,10 +173,9 @@ async function main() {
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     printTable(results);
   } finally {
-    baseline.kill('SIGTERM');
-    gateway.kill('SIGTERM');
-    await Promise.all([baseline.exited, gateway.exited]);
-    await deletePrefix(redisUrl, prefix);
+    for (const process of [baseline, gateway, voice]) process.kill('SIGTERM');
+    await Promise.all([baseline.exited, gateway.exited, voice.exited]);
+    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`)]);
   }
 }
 
