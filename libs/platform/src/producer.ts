@@ -114,6 +114,14 @@ export class JobProducer {
   }
 }
 
+/**
+ * A job id from parts of the thing it stands for (a call id, a tool call id): BullMQ ids may not contain ':',
+ * and ids that come from outside are kept to a safe alphabet.
+ */
+export function jobIdFrom(...parts: string[]): string {
+  return parts.map((part) => part.replace(/[^A-Za-z0-9_-]/g, '_')).join('-');
+}
+
 /** Paths and messages only: zod messages do not echo values, so no personal data ends up in errors or logs. */
 export function summarizeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
   return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));

@@ -3,7 +3,7 @@ import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
+import { AppError, badRequest, notFound, pgErrorCode, summarizeIssues, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
@@ -243,11 +243,7 @@ export function meRouter(
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
-    throw badRequest(
-      'validation_failed',
-      'The request is not valid.',
-      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-    );
+    throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(result.error.issues));
   }
   return result.data;
 }

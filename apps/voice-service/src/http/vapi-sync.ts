@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, INTERNAL_TOKEN_HEADER, type JobProducer } from '@dreamseed/platform';
+import { AppError, INTERNAL_TOKEN_HEADER, jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
 import type { VoiceConfig } from '../config';
 import { callOf, type VapiMessage } from '../vapi/message';
@@ -124,7 +124,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
           'analysis',
           'record-business-fact',
           { v: 1, userId: founder.userId, vapiCallId: founder.id, toolCallId: call.id, field, value },
-          { jobId: `fact-${call.id.replace(/[^A-Za-z0-9_-]/g, '_')}` },
+          { jobId: jobIdFrom('fact', call.id) },
         );
         return result(`Saved: ${field}.`);
       }
@@ -136,7 +136,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
           'voice',
           'schedule-next-call',
           { v: 1, userId: founder.userId, callStage: founder.callStage + 1, ...(at ? { notBefore: at } : {}) },
-          { jobId: `next-call-tool-${call.id.replace(/[^A-Za-z0-9_-]/g, '_')}` },
+          { jobId: jobIdFrom('next-call-tool', call.id) },
         );
         return result(at ? `The next call is planned for ${at}.` : 'The next call will be planned.');
       }

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { jobIdFrom, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
 import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
@@ -185,7 +185,7 @@ export class VapiEventProcessor {
   }
 
   private async sendFollowUps(done: NonNullable<FollowUps['callCompleted']>) {
-    const key = `${done.vapiCallId}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const key = jobIdFrom(done.vapiCallId);
     await this.producer.enqueue(
       'gateway',
       'profile-call-completed',
