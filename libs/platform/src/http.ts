@@ -73,12 +73,16 @@ export function finishHttpApp(app: Express, logger: Logger): Express {
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
+/** Compares digests, so that neither the length nor the content of a secret leaks through timing. */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 /** Guards an app's internal API: only callers holding INTERNAL_API_SECRET (the other apps) get through. */
 export function requireInternalToken(secret: string | undefined): RequestHandler {
-  const expected = createHash('sha256').update(secret ?? '').digest();
   return (req, _res, next) => {
-    const given = createHash('sha256').update(req.get(INTERNAL_TOKEN_HEADER) ?? '').digest();
-    if (!secret || !timingSafeEqual(given, expected)) {
+    if (!secret || !sameSecret(req.get(INTERNAL_TOKEN_HEADER) ?? '', secret)) {
       next(new AppError(401, 'unauthorized', 'This internal API is for the platform\'s own services.'));
       return;
     }

@@ -1,18 +1,11 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Express, RequestHandler } from 'express';
 import { QUEUE_NAMES } from '@dreamseed/contracts';
-import type { JobProducer } from '@dreamseed/platform';
+import { sameSecret, type JobProducer } from '@dreamseed/platform';
 
 export const DASHBOARD_PATH = '/admin/queues';
-
-/** Compares digests so that neither the length nor the content of the secret leaks through timing. */
-function sameSecret(a: string, b: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 function basicAuth(user: string, password: string): RequestHandler {
   return (req, res, next) => {

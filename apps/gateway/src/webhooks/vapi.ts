@@ -1,8 +1,8 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, currentCorrelationId } from '@dreamseed/platform';
+import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, currentCorrelationId, sameSecret } from '@dreamseed/platform';
 import { INTERNAL_PATHS } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
@@ -23,12 +23,6 @@ const envelope = z.looseObject({
 type VapiMessage = z.infer<typeof envelope>['message'];
 
 const unauthorized = (message: string) => new AppError(401, 'unauthorized', message);
-
-/** Equal in constant time, whatever the lengths. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 function authenticate(req: Request, raw: Buffer, config: GatewayConfig): void {
   const secret = config.VAPI_WEBHOOK_SECRET;
