@@ -1,9 +1,42 @@
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Founder } from './db-roles';
 import { AppError } from './errors';
 
 /** Signs local-development tokens only; the gateway refuses to start with it in production. */
 export const DEVELOPMENT_JWT_SECRET = 'dreamseed-local-development-jwt-secret-not-for-production';
+
+/** Why an access token was refused: expired, or anything else (signature, issuer, audience, claims, role). */
+export class InvalidAccessTokenError extends Error {
+  constructor(
+    message: string,
+    readonly expired: boolean,
+  ) {
+    super(message);
+    this.name = 'InvalidAccessTokenError';
+  }
+}
+
+/**
+ * The one check of an access token, shared by the gateway and the owners: HS256 with the shared key, the
+ * gateway's issuer, audience and role `authenticated`, and the claims the gateway always sets.
+ */
+export async function verifyAccessToken(token: string, key: Uint8Array, issuer: string): Promise<JWTPayload> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer,
+      audience: 'authenticated',
+      requiredClaims: ['sub', 'exp', 'iat', 'session_id'],
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError('invalid JWT: token is expired', true);
+    if (error instanceof joseErrors.JOSEError) throw new InvalidAccessTokenError('invalid JWT: unable to parse or verify signature', false);
+    throw error;
+  }
+  if (payload.role !== 'authenticated') throw new InvalidAccessTokenError('invalid JWT: role is not authenticated', false);
+  return payload;
+}
 
 /**
  * Checks a founder's access token the way every owner does before reading for them: signature (HS256), issuer,
@@ -15,20 +48,11 @@ export function createFounderTokenVerifier(options: { secret: string; issuer: st
   return async (authorization: string | undefined): Promise<Founder> => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new AppError(401, 'unauthorized', 'A founder access token is required.');
-    try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: ['HS256'],
-        issuer: options.issuer,
-        audience: 'authenticated',
-        requiredClaims: ['sub', 'exp'],
-      });
-      const profileId = (payload.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
-      if (payload.role !== 'authenticated' || typeof profileId !== 'string') throw new AppError(403, 'forbidden', 'This token does not belong to a founder.');
-      return { id: profileId, claims: payload as Founder['claims'] };
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      if (error instanceof joseErrors.JOSEError) throw new AppError(403, 'invalid_token', 'The access token is invalid or expired.');
-      throw error;
-    }
+    const payload = await verifyAccessToken(token, key, options.issuer).catch((error: unknown) => {
+      throw error instanceof InvalidAccessTokenError ? new AppError(403, 'invalid_token', 'The access token is invalid or expired.') : error;
+    });
+    const profileId = (payload.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
+    if (typeof profileId !== 'string') throw new AppError(403, 'forbidden', 'This token does not belong to a founder.');
+    return { id: profileId, claims: payload as Founder['claims'] };
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT } from 'jose';
+import { InvalidAccessTokenError, verifyAccessToken } from '@dreamseed/platform';
 import { badJwt } from './errors';
 
 /** The claims of a Supabase access token, as the platform issues and checks them. */
@@ -44,18 +45,9 @@ export function createTokenSigner(options: { secret: string; issuer: string; exp
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms: ['HS256'],
-          issuer: options.issuer,
-          audience: 'authenticated',
-          requiredClaims: ['sub', 'exp', 'iat', 'session_id'],
-        });
-        if (payload.role !== 'authenticated') throw badJwt('invalid JWT: role is not authenticated');
-        return payload as unknown as AccessClaims;
+        return (await verifyAccessToken(token, key, options.issuer)) as unknown as AccessClaims;
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw badJwt('invalid JWT: token is expired');
-        if (error instanceof joseErrors.JOSEError) throw badJwt();
-        throw error;
+        throw error instanceof InvalidAccessTokenError ? badJwt(error.message) : error;
       }
     },
   };
