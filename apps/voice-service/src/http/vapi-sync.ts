@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, INTERNAL_TOKEN_HEADER, jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
+import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import { callOf, type VapiMessage } from '../vapi/message';
 
@@ -69,23 +70,12 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
     }
   });
 
-  async function findFounder(phone: string): Promise<FounderCallContext | null> {
-    const url = `${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderByPhone.replace(':phone', encodeURIComponent(phone))}`;
-    const response = await fetch(url, {
-      headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
-      signal: AbortSignal.timeout(config.FOUNDER_LOOKUP_TIMEOUT_MS),
-    });
-    if (response.status === 404 || response.status === 400) return null;
-    if (!response.ok) throw new Error(`founder lookup answered ${response.status}`);
-    return (await response.json()) as FounderCallContext;
-  }
-
   /** The assistant for the founder's current stage, with their context as variable values and call metadata. */
   async function answerAssistantRequest(message: VapiMessage) {
     const call = callOf(message);
     let founder: FounderCallContext | null;
     try {
-      founder = call.customerNumber ? await findFounder(call.customerNumber) : null;
+      founder = call.customerNumber ? await fetchFounder(config, { phone: call.customerNumber }, config.FOUNDER_LOOKUP_TIMEOUT_MS) : null;
     } catch (error) {
       logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
       return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };

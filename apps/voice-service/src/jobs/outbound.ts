@@ -1,8 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
-import { INTERNAL_PATHS, type FounderCallContext, type JobPayloadOf, type VoiceJobs } from '@dreamseed/contracts';
-import { INTERNAL_TOKEN_HEADER, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
+import { withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { stageAssistant, type Stage } from '../assistants/stages';
+import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, voiceCalls } from '../db/schema';
@@ -79,7 +80,8 @@ export class OutboundCalls {
 
     const lastTry = attempt >= (job.opts.attempts ?? 1);
     try {
-      const founder = await this.founder(p.userId);
+      const founder = await fetchFounder(this.config, { id: p.userId }, 5000);
+      if (!founder) throw new CallProviderError('the founder no longer exists', false);
       if (!founder.customerPhone) throw new CallProviderError('the founder has no phone number', false);
       const stage = p.callStage as Stage;
       const shared = this.config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
@@ -121,16 +123,6 @@ export class OutboundCalls {
       if (!retryable) throw new UnrecoverableError((error as Error).message);
       throw error;
     }
-  }
-
-  private async founder(userId: string): Promise<FounderCallContext> {
-    const response = await fetch(`${this.config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderById.replace(':id', userId)}`, {
-      headers: { [INTERNAL_TOKEN_HEADER]: this.config.INTERNAL_API_SECRET ?? '' },
-      signal: AbortSignal.timeout(5000),
-    });
-    if (response.status === 404) throw new CallProviderError('the founder no longer exists', false);
-    if (!response.ok) throw new Error(`founder lookup answered ${response.status}`);
-    return (await response.json()) as FounderCallContext;
   }
 
   private async reportPlan(userId: string, callStage: number, voiceCallId: string, at: Date | null) {
