@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { defineCatalog, job, payloadV1 } from './catalog';
-import { userId } from './common';
+import { BRAND_VIBES, PRICE_LEVELS, userId } from './common';
+
+/**
+ * What the name generator works from: the founder's business name and the Dream DNA fields that shape names
+ * and TLDs. The sender (the gateway for API searches, the analysis service after the brand call) fills it.
+ */
+export const domainBrief = z.object({
+  businessName: z.string().max(200).nullish(),
+  businessType: z.string().max(200).nullish(),
+  primaryService: z.string().max(500).nullish(),
+  whoServes: z.string().max(500).nullish(),
+  brandVibe: z.enum(BRAND_VIBES).nullish(),
+  priceLevel: z.enum(PRICE_LEVELS).nullish(),
+});
+export type DomainBrief = z.infer<typeof domainBrief>;
 
 export const domainJobs = defineCatalog({
   /** Generate names and check them. The search row is created by the worker under the given id (idempotent). */
@@ -11,6 +25,7 @@ export const domainJobs = defineCatalog({
       trigger: z.enum(['api', 'brand-call']),
       keywords: z.array(z.string().min(1).max(63)).max(10).optional(),
       tlds: z.array(z.string().min(2).max(63)).max(20).optional(),
+      brief: domainBrief.optional(),
     }),
     { attempts: 3, backoffMs: 2000 },
   ),
