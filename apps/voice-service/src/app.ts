@@ -2,6 +2,7 @@ import { createAppLogger, requireInternalToken, startService, type Logger, type 
 import { voiceConfigSchema, type VoiceConfig } from './config';
 import { createVoiceDb, type VoiceDb } from './db/client';
 import { callsRouter } from './http/calls';
+import { consultationRouter } from './http/consultation';
 import { vapiSyncRouter } from './http/vapi-sync';
 import { voiceJobHandlers } from './jobs';
 
@@ -35,6 +36,7 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
         requireInternalToken(config.INTERNAL_API_SECRET),
         vapiSyncRouter(config, deps.producer, deps.logger),
         callsRouter(config, dbOf(deps)),
+        consultationRouter(dbOf(deps)),
       );
     },
   });

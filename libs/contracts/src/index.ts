@@ -9,3 +9,4 @@ export * from './analysis.queue';
 export * from './domain.queue';
 export * from './billing.queue';
 export * from './internal-api';
+export * from './assessments';

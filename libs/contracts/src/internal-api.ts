@@ -16,6 +16,8 @@ export const INTERNAL_PATHS = {
     vapiSync: '/internal/vapi/sync',
     calls: '/internal/calls',
     callTranscript: '/internal/calls/:id/transcript',
+    /** Service to service (internal token only): every ended call of a founder, for the analysis service. */
+    founderConsultation: '/internal/founders/:userId/consultation',
   },
   analysis: {
     dreamDna: '/internal/dream-dna',
@@ -49,6 +51,26 @@ export interface FounderCallContext {
   assistantType: 'shared' | 'individual';
   individualAssistantId: string | null;
   status: string;
+}
+
+/** One ended call as the analysis reads it: the founder's own words apart, and VAPI's analysis when present. */
+export interface ConsultationCallView {
+  callSessionId: string;
+  vapiCallId: string;
+  transcriptId: string;
+  callStage: number | null;
+  endedAt: string | null;
+  /** The whole transcript, both speakers. */
+  text: string;
+  /** The conversation turn by turn, in order (`user` is the founder, `assistant` the AI). */
+  turns: { role: string; content: string }[];
+  summary: string | null;
+  structuredData: Record<string, unknown> | null;
+}
+
+export interface ConsultationView {
+  userId: string;
+  calls: ConsultationCallView[];
 }
 
 export interface DreamDnaView {

@@ -1,12 +1,91 @@
-import { acknowledgeOnly, type JobHandlers } from '@dreamseed/platform';
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
+import { assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
+import { jobIdFrom, withOwnerRole, type JobHandlers, type JobProducer } from '@dreamseed/platform';
+import { UnrecoverableError } from 'bullmq';
+import { normalizeField, type Field } from '../analysis/merge';
+import { BUSINESS_FACT_FIELDS } from '../analysis/output';
+import type { AnalysisDb } from '../db/client';
+import { assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
+import type { Analyser } from './analyse';
+
+/** `save_business_fact` field names as the assistant sends them, to the profile's fields. */
+const FACT_FIELDS: Record<string, (typeof BUSINESS_FACT_FIELDS)[number]> = {
+  business_name: 'businessName',
+  businessName: 'businessName',
+  business_type: 'businessType',
+  businessType: 'businessType',
+  entity_type: 'entityType',
+  entityType: 'entityType',
+  state: 'stateOfOperation',
+  state_of_operation: 'stateOfOperation',
+  stateOfOperation: 'stateOfOperation',
+  urgency: 'urgencyLevel',
+  urgency_level: 'urgencyLevel',
+  urgencyLevel: 'urgencyLevel',
+  timeline: 'timeline',
+  package: 'packagePreference',
+  package_preference: 'packagePreference',
+  packagePreference: 'packagePreference',
+};
 
 /** One handler per job of the `analysis` queue (the catalog is in libs/contracts). */
-export function analysisJobHandlers(): JobHandlers<'analysis'> {
+export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser }): JobHandlers<'analysis'> {
+  const { db, producer, analyser } = deps;
   return {
-    'analyse-founder': acknowledgeOnly('#6'),
-    'rerun-analysis': acknowledgeOnly('#6'),
-    'submit-assessment': acknowledgeOnly('#6'),
-    'record-business-fact': acknowledgeOnly('#6'),
-    'record-selected-domain': acknowledgeOnly('#6'),
+    'analyse-founder': (payload, context) => analyser.run(payload, context),
+
+    'rerun-analysis': (payload, context) => analyser.run({ userId: payload.userId, trigger: 'manual', sourceId: payload.requestId }, context),
+
+    'submit-assessment': async (payload) => {
+      const catalog = assessmentCatalog(payload.catalogVersion);
+      const issues = catalog ? assessmentAnswerIssues(catalog, payload.answers) : [{ questionId: '', message: 'unknown catalog version' }];
+      // The gateway checked the answers; a job that still fails the check cannot be fixed by retrying.
+      if (issues.length) throw new UnrecoverableError(`assessment answers invalid: ${issues.map((i) => `${i.questionId} ${i.message}`).join('; ')}`);
+      await withOwnerRole(db, 'analysis', async (tx) => {
+        const [stored] = await tx
+          .insert(businessAssessment)
+          .values({ id: payload.assessmentId, businessId: payload.userId, catalogVersion: payload.catalogVersion })
+          .onConflictDoNothing()
+          .returning({ id: businessAssessment.id });
+        if (stored) {
+          await tx.insert(assessmentResponses).values(payload.answers.map((answer) => ({ assessmentId: payload.assessmentId, questionId: answer.questionId, answer: answer.value })));
+        }
+      });
+      await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: payload.userId, trigger: 'assessment', sourceId: payload.assessmentId }, { jobId: `analyse-assessment-${payload.assessmentId}` });
+      return { assessmentId: payload.assessmentId };
+    },
+
+    'record-business-fact': async (payload) => {
+      await withOwnerRole(db, 'analysis', (tx) =>
+        tx
+          .insert(businessFacts)
+          .values({ businessId: payload.userId, field: payload.field, value: payload.value, vapiCallId: payload.vapiCallId, toolCallId: payload.toolCallId })
+          .onConflictDoNothing(),
+      );
+      // A fact the profile holds goes there now, mapped to a valid value; the next analysis reads it too.
+      const field = FACT_FIELDS[payload.field];
+      const value = field ? normalizeField(field as Field, payload.value) : null;
+      if (field && value) {
+        const key = jobIdFrom('fact', payload.toolCallId);
+        await producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: payload.userId, eventId: key, occurredAt: new Date().toISOString(), facts: { [field]: value } }, { jobId: key });
+      }
+      return { field: field ?? null };
+    },
+
+    'record-selected-domain': async (payload) => {
+      // The selection shows on the current version (it is not a new analysis), and later versions carry it on.
+      const updated = await withOwnerRole(db, 'analysis', async (tx) => {
+        const [current] = await tx.select({ id: dreamDna.id }).from(dreamDna).where(eq(dreamDna.businessId, payload.userId)).orderBy(desc(dreamDna.version)).limit(1);
+        if (current) {
+          await tx.update(dreamDna).set({ selectedDomain: payload.domain, updatedAt: new Date() }).where(eq(dreamDna.id, current.id));
+          return 'current';
+        }
+        await tx.insert(dreamDna).values({ id: randomUUID(), businessId: payload.userId, version: 1, selectedDomain: payload.domain }).onConflictDoNothing();
+        return 'first';
+      });
+      return { version: updated };
+    },
   };
 }

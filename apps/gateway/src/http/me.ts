@@ -10,6 +10,7 @@ import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
+import { addAnalysisRoutes } from './analysis';
 import { describeRoutes } from './openapi';
 import { readFromOwner } from './owners';
 
@@ -87,7 +88,7 @@ describeRoutes(
 export function meRouter(
   auth: AuthService,
   db: GatewayDb,
-  config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'INTERNAL_API_SECRET'>,
+  config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'ANALYSIS_SERVICE_URL' | 'INTERNAL_API_SECRET'>,
   producer: JobProducer,
 ): Router {
   const router = express.Router();
@@ -219,6 +220,8 @@ export function meRouter(
     res.json(await fromVoice(INTERNAL_PATHS.voice.callTranscript.replace(':id', encodeURIComponent(String(req.params.id))), req));
   });
 
+  addAnalysisRoutes(router, { config, producer, founderOf, parseBody });
+
   router.get('/export', async (req, res) => {
     const founder = await founderOf(req);
     const gathered = await withFounder(db, founder, async (tx) => ({
@@ -226,14 +229,23 @@ export function meRouter(
       formation: (await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`)).rows[0] ?? null,
       sessions: (await tx.execute(sql`select id, started_at, last_seen_at, ended_at, user_agent from core.user_sessions where user_id = ${founder.id} order by started_at`)).rows,
     }));
-    const calls = await fromVoice<{ calls: CallView[] }>(INTERNAL_PATHS.voice.calls, req);
+    const fromAnalysis = <T>(path: string) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
+    const [calls, dreamDna, analyses, assessments] = await Promise.all([
+      fromVoice<{ calls: CallView[] }>(INTERNAL_PATHS.voice.calls, req),
+      fromAnalysis<{ versions: unknown[] }>(INTERNAL_PATHS.analysis.dreamDnaVersions),
+      fromAnalysis<{ analyses: unknown[] }>(INTERNAL_PATHS.analysis.analyses),
+      fromAnalysis<{ assessments: unknown[] }>(INTERNAL_PATHS.analysis.assessments),
+    ]);
     res.json({
       exported_at: new Date().toISOString(),
       account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
       ...gathered,
       calls: calls.calls,
-      // Each owner's read API joins this export as its issue lands (Dream DNA, domains, payments).
-      pending_sources: ['analysis', 'domain', 'billing'],
+      dream_dna_versions: dreamDna.versions,
+      analyses: analyses.analyses,
+      assessments: assessments.assessments,
+      // Each owner's read API joins this export as its issue lands (domains, payments).
+      pending_sources: ['domain', 'billing'],
     });
   });
 

@@ -1,0 +1,90 @@
+import express, { type Router } from 'express';
+import { desc, inArray } from 'drizzle-orm';
+import type { AiAnalysisView, DreamDnaView } from '@dreamseed/contracts';
+import { AppError, createFounderTokenVerifier, withFounder } from '@dreamseed/platform';
+import type { AnalysisConfig } from '../config';
+import type { AnalysisDb } from '../db/client';
+import { aiAnalysis, assessmentResponses, businessAssessment, dreamDna } from '../db/schema';
+
+type DreamDnaRow = typeof dreamDna.$inferSelect;
+
+function dreamDnaView(row: DreamDnaRow): DreamDnaView {
+  return {
+    id: row.id,
+    businessId: row.businessId,
+    version: row.version,
+    whatProblem: row.whatProblem,
+    whoServes: row.whoServes,
+    howDifferent: row.howDifferent,
+    primaryService: row.primaryService,
+    brandVibe: row.brandVibe as DreamDnaView['brandVibe'],
+    colorPreference: row.colorPreference as DreamDnaView['colorPreference'],
+    priceLevel: row.priceLevel as DreamDnaView['priceLevel'],
+    selectedDomain: row.selectedDomain,
+    aiAnalysisId: row.aiAnalysisId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * The founder's Dream DNA, its history, the analysis runs and the assessments, read for the gateway with the
+ * founder's own token: checked here, and the rows read as the founder under row-level security.
+ */
+export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
+  const router = express.Router();
+  const founderOf = createFounderTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+
+  router.get('/dream-dna', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const [row] = await withFounder(db, founder, (tx) => tx.select().from(dreamDna).orderBy(desc(dreamDna.version)).limit(1));
+    if (!row) throw new AppError(404, 'dream_dna_not_ready', 'No Dream DNA yet: it appears after the first consultation call or assessment is analysed.');
+    res.json(dreamDnaView(row));
+  });
+
+  router.get('/dream-dna/versions', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const rows = await withFounder(db, founder, (tx) => tx.select().from(dreamDna).orderBy(desc(dreamDna.version)).limit(100));
+    res.json({ versions: rows.map(dreamDnaView) });
+  });
+
+  router.get('/analyses', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const rows = await withFounder(db, founder, (tx) => tx.select().from(aiAnalysis).orderBy(desc(aiAnalysis.createdAt)).limit(50));
+    const analyses: AiAnalysisView[] = rows.map((row) => ({
+      id: row.id,
+      trigger: row.trigger,
+      provider: row.provider,
+      model: row.model,
+      promptVersion: row.promptVersion,
+      status: row.status as AiAnalysisView['status'],
+      dreamDnaVersion: row.dreamDnaVersion,
+      latencyMs: row.latencyMs,
+      error: row.error,
+      createdAt: row.createdAt.toISOString(),
+      completedAt: row.completedAt?.toISOString() ?? null,
+    }));
+    res.json({ analyses });
+  });
+
+  router.get('/assessments', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const assessments = await withFounder(db, founder, async (tx) => {
+      const rows = await tx.select().from(businessAssessment).orderBy(desc(businessAssessment.submittedAt)).limit(50);
+      const answers = rows.length
+        ? await tx.select().from(assessmentResponses).where(inArray(assessmentResponses.assessmentId, rows.map((row) => row.id)))
+        : [];
+      return rows.map((row) => ({
+        id: row.id,
+        catalogVersion: row.catalogVersion,
+        status: row.status,
+        submittedAt: row.submittedAt.toISOString(),
+        analysedAt: row.analysedAt?.toISOString() ?? null,
+        answers: answers.filter((answer) => answer.assessmentId === row.id).map((answer) => ({ questionId: answer.questionId, value: answer.answer })),
+      }));
+    });
+    res.json({ assessments });
+  });
+
+  return router;
+}

@@ -1,0 +1,217 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { AnalysisJobs, JobPayloadOf, ConsultationView } from '@dreamseed/contracts';
+import { withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { explicitSources, mergeSources, nextDreamDna, sameDreamDna, sanitizeOutput } from '../analysis/merge';
+import { BUSINESS_FACT_FIELDS, DREAM_DNA_FIELDS, type AnalysisOutput, type DreamDnaFields } from '../analysis/output';
+import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from '../analysis/provider';
+import type { AnalysisDb, AnalysisTx } from '../db/client';
+import { aiAnalysis, assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
+
+type AnalyseFounder = JobPayloadOf<AnalysisJobs, 'analyse-founder'>;
+type Run = typeof aiAnalysis.$inferSelect;
+
+/** What a finished run keeps besides the provider's findings, so its follow-ups can be sent again on a retry. */
+interface ParsedOutput extends AnalysisOutput {
+  brandCall: boolean;
+}
+
+export interface AnalyserDeps {
+  db: AnalysisDb;
+  producer: JobProducer;
+  provider: AnalysisProvider;
+  fetchConsultation: (userId: string, signal?: AbortSignal) => Promise<ConsultationView>;
+  logger: Logger;
+}
+
+const BRAND_STAGE = 3;
+
+/**
+ * One analysis run per trigger and source (a call, an assessment, a request): the run row is claimed first, so
+ * a job delivered twice runs once and a retried job carries on with the same row. The provider reads every
+ * call, assessment and saved fact of the founder; the result becomes a new Dream DNA version only when it
+ * differs from the current one, and the business facts go to the profile.
+ */
+export class Analyser {
+  constructor(private readonly deps: AnalyserDeps) {}
+
+  async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'attempt' | 'job' | 'log' | 'signal'>) {
+    const { db, provider } = this.deps;
+    const run = await this.claim(payload);
+    if (run.status !== 'pending') {
+      // Done before (a duplicate, or a retry after the follow-ups failed): the follow-ups are idempotent.
+      await this.followUps(run);
+      return { status: run.status, dreamDnaVersion: run.dreamDnaVersion };
+    }
+    const final = context.attempt >= (context.job.opts.attempts ?? 1);
+    const started = performance.now();
+    try {
+      const input = await this.input(payload.userId, context.signal);
+      const result = await provider.analyse(input);
+      let output = sanitizeOutput(result.output);
+      // The model read everything at once; explicit answers it left open still count.
+      if (provider.name !== 'offline') output = fillGaps(output, mergeSources(explicitSources(input)));
+      const sourceCall = input.calls.find((call) => call.vapiCallId === payload.sourceId);
+      const parsed: ParsedOutput = { ...output, brandCall: payload.trigger === 'call-ended' && sourceCall?.callStage === BRAND_STAGE };
+      const done = await withOwnerRole(db, 'analysis', async (tx) => {
+        // One writer per founder at a time: versions are numbered in order and a slower run cannot undo a newer one.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dream_dna'), hashtext(${payload.userId}))`);
+        const [current] = await tx.select().from(dreamDna).where(eq(dreamDna.businessId, payload.userId)).orderBy(desc(dreamDna.version)).limit(1);
+        const transcriptIds = input.calls.map((call) => call.transcriptId);
+        const assessmentIds = input.assessments.map((assessment) => assessment.id);
+        const base = {
+          provider: provider.name,
+          model: result.model,
+          rawOutput: result.raw,
+          parsedOutput: parsed,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          costUsd: result.costUsd === null ? null : String(result.costUsd),
+          latencyMs: Math.round(performance.now() - started),
+          transcriptIds,
+          assessmentIds,
+          completedAt: new Date(),
+          error: null,
+        };
+        const currentFields = current ? fieldsOf(current) : null;
+        const next = nextDreamDna(currentFields, output);
+        const superseded = current?.aiAnalysisId ? await readMoreThan(tx, current.aiAnalysisId, transcriptIds, assessmentIds) : false;
+        let version: number | null = null;
+        if (!superseded && !sameDreamDna(currentFields, next)) {
+          version = (current?.version ?? 0) + 1;
+          await tx.insert(dreamDna).values({ businessId: payload.userId, ...next, version, selectedDomain: current?.selectedDomain ?? null, aiAnalysisId: run.id });
+        }
+        if (assessmentIds.length) {
+          await tx.update(businessAssessment).set({ status: 'analysed', analysedAt: new Date() }).where(and(inArray(businessAssessment.id, assessmentIds), eq(businessAssessment.status, 'submitted')));
+        }
+        const [updated] = await tx
+          .update(aiAnalysis)
+          .set({ ...base, status: version ? 'succeeded' : 'unchanged', dreamDnaVersion: version ?? current?.version ?? null, error: superseded ? 'a newer run had already read more; this result was not applied' : null })
+          .where(eq(aiAnalysis.id, run.id))
+          .returning();
+        return updated!;
+      });
+      context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
+      await this.followUps(done);
+      return { status: done.status, dreamDnaVersion: done.dreamDnaVersion };
+    } catch (error) {
+      const retryable = !(error instanceof AnalysisProviderError) || error.retryable;
+      if (retryable && !final) throw error;
+      const message = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
+      await withOwnerRole(db, 'analysis', (tx) =>
+        tx
+          .update(aiAnalysis)
+          .set({
+            status: 'failed',
+            error: error instanceof AnalysisProviderError ? `${error.kind}: ${message}` : message,
+            rawOutput: error instanceof AnalysisProviderError ? (error.raw ?? null) : null,
+            latencyMs: Math.round(performance.now() - started),
+            completedAt: new Date(),
+          })
+          .where(eq(aiAnalysis.id, run.id)),
+      );
+      context.log.warn({ runId: run.id, err: { message, kind: error instanceof AnalysisProviderError ? error.kind : 'internal' } }, 'analysis failed; the Dream DNA is unchanged');
+      return { status: 'failed' };
+    }
+  }
+
+  private async claim(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>): Promise<Run> {
+    // The founder is part of the key: a source id only has to be unique for its founder.
+    const runKey = `${payload.userId}:${payload.trigger}:${payload.sourceId}`;
+    return withOwnerRole(this.deps.db, 'analysis', async (tx) => {
+      const [inserted] = await tx
+        .insert(aiAnalysis)
+        .values({ businessId: payload.userId, runKey, trigger: payload.trigger, provider: this.deps.provider.name, model: this.deps.provider.model, promptVersion: this.deps.provider.promptVersion })
+        .onConflictDoNothing({ target: aiAnalysis.runKey })
+        .returning();
+      if (inserted) return inserted;
+      const [existing] = await tx.select().from(aiAnalysis).where(eq(aiAnalysis.runKey, runKey));
+      return existing!;
+    });
+  }
+
+  private async input(userId: string, signal: AbortSignal): Promise<AnalysisInput> {
+    const consultation = await this.deps.fetchConsultation(userId, signal);
+    return withOwnerRole(this.deps.db, 'analysis', async (tx) => {
+      const assessments = await tx.select().from(businessAssessment).where(eq(businessAssessment.businessId, userId)).orderBy(businessAssessment.submittedAt);
+      const responses = assessments.length
+        ? await tx.select().from(assessmentResponses).where(inArray(assessmentResponses.assessmentId, assessments.map((a) => a.id)))
+        : [];
+      const facts = await tx.select().from(businessFacts).where(eq(businessFacts.businessId, userId)).orderBy(businessFacts.createdAt);
+      return {
+        calls: consultation.calls,
+        assessments: assessments.map((a) => ({
+          id: a.id,
+          submittedAt: a.submittedAt,
+          catalogVersion: a.catalogVersion,
+          answers: responses.filter((r) => r.assessmentId === a.id).map((r) => ({ questionId: r.questionId, value: r.answer })),
+        })),
+        facts: facts.map((f) => ({ field: f.field, value: f.value, createdAt: f.createdAt })),
+      };
+    });
+  }
+
+  /** The profile hears the business facts and the first Dream DNA; the brand call starts a domain search. */
+  private async followUps(run: Run) {
+    if (run.status !== 'succeeded' && run.status !== 'unchanged') return;
+    const parsed = run.parsedOutput as ParsedOutput | null;
+    if (!parsed) return;
+    const occurredAt = (run.completedAt ?? new Date()).toISOString();
+    const facts = Object.fromEntries(BUSINESS_FACT_FIELDS.map((field) => [field, parsed.businessFacts[field]?.value]).filter(([, value]) => value));
+    if (Object.keys(facts).length) {
+      await this.deps.producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: run.businessId, eventId: `analysis-facts-${run.id}`, occurredAt, facts }, { jobId: `analysis-facts-${run.id}` });
+    }
+    if (run.status === 'succeeded' && run.dreamDnaVersion) {
+      await this.deps.producer.enqueue('gateway', 'profile-analysis-ready', { v: 1, userId: run.businessId, eventId: `analysis-ready-${run.id}`, occurredAt, dreamDnaVersion: run.dreamDnaVersion }, { jobId: `analysis-ready-${run.id}` });
+    }
+    if (parsed.brandCall) {
+      const [current] = await withOwnerRole(this.deps.db, 'analysis', (tx) =>
+        tx.select().from(dreamDna).where(eq(dreamDna.businessId, run.businessId)).orderBy(desc(dreamDna.version)).limit(1),
+      );
+      await this.deps.producer.enqueue(
+        'domain',
+        'search-domains',
+        {
+          v: 1,
+          userId: run.businessId,
+          searchId: run.id,
+          trigger: 'brand-call',
+          brief: {
+            businessName: parsed.businessFacts.businessName.value,
+            businessType: parsed.businessFacts.businessType.value,
+            primaryService: current?.primaryService ?? null,
+            whoServes: current?.whoServes ?? null,
+            brandVibe: (current?.brandVibe as DreamDnaFields['brandVibe']) ?? null,
+            priceLevel: (current?.priceLevel as DreamDnaFields['priceLevel']) ?? null,
+          },
+        },
+        { jobId: `brand-search-${run.id}` },
+      );
+    }
+  }
+}
+
+function fieldsOf(row: typeof dreamDna.$inferSelect): DreamDnaFields {
+  return Object.fromEntries(DREAM_DNA_FIELDS.map((field) => [field, row[field] ?? null])) as DreamDnaFields;
+}
+
+/** Fields the model left empty, filled from what the founder stated explicitly. */
+function fillGaps(output: AnalysisOutput, explicit: AnalysisOutput): AnalysisOutput {
+  const filled = structuredClone(output);
+  for (const group of ['dreamDna', 'businessFacts'] as const) {
+    for (const [field, finding] of Object.entries(filled[group]) as [string, { value: unknown }][]) {
+      const other = (explicit[group] as Record<string, { value: unknown }>)[field];
+      if (finding.value === null && other?.value !== null) (filled[group] as Record<string, unknown>)[field] = other;
+    }
+  }
+  return filled;
+}
+
+/** Whether the run behind the current version read strictly more than this one (a run that finished first). */
+async function readMoreThan(tx: AnalysisTx, runId: string, transcriptIds: string[], assessmentIds: string[]): Promise<boolean> {
+  const [other] = await tx.select({ transcriptIds: aiAnalysis.transcriptIds, assessmentIds: aiAnalysis.assessmentIds }).from(aiAnalysis).where(eq(aiAnalysis.id, runId));
+  if (!other) return false;
+  const covers = (mine: string[], theirs: string[]) => mine.every((id) => theirs.includes(id));
+  return covers(transcriptIds, other.transcriptIds) && covers(assessmentIds, other.assessmentIds) && other.transcriptIds.length + other.assessmentIds.length > transcriptIds.length + assessmentIds.length;
+}

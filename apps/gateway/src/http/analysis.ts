@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request, Router } from 'express';
+import { z } from 'zod';
+import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
+import { badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
+import type { GatewayConfig } from '../config';
+import { describeRoutes } from './openapi';
+import { readFromOwner } from './owners';
+
+export const assessmentSubmission = z
+  .object({
+    catalog_version: z.number().int().positive().default(CURRENT_ASSESSMENT_VERSION),
+    answers: z
+      .array(z.object({ question_id: z.string().min(1).max(100), value: z.string().max(5000) }).strict())
+      .min(1, 'answer at least one question')
+      .max(100),
+  })
+  .strict()
+  .openapi('AssessmentSubmission');
+
+describeRoutes(
+  'analysis',
+  [
+    ['get', '/v1/me/dream-dna', 'The current Dream DNA, with the selected domain', undefined],
+    ['get', '/v1/me/dream-dna/versions', 'Every Dream DNA version, newest first', undefined],
+    ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency)', undefined],
+    ['post', '/v1/me/analyses', 'Run the analysis again (202; send Idempotency-Key to make a retry safe)', undefined],
+    ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined],
+    ['get', '/v1/me/assessments', 'The assessments submitted, with their answers', undefined],
+    ['post', '/v1/me/assessments', 'Submit assessment answers (202; they feed the next analysis)', assessmentSubmission],
+  ],
+  { bearer: true },
+);
+
+/** A request id from the client's Idempotency-Key (the same key is the same request), else a new one. */
+function requestIdOf(req: Request, founder: Founder, kind: string): string {
+  const key = req.get('idempotency-key');
+  if (!key) return randomUUID();
+  if (key.length > 200) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be at most 200 characters.');
+  const hex = createHash('sha256').update(`${founder.id}:${kind}:${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The founder's Dream DNA, analyses and assessments (`/v1/me/...`): reads go to the analysis service with the
+ * founder's token; a re-run and a submission become `analysis` jobs, answered 202 once Redis holds them.
+ */
+export function addAnalysisRoutes(
+  router: Router,
+  deps: {
+    config: Pick<GatewayConfig, 'ANALYSIS_SERVICE_URL' | 'INTERNAL_API_SECRET'>;
+    producer: JobProducer;
+    founderOf: (req: Request) => Promise<Founder>;
+    parseBody: <S extends z.ZodType>(schema: S, body: unknown) => z.output<S>;
+  },
+): void {
+  const { config, producer, founderOf, parseBody } = deps;
+  const fromAnalysis = <T>(path: string, req: Request) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
+
+  router.get('/dream-dna', async (req, res) => {
+    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.dreamDna, req));
+  });
+  router.get('/dream-dna/versions', async (req, res) => {
+    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.dreamDnaVersions, req));
+  });
+  router.get('/analyses', async (req, res) => {
+    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.analyses, req));
+  });
+  router.post('/analyses', async (req, res) => {
+    const founder = await founderOf(req);
+    const requestId = requestIdOf(req, founder, 'rerun');
+    await producer.enqueue('analysis', 'rerun-analysis', { v: 1, userId: founder.id, requestId }, { jobId: `rerun-${requestId}` });
+    res.status(202).json({ request_id: requestId });
+  });
+
+  router.get('/assessments/catalog', (_req, res) => {
+    res.json(assessmentCatalog(CURRENT_ASSESSMENT_VERSION));
+  });
+  router.get('/assessments', async (req, res) => {
+    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.assessments, req));
+  });
+  router.post('/assessments', async (req, res) => {
+    const body = parseBody(assessmentSubmission, req.body);
+    const catalog = ASSESSMENT_CATALOGS.find((c) => c.version === body.catalog_version);
+    if (!catalog) throw badRequest('unknown_catalog_version', `There is no assessment version ${body.catalog_version}; the current one is ${CURRENT_ASSESSMENT_VERSION}.`);
+    const answers = body.answers.map((answer) => ({ questionId: answer.question_id, value: answer.value.trim() }));
+    const issues = assessmentAnswerIssues(catalog, answers);
+    if (issues.length) {
+      throw badRequest('invalid_answers', 'Some answers are not valid.', issues.map((issue) => ({ path: `answers.${issue.questionId}`, message: issue.message })));
+    }
+    const founder = await founderOf(req);
+    const assessmentId = requestIdOf(req, founder, 'assessment');
+    await producer.enqueue(
+      'analysis',
+      'submit-assessment',
+      { v: 1, userId: founder.id, assessmentId, catalogVersion: catalog.version, answers },
+      { jobId: `assessment-${assessmentId}` },
+    );
+    res.status(202).json({ id: assessmentId, catalog_version: catalog.version });
+  });
+}
