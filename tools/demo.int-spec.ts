@@ -3,7 +3,8 @@ import { exitWithin, freePort, runTs, uniquePrefix, waitFor } from '@dreamseed/t
 /**
  * The whole voice pipeline, end to end, as `npm start` runs it: the demo plays four calls through the gateway's
  * webhook (assistant-request answered by the voice service after the gateway's founder lookup; events queued,
- * stored by the voice worker; the profile moved on by the gateway worker) and reads the result back.
+ * stored by the voice worker; the profile moved on by the gateway worker; each call analysed into the Dream DNA
+ * by the analysis worker, reading the calls from the voice service) and reads the result back.
  */
 describe('npm run demo against npm start', () => {
   jest.setTimeout(120_000);
@@ -30,11 +31,17 @@ describe('npm run demo against npm start', () => {
       const code = await exitWithin(demo, 90_000);
       const output = demo.output();
       expect({ code, output: code === 0 ? 'ok' : output }).toEqual({ code: 0, output: 'ok' });
-      for (const line of ['Call 4 done.', 'call_1_completed: true', 'call_4_completed: true', 'current_call_stage: 5', 'status: in_consultation']) {
+      for (const line of ['Call 4 done.', 'call_1_completed: true', 'call_4_completed: true', 'current_call_stage: 5', 'status: analysis_ready', 'entity_type: llc', 'state_of_operation: TX']) {
         expect(output).toContain(line);
       }
       expect(output).toMatch(/stage 1: ended, \d+ s, Founder wants to cut food waste/);
       expect(output).toMatch(/stage 4: ended/);
+      // The Dream DNA, read through the gateway from the analysis service (offline extractor).
+      for (const line of ['brandVibe: friendly', 'colorPreference: minimal', 'priceLevel: mid-market', 'package_preference: standard']) {
+        expect(output).toContain(line);
+      }
+      expect(output).toMatch(/whatProblem: .*bakeries/);
+      expect(output).toMatch(/Analyses: (succeeded|unchanged) \(offline/);
     } finally {
       platform.kill('SIGINT');
       await exitWithin(platform, 15_000).catch(() => platform.kill('SIGKILL'));

@@ -45,17 +45,29 @@ async function main() {
     },
   });
 
-  const profile = await api<Record<string, unknown>>('/v1/me', { token });
+  // The analysis of the fourth call makes the profile analysis_ready.
+  const deadline = Date.now() + 30_000;
+  let profile = await api<Record<string, unknown>>('/v1/me', { token });
+  while (profile.body.status !== 'analysis_ready') {
+    if (Date.now() > deadline) throw new Error(`the analysis was not ready within 30 s (status ${String(profile.body.status)})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    profile = await api<Record<string, unknown>>('/v1/me', { token });
+  }
   const calls = await api<{ calls: { callStage: number; status: string; durationSeconds: number | null; summary: string | null }[] }>('/v1/me/calls', { token });
   const dreamDna = await api<Record<string, unknown>>('/v1/me/dream-dna', { token });
-  const fields = ['customer_name', 'status', 'current_call_stage', 'call_1_completed', 'call_2_completed', 'call_3_completed', 'call_4_completed', 'next_call_scheduled', 'business_name', 'entity_type', 'state_of_operation'];
+  const analyses = await api<{ analyses: { status: string; provider: string; latencyMs: number | null }[] }>('/v1/me/analyses', { token });
+  const fields = ['customer_name', 'status', 'current_call_stage', 'call_1_completed', 'call_2_completed', 'call_3_completed', 'call_4_completed', 'next_call_scheduled', 'business_name', 'entity_type', 'state_of_operation', 'urgency_level', 'timeline', 'package_preference'];
   process.stdout.write('\nProfile:\n');
   for (const field of fields) process.stdout.write(`  ${field}: ${String(profile.body[field])}\n`);
   process.stdout.write('\nCalls:\n');
   for (const call of [...calls.body.calls].reverse()) {
     process.stdout.write(`  stage ${call.callStage}: ${call.status}, ${call.durationSeconds ?? '?'} s, ${call.summary ?? ''}\n`);
   }
-  process.stdout.write(`\nDream DNA: ${dreamDna.status === 200 ? JSON.stringify(dreamDna.body, null, 2) : 'not available yet (the analysis service does not build it yet)'}\n`);
+  process.stdout.write('\nDream DNA:\n');
+  for (const field of ['version', 'whatProblem', 'whoServes', 'howDifferent', 'primaryService', 'brandVibe', 'colorPreference', 'priceLevel']) {
+    process.stdout.write(`  ${field}: ${String(dreamDna.body[field])}\n`);
+  }
+  process.stdout.write(`\nAnalyses: ${analyses.body.analyses.map((a) => `${a.status} (${a.provider}, ${a.latencyMs ?? '?'} ms)`).join(', ')}\n`);
 }
 
 main().catch((error) => {

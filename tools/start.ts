@@ -57,7 +57,14 @@ async function start(): Promise<AppHandle[]> {
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
         }),
       ),
-      startAnalysisService(loadAnalysisConfig({ ...shared, PORT: ports.analysis })),
+      startAnalysisService(
+        loadAnalysisConfig({
+          ...shared,
+          PORT: ports.analysis,
+          VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
+          JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
+        }),
+      ),
       startDomainService(loadDomainConfig({ ...shared, PORT: ports.domain })),
       startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),
       startGateway(

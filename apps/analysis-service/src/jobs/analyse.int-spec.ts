@@ -64,6 +64,9 @@ describe('analysis jobs (offline provider)', () => {
     await analysis.run('analysis', 'analyse-founder', { v: 1, userId, trigger: 'call-ended', sourceId: all[3]!.vapiCallId });
     const history = await versions(userId);
     expect(history.map((row) => row.version)).toEqual([1, 2]);
+    // Ready once the fourth call is in, not before.
+    const ready = (await analysis.sent('gateway')).filter((job) => job.name === 'profile-analysis-ready' && job.data.userId === userId);
+    expect(ready.map((job) => job.data.dreamDnaVersion)).toEqual([2]);
     expect(history[0]).toMatchObject({ color_preference: null, price_level: 'premium' });
     expect(history[1]).toMatchObject({ brand_vibe: 'elegant', color_preference: 'minimal', price_level: 'premium' });
     expect(history[1]!.what_problem).toBe(history[0]!.what_problem);

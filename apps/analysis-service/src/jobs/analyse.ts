@@ -15,6 +15,8 @@ type Run = typeof aiAnalysis.$inferSelect;
 /** What a finished run keeps besides the provider's findings, so its follow-ups can be sent again on a retry. */
 interface ParsedOutput extends AnalysisOutput {
   brandCall: boolean;
+  /** The formation call (the fourth) was among the inputs: the consultation is complete. */
+  consultationComplete: boolean;
 }
 
 export interface AnalyserDeps {
@@ -26,6 +28,7 @@ export interface AnalyserDeps {
 }
 
 const BRAND_STAGE = 3;
+const LAST_STAGE = 4;
 
 /**
  * One analysis run per trigger and source (a call, an assessment, a request): the run row is claimed first, so
@@ -53,7 +56,11 @@ export class Analyser {
       // The model read everything at once; explicit answers it left open still count.
       if (provider.name !== 'offline') output = fillGaps(output, mergeSources(explicitSources(input)));
       const sourceCall = input.calls.find((call) => call.vapiCallId === payload.sourceId);
-      const parsed: ParsedOutput = { ...output, brandCall: payload.trigger === 'call-ended' && sourceCall?.callStage === BRAND_STAGE };
+      const parsed: ParsedOutput = {
+        ...output,
+        brandCall: payload.trigger === 'call-ended' && sourceCall?.callStage === BRAND_STAGE,
+        consultationComplete: input.calls.some((call) => call.callStage === LAST_STAGE),
+      };
       const done = await withOwnerRole(db, 'analysis', async (tx) => {
         // One writer per founder at a time: versions are numbered in order and a slower run cannot undo a newer one.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dream_dna'), hashtext(${payload.userId}))`);
@@ -152,7 +159,10 @@ export class Analyser {
     });
   }
 
-  /** The profile hears the business facts and the first Dream DNA; the brand call starts a domain search. */
+  /**
+   * The profile hears the business facts, and that the analysis is ready once the four calls are in; the brand
+   * call starts a domain search.
+   */
   private async followUps(run: Run) {
     if (run.status !== 'succeeded' && run.status !== 'unchanged') return;
     const parsed = run.parsedOutput as ParsedOutput | null;
@@ -162,7 +172,7 @@ export class Analyser {
     if (Object.keys(facts).length) {
       await this.deps.producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: run.businessId, eventId: `analysis-facts-${run.id}`, occurredAt, facts }, { jobId: `analysis-facts-${run.id}` });
     }
-    if (run.status === 'succeeded' && run.dreamDnaVersion) {
+    if (parsed.consultationComplete && run.dreamDnaVersion) {
       await this.deps.producer.enqueue('gateway', 'profile-analysis-ready', { v: 1, userId: run.businessId, eventId: `analysis-ready-${run.id}`, occurredAt, dreamDnaVersion: run.dreamDnaVersion }, { jobId: `analysis-ready-${run.id}` });
     }
     if (parsed.brandCall) {

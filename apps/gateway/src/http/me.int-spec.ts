@@ -43,10 +43,12 @@ describe('the founder API (/v1/me) under row-level security', () => {
     });
 
   let voice: RunningProcess;
+  let analysis: RunningProcess;
 
   beforeAll(async () => {
-    // The voice service runs as its own process (apps do not import each other), reading with forwarded tokens.
-    const [voicePort, gatewayPort] = [await freePort(), await freePort()];
+    // The voice and analysis services run as their own processes (apps do not import each other), reading with
+    // forwarded tokens.
+    const [voicePort, analysisPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
     const prefix = uniquePrefix('me');
     voice = runTs('apps/voice-service/src/main.ts', {
       GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
@@ -58,14 +60,32 @@ describe('the founder API (/v1/me) under row-level security', () => {
       INTERNAL_API_SECRET: 'internal-secret-for-tests',
       JWT_ISSUER: 'http://127.0.0.1/auth/v1',
     });
-    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`, PORT: String(gatewayPort), QUEUE_PREFIX: prefix });
+    analysis = runTs('apps/analysis-service/src/main.ts', {
+      VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`,
+      DATABASE_URL: testInfra().databaseUrl,
+      REDIS_URL: testInfra().redisUrl,
+      QUEUE_PREFIX: prefix,
+      PORT: String(analysisPort),
+      HOST: '127.0.0.1',
+      INTERNAL_API_SECRET: 'internal-secret-for-tests',
+      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    });
+    gateway = await startTestGateway({
+      AUTH_AUTOCONFIRM: 'true',
+      VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`,
+      ANALYSIS_SERVICE_URL: `http://127.0.0.1:${analysisPort}`,
+      PORT: String(gatewayPort),
+      QUEUE_PREFIX: prefix,
+    });
     await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 30_000, voice);
+    await waitForHttpOk(`http://127.0.0.1:${analysisPort}/health/ready`, 30_000, analysis);
     [a, b] = [await signUp(), await signUp()];
   });
   afterAll(async () => {
     await gateway.stop();
     voice.kill('SIGTERM');
-    await voice.exited;
+    analysis.kill('SIGTERM');
+    await Promise.all([voice.exited, analysis.exited]);
   });
 
   it('returns the profile with the table column names', async () => {
@@ -188,12 +208,16 @@ describe('the founder API (/v1/me) under row-level security', () => {
       formation: { legal_name: string };
       sessions: unknown[];
       calls: unknown[];
+      dream_dna_versions: unknown[];
+      pending_sources: string[];
     };
     expect(exported.profile.id).toBe(a.profileId);
     expect(exported.account.email).toBe(a.email);
     expect(exported.formation.legal_name).toBe('Seeds LLC');
     expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
     expect(exported.calls.length).toBeGreaterThanOrEqual(1);
+    expect(exported.dream_dna_versions).toEqual(expect.any(Array));
+    expect(exported.pending_sources).not.toContain('analysis');
     expect(JSON.stringify(exported)).not.toContain(b.email);
   });
 
@@ -235,6 +259,75 @@ describe('the founder API (/v1/me) under row-level security', () => {
     await expect(
       withFounder(db, { id: a.profileId, claims }, (tx) => tx.execute(sql`update core.users set payment_status = 'paid' where id = ${a.profileId}`)),
     ).rejects.toMatchObject({ cause: { code: '42501' } });
+  });
+
+  it('takes assessment answers as a job and shows the Dream DNA they make, with its history and runs', async () => {
+    const founder = await signUp();
+    const notYet = await call(founder, 'GET', '/v1/me/dream-dna');
+    expect(notYet.status).toBe(404);
+    expect(((await notYet.json()) as ErrorBody).error.code).toBe('dream_dna_not_ready');
+
+    const catalog = (await (await call(founder, 'GET', '/v1/me/assessments/catalog')).json()) as { version: number; questions: { id: string }[] };
+    expect(catalog.version).toBe(1);
+    expect(catalog.questions.map((q) => q.id)).toEqual(expect.arrayContaining(['brand_vibe', 'what_problem', 'entity_type']));
+
+    const bad: [unknown, string][] = [
+      [{ answers: [] }, 'validation_failed'],
+      [{ answers: [{ question_id: 'favourite_colour', value: 'red' }] }, 'invalid_answers'],
+      [{ answers: [{ question_id: 'brand_vibe', value: 'sparkly' }] }, 'invalid_answers'],
+      [{ answers: [{ question_id: 'what_problem', value: 'a' }, { question_id: 'what_problem', value: 'b' }] }, 'invalid_answers'],
+      [{ catalog_version: 99, answers: [{ question_id: 'brand_vibe', value: 'bold' }] }, 'unknown_catalog_version'],
+      [{ answers: [{ question_id: 'brand_vibe', value: 7 }] }, 'validation_failed'],
+      ['text', 'invalid_json'],
+    ];
+    for (const [body, code] of bad) {
+      const response = await call(founder, 'POST', '/v1/me/assessments', body);
+      expect({ status: response.status, code: ((await response.json()) as ErrorBody).error.code }).toEqual({ status: 400, code });
+    }
+
+    const submit = () =>
+      fetch(`${gateway.url}/v1/me/assessments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${founder.token}`, 'idempotency-key': 'first-assessment' },
+        body: JSON.stringify({
+          answers: [
+            { question_id: 'what_problem', value: 'Bakeries throw away bread every night.' },
+            { question_id: 'brand_vibe', value: 'friendly' },
+            { question_id: 'price_level', value: 'mid-market' },
+            { question_id: 'entity_type', value: 'llc' },
+          ],
+        }),
+      });
+    const first = await submit();
+    expect(first.status).toBe(202);
+    const { id } = (await first.json()) as { id: string };
+    expect(((await (await submit()).json()) as { id: string }).id).toBe(id);
+
+    const dna = await waitFor(async () => {
+      const response = await call(founder, 'GET', '/v1/me/dream-dna');
+      return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+    }, 'the Dream DNA', 15_000);
+    expect(dna).toMatchObject({ version: 1, businessId: founder.profileId, brandVibe: 'friendly', priceLevel: 'mid-market', whatProblem: 'Bakeries throw away bread every night.', selectedDomain: null });
+    const assessments = (await (await call(founder, 'GET', '/v1/me/assessments')).json()) as { assessments: { id: string; answers: unknown[] }[] };
+    expect(assessments.assessments).toEqual([expect.objectContaining({ id, answers: expect.arrayContaining([{ questionId: 'brand_vibe', value: 'friendly' }]) })]);
+    await waitFor(async () => ((await (await call(founder, 'GET', '/v1/me')).json()) as { entity_type: string }).entity_type === 'llc', 'the profile to hear the entity');
+
+    expect((await call(founder, 'POST', '/v1/me/analyses')).status).toBe(202);
+    const runs = await waitFor(async () => {
+      const body = (await (await call(founder, 'GET', '/v1/me/analyses')).json()) as { analyses: { status: string; trigger: string; provider: string }[] };
+      return body.analyses.length === 2 && body.analyses.every((run) => run.status !== 'pending') ? body.analyses : undefined;
+    }, 'the second run');
+    expect(runs.map((run) => [run.trigger, run.status, run.provider])).toEqual([
+      ['manual', 'unchanged', 'offline'],
+      ['assessment', 'succeeded', 'offline'],
+    ]);
+    const versions = (await (await call(founder, 'GET', '/v1/me/dream-dna/versions')).json()) as { versions: unknown[] };
+    expect(versions.versions).toHaveLength(1);
+    // Another founder sees none of it.
+    const other = await signUp();
+    expect((await call(other, 'GET', '/v1/me/dream-dna')).status).toBe(404);
+    expect(((await (await call(other, 'GET', '/v1/me/assessments')).json()) as { assessments: unknown[] }).assessments).toEqual([]);
+    expect((await call(undefined, 'GET', '/v1/me/dream-dna')).status).toBe(401);
   });
 
   it('deletes the account softly and ends every session', async () => {
