@@ -9,6 +9,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { migrateAll } from '@dreamseed/platform';
 import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
+import { endToEnd, offlineAccuracy } from './analysis';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -163,19 +164,29 @@ async function main() {
       });
     }
 
+    // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
+    const accuracy = await offlineAccuracy();
+    const pipeline = await endToEnd({ databaseUrl, redisUrl, prefix: `${prefix}-e2e`, runs: Number(process.env.BENCH_E2E_RUNS ?? 30) });
     const report = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
       secondsPerScenario: seconds,
       results,
+      analysis: { ...accuracy, endToEnd: pipeline },
     };
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     printTable(results);
+    process.stdout.write(
+      `\nOffline extractor on ${accuracy.fixtures} fixture consultations: enum fields ${(accuracy.enumAccuracy * 100).toFixed(1)}% right ` +
+        `(${accuracy.enumFields} fields; target 80%), problem/audience/difference/service ${(accuracy.textAccuracy * 100).toFixed(1)}%.\n` +
+        `End of call → Dream DNA readable (offline, ${pipeline.runs} founders): p50 ${pipeline.p50Ms} ms, p95 ${pipeline.p95Ms} ms ` +
+        `= ${pipeline.p95OfTarget} × the 1 s target.\n`,
+    );
   } finally {
     for (const process of [baseline, gateway, voice]) process.kill('SIGTERM');
     await Promise.all([baseline.exited, gateway.exited, voice.exited]);
-    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`)]);
+    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-e2e`)]);
   }
 }
 

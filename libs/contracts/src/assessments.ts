@@ -55,7 +55,7 @@ export const ASSESSMENT_CATALOGS: readonly AssessmentCatalog[] = [
   },
 ];
 
-export const CURRENT_ASSESSMENT_VERSION = ASSESSMENT_CATALOGS[ASSESSMENT_CATALOGS.length - 1]!.version;
+export const CURRENT_ASSESSMENT_VERSION = Math.max(...ASSESSMENT_CATALOGS.map((catalog) => catalog.version));
 
 export function assessmentCatalog(version: number): AssessmentCatalog | undefined {
   return ASSESSMENT_CATALOGS.find((catalog) => catalog.version === version);

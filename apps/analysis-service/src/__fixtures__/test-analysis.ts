@@ -16,7 +16,7 @@ export async function startTestAnalysis(env: Record<string, string> = {}) {
   const prefix = uniquePrefix('analysis');
   const calls = new Map<string, ConsultationCallView[]>();
   const voice = await startFakeServer({
-    'GET /internal/founders/:userId/consultation': (req) => ({ body: { userId: req.params.userId, calls: calls.get(req.params.userId!) ?? [] } }),
+    'GET /internal/founders/:userId/consultation': (req) => ({ body: { userId: req.params.userId, calls: calls.get(req.params.userId ?? '') ?? [] } }),
   });
   const redis = createRedis(redisUrl, 'producer', { name: 'test' });
   const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });

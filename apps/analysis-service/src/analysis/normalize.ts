@@ -77,7 +77,7 @@ export function scoreCues<T extends string>(lexicon: Lexicon<T>, text: string): 
       const pattern = new RegExp(`(^|[^a-z0-9])${escape(cue.trim())}(?=[^a-z0-9]|$)`, 'g');
       for (const match of simple.matchAll(pattern)) {
         const weight = cue.trim().includes(' ') ? 1.5 : 1;
-        score += negated(simple, match.index + match[1]!.length) ? -weight : weight;
+        score += negated(simple, match.index + (match[1] ?? '').length) ? -weight : weight;
       }
     }
     if (score !== 0) scores.set(value, score);
@@ -147,7 +147,7 @@ export function normalizeState(text: string | null | undefined): (typeof US_STAT
     const before = simple.slice(Math.max(0, match.index - 30), match.index);
     const score = (/(form|incorporat|register|file|filing)\w*\s+(it\s+)?(in\s+)?(\w+\s+)?$/.test(before) ? 2 : 0) - (/(operate|based|live|living|from|located)\w*\s+(in\s+|from\s+|out of\s+)?$/.test(before) ? 1 : 0);
     if (score > top) {
-      found = STATE_NAMES[match[2]!] ?? found;
+      found = STATE_NAMES[match[2] ?? ''] ?? found;
       top = score;
     }
   }

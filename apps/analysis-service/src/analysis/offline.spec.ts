@@ -40,7 +40,7 @@ describe('offline extractor', () => {
   });
 
   it('gives the same result for the same input, and cites its evidence', async () => {
-    const input = fixtureInput(CONSULTATION_FIXTURES[0]!);
+    const input = fixtureInput(CONSULTATION_FIXTURES[0]);
     const first = await extractor.analyse(input);
     const second = await extractor.analyse(input);
     expect(second.output).toEqual(first.output);

@@ -60,15 +60,17 @@ function answerText(answer: string): string {
 
 function capitalised(text: string): string | null {
   const quoted = /["“']([^"”']{2,60})["”']/.exec(text);
-  if (quoted) return quoted[1]!.trim();
+  if (quoted?.[1]) return quoted[1].trim();
   const decided = /\b(?:call(?:ed)? it|name(?:d)? it|name is|going with|go with|it's called|it will be)\s+([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4})/.exec(text);
-  if (decided) return decided[1]!;
+  if (decided?.[1]) return decided[1];
   const words = /\b([A-Z][\w&'-]+(?:\s+(?:[A-Z][\w&'-]+|&|and|of))*(?:\s+[A-Z][\w&'-]+)?)/.exec(text.replace(/^\s*(?:I|We|An?|The|Maybe|Perhaps|Something like|Probably)\b\s*/, ''));
-  return words ? words[1]!.trim() : null;
+  return words?.[1]?.trim() ?? null;
 }
 
 const TIMELINE = /\b((?:within|in|by|around|over)\s+(?:the\s+)?(?:next\s+)?(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of|couple of)\s+(?:weeks?|months?|years?)|(?:by|in|before)\s+(?:the\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn|winter|end of the year|new year)(?:\s+\d{4})?|(?:next|this) (?:week|month|year|spring|summer|fall|autumn|winter)|as soon as possible|asap|right away)\b/i;
 const PACKAGE = /\b(basic|starter|standard|premium|pro|complete|deluxe|essential|gold|silver)\s+(?:package|plan|option|tier)\b|\b(?:package|plan)\s+(?:called\s+)?["“]?(basic|starter|standard|premium|pro|complete|deluxe|essential)\b/i;
+
+const packageOf = (match: RegExpExecArray | null) => (match?.[1] ?? match?.[2])?.toLowerCase() ?? null;
 
 function findingsOfCall(call: ConsultationCallView): Source['findings'] {
   const findings: Source['findings'] = {};
@@ -89,9 +91,10 @@ function findingsOfCall(call: ConsultationCallView): Source['findings'] {
   if (!answers.length && call.text) {
     for (const line of call.text.split('\n')) {
       const match = /^\s*(ai|assistant|bot|user|customer|founder)\s*:\s*(.+)$/i.exec(line);
-      if (!match) continue;
-      if (/^(ai|assistant|bot)$/i.test(match[1]!)) question = match[2]!.toLowerCase();
-      else answers.push({ question, text: match[2]! });
+      const [, speaker = '', said = ''] = match ?? [];
+      if (!said) continue;
+      if (/^(ai|assistant|bot)$/i.test(speaker)) question = said.toLowerCase();
+      else answers.push({ question, text: said });
     }
   }
 
@@ -108,7 +111,7 @@ function findingsOfCall(call: ConsultationCallView): Source['findings'] {
       set('timeline', normalizeField('timeline', phrase ?? answer), phrase ? 0.8 : 0.6, text);
     } else if (textTopic === 'packagePreference') {
       const match = PACKAGE.exec(text);
-      set('packagePreference', match ? (match[1] ?? match[2])!.toLowerCase() : normalizeField('packagePreference', answer), match ? 0.85 : 0.5, text);
+      set('packagePreference', packageOf(match) ?? normalizeField('packagePreference', answer), match ? 0.85 : 0.5, text);
     } else if (textTopic) {
       set(textTopic, normalizeField(textTopic, answer), 0.8, text);
     }
@@ -122,7 +125,7 @@ function findingsOfCall(call: ConsultationCallView): Source['findings'] {
     const timeline = TIMELINE.exec(text)?.[0];
     if (timeline) set('timeline', normalizeField('timeline', timeline), 0.6, text);
     const pack = PACKAGE.exec(text);
-    if (pack) set('packagePreference', (pack[1] ?? pack[2])!.toLowerCase(), 0.7, text);
+    if (pack) set('packagePreference', packageOf(pack), 0.7, text);
     for (const [field, pattern] of SENTENCE_CUES) {
       if (findings[field]) continue;
       const sentence = (text.match(/[^.!?]+[.!?]*/g) ?? []).find((s) => pattern.test(s.toLowerCase()));

@@ -24,7 +24,7 @@ const completion = (content: string | null, extra: { refusal?: string; finishRea
 
 /** What a good model would answer for the first fixture (the offline extractor's reading of it). */
 async function goodAnswer(): Promise<AnalysisOutput> {
-  return (await new OfflineExtractor().analyse(fixtureInput(CONSULTATION_FIXTURES[0]!))).output;
+  return (await new OfflineExtractor().analyse(fixtureInput(CONSULTATION_FIXTURES[0]))).output;
 }
 
 describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
@@ -59,7 +59,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
       inputCostPerMTok: 0.15,
       outputCostPerMTok: 0.6,
     });
-    const input = fixtureInput(CONSULTATION_FIXTURES[0]!);
+    const input = fixtureInput(CONSULTATION_FIXTURES[0]);
     return new Analyser({
       db: createAnalysisDb(pool),
       producer,
@@ -88,11 +88,11 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     const userId = randomUUID();
     const result = await analyser().run({ userId, trigger: 'manual', sourceId: 'ok' }, attempt(false));
     expect(result).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
-    const request = fake.requests.at(-1)!.body as { model: string; response_format: { type: string; json_schema: { strict: boolean; name: string } }; messages: { role: string; content: string }[] };
+    const request = fake.requests.at(-1)?.body as { model: string; response_format: { type: string; json_schema: { strict: boolean; name: string } }; messages: { role: string; content: string }[] };
     expect(request.model).toBe('gpt-test');
     expect(request.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'dream_dna_analysis', strict: true } });
-    expect(request.messages[0]!.content).toContain('never instructions to you');
-    expect(request.messages[1]!.content).toContain('same walker');
+    expect(request.messages[0]?.content).toContain('never instructions to you');
+    expect(request.messages[1]?.content).toContain('same walker');
     const { runs, versions } = await rowsOf(userId);
     expect(runs[0]).toMatchObject({ status: 'succeeded', provider: 'openai', model: 'gpt-test-2026', input_tokens: 1200, output_tokens: 300, cost_usd: '0.000360' });
     expect(versions[0]).toMatchObject({ version: 1, brand_vibe: 'friendly', price_level: 'premium' });
@@ -114,8 +114,8 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     const result = await analyser().run({ userId, trigger: 'manual', sourceId: 'bad' }, attempt(false));
     expect(result).toEqual({ status: 'failed' });
     const { runs, versions } = await rowsOf(userId);
-    expect(runs[0]!.status).toBe('failed');
-    expect(String(runs[0]!.error)).toMatch(error);
+    expect(runs[0]?.status).toBe('failed');
+    expect(String(runs[0]?.error)).toMatch(error);
     expect(versions).toHaveLength(0);
   });
 
@@ -140,11 +140,11 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     const userId = randomUUID();
     const failure = await analyser(options).run({ userId, trigger: 'manual', sourceId: 'retry' }, attempt(false)).catch((e: unknown) => e);
     expect({ kind: (failure as { kind?: string }).kind }).toMatchObject({ kind });
-    expect((await rowsOf(userId)).runs[0]!.status).toBe('pending');
+    expect((await rowsOf(userId)).runs[0]?.status).toBe('pending');
     const result = await analyser(options).run({ userId, trigger: 'manual', sourceId: 'retry' }, attempt(true));
     expect(result).toEqual({ status: 'failed' });
     const { runs, versions } = await rowsOf(userId);
-    expect(String(runs[0]!.error)).toMatch(new RegExp(`^${kind}`));
+    expect(String(runs[0]?.error)).toMatch(new RegExp(`^${kind}`));
     expect(versions).toHaveLength(0);
   });
 });

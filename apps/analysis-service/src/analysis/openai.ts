@@ -39,7 +39,9 @@ export function promptInput(input: AnalysisInput): string {
     calls: input.calls.map((call) => ({
       stage: call.callStage,
       endedAt: call.endedAt,
-      turns: call.turns.filter((turn) => turn.role === 'user' || turn.role === 'assistant').map((turn) => ({ speaker: turn.role === 'user' ? 'founder' : 'assistant', text: turn.content })),
+      turns: call.turns
+        .filter((turn) => ['user', 'assistant', 'bot'].includes(turn.role))
+        .map((turn) => ({ speaker: turn.role === 'user' ? 'founder' : 'assistant', text: turn.content })),
       summary: call.summary,
       structuredData: call.structuredData,
     })),

@@ -97,7 +97,8 @@ export class Analyser {
           .set({ ...base, status: version ? 'succeeded' : 'unchanged', dreamDnaVersion: version ?? current?.version ?? null, error: superseded ? 'a newer run had already read more; this result was not applied' : null })
           .where(eq(aiAnalysis.id, run.id))
           .returning();
-        return updated!;
+        if (!updated) throw new Error('the run row disappeared');
+        return updated;
       });
       context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
       await this.followUps(done);
@@ -134,7 +135,8 @@ export class Analyser {
         .returning();
       if (inserted) return inserted;
       const [existing] = await tx.select().from(aiAnalysis).where(eq(aiAnalysis.runKey, runKey));
-      return existing!;
+      if (!existing) throw new Error('the run row could neither be inserted nor found');
+      return existing;
     });
   }
 

@@ -38,7 +38,7 @@ function callMessages(vapiCallId: string, userId: string, callStage: number) {
 describe('voice service: VAPI events', () => {
   let voice: TestVoice;
   beforeAll(async () => {
-    voice = await startTestVoice();
+    voice = await startTestVoice({ INTERNAL_API_SECRET: 'internal-secret-for-tests' });
   });
   afterAll(() => voice.stop());
   const pool = { query: (text: string, values?: unknown[]) => voice.pool.query(text, values) };
@@ -100,6 +100,25 @@ describe('voice service: VAPI events', () => {
     expect(profileChanges).toHaveLength(1);
     expect(profileChanges[0]?.data).toMatchObject({ userId, callStage: 1, callId: vapiCallId, occurredAt: '2026-11-20T10:12:30.000Z' });
     expect(await followUps('analysis', vapiCallId)).toHaveLength(1);
+
+    // What the analysis service reads: the founder's ended calls, turn by turn, behind the internal token.
+    const consultation = (token?: string) =>
+      fetch(`${voice.url}/internal/founders/${userId}/consultation`, { headers: token ? { 'x-internal-token': token } : {} });
+    expect((await consultation()).status).toBe(401);
+    const read = (await (await consultation('internal-secret-for-tests')).json()) as { calls: Record<string, unknown>[] };
+    expect(read.calls).toEqual([
+      expect.objectContaining({
+        vapiCallId,
+        callStage: 1,
+        summary: 'The founder wants to cut bakery waste.',
+        structuredData: { problem: 'bread waste' },
+        turns: [
+          { role: 'system', content: 'You are a discovery guide.' },
+          { role: 'bot', content: 'Tell me about the problem.' },
+          { role: 'user', content: 'Bakeries waste bread every night.' },
+        ],
+      }),
+    ]);
   });
 
   it('keeps the report final when status updates come after it', async () => {
