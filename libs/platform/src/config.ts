@@ -120,6 +120,11 @@ export const baseConfigSchema = z.object({
     .default('dreamseed'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
   /**
+   * A worker holds each running job's lock this long and renews it halfway; a worker that dies (kill -9, lost
+   * host) has its jobs taken back by another worker once the lock runs out, checked as often.
+   */
+  WORKER_LOCK_MS: envMs.min(1000).max(600_000).default(30_000),
+  /**
    * Shared by the apps for their internal APIs (header `x-internal-token`). Unset, internal routes refuse every
    * call; `npm start` makes one up for its run.
    */

@@ -13,8 +13,12 @@ export function createPool(url: string, options: { max: number; applicationName:
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
   });
-  // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres idle client error'));
+  // A client losing its server (restart, failover) must not crash the process: idle ones are replaced by the
+  // pool, and one checked out between two queries (inside a transaction) fails its next query instead.
+  pool.on('error', (error) => options.logger?.warn({ err: { message: error.message } }, 'postgres idle client error'));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger?.warn({ err: { message: error.message } }, 'postgres connection lost'));
+  });
   return pool;
 }
 

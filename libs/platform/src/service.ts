@@ -70,6 +70,7 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     connection: workerRedis,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    lockMs: config.WORKER_LOCK_MS,
     logger,
     metrics,
   });

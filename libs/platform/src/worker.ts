@@ -38,6 +38,8 @@ export type JobHandlers<Q extends QueueName> = {
 export interface QueueWorkerOptions<Q extends QueueName> {
   queue: Q;
   handlers: JobHandlers<Q>;
+  /** Job lock duration and stalled-job check interval (BullMQ's defaults: 30 s). */
+  lockMs?: number;
   connection: Redis;
   prefix: string;
   concurrency: number;
@@ -61,6 +63,8 @@ export class QueueWorker<Q extends QueueName> {
       prefix,
       concurrency,
       autorun: false,
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
       maxStalledCount: 1,
     });
     this.worker.on('failed', (job, error) => {
