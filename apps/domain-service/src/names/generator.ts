@@ -61,7 +61,8 @@ export function generateNames(request: NameRequest): NameCandidate[] {
   const nameWords = wordsOf(brief.businessName);
   const keywordWords = (request.keywords ?? []).flatMap((keyword) => wordsOf(keyword));
   const serviceWords = [...wordsOf(brief.primaryService).slice(0, 2), ...wordsOf(brief.businessType).slice(0, 2)];
-  const nameCore = nameWords.join('');
+  // Without a business name, the founder's first keywords together stand for it.
+  const nameCore = nameWords.join('') || keywordWords.slice(0, 2).join('');
 
   const bases: string[] = [];
   const add = (label: string) => bases.push(label);
