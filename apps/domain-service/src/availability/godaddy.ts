@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { sleep } from '@dreamseed/platform';
 import { ConcurrencyLimiter } from './limiter';
@@ -36,6 +37,8 @@ export class GoDaddyProvider implements AvailabilityProvider {
   }
 
   async checkMany(domains: readonly string[], { signal }: CheckOptions): Promise<Availability[]> {
+    // Every lookup listens to the caller's signal: many at once is expected here.
+    setMaxListeners(0, signal);
     const batches: string[][] = [];
     for (let i = 0; i < domains.length; i += this.options.batchSize) batches.push(domains.slice(i, i + this.options.batchSize));
     const answered = await Promise.all(batches.map((batch) => this.limiter.run(() => this.checkBatch(batch, signal), signal).catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { RdapBootstrapStore } from './bootstrap';
 import { ConcurrencyLimiter } from './limiter';
 import { unknown, type Availability, type AvailabilityProvider, type CheckOptions } from './types';
@@ -20,6 +21,8 @@ export class RdapProvider implements AvailabilityProvider {
   }
 
   async checkMany(domains: readonly string[], { signal }: CheckOptions): Promise<Availability[]> {
+    // Every lookup listens to the caller's signal: many at once is expected here.
+    setMaxListeners(0, signal);
     const servers = await this.bootstrap.current();
     return Promise.all(
       domains.map(async (domain) => {
