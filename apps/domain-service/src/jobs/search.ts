@@ -63,15 +63,18 @@ export class DomainSearches {
   }
 }
 
-/** Candidates as the founder sees them: free names first, then those nobody could answer for, then taken ones. */
+/**
+ * Candidates as the founder sees them: free names first, then those nobody could answer for, then taken ones;
+ * within each group in the generator's order (best first).
+ */
 function rank(names: NameCandidate[], answers: Availability[]): (DomainCandidateView & { reason?: string })[] {
-  const order = (available: boolean | null) => (available === true ? 0 : available === null ? 1 : 2);
-  return names
-    .map((name, i) => {
-      const answer = answers[i] as Availability;
-      return { ...candidateView(answer), score: name.score, ...(answer.reason ? { reason: answer.reason } : {}) };
-    })
-    .sort((a, b) => order(a.available) - order(b.available) || (b.score ?? 0) - (a.score ?? 0) || a.domain.localeCompare(b.domain));
+  const group = (available: boolean | null) => (available === true ? 0 : available === null ? 1 : 2);
+  const views = names.map((name, i) => {
+    const answer = answers[i] as Availability;
+    return { ...candidateView(answer), score: name.score, ...(answer.reason ? { reason: answer.reason } : {}) };
+  });
+  // Array.prototype.sort is stable: equal groups keep the generator's order.
+  return views.sort((a, b) => group(a.available) - group(b.available));
 }
 
 /** The stored candidate list as the API shows it. */

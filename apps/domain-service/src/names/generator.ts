@@ -158,10 +158,12 @@ function cleanliness(label: string): number {
   return Math.max(10 - (label.includes('-') ? 6 : 0) - (/[0-9]/.test(label) ? 6 : 0), 0);
 }
 
-/** Up to 20: the whole business name kept, a founder's keyword kept, a word of the name kept. */
+/** Up to 20: the business name itself, then with an affix, then a founder's keyword, then a word of the name. */
 function keywordKept(label: string, kept: { core: string; keywords: string[]; words: string[] }): number {
-  if (kept.core && label.includes(kept.core)) return 20;
-  if (kept.keywords.some((word) => label.includes(word))) return 16;
+  if (kept.core && label === kept.core) return 20;
+  if (kept.core && label.includes(kept.core)) return 17;
+  if (kept.keywords.includes(label)) return 16;
+  if (kept.keywords.some((word) => label.includes(word))) return 14;
   if (kept.words.some((word) => label.includes(word))) return 12;
   return 4;
 }
