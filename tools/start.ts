@@ -58,7 +58,15 @@ async function start(): Promise<AppHandle[]> {
         }),
       ),
       startAnalysisService(loadAnalysisConfig({ ...shared, PORT: ports.analysis })),
-      startDomainService(loadDomainConfig({ ...shared, PORT: ports.domain })),
+      startDomainService(
+        loadDomainConfig({
+          ...shared,
+          PORT: ports.domain,
+          JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
+          // A laptop may have no internet: deterministic offline answers unless a provider is chosen.
+          DOMAIN_PROVIDER: env.DOMAIN_PROVIDER ?? 'offline',
+        }),
+      ),
       startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),
       startGateway(
         loadGatewayConfig({
