@@ -9,6 +9,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { migrateAll } from '@dreamseed/platform';
 import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
+import { benchDomains, printDomainTable } from './domains';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -163,15 +164,18 @@ async function main() {
       });
     }
 
+    const domains = await benchDomains({ databaseUrl, redisUrl });
     const report = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
       secondsPerScenario: seconds,
       results,
+      domains,
     };
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     printTable(results);
+    printDomainTable(domains);
   } finally {
     for (const process of [baseline, gateway, voice]) process.kill('SIGTERM');
     await Promise.all([baseline.exited, gateway.exited, voice.exited]);

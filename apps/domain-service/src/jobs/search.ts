@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DomainCandidateView, JobPayloadOf, DomainJobs } from '@dreamseed/contracts';
 import { withOwnerRole, type JobContext } from '@dreamseed/platform';
 import type { AvailabilityChecker } from '../availability/checker';
@@ -45,13 +45,20 @@ export class DomainSearches {
     return { outcome: 'completed', candidates: candidates.length, available };
   }
 
-  /** Creates the row as `running`; returns the status of a search that already ended (nothing left to do). */
+  /**
+   * Creates the row as `running`; returns the status of a search that already ended (nothing left to do). The
+   * marker is committed without waiting for the disk (a few ms per search): if a crash loses it, the job's retry
+   * writes it again, and the outcome itself (`finish`) is committed durably.
+   */
   private async open(p: SearchPayload): Promise<string | undefined> {
     return withOwnerRole(this.db, 'domain', async (tx) => {
-      await tx
+      await tx.execute(sql`select set_config('synchronous_commit', 'off', true)`);
+      const [created] = await tx
         .insert(domainSearches)
         .values({ id: p.searchId, businessId: p.userId, trigger: p.trigger, keywords: p.keywords ?? [], tlds: p.tlds ?? [], status: 'running', startedAt: new Date() })
-        .onConflictDoNothing();
+        .onConflictDoNothing()
+        .returning({ id: domainSearches.id });
+      if (created) return undefined;
       const [row] = await tx.select({ businessId: domainSearches.businessId, status: domainSearches.status }).from(domainSearches).where(eq(domainSearches.id, p.searchId));
       if (!row || row.businessId !== p.userId) throw new UnrecoverableError('this search id belongs to another founder');
       return row.status === 'completed' || row.status === 'failed' ? row.status : undefined;
