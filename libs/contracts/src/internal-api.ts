@@ -114,6 +114,8 @@ export interface DomainCandidateView {
   checkedAt: string;
   /** How good a name it is (length, pronounceability, keyword kept), 0–100; present on generated candidates. */
   score?: number;
+  /** Why `available` is null (`timeout`, `no_rdap_server`, `status_503`, `malformed_response`, ...). */
+  reason?: string;
 }
 
 export interface DomainSearchView {

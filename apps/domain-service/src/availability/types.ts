@@ -59,4 +59,5 @@ export const candidateView = (answer: Availability): DomainCandidateView => ({
   currency: answer.currency,
   provider: answer.provider,
   checkedAt: answer.checkedAt.toISOString(),
+  ...(answer.reason ? { reason: answer.reason } : {}),
 });

@@ -74,12 +74,9 @@ export class DomainSearches {
  * Candidates as the founder sees them: free names first, then those nobody could answer for, then taken ones;
  * within each group in the generator's order (best first).
  */
-function rank(names: NameCandidate[], answers: Availability[]): (DomainCandidateView & { reason?: string })[] {
+function rank(names: NameCandidate[], answers: Availability[]): DomainCandidateView[] {
   const group = (available: boolean | null) => (available === true ? 0 : available === null ? 1 : 2);
-  const views = names.map((name, i) => {
-    const answer = answers[i] as Availability;
-    return { ...candidateView(answer), score: name.score, ...(answer.reason ? { reason: answer.reason } : {}) };
-  });
+  const views = names.map((name, i) => ({ ...candidateView(answers[i] as Availability), score: name.score }));
   // Array.prototype.sort is stable: equal groups keep the generator's order.
   return views.sort((a, b) => group(a.available) - group(b.available));
 }

@@ -45,6 +45,7 @@ describe('the name generator', () => {
       expect.arrayContaining(['com', 'shop', 'store']),
     );
     expect(tlds({ ...bakery, tlds: ['dev', 'xyz', 'org'] })).toEqual(['dev', 'org']);
+    expect(tlds({ ...bakery, tlds: ['xyz'] })).toEqual(tlds(bakery));
   });
 
   it("builds from the founder's keywords when there is no Dream DNA, and folds accents", () => {

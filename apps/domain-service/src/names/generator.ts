@@ -114,7 +114,9 @@ export function wordsOf(text: string | null | undefined): string[] {
 }
 
 function chooseTlds(brief: DomainBrief, requested: readonly string[] | undefined): string[] {
-  if (requested?.length) return unique(requested.filter((tld) => (DOMAIN_TLDS as readonly string[]).includes(tld)));
+  // Asked-for TLDs the platform does not offer are dropped; when none is left, the usual choice applies.
+  const offered = unique((requested ?? []).filter((tld) => (DOMAIN_TLDS as readonly string[]).includes(tld)));
+  if (offered.length) return offered;
   const about = [brief.whoServes, brief.primaryService, brief.businessType].filter(Boolean).join(' ').toLowerCase();
   const fitting = AUDIENCE_TLDS.filter(([pattern]) => pattern.test(about)).flatMap(([, tlds]) => tlds);
   const [first, ...rest] = TLDS_BY_PRICE[brief.priceLevel ?? 'unknown'];
