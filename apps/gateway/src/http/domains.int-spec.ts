@@ -35,10 +35,13 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
 
   beforeAll(async () => {
     rdap = await startFakeServer({
-      'GET /registry/domain/:name': (request) =>
-        request.params.name?.startsWith('taken')
-          ? { body: { objectClassName: 'domain', ldhName: request.params.name } }
-          : { status: 404, body: { errorCode: 404 } },
+      'GET /registry/domain/:name': (request) => {
+        const name = request.params.name ?? '';
+        if (name.startsWith('taken')) return { body: { objectClassName: 'domain', ldhName: name } };
+        // Slower than the service's RDAP deadline (RDAP_TIMEOUT_MS below).
+        if (name.includes('slowpoke')) return { delayMs: 2600, status: 404, body: {} };
+        return { status: 404, body: { errorCode: 404 } };
+      },
     });
     rdap.route('GET /iana/dns.json', { body: { version: '1.0', services: [[['com', 'net', 'org', 'co', 'io', 'us'], [`${rdap.url}/registry/`]]] } });
     // The analysis service is built by another issue: here it has a Dream DNA for the founder.
@@ -59,6 +62,7 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
       JWT_ISSUER: 'http://127.0.0.1/auth/v1',
       DOMAIN_PROVIDER: 'rdap',
       RDAP_BOOTSTRAP_URL: `${rdap.url}/iana/dns.json`,
+      RDAP_TIMEOUT_MS: '2400',
     });
     gateway = await startTestGateway({
       AUTH_AUTOCONFIRM: 'true',
@@ -126,6 +130,20 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
     await refused('{"keywords":', 'invalid_json');
     expect((await call('POST', '/v1/domains/searches', {}, '')).status).toBe(401);
     expect((await call('GET', '/v1/domains/searches/not-a-search')).status).toBe(404);
+  });
+
+  it('answers 202 when the registry is slow, and the search ends with those names unknown, never an error', async () => {
+    const response = await call('POST', '/v1/domains/searches', { keywords: ['slowpoke'], tlds: ['com'] });
+    expect(response.status).toBe(202);
+    const { id, status } = (await response.json()) as { id: string; status: string };
+    expect(status).toBe('pending');
+    const done = await waitFor(async () => {
+      const search = (await (await call('GET', `/v1/domains/searches/${id}`)).json()) as { status: string; candidates: (Candidate & { reason?: string })[] };
+      return search.status === 'completed' && search;
+    }, 'the slow search to end');
+    const slow = done.candidates.filter((c) => c.domain.includes('slowpoke') && !c.domain.startsWith('taken'));
+    expect(slow.length).toBeGreaterThan(0);
+    expect(slow.every((c) => c.available === null && c.definitive === false && c.reason === 'timeout')).toBe(true);
   });
 
   it('selects a free domain: the profile moves to domain_selected and the Dream DNA is told', async () => {
