@@ -40,6 +40,7 @@ function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>) {
     primary,
     fallback,
     logger: deps.logger,
+    metrics: deps.metrics,
   });
   return { db, bootstrap, checker };
 }

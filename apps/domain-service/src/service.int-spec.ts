@@ -133,6 +133,13 @@ describe('domain service: searches, selection and the voice check against a fake
       expect((await check({ domain: 'brightsun' })).body).toMatchObject({ domain: 'brightsun.com', available: true });
     });
 
+    it('counts the answers by provider, outcome and source in /metrics', async () => {
+      await check({ domain: 'takensun.com' });
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/domain_availability_answers_total\{provider="rdap",outcome="taken",source="provider"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/domain_availability_answers_total\{provider="rdap",outcome="taken",source="cache"[^}]*\} [1-9]/);
+    });
+
     it('answers within its deadline when the registry is slow, as unknown', async () => {
       const { status, body } = await check({ domain: 'slowsun.com', alternativesTlds: ['net'] });
       expect(status).toBe(200);

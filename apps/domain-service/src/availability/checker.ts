@@ -1,7 +1,8 @@
 import { and, gt, inArray, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { withOwnerRole } from '@dreamseed/platform';
+import { Counter } from 'prom-client';
+import { withOwnerRole, type Metrics } from '@dreamseed/platform';
 import type { DomainDb } from '../db/client';
 import { domainAvailability } from '../db/schema';
 import { ProviderAccessDeniedError, type Availability, type AvailabilityProvider, type CheckOptions } from './types';
@@ -19,6 +20,8 @@ export interface CheckerOptions {
   /** Asked for what the primary could not answer, and instead of it while it refuses access. */
   fallback?: AvailabilityProvider;
   logger: Logger;
+  /** Where `domain_availability_answers_total` is reported. */
+  metrics?: Metrics;
 }
 
 interface Cached extends Omit<Availability, 'checkedAt'> {
@@ -32,24 +35,48 @@ interface Cached extends Omit<Availability, 'checkedAt'> {
  */
 export class AvailabilityChecker {
   private primaryPausedUntil = 0;
+  private readonly answers?: Counter<'provider' | 'outcome' | 'source'>;
 
-  constructor(private readonly options: CheckerOptions) {}
+  constructor(private readonly options: CheckerOptions) {
+    if (options.metrics) {
+      this.answers = new Counter({
+        name: 'domain_availability_answers_total',
+        help: 'Availability answers by provider, outcome (available, taken, unknown) and source (cache, table, provider)',
+        labelNames: ['provider', 'outcome', 'source'],
+        registers: [options.metrics.registry],
+      });
+    }
+  }
 
   /** `fresh` skips what is remembered (a selection re-checks the name itself). */
   async check(domains: readonly string[], options: CheckOptions & { fresh?: boolean }): Promise<Availability[]> {
     const wanted = [...new Set(domains)];
     const found = options.fresh ? new Map<string, Availability>() : await this.fromCache(wanted);
+    this.count(found.values(), 'cache');
     const missing = wanted.filter((domain) => !found.has(domain));
     if (missing.length) {
-      if (!options.fresh) for (const answer of await this.fromTable(missing)) found.set(answer.domain, answer);
+      if (!options.fresh) {
+        const stored = await this.fromTable(missing);
+        this.count(stored, 'table');
+        for (const answer of stored) found.set(answer.domain, answer);
+      }
       const unanswered = missing.filter((domain) => !found.has(domain));
       if (unanswered.length) {
         const answers = await this.ask(unanswered, options);
+        this.count(answers, 'provider');
         for (const answer of answers) found.set(answer.domain, answer);
         await this.remember(answers.filter((answer) => answer.available !== null));
       }
     }
     return domains.map((domain) => found.get(domain) as Availability);
+  }
+
+  private count(answers: Iterable<Availability>, source: 'cache' | 'table' | 'provider') {
+    if (!this.answers) return;
+    for (const answer of answers) {
+      const outcome = answer.available === null ? 'unknown' : answer.available ? 'available' : 'taken';
+      this.answers.inc({ provider: answer.provider, outcome, source });
+    }
   }
 
   private key(domain: string) {
@@ -77,7 +104,7 @@ export class AvailabilityChecker {
       const rows = await withOwnerRole(this.options.db, 'domain', (tx) =>
         tx.select().from(domainAvailability).where(and(inArray(domainAvailability.domain, domains), gt(domainAvailability.expiresAt, new Date()))),
       );
-      return rows.map((row) => ({
+      const answers = rows.map((row) => ({
         domain: row.domain,
         available: row.available,
         definitive: row.definitive,
@@ -86,9 +113,23 @@ export class AvailabilityChecker {
         provider: row.provider,
         checkedAt: row.checkedAt,
       }));
+      // Back into Redis for what is left of their time, so that the next search finds them there.
+      await this.cache(rows.map((row, i) => [answers[i] as Availability, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000)]));
+      return answers;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'stored availability unreadable; asking the provider');
       return [];
+    }
+  }
+
+  private async cache(entries: [Availability, number][]): Promise<void> {
+    if (!entries.length) return;
+    try {
+      const pipeline = this.options.redis.pipeline();
+      for (const [answer, seconds] of entries) pipeline.set(this.key(answer.domain), JSON.stringify(answer), 'EX', Math.max(seconds, 1));
+      await pipeline.exec();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'availability cache not written');
     }
   }
 
@@ -112,14 +153,8 @@ export class AvailabilityChecker {
 
   private async remember(answers: Availability[]): Promise<void> {
     if (!answers.length) return;
-    const { redis, ttlSeconds, db, logger } = this.options;
-    try {
-      const pipeline = redis.pipeline();
-      for (const answer of answers) pipeline.set(this.key(answer.domain), JSON.stringify(answer), 'EX', ttlSeconds);
-      await pipeline.exec();
-    } catch (error) {
-      logger.warn({ err: error }, 'availability cache not written');
-    }
+    const { ttlSeconds, db, logger } = this.options;
+    await this.cache(answers.map((answer) => [answer, ttlSeconds]));
     try {
       const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
       await withOwnerRole(db, 'domain', (tx) =>

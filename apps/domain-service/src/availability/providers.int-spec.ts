@@ -191,6 +191,7 @@ describe('availability providers against fake registries', () => {
       const fromTable = await checker.check([`cached${tag}.com`], { signal: signal() });
       expect(fromTable[0]).toMatchObject({ available: true, provider: 'rdap' });
       expect(lookups()[0]).toBe(1);
+      expect(await redis.ttl(`${keyPrefix}:domain:availability:cached${tag}.com`)).toBeGreaterThan(50);
       const stored = await pool.query('select available, definitive, provider from domain.domain_availability where domain = $1', [`takencached${tag}.com`]);
       expect(stored.rows).toEqual([{ available: false, definitive: true, provider: 'rdap' }]);
 
