@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { migrateAll } from '@dreamseed/platform';
 import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
 import { endToEnd, offlineAccuracy } from './analysis';
+import { benchDomains, printDomainTable } from './domains';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -167,12 +168,14 @@ async function main() {
     // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
     const accuracy = await offlineAccuracy();
     const pipeline = await endToEnd({ databaseUrl, redisUrl, prefix: `${prefix}-e2e`, runs: Number(process.env.BENCH_E2E_RUNS ?? 30) });
+    const domains = await benchDomains({ databaseUrl, redisUrl });
     const report = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
       secondsPerScenario: seconds,
       results,
       analysis: { ...accuracy, endToEnd: pipeline },
+      domains,
     };
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -183,6 +186,7 @@ async function main() {
         `End of call → Dream DNA readable (offline, ${pipeline.runs} founders): p50 ${pipeline.p50Ms} ms, p95 ${pipeline.p95Ms} ms ` +
         `= ${pipeline.p95OfTarget} × the 1 s target.\n`,
     );
+    printDomainTable(domains);
   } finally {
     for (const process of [baseline, gateway, voice]) process.kill('SIGTERM');
     await Promise.all([baseline.exited, gateway.exited, voice.exited]);

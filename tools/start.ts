@@ -46,14 +46,15 @@ async function start(): Promise<AppHandle[]> {
   try {
     await migrateAll(infra.databaseUrl, root, logger);
     const serviceUrl = (p: string) => `http://127.0.0.1:${p}`;
+    // The gateway's issuer, whose tokens the services check.
+    const issuer = env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`;
     const apps = await Promise.all([
       startVoiceService(
         loadVoiceConfig({
           ...shared,
           PORT: ports.voice,
           GATEWAY_URL: env.GATEWAY_URL ?? serviceUrl(ports.gateway),
-          // The gateway's issuer, whose tokens the voice service checks.
-          JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
+          JWT_ISSUER: issuer,
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
         }),
       ),
@@ -62,10 +63,18 @@ async function start(): Promise<AppHandle[]> {
           ...shared,
           PORT: ports.analysis,
           VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
-          JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
+          JWT_ISSUER: issuer,
         }),
       ),
-      startDomainService(loadDomainConfig({ ...shared, PORT: ports.domain })),
+      startDomainService(
+        loadDomainConfig({
+          ...shared,
+          PORT: ports.domain,
+          JWT_ISSUER: issuer,
+          // A laptop may have no internet: deterministic offline answers unless a provider is chosen.
+          DOMAIN_PROVIDER: env.DOMAIN_PROVIDER ?? 'offline',
+        }),
+      ),
       startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),
       startGateway(
         loadGatewayConfig({

@@ -1,17 +1,81 @@
-import { createAppLogger, startService, type Logger } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { RdapBootstrapStore } from './availability/bootstrap';
+import { AvailabilityChecker } from './availability/checker';
+import { GoDaddyProvider } from './availability/godaddy';
+import { OfflineProvider } from './availability/offline';
+import { RdapProvider } from './availability/rdap';
+import type { AvailabilityProvider } from './availability/types';
 import { domainConfigSchema, type DomainConfig } from './config';
+import { createDomainDb } from './db/client';
+import { checkRouter } from './http/check';
+import { searchesRouter } from './http/searches';
 import { domainJobHandlers } from './jobs';
 
 export const APP_NAME = 'domain-service';
 
+/** The service's parts, built once from the platform's connections. */
+function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>) {
+  const db = createDomainDb(deps.pool);
+  const bootstrap = new RdapBootstrapStore(deps.redis, `${config.QUEUE_PREFIX}:domain:rdap-bootstrap`, deps.logger);
+  const rdap = new RdapProvider(bootstrap, { timeoutMs: config.RDAP_TIMEOUT_MS, concurrency: config.RDAP_CONCURRENCY });
+  let primary: AvailabilityProvider = rdap;
+  let fallback: AvailabilityProvider | undefined;
+  if (config.DOMAIN_PROVIDER === 'offline') primary = new OfflineProvider();
+  if (config.DOMAIN_PROVIDER === 'godaddy') {
+    primary = new GoDaddyProvider({
+      baseUrl: config.GODADDY_BASE_URL,
+      apiKey: config.GODADDY_API_KEY ?? '',
+      apiSecret: config.GODADDY_API_SECRET ?? '',
+      timeoutMs: config.GODADDY_TIMEOUT_MS,
+      batchSize: config.GODADDY_BATCH_SIZE,
+      concurrency: config.GODADDY_CONCURRENCY,
+    });
+    fallback = rdap;
+  }
+  const checker = new AvailabilityChecker({
+    redis: deps.redis,
+    keyPrefix: config.QUEUE_PREFIX,
+    ttlSeconds: config.DOMAIN_CACHE_TTL_SECONDS,
+    db,
+    primary,
+    fallback,
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
+  return { db, bootstrap, checker };
+}
+
 /** Starts the domain-service: its worker on the `domain` queue and its HTTP server (health, metrics, internal API). */
 export function startDomainService(config: DomainConfig, logger: Logger = createAppLogger(APP_NAME, domainConfigSchema, config)) {
+  let parts: ReturnType<typeof buildDomain> | undefined;
+  const partsOf = (deps: ServiceDeps<DomainConfig>) => (parts ??= buildDomain(config, deps));
   return startService({
     name: APP_NAME,
     config,
     configSchema: domainConfigSchema,
     logger,
     queue: 'domain',
-    handlers: () => domainJobHandlers(),
+    handlers: (deps) => domainJobHandlers({ ...partsOf(deps), producer: deps.producer, config }),
+    onReady: async ({ producer }) => {
+      if (config.DOMAIN_PROVIDER === 'offline') return;
+      // One daily refresh for the whole platform however many replicas run: BullMQ keys the schedule by id.
+      await producer
+        .queue('domain')
+        .upsertJobScheduler(
+          'refresh-rdap-bootstrap',
+          { every: 24 * 3600 * 1000 },
+          { name: 'refresh-rdap-bootstrap', data: { v: 1 }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } } },
+        )
+        .catch((error) => logger.warn({ err: error }, 'RDAP bootstrap schedule not set; it is retried at the next start'));
+    },
+    routes: (app, deps) => {
+      const { db, checker } = partsOf(deps);
+      app.use(
+        '/internal',
+        requireInternalToken(config.INTERNAL_API_SECRET),
+        checkRouter(checker, config.DOMAIN_CHECK_DEADLINE_MS),
+        searchesRouter(config, db),
+      );
+    },
   });
 }

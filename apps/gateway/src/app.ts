@@ -9,6 +9,7 @@ import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
 import { mountQueueDashboard } from './http/admin';
 import { corsFor } from './http/cors';
+import { domainsRouter } from './http/domains';
 import { internalRouter } from './http/internal';
 import { meRouter } from './http/me';
 import { mountApiDocs } from './http/openapi';
@@ -67,6 +68,7 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       app.use(AUTH_PATH, authRouter(auth, config, logger));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       app.use('/v1/me', meRouter(auth, db, config, deps.producer));
+      app.use('/v1/domains', domainsRouter(auth, db, config, deps.producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
         mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });

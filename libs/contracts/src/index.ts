@@ -7,6 +7,7 @@ export * from './gateway.queue';
 export * from './voice.queue';
 export * from './analysis.queue';
 export * from './domain.queue';
+export * from './domain-names';
 export * from './billing.queue';
 export * from './internal-api';
 export * from './assessments';

@@ -31,6 +31,8 @@ export const INTERNAL_PATHS = {
     search: '/internal/domain-searches/:id',
     /** Fast availability check for the voice assistant's `check_domain` tool. */
     check: '/internal/domain-check',
+    /** The outcome of a `select-domain` job (selected, or refused because the name is taken). */
+    selection: '/internal/domain-selections/:id',
   },
   billing: {
     packages: '/internal/packages',
@@ -132,6 +134,10 @@ export interface DomainCandidateView {
   currency: string | null;
   provider: string;
   checkedAt: string;
+  /** How good a name it is (length, pronounceability, keyword kept), 0–100; present on generated candidates. */
+  score?: number;
+  /** Why `available` is null (`timeout`, `no_rdap_server`, `status_503`, `malformed_response`, ...). */
+  reason?: string;
 }
 
 export interface DomainSearchView {
@@ -144,6 +150,19 @@ export interface DomainSearchView {
   selectedDomain: string | null;
   createdAt: string;
   completedAt: string | null;
+}
+
+export interface DomainSelectionView {
+  id: string;
+  domain: string;
+  /** `pending` until re-checked; `selected` (also when the provider could not say) or `unavailable` (taken). */
+  status: 'pending' | 'selected' | 'unavailable';
+  /** What the re-check found: true, false, or null when the provider could not tell. */
+  available: boolean | null;
+  searchId: string | null;
+  message: string | null;
+  createdAt: string;
+  decidedAt: string | null;
 }
 
 export interface DomainCheckRequest {

@@ -53,3 +53,29 @@ export const domainAvailability = domain.table(
   (t) => [ownerAll('domain_availability', 'domain'), index('domain_availability_expires_at_idx').on(t.expiresAt)],
   // Platform data, no founder's: row-level security on and no policy, so founders see none of it.
 ).enableRLS();
+
+/**
+ * A founder's choice of domain (id minted by the gateway, so a retried request is one selection), re-checked
+ * before it is recorded: `selected`, or `unavailable` when the name turned out to be taken.
+ */
+export const domainSelections = domain.table(
+  'domain_selections',
+  {
+    id: uuid('id').primaryKey(),
+    businessId: uuid('business_id').notNull(),
+    domain: text('domain').notNull(),
+    status: text('status').notNull().default('pending'),
+    available: boolean('available'),
+    provider: text('provider'),
+    searchId: uuid('search_id').references(() => domainSearches.id),
+    message: text('message'),
+    createdAt: createdAt(),
+    decidedAt: timestampTz('decided_at'),
+  },
+  (t) => [
+    ownerAll('domain_selections', 'domain'),
+    index('domain_selections_business_id_idx').on(t.businessId, t.createdAt),
+    oneOf('domain_selections_status', 'status', ['pending', 'selected', 'unavailable']),
+    founderReads('domain_selections', 'business_id'),
+  ],
+);

@@ -1,10 +1,29 @@
-import { acknowledgeOnly, type JobHandlers } from '@dreamseed/platform';
+import type { JobHandlers, JobProducer } from '@dreamseed/platform';
+import type { RdapBootstrapStore } from '../availability/bootstrap';
+import type { AvailabilityChecker } from '../availability/checker';
+import type { DomainConfig } from '../config';
+import type { DomainDb } from '../db/client';
+import { DomainSearches } from './search';
+import { DomainSelection } from './selection';
 
 /** One handler per job of the `domain` queue (the catalog is in libs/contracts). */
-export function domainJobHandlers(): JobHandlers<'domain'> {
+export function domainJobHandlers(deps: {
+  db: DomainDb;
+  producer: JobProducer;
+  config: DomainConfig;
+  checker: AvailabilityChecker;
+  bootstrap: RdapBootstrapStore;
+}): JobHandlers<'domain'> {
+  const { db, producer, config, checker, bootstrap } = deps;
+  const searches = new DomainSearches(db, checker, config.DOMAIN_SEARCH_CANDIDATES);
+  const selection = new DomainSelection(db, checker, producer);
   return {
-    'search-domains': acknowledgeOnly('#7'),
-    'select-domain': acknowledgeOnly('#7'),
-    'refresh-rdap-bootstrap': acknowledgeOnly('#7'),
+    'search-domains': (payload, context) => searches.search(payload, context),
+    'select-domain': (payload, context) => selection.select(payload, context),
+    'refresh-rdap-bootstrap': async (_payload, { log, signal }) => {
+      const refreshed = await bootstrap.refresh(config.RDAP_BOOTSTRAP_URL, signal);
+      log.info(refreshed, 'RDAP bootstrap refreshed');
+      return refreshed;
+    },
   };
 }

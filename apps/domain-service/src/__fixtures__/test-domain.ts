@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import pino from 'pino';
+import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
+import { DEVELOPMENT_JWT_SECRET, JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
+import { deletePrefix, startFakeServer, testInfra, uniquePrefix, waitFor, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
+import { startDomainService } from '../app';
+import { loadDomainConfig } from '../config';
+
+export const INTERNAL_TOKEN = 'internal-secret-for-tests';
+const ISSUER = 'http://127.0.0.1/auth/v1';
+
+/**
+ * A fake RDAP registry whose answer depends on the name's first word: `taken…` is registered (200 with a domain
+ * object), `slow…` answers after 1.5 s, `broken…` with 500, `limited…` with 429, `garbage…` with a body that is not
+ * JSON, `weird…` with JSON that is not a domain; anything else is unregistered (404). It also serves an IANA-style
+ * bootstrap at /iana/dns.json naming itself for every TLD the platform offers except .us.
+ */
+export async function startFakeRdap(): Promise<FakeServer> {
+  const rdap = await startFakeServer();
+  rdap.route('GET /iana/dns.json', {
+    body: {
+      version: '1.0',
+      publication: '2026-11-20T00:00:00Z',
+      services: [
+        [['com', 'net', 'org'], [`${rdap.url}/registry-a/`]],
+        [['io', 'co', 'ai', 'app', 'dev', 'shop', 'store', 'biz', 'info'], [`${rdap.url}/registry-b`]],
+      ],
+    },
+  });
+  const answer = (request: FakeRequest): FakeResponse => {
+    const name = request.params.name ?? '';
+    if (name.startsWith('taken')) return { body: { objectClassName: 'domain', ldhName: name.toUpperCase(), status: ['active'] } };
+    if (name.startsWith('slow')) return { delayMs: 1500, status: 404, body: {} };
+    if (name.startsWith('broken')) return { status: 500, body: { error: 'down' } };
+    if (name.startsWith('limited')) return { status: 429, body: { error: 'slow down' } };
+    if (name.startsWith('garbage')) return { body: '<html>maintenance</html>' };
+    if (name.startsWith('weird')) return { body: { objectClassName: 'entity', handle: 'X' } };
+    return { status: 404, body: { errorCode: 404, title: 'Not Found' } };
+  };
+  rdap.route('GET /registry-a/domain/:name', answer);
+  rdap.route('GET /registry-b/domain/:name', answer);
+  return rdap;
+}
+
+/** Looks up fake-server requests for one RDAP name. */
+export const rdapLookups = (rdap: FakeServer, name: string) => rdap.requests.filter((r) => r.path.endsWith(`/domain/${name}`)).length;
+
+/**
+ * A domain service of the test's own (in-process, own queue prefix), a producer on that prefix, a pool for
+ * looking at the rows it writes, and a way to mint the founder tokens the gateway would forward.
+ */
+export async function startTestDomain(env: Record<string, string> = {}) {
+  const { databaseUrl, redisUrl } = testInfra();
+  const prefix = uniquePrefix('domain');
+  const redis = createRedis(redisUrl, 'producer', { name: 'test' });
+  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const domain = await startDomainService(
+    loadDomainConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      INTERNAL_API_SECRET: INTERNAL_TOKEN,
+      JWT_ISSUER: ISSUER,
+      ...env,
+    }),
+    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  );
+  await domain.ready;
+  await waitForRedis(redis, 2000);
+
+  async function run<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(queue: Q, name: N, payload: JobInputOf<CatalogOf<Q>, N>, jobId?: string) {
+    const { jobId: id } = await producer.enqueue(queue, name, payload, { jobId });
+    const jobs = producer.queue(queue);
+    await waitFor(async () => ['completed', 'failed'].includes(await jobs.getJobState(id)), `${name} to be handled`, 20_000);
+    const job = await jobs.getJob(id);
+    if (job?.failedReason) throw new Error(job.failedReason);
+    return job?.returnvalue as Record<string, unknown>;
+  }
+
+  return {
+    url: `http://127.0.0.1:${domain.port}`,
+    prefix,
+    producer,
+    pool,
+    redis,
+    run,
+    /** An access token as the gateway issues it, for a founder profile id. */
+    async tokenFor(profileId: string) {
+      return new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: { profile_id: profileId } })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(randomUUID())
+        .setIssuer(ISSUER)
+        .setAudience('authenticated')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
+    },
+    /** Calls the internal API with the internal token (and a founder token when given). */
+    async call(method: string, path: string, options: { body?: unknown; token?: string; internalToken?: string } = {}) {
+      const response = await fetch(`http://127.0.0.1:${domain.port}${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'x-internal-token': options.internalToken ?? INTERNAL_TOKEN,
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async stop() {
+      await domain.stop();
+      await producer.close();
+      redis.disconnect();
+      await pool.end();
+      await deletePrefix(redisUrl, prefix);
+    },
+  };
+}
+
+export type TestDomain = Awaited<ReturnType<typeof startTestDomain>>;

@@ -1,0 +1,70 @@
+import express, { type Router } from 'express';
+import { desc, eq } from 'drizzle-orm';
+import type { DomainSearchView, DomainSelectionView } from '@dreamseed/contracts';
+import { createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
+import type { DomainConfig } from '../config';
+import type { DomainDb } from '../db/client';
+import { domainSearches, domainSelections } from '../db/schema';
+import { candidateViews } from '../jobs/search';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The founder's searches and selections, read for the gateway with the founder's own token under row-level
+ * security: another founder's search is simply not found.
+ */
+export function searchesRouter(config: DomainConfig, db: DomainDb): Router {
+  const router = express.Router();
+  const founderOf = createFounderTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+
+  router.get('/domain-searches', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const rows = await withFounder(db, founder, (tx) => tx.select().from(domainSearches).orderBy(desc(domainSearches.createdAt)).limit(50));
+    res.json({ searches: rows.map(searchView) });
+  });
+
+  router.get('/domain-searches/:id', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const id = req.params.id;
+    if (!UUID.test(id)) throw notFound('No such search.');
+    const [row] = await withFounder(db, founder, (tx) => tx.select().from(domainSearches).where(eq(domainSearches.id, id)));
+    if (!row) throw notFound('No such search.');
+    res.json(searchView(row));
+  });
+
+  router.get('/domain-selections/:id', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const id = req.params.id;
+    if (!UUID.test(id)) throw notFound('No such selection.');
+    const [row] = await withFounder(db, founder, (tx) => tx.select().from(domainSelections).where(eq(domainSelections.id, id)));
+    if (!row) throw notFound('No such selection.');
+    const view: DomainSelectionView = {
+      id: row.id,
+      domain: row.domain,
+      status: row.status as DomainSelectionView['status'],
+      available: row.available,
+      searchId: row.searchId,
+      message: row.message,
+      createdAt: row.createdAt.toISOString(),
+      decidedAt: row.decidedAt?.toISOString() ?? null,
+    };
+    res.json(view);
+  });
+
+  return router;
+}
+
+function searchView(row: typeof domainSearches.$inferSelect): DomainSearchView & { error: string | null } {
+  return {
+    id: row.id,
+    status: row.status as DomainSearchView['status'],
+    trigger: row.trigger as DomainSearchView['trigger'],
+    keywords: row.keywords,
+    tlds: row.tlds,
+    candidates: candidateViews(row.candidates),
+    selectedDomain: row.selectedDomain,
+    createdAt: row.createdAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+    error: row.error,
+  };
+}
