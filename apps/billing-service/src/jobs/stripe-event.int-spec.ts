@@ -4,6 +4,8 @@ import { founder, startFakeStripe, startTestBilling, type TestBilling, type Test
 
 const DAY = 24 * 3600;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** Stripe ids unique to the run: every run adds to the same database. */
+const stripeId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 
 interface StripeEvent {
   id: string;
@@ -69,13 +71,14 @@ describe('Stripe events in the billing service', () => {
   it('pays a one-time package once, however often the event is delivered', async () => {
     const who = await founder();
     const checkout = await startCheckout(who, 'formation-basic');
-    const completed = event('checkout.session.completed', session(who, checkout, { mode: 'payment', payment_intent: 'pi_once', amount_total: 9900, customer: 'cus_1' }));
+    const intent = stripeId('pi');
+    const completed = event('checkout.session.completed', session(who, checkout, { mode: 'payment', payment_intent: intent, amount_total: 9900, customer: 'cus_1' }));
     expect(await deliver(completed)).toEqual({ outcome: 'applied' });
     expect(await deliver(completed, '-again')).toEqual({ outcome: 'duplicate' });
     expect(await deliver(completed, '-third')).toEqual({ outcome: 'duplicate' });
 
     const [payment] = await payments(who);
-    expect(payment).toMatchObject({ status: 'paid', payment_intent_id: 'pi_once', provider_customer_id: 'cus_1', amount_minor: 9900 });
+    expect(payment).toMatchObject({ status: 'paid', payment_intent_id: intent, provider_customer_id: 'cus_1', amount_minor: 9900 });
     const recorded = await billing.pool.query('select outcome, type, object_refs from billing.billing_events where id = $1', [completed.id]);
     expect(recorded.rows).toEqual([{ outcome: 'applied', type: 'checkout.session.completed', object_refs: { objectId: checkout.sessionId, businessId: who.profileId } }]);
 
@@ -101,7 +104,7 @@ describe('Stripe events in the billing service', () => {
   it('waits for a delayed payment method, then pays or fails it', async () => {
     const who = await founder();
     const checkout = await startCheckout(who, 'formation-basic');
-    const unpaid = session(who, checkout, { mode: 'payment', payment_status: 'unpaid', payment_intent: 'pi_async' });
+    const unpaid = session(who, checkout, { mode: 'payment', payment_status: 'unpaid', payment_intent: stripeId('pi') });
     await deliver(event('checkout.session.completed', unpaid));
     expect((await payments(who))[0].status).toBe('pending');
     await deliver(event('checkout.session.async_payment_failed', unpaid));
@@ -121,8 +124,9 @@ describe('Stripe events in the billing service', () => {
     const who = await founder();
     const checkout = await startCheckout(who, 'formation-basic');
     const t = nowSeconds();
-    await deliver(event('checkout.session.completed', session(who, checkout, { mode: 'payment', payment_intent: 'pi_refund', amount_total: 9900 }), t));
-    const charge = (refunded: number) => ({ id: 'ch_1', object: 'charge', amount: 9900, amount_refunded: refunded, refunded: refunded === 9900, currency: 'usd', payment_intent: 'pi_refund' });
+    const intent = stripeId('pi');
+    await deliver(event('checkout.session.completed', session(who, checkout, { mode: 'payment', payment_intent: intent, amount_total: 9900 }), t));
+    const charge = (refunded: number) => ({ id: 'ch_1', object: 'charge', amount: 9900, amount_refunded: refunded, refunded: refunded === 9900, currency: 'usd', payment_intent: intent });
 
     expect(await deliver(event('charge.refunded', charge(3000), t + 10))).toEqual({ outcome: 'applied' });
     expect((await payments(who))[0]).toMatchObject({ status: 'partially_refunded', amount_refunded_minor: 3000 });
@@ -165,7 +169,7 @@ describe('Stripe events in the billing service', () => {
     it('starts from events in any order: one payment, active, never rolled back by an older event', async () => {
       const who = await founder();
       const checkout = await startCheckout(who, 'monthly');
-      const subId = `sub_${randomUUID().slice(0, 8)}`;
+      const subId = stripeId('sub');
       const t = nowSeconds();
       const periodEnd = t + 30 * DAY;
       const created = event('customer.subscription.created', subscriptionObject(who, checkout.checkoutId, subId, 'incomplete', periodEnd), t);
@@ -200,7 +204,7 @@ describe('Stripe events in the billing service', () => {
 
     async function activeSubscription(who: TestFounder, periodEnd: number, t = nowSeconds() - 60) {
       const checkout = await startCheckout(who, 'monthly');
-      const subId = `sub_${randomUUID().slice(0, 8)}`;
+      const subId = stripeId('sub');
       await deliver(event('checkout.session.completed', session(who, checkout, { mode: 'subscription', subscription: subId, amount_total: 2900 }), t));
       await deliver(event('customer.subscription.updated', subscriptionObject(who, checkout.checkoutId, subId, 'active', periodEnd), t));
       return { checkout, subId };
@@ -259,19 +263,17 @@ describe('Stripe events in the billing service', () => {
     });
 
     it('expires a subscription past its end plus the grace period, and tells the profile', async () => {
-      const who = await founder();
       const t = nowSeconds();
-      const { subId } = await activeSubscription(who, t - 2 * DAY, t - 40 * DAY);
-      await billing.run('billing', 'expire-subscriptions', { v: 1 });
-      expect((await subscriptionOf(who))[0]).toMatchObject({ status: 'active', expired_at: null });
-
-      const later = new Date((t + 2 * DAY) * 1000).toISOString();
-      const result = await billing.run('billing', 'expire-subscriptions', { v: 1, now: later });
+      const [inGrace, pastGrace] = [await founder(), await founder()];
+      await activeSubscription(inGrace, t - 2 * DAY, t - 40 * DAY);
+      const { subId } = await activeSubscription(pastGrace, t - 4 * DAY, t - 40 * DAY);
+      const result = await billing.run('billing', 'expire-subscriptions', { v: 1 });
       expect(result.expired).toBeGreaterThanOrEqual(1);
-      const [sub] = await subscriptionOf(who);
-      expect(sub).toMatchObject({ provider_subscription_id: subId, status: 'expired' });
-      expect(await lastReport(who)).toMatchObject({ paymentStatus: 'none', subscriptionType: null, subscriptionExpiresAt: null, occurredAt: later });
-      const view = (await (await billing.call('GET', '/subscription', who)).json()) as { subscription: { status: string } };
+      expect((await subscriptionOf(inGrace))[0]).toMatchObject({ status: 'active', expired_at: null });
+      expect((await subscriptionOf(pastGrace))[0]).toMatchObject({ provider_subscription_id: subId, status: 'expired' });
+      expect(await lastReport(inGrace)).toMatchObject({ paymentStatus: 'paid', subscriptionType: 'monthly' });
+      expect(await lastReport(pastGrace)).toMatchObject({ paymentStatus: 'none', subscriptionType: null, subscriptionExpiresAt: null });
+      const view = (await (await billing.call('GET', '/subscription', pastGrace)).json()) as { subscription: { status: string } };
       expect(view.subscription.status).toBe('expired');
     });
   });
