@@ -59,7 +59,15 @@ async function start(): Promise<AppHandle[]> {
       ),
       startAnalysisService(loadAnalysisConfig({ ...shared, PORT: ports.analysis })),
       startDomainService(loadDomainConfig({ ...shared, PORT: ports.domain })),
-      startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),
+      startBillingService(
+        loadBillingConfig({
+          ...shared,
+          PORT: ports.billing,
+          // The gateway's issuer, whose tokens the billing service checks (without STRIPE_SECRET_KEY, payments
+          // go through the local provider's confirm link on the gateway).
+          JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
+        }),
+      ),
       startGateway(
         loadGatewayConfig({
           ...shared,
