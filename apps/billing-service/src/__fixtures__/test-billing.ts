@@ -4,7 +4,7 @@ import pg from 'pg';
 import pino from 'pino';
 import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
 import { DEVELOPMENT_JWT_SECRET, JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
-import { deletePrefix, startFakeServer, testInfra, uniquePrefix, waitFor, type FakeServer } from '@dreamseed/testing';
+import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
 import { startBillingService } from '../app';
 import { loadBillingConfig } from '../config';
 
@@ -25,33 +25,6 @@ export async function founder() {
   return { profileId, token };
 }
 export type TestFounder = Awaited<ReturnType<typeof founder>>;
-
-/**
- * A fake Stripe API: checkout sessions (created, expired) and subscription updates, each request recorded with
- * its form-encoded parameters and headers. stripe-node is pointed at it through STRIPE_API_BASE_URL.
- */
-export async function startFakeStripe() {
-  const createSession = () => {
-    const id = `cs_test_${randomUUID().replace(/-/g, '')}`;
-    return { body: { id, object: 'checkout.session', url: `https://checkout.stripe.test/c/pay/${id}`, expires_at: Math.floor(Date.now() / 1000) + 86400 } };
-  };
-  const server: FakeServer = await startFakeServer({
-    'POST /v1/checkout/sessions': createSession,
-    'POST /v1/checkout/sessions/:id/expire': (request) => ({ body: { id: request.params.id, object: 'checkout.session', status: 'expired' } }),
-    'POST /v1/subscriptions/:id': (request) => ({ body: { id: request.params.id, object: 'subscription', status: 'active', cancel_at_period_end: true } }),
-  });
-  return {
-    server,
-    /** Puts the working checkout route back after a test made it fail. */
-    restore: () => server.route('POST /v1/checkout/sessions', createSession),
-    /** The form parameters of the recorded requests to a path. */
-    calls(method: string, path: RegExp) {
-      return server.requests
-        .filter((r) => r.method === method && path.test(r.path))
-        .map((r) => ({ path: r.path, params: new URLSearchParams(r.rawBody), idempotencyKey: r.headers['idempotency-key'] }));
-    },
-  };
-}
 
 /** A billing service of the test's own (in-process, own queue prefix), with a producer and a pool to look. */
 export async function startTestBilling(env: Record<string, string> = {}) {

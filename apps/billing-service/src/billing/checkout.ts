@@ -68,7 +68,7 @@ export class CheckoutService {
       });
     }
     if (!outcome.reused) {
-      await this.reporter.report(businessId, `checkout-${outcome.checkoutId}`, new Date()).catch((error: unknown) => {
+      await this.reporter.report(businessId, `checkout-${outcome.checkoutId}`).catch((error: unknown) => {
         this.logger.warn({ err: { message: (error as Error).message } }, 'pending payment not reported to the profile');
       });
     }

@@ -53,6 +53,6 @@ export async function applyOnce(
       .where(eq(billingEvents.id, event.id));
     return { duplicate: false, ...effect };
   });
-  if (result.outcome === 'applied' && result.businessId) await reporter.report(result.businessId, `${event.provider}-${event.id}`, event.createdAt);
+  if (result.outcome === 'applied' && result.businessId) await reporter.report(result.businessId, `${event.provider}-${event.id}`);
   return { outcome: result.duplicate ? 'duplicate' : result.outcome };
 }

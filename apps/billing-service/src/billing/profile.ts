@@ -15,8 +15,6 @@ export interface PaymentSummary {
   amountPaid: number;
   paymentDate: Date | null;
   subscriptionExpiresAt: Date | null;
-  /** The time of the latest change behind this summary. */
-  stateAt: Date | null;
 }
 
 /**
@@ -38,7 +36,6 @@ export async function summarize(tx: BillingTx, businessId: string): Promise<Paym
   else if (latest?.status === 'pending') paymentStatus = 'pending';
   else paymentStatus = 'none';
 
-  const times = [...pays, ...subs].map((row) => row.lastEventAt).filter((t): t is Date => t !== null);
   const paidTimes = pays.map((p) => p.paidAt).filter((t): t is Date => t !== null);
   return {
     paymentStatus,
@@ -46,7 +43,6 @@ export async function summarize(tx: BillingTx, businessId: string): Promise<Paym
     amountPaid: pays.filter((p) => p.paidAt).reduce((sum, p) => sum + p.amountMinor - p.amountRefundedMinor, 0),
     paymentDate: paidTimes.length ? new Date(Math.max(...paidTimes.map(Number))) : null,
     subscriptionExpiresAt: current?.currentPeriodEnd ?? null,
-    stateAt: times.length ? new Date(Math.max(...times.map(Number))) : null,
   };
 }
 
@@ -58,12 +54,14 @@ export class ProfileReporter {
   ) {}
 
   /**
-   * `eventId` names what caused the report and is stable across retries (the gateway applies each id once);
-   * `occurredAt` is the later of that cause's time and the state's newest change.
+   * `eventId` names what caused the report and is stable across retries (the gateway applies each id once).
+   * `occurredAt` is when this state was read, after the cause's commit: a later read sees every change an
+   * earlier one saw, so the gateway's "newest report wins" keeps the newest state. (Provider times, such as
+   * Stripe's `created`, order events inside billing; they are another clock than the checkout's.)
    */
-  async report(businessId: string, eventId: string, causeAt: Date): Promise<void> {
+  async report(businessId: string, eventId: string): Promise<void> {
     const summary = await withOwnerRole(this.db, 'billing', (tx) => summarize(tx, businessId));
-    const occurredAt = summary.stateAt && summary.stateAt > causeAt ? summary.stateAt : causeAt;
+    const occurredAt = new Date();
     await this.producer.enqueue(
       'gateway',
       'profile-payment-updated',

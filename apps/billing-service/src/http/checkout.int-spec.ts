@@ -1,4 +1,5 @@
-import { founder, startFakeStripe, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
+import { startFakeStripe, type FakeStripe } from '@dreamseed/testing';
+import { founder, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
 
 interface Checkout {
   checkoutId: string;
@@ -7,15 +8,15 @@ interface Checkout {
 
 describe('billing internal API with Stripe (fake Stripe API)', () => {
   let billing: TestBilling;
-  let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
+  let stripe: FakeStripe;
 
   beforeAll(async () => {
     stripe = await startFakeStripe();
-    billing = await startTestBilling({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE_URL: stripe.server.url });
+    billing = await startTestBilling({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE_URL: stripe.url });
   });
   afterAll(async () => {
     await billing.stop();
-    await stripe.server.close();
+    await stripe.close();
   });
 
   const checkout = async (who: TestFounder, pkg: string) => {

@@ -54,8 +54,7 @@ export class SubscriptionJobs {
         .where(gte(subscriptions.expiredAt, new Date(now.getTime() - REPORT_AGAIN_MS))),
     );
     for (const sub of recent) {
-      const at = sub.expiredAt ?? now;
-      await this.reporter.report(sub.businessId, `expired-${sub.id}-${at.getTime()}`, at);
+      await this.reporter.report(sub.businessId, `expired-${sub.id}-${(sub.expiredAt ?? now).getTime()}`);
     }
     if (expired.length) log.info({ expired: expired.length }, 'subscriptions expired');
     return { expired: expired.length };
