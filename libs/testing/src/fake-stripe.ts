@@ -11,7 +11,13 @@ export async function startFakeStripe() {
     const id = `cs_test_${randomUUID().replace(/-/g, '')}`;
     return { body: { id, object: 'checkout.session', url: `https://checkout.stripe.test/c/pay/${id}`, expires_at: Math.floor(Date.now() / 1000) + 86400 } };
   };
+  /** payment intent → invoice, for `GET /v1/invoice_payments?payment[payment_intent]=…`. */
+  const invoicePayments = new Map<string, string>();
   const server: FakeServer = await startFakeServer({
+    'GET /v1/invoice_payments': (request) => {
+      const invoice = invoicePayments.get(request.query.get('payment[payment_intent]') ?? '');
+      return { body: { object: 'list', has_more: false, url: '/v1/invoice_payments', data: invoice ? [{ id: `inpay_${invoice}`, object: 'invoice_payment', invoice }] : [] } };
+    },
     'POST /v1/checkout/sessions': createSession,
     'POST /v1/checkout/sessions/:id/expire': (request) => ({ body: { id: request.params.id, object: 'checkout.session', status: 'expired' } }),
     'POST /v1/subscriptions/:id': (request) => ({ body: { id: request.params.id, object: 'subscription', status: 'active', cancel_at_period_end: true } }),
@@ -19,6 +25,8 @@ export async function startFakeStripe() {
   return {
     server,
     url: server.url,
+    /** Makes Stripe know that this payment intent paid this invoice. */
+    linkInvoicePayment: (paymentIntentId: string, invoiceId: string) => invoicePayments.set(paymentIntentId, invoiceId),
     /** Puts the working checkout route back after a test made it fail. */
     restore: () => server.route('POST /v1/checkout/sessions', createSession),
     /** The form parameters and idempotency keys of the recorded requests to matching paths. */

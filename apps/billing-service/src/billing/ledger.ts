@@ -265,11 +265,21 @@ export class Ledger {
     return { outcome: changed ? 'applied' : 'stale', businessId };
   }
 
-  /** `charge.refunded`: full or partial. Refunded amounts only grow, so late or repeated events change nothing. */
-  async applyRefund(tx: BillingTx, ch: ChargeObject, at: Date): Promise<Effect> {
+  /**
+   * `charge.refunded`: full or partial. Refunded amounts only grow, so late or repeated events change nothing.
+   * The charge names its payment intent: a checkout's payment has it; a subscription invoice's payment is found
+   * through `invoiceOf` (Stripe's invoice payments), and keeps the intent for next time.
+   */
+  async applyRefund(tx: BillingTx, ch: ChargeObject, at: Date, invoiceOf: (paymentIntentId: string) => Promise<string | null>): Promise<Effect> {
+    const intent = ch.payment_intent;
     let payment: PaymentRow | undefined;
-    if (ch.payment_intent) [payment] = await tx.select().from(payments).where(eq(payments.paymentIntentId, ch.payment_intent)).for('update');
+    if (intent) [payment] = await tx.select().from(payments).where(eq(payments.paymentIntentId, intent)).for('update');
     payment ??= ch.metadata?.paymentId ? await this.checkoutPayment(tx, { paymentId: ch.metadata.paymentId }) : undefined;
+    if (!payment && intent) {
+      const invoiceId = await invoiceOf(intent);
+      if (invoiceId) [payment] = await tx.select().from(payments).where(eq(payments.invoiceId, invoiceId)).for('update');
+      if (payment) payment = { ...payment, paymentIntentId: intent };
+    }
     if (!payment || !MONEY_TAKEN.has(payment.status)) return ignored();
     const businessId = payment.businessId;
     const refunded = Math.min(Math.max(payment.amountRefundedMinor, ch.amount_refunded), payment.amountMinor);
@@ -280,6 +290,7 @@ export class Ledger {
       .set({
         amountRefundedMinor: full ? payment.amountMinor : refunded,
         status: full ? 'refunded' : 'partially_refunded',
+        paymentIntentId: payment.paymentIntentId,
         refundedAt: at,
         lastEventAt: later(payment.lastEventAt, at),
         updatedAt: new Date(),

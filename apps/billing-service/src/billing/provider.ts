@@ -26,6 +26,8 @@ export interface PaymentProvider {
   expireCheckout(sessionId: string): Promise<void>;
   /** Asks the provider to end the subscription when its current period ends. */
   cancelAtPeriodEnd(subscriptionId: string, idempotencyKey: string): Promise<void>;
+  /** The invoice a payment intent paid, for refunds of subscription payments (their charges name no invoice). */
+  invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null>;
 }
 
 /** A local checkout stays open this long, as Stripe's do by default. */
@@ -101,6 +103,12 @@ class StripeProvider implements PaymentProvider {
   async cancelAtPeriodEnd(subscriptionId: string, idempotencyKey: string): Promise<void> {
     await this.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true }, { idempotencyKey });
   }
+
+  async invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null> {
+    const list = await this.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: paymentIntentId }, limit: 1 });
+    const invoice = list.data[0]?.invoice;
+    return typeof invoice === 'string' ? invoice : (invoice?.id ?? null);
+  }
 }
 
 class LocalProvider implements PaymentProvider {
@@ -120,5 +128,9 @@ class LocalProvider implements PaymentProvider {
 
   async cancelAtPeriodEnd(): Promise<void> {
     // A local subscription has no one else to tell: its row's flag is the whole cancellation.
+  }
+
+  async invoiceOfPaymentIntent(): Promise<string | null> {
+    return null;
   }
 }

@@ -17,7 +17,7 @@ export function billingJobHandlers(deps: {
   config: BillingConfig;
 }): JobHandlers<'billing'> {
   const { db, ledger, reporter, provider, config } = deps;
-  const events = new StripeEventProcessor(db, ledger, reporter);
+  const events = new StripeEventProcessor(db, ledger, reporter, provider);
   const local = new LocalCheckouts(db, ledger, reporter);
   const subscriptionJobs = new SubscriptionJobs(db, provider, reporter, config.BILLING_GRACE_PERIOD_DAYS);
   return {

@@ -210,7 +210,7 @@ describe('Stripe events in the billing service', () => {
       return { checkout, subId };
     }
 
-    it('goes past due when a renewal fails, and recovers when the retry is paid; a late failure changes nothing', async () => {
+    it('goes past due when a renewal fails, recovers when the retry is paid (a late failure changes nothing), and finds the renewal again for its refund', async () => {
       const who = await founder();
       const t = nowSeconds();
       const { checkout, subId } = await activeSubscription(who, t + 5);
@@ -232,6 +232,16 @@ describe('Stripe events in the billing service', () => {
       expect(sub.current_period_end.toISOString()).toBe(new Date(renewalEnd * 1000).toISOString());
       expect((await payments(who)).map((p) => p.status)).toEqual(['paid', 'paid']);
       expect(await lastReport(who)).toMatchObject({ paymentStatus: 'paid', amountPaid: 5800, subscriptionExpiresAt: new Date(renewalEnd * 1000).toISOString() });
+
+      // The renewal is refunded: its charge names only the payment intent, which Stripe maps to the invoice.
+      const intent = stripeId('pi');
+      stripe.linkInvoicePayment(intent, invoiceId);
+      const refund = event('charge.refunded', { id: stripeId('ch'), object: 'charge', amount: 2900, amount_refunded: 2900, refunded: true, payment_intent: intent }, t + 300);
+      expect(await deliver(refund)).toEqual({ outcome: 'applied' });
+      expect((await payments(who)).find((p) => p.invoice_id === invoiceId)).toMatchObject({ status: 'refunded', payment_intent_id: intent });
+      expect(await lastReport(who)).toMatchObject({ amountPaid: 2900 });
+      const unknown = event('charge.refunded', { id: stripeId('ch'), object: 'charge', amount: 100, amount_refunded: 100, payment_intent: stripeId('pi') });
+      expect(await deliver(unknown)).toEqual({ outcome: 'ignored' });
     });
 
     it('stays cancelled when an older update arrives after the deletion', async () => {

@@ -3,6 +3,7 @@ import type { JobContext } from '@dreamseed/platform';
 import { applyOnce } from '../billing/events';
 import type { Effect, Ledger } from '../billing/ledger';
 import type { ProfileReporter } from '../billing/profile';
+import type { PaymentProvider } from '../billing/provider';
 import type { BillingDb, BillingTx } from '../db/client';
 import { charge, checkoutSession, invoice, subscription } from '../stripe/objects';
 
@@ -35,6 +36,7 @@ export class StripeEventProcessor {
     private readonly db: BillingDb,
     private readonly ledger: Ledger,
     private readonly reporter: ProfileReporter,
+    private readonly provider: PaymentProvider,
   ) {}
 
   async handle(job: StripeEventJob, { log }: JobContext) {
@@ -95,6 +97,6 @@ export class StripeEventProcessor {
       return type === 'invoice.paid' ? this.ledger.applyInvoicePaid(tx, parsed.data, at) : this.ledger.applyInvoiceFailed(tx, parsed.data, at);
     }
     const parsed = charge.safeParse(object);
-    return parsed.success ? this.ledger.applyRefund(tx, parsed.data, at) : { outcome: 'ignored' };
+    return parsed.success ? this.ledger.applyRefund(tx, parsed.data, at, (intent) => this.provider.invoiceOfPaymentIntent(intent)) : { outcome: 'ignored' };
   }
 }
