@@ -63,9 +63,10 @@ async function start(): Promise<AppHandle[]> {
         loadBillingConfig({
           ...shared,
           PORT: ports.billing,
-          // The gateway's issuer, whose tokens the billing service checks (without STRIPE_SECRET_KEY, payments
-          // go through the local provider's confirm link on the gateway).
+          // The gateway's issuer, whose tokens the billing service checks, and its address: without
+          // STRIPE_SECRET_KEY, payments go through the local provider's confirm link on the gateway.
           JWT_ISSUER: env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`,
+          PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`,
         }),
       ),
       startGateway(
