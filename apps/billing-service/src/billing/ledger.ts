@@ -186,7 +186,7 @@ export class Ledger {
         : undefined;
     if (billed) {
       changed = (await this.markInvoicePaymentPaid(tx, billed, at)) || changed;
-    } else if (checkout && !checkout.invoiceId) {
+    } else if (checkout?.provider === 'stripe' && !checkout.invoiceId) {
       // The first invoice of a checkout's subscription is that checkout's payment, not a second one.
       await tx.update(payments).set({ invoiceId: inv.id, updatedAt: new Date() }).where(eq(payments.id, checkout.id));
       const subscriptionId = inv.parent?.subscription_details?.subscription;

@@ -68,7 +68,7 @@ export class StripeEventProcessor {
       if (!parsed.success) return { outcome: 'ignored' };
       const session = parsed.data;
       const payment = await this.ledger.checkoutPayment(tx, { sessionId: session.id, paymentId: session.metadata?.paymentId });
-      if (!payment) return { outcome: 'ignored' };
+      if (payment?.provider !== 'stripe') return { outcome: 'ignored' };
       switch (type) {
         case 'checkout.session.completed':
         case 'checkout.session.async_payment_succeeded':
