@@ -75,7 +75,15 @@ async function start(): Promise<AppHandle[]> {
           DOMAIN_PROVIDER: env.DOMAIN_PROVIDER ?? 'offline',
         }),
       ),
-      startBillingService(loadBillingConfig({ ...shared, PORT: ports.billing })),
+      startBillingService(
+        loadBillingConfig({
+          ...shared,
+          PORT: ports.billing,
+          // Without STRIPE_SECRET_KEY, payments go through the local provider's confirm link on the gateway.
+          JWT_ISSUER: issuer,
+          PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`,
+        }),
+      ),
       startGateway(
         loadGatewayConfig({
           ...shared,

@@ -8,6 +8,7 @@ import { createTokenSigner } from './auth/tokens';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
 import { mountQueueDashboard } from './http/admin';
+import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
 import { domainsRouter } from './http/domains';
 import { internalRouter } from './http/internal';
@@ -15,6 +16,7 @@ import { meRouter } from './http/me';
 import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
 import { WebhookInbox } from './webhooks/inbox';
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRouter } from './webhooks/stripe';
 import { VAPI_WEBHOOK_PATH, vapiWebhookRouter } from './webhooks/vapi';
 
 export const APP_NAME = 'gateway';
@@ -64,11 +66,13 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
     routes: (app, deps) => {
       const { auth, db, inbox } = parts(deps);
       app.use(VAPI_WEBHOOK_PATH, vapiWebhookRouter(config, inbox, logger));
+      app.use(STRIPE_WEBHOOK_PATH, stripeWebhookRouter(config, inbox));
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db));
       app.use(AUTH_PATH, authRouter(auth, config, logger));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       app.use('/v1/me', meRouter(auth, db, config, deps.producer));
       app.use('/v1/domains', domainsRouter(auth, db, config, deps.producer));
+      app.use('/v1/billing', billingRouter(auth, config, deps.producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
         mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });

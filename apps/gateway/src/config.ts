@@ -62,6 +62,10 @@ export const gatewayConfigSchema = baseConfigSchema
   /** Answers when the voice service cannot: an assistant to fall back on, and a number to transfer to. */
   VAPI_FALLBACK_ASSISTANT_ID: z.string().optional(),
   VAPI_FALLBACK_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
+  /** Stripe webhooks: the endpoint's signing secret (whsec_...). Unset, every Stripe webhook gets 400. */
+  STRIPE_WEBHOOK_SECRET: secret(z.string().min(1).optional()),
+  /** Signed Stripe events older or newer than this are refused (replays); stripe-node's default. */
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
   /** How often webhook events kept in Postgres while Redis was down are moved to their queue. */
   WEBHOOK_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   /** How often mails left in the outbox (Redis was down when they were written) are handed to the queue again. */

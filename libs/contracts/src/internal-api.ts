@@ -192,15 +192,21 @@ export interface SubscriptionView {
   status: string;
   currentPeriodEnd: string | null;
   cancelAtPeriodEnd: boolean;
+  packageId?: string;
+  provider?: string;
 }
 
 export interface PaymentView {
   id: string;
   packageId: string;
+  kind?: 'one_time' | 'subscription';
   amountMinor: number;
+  /** What was given back (charge.refunded), in the same minor units. */
+  amountRefundedMinor?: number;
   currency: string;
   status: string;
   paidAt: string | null;
+  createdAt?: string;
 }
 
 export interface CheckoutResponse {

@@ -1,11 +1,29 @@
-import { acknowledgeOnly, type JobHandlers } from '@dreamseed/platform';
+import type { JobHandlers } from '@dreamseed/platform';
+import type { Ledger } from '../billing/ledger';
+import type { ProfileReporter } from '../billing/profile';
+import type { PaymentProvider } from '../billing/provider';
+import type { BillingConfig } from '../config';
+import type { BillingDb } from '../db/client';
+import { LocalCheckouts } from './local-checkout';
+import { StripeEventProcessor } from './stripe-event';
+import { SubscriptionJobs } from './subscriptions';
 
 /** One handler per job of the `billing` queue (the catalog is in libs/contracts). */
-export function billingJobHandlers(): JobHandlers<'billing'> {
+export function billingJobHandlers(deps: {
+  db: BillingDb;
+  ledger: Ledger;
+  reporter: ProfileReporter;
+  provider: PaymentProvider;
+  config: BillingConfig;
+}): JobHandlers<'billing'> {
+  const { db, ledger, reporter, provider, config } = deps;
+  const events = new StripeEventProcessor(db, ledger, reporter, provider);
+  const local = new LocalCheckouts(db, ledger, reporter);
+  const subscriptionJobs = new SubscriptionJobs(db, provider, reporter, config.BILLING_GRACE_PERIOD_DAYS);
   return {
-    'stripe-event': acknowledgeOnly('#8'),
-    'confirm-local-checkout': acknowledgeOnly('#8'),
-    'cancel-subscription': acknowledgeOnly('#8'),
-    'expire-subscriptions': acknowledgeOnly('#8'),
+    'stripe-event': (payload, context) => events.handle(payload, context),
+    'confirm-local-checkout': (payload, context) => local.confirm(payload, context),
+    'cancel-subscription': (payload, context) => subscriptionJobs.cancel(payload, context),
+    'expire-subscriptions': (payload, context) => subscriptionJobs.expire(payload, context),
   };
 }

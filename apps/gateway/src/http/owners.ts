@@ -1,32 +1,53 @@
 import type { Request } from 'express';
 import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, currentCorrelationId } from '@dreamseed/platform';
 
+interface OwnerCallOptions {
+  internalSecret: string | undefined;
+  timeoutMs?: number;
+}
+
+const unavailable = () =>
+  new AppError(503, 'service_unavailable', 'This part of DreamSeed cannot answer right now. Try again shortly.', undefined, { 'Retry-After': '5' });
+
 /**
- * Reads from an owner's internal API for the founder making the request: their access token goes along (the
- * owner checks it and reads under row-level security) with the platform's internal token. The owner's 4xx
- * passes through; an owner that is down or late is a 503.
+ * Calls an owner's internal API for the founder making the request: their access token goes along (the owner
+ * checks it and acts for them, reading under row-level security) with the platform's internal token. The
+ * owner's 4xx passes through; an owner that is down or late is a 503.
  */
-export async function readFromOwner<T>(
+async function callOwner<T>(
   baseUrl: string,
   path: string,
   req: Request,
-  options: { internalSecret: string | undefined; timeoutMs?: number },
-): Promise<T> {
+  options: OwnerCallOptions & { method: 'GET' | 'POST'; body?: unknown },
+): Promise<{ status: number; body: T }> {
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${path}`, {
+      method: options.method,
       headers: {
         authorization: req.get('authorization') ?? '',
         [INTERNAL_TOKEN_HEADER]: options.internalSecret ?? '',
         [CORRELATION_HEADER]: currentCorrelationId() ?? '',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
     });
   } catch {
-    throw new AppError(503, 'service_unavailable', 'This part of DreamSeed cannot answer right now. Try again shortly.', undefined, { 'Retry-After': '5' });
+    throw unavailable();
   }
-  const body = (await response.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
-  if (response.status >= 400 && response.status < 500 && body.error) throw new AppError(response.status, body.error.code, body.error.message);
-  if (!response.ok) throw new AppError(503, 'service_unavailable', 'This part of DreamSeed cannot answer right now. Try again shortly.', undefined, { 'Retry-After': '5' });
-  return body;
+  const body = (await response.json().catch(() => ({}))) as T & { error?: { code: string; message: string; details?: unknown } };
+  if (response.status >= 400 && response.status < 500 && body.error) throw new AppError(response.status, body.error.code, body.error.message, body.error.details);
+  if (!response.ok) throw unavailable();
+  return { status: response.status, body };
+}
+
+/** Reads from an owner's internal API for the founder making the request (see callOwner). */
+export async function readFromOwner<T>(baseUrl: string, path: string, req: Request, options: OwnerCallOptions): Promise<T> {
+  return (await callOwner<T>(baseUrl, path, req, { ...options, method: 'GET' })).body;
+}
+
+/** Asks an owner to act for the founder making the request, when the answer is needed at once (see callOwner). */
+export function postToOwner<T>(baseUrl: string, path: string, req: Request, body: unknown, options: OwnerCallOptions): Promise<{ status: number; body: T }> {
+  return callOwner<T>(baseUrl, path, req, { ...options, method: 'POST', body });
 }

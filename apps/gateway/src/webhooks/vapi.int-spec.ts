@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { freePort, startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
+import { startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
 import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
+import { throwawayRedis } from '../__fixtures__/throwaway-redis';
 
 const SECRET = 'vapi-webhook-secret-for-tests';
 
@@ -138,41 +138,22 @@ describe('POST /webhooks/vapi with HMAC signatures', () => {
 });
 
 describe('POST /webhooks/vapi while Redis is down', () => {
-  let redisServer: ChildProcess;
-  let port: number;
+  let redisServer: Awaited<ReturnType<typeof throwawayRedis>>;
   let gateway: TestGateway;
-
-  const startRedis = async () => {
-    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(async () => {
-      const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } finally {
-        probe.disconnect();
-      }
-    }, 'redis-server to answer');
-  };
-  const stopRedis = async () => {
-    const exited = new Promise((resolve) => redisServer.once('exit', resolve));
-    redisServer.kill('SIGKILL');
-    await exited;
-  };
+  const stopRedis = () => redisServer.stop();
+  const startRedis = () => redisServer.start();
 
   beforeAll(async () => {
-    port = await freePort();
-    await startRedis();
+    redisServer = await throwawayRedis();
     gateway = await startTestGateway({
       VAPI_WEBHOOK_SECRET: SECRET,
-      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_URL: redisServer.url,
       WEBHOOK_RELAY_INTERVAL_MS: '200',
     });
   });
   afterAll(async () => {
     await gateway.stop().catch(() => undefined);
-    if (redisServer.exitCode === null) await stopRedis();
+    await redisServer.stop();
   });
 
   it('keeps events in the Postgres inbox with a 200, and relays them once Redis is back', async () => {
@@ -194,7 +175,7 @@ describe('POST /webhooks/vapi while Redis is down', () => {
       const left = await gateway.pool.query(`select count(*)::int as n from core.webhook_inbox where payload->>'vapiCallId' = any($1)`, [callIds]);
       return left.rows[0].n === 0;
     }, 'the relay to empty the inbox', 20_000);
-    const redis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null });
+    const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     const queue = new Queue('voice', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
     const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
     expect(jobs.map((job) => job.data.vapiCallId).sort()).toEqual([...callIds].sort());

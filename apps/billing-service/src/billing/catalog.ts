@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { BillingPackageView } from '@dreamseed/contracts';
+
+/**
+ * What is on sale: one-time formation packages and monthly or yearly subscriptions. Amounts are integer minor
+ * units (cents) with a lower-case ISO currency, as Stripe takes them. A package may name a Stripe price kept in
+ * the Stripe dashboard (`stripePriceId`); without one, checkout sends the amount inline (`price_data`).
+ */
+const packageSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", at most 40'),
+    name: z.string().min(1).max(100),
+    kind: z.enum(['one_time', 'subscription']),
+    interval: z.enum(['month', 'year']).nullable().default(null),
+    amountMinor: z.number().int().positive(),
+    currency: z.string().regex(/^[a-z]{3}$/, 'a lower-case ISO currency code such as "usd"'),
+    stripePriceId: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((p) => (p.kind === 'subscription') === (p.interval !== null), {
+    message: 'a subscription has an interval (month or year); a one-time package has none',
+  });
+
+export type BillingPackage = z.output<typeof packageSchema>;
+
+const catalogSchema = z
+  .array(packageSchema)
+  .min(1)
+  .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'package ids must be unique' });
+
+export const DEFAULT_CATALOG: BillingPackage[] = [
+  { id: 'formation-basic', name: 'Formation Basic', kind: 'one_time', interval: null, amountMinor: 9900, currency: 'usd' },
+  { id: 'formation-standard', name: 'Formation Standard', kind: 'one_time', interval: null, amountMinor: 19900, currency: 'usd' },
+  { id: 'formation-premium', name: 'Formation Premium', kind: 'one_time', interval: null, amountMinor: 39900, currency: 'usd' },
+  { id: 'monthly', name: 'DreamSeed Monthly', kind: 'subscription', interval: 'month', amountMinor: 2900, currency: 'usd' },
+  { id: 'yearly', name: 'DreamSeed Yearly', kind: 'subscription', interval: 'year', amountMinor: 29000, currency: 'usd' },
+];
+
+/** `BILLING_CATALOG`: a JSON array of packages, checked at start like every other variable. */
+export const catalogFromEnv = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of packages' });
+      return z.NEVER;
+    }
+  })
+  .pipe(catalogSchema)
+  .default(DEFAULT_CATALOG);
+
+/** The plan a subscription package stands for, in the profile's words. */
+export const planOf = (pkg: BillingPackage): 'monthly' | 'yearly' | null =>
+  pkg.interval === 'month' ? 'monthly' : pkg.interval === 'year' ? 'yearly' : null;
+
+export class Catalog {
+  private readonly byId: Map<string, BillingPackage>;
+
+  constructor(readonly packages: readonly BillingPackage[]) {
+    this.byId = new Map(packages.map((p) => [p.id, p]));
+  }
+
+  find(id: string | null | undefined): BillingPackage | undefined {
+    return id ? this.byId.get(id) : undefined;
+  }
+
+  views(): BillingPackageView[] {
+    return this.packages.map(({ id, name, kind, interval, amountMinor, currency }) => ({ id, name, kind, interval, amountMinor, currency }));
+  }
+}
+
+/** The end of a period that starts at `from` and lasts one interval (calendar month or year, as Stripe bills). */
+export function addInterval(from: Date, interval: 'month' | 'year'): Date {
+  const end = new Date(from);
+  if (interval === 'month') end.setUTCMonth(end.getUTCMonth() + 1);
+  else end.setUTCFullYear(end.getUTCFullYear() + 1);
+  return end;
+}

@@ -1,0 +1,77 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { CheckoutResponse } from '@dreamseed/contracts';
+import { AppError, conflict, withOwnerRole, type Founder } from '@dreamseed/platform';
+import type { BillingDb } from '../db/client';
+import { payments, subscriptions } from '../db/schema';
+import type { Catalog } from './catalog';
+import type { ProfileReporter } from './profile';
+import type { PaymentProvider } from './provider';
+
+/** An open checkout is handed out again only if it stays open at least this long. */
+const REUSE_MARGIN_MS = 10 * 60 * 1000;
+
+/**
+ * Starts a checkout for a founder. Each founder has at most one open (pending) checkout: asking again for the
+ * same package returns it; asking for another closes it and opens a new one. The founder's checkouts are
+ * serialized by a transaction-scoped advisory lock, and the provider's session is created inside that
+ * transaction, so a failure leaves nothing behind (and the idempotency key, from the payment id, makes
+ * stripe-node's own retries safe).
+ */
+export class CheckoutService {
+  constructor(
+    private readonly db: BillingDb,
+    private readonly catalog: Catalog,
+    private readonly provider: PaymentProvider,
+    private readonly reporter: ProfileReporter,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(founder: Founder, packageId: string): Promise<CheckoutResponse & { reused: boolean }> {
+    const pkg = this.catalog.find(packageId);
+    if (!pkg) throw new AppError(400, 'unknown_package', 'There is no package with this id (see GET /v1/billing/packages).');
+    const businessId = founder.id;
+    const outcome = await withOwnerRole(this.db, 'billing', async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billing-checkout:${businessId}`}))`);
+      if (pkg.kind === 'subscription') {
+        const [current] = await tx
+          .select({ id: subscriptions.id })
+          .from(subscriptions)
+          .where(and(eq(subscriptions.businessId, businessId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, ['trialing', 'active', 'past_due', 'unpaid'])))
+          .limit(1);
+        if (current) throw conflict('already_subscribed', 'You already have a subscription; cancel it before choosing another plan.');
+      }
+      const [open] = await tx.select().from(payments).where(and(eq(payments.businessId, businessId), eq(payments.status, 'pending'))).for('update');
+      if (open?.packageId === pkg.id && open.checkoutUrl && open.expiresAt && open.expiresAt.getTime() > Date.now() + REUSE_MARGIN_MS) {
+        return { checkoutId: open.id, url: open.checkoutUrl, reused: true, replaced: undefined };
+      }
+      if (open) await tx.update(payments).set({ status: 'expired', updatedAt: new Date() }).where(eq(payments.id, open.id));
+      const [payment] = await tx
+        .insert(payments)
+        .values({ businessId, provider: this.provider.name, packageId: pkg.id, kind: pkg.kind, amountMinor: pkg.amountMinor, currency: pkg.currency })
+        .returning({ id: payments.id });
+      if (!payment) throw new Error('payment row not created');
+      const created = await this.provider.createCheckout({ paymentId: payment.id, businessId, pkg }).catch((error: unknown) => {
+        this.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'payment provider refused or failed the checkout');
+        throw new AppError(503, 'payment_provider_unavailable', 'Payments cannot be taken right now. Try again shortly.', undefined, { 'Retry-After': '10' });
+      });
+      await tx
+        .update(payments)
+        .set({ checkoutSessionId: created.sessionId, checkoutUrl: created.url, expiresAt: created.expiresAt })
+        .where(eq(payments.id, payment.id));
+      return { checkoutId: payment.id, url: created.url, reused: false, replaced: open?.provider === this.provider.name ? open.checkoutSessionId : null };
+    });
+    if (outcome.replaced) {
+      // The replaced session is closed at the provider too; if it completed meanwhile, its webhook still pays it.
+      await this.provider.expireCheckout(outcome.replaced).catch((error: unknown) => {
+        this.logger.warn({ err: { message: (error as Error).message } }, 'replaced checkout not expired at the provider');
+      });
+    }
+    if (!outcome.reused) {
+      await this.reporter.report(businessId, `checkout-${outcome.checkoutId}`).catch((error: unknown) => {
+        this.logger.warn({ err: { message: (error as Error).message } }, 'pending payment not reported to the profile');
+      });
+    }
+    return { checkoutId: outcome.checkoutId, url: outcome.url, reused: outcome.reused };
+  }
+}

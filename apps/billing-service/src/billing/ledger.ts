@@ -1,0 +1,352 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { BillingTx, PaymentRow, SubscriptionRow } from '../db/client';
+import { payments, subscriptions } from '../db/schema';
+import {
+  fromSeconds,
+  invoicePeriodEnd,
+  periodOf,
+  type ChargeObject,
+  type InvoiceObject,
+  type SubscriptionObject,
+} from '../stripe/objects';
+import { addInterval, planOf, type Catalog } from './catalog';
+
+/** What an event did: changed state, was not ours or not understood, or came after a newer one. */
+export type Outcome = 'applied' | 'ignored' | 'stale';
+export interface Effect {
+  outcome: Outcome;
+  /** The founder whose billing state the event concerned, when known. */
+  businessId?: string;
+}
+
+/** A checkout that completed: from Stripe's session events or the local provider's confirm link. */
+export interface Completion {
+  at: Date;
+  paymentIntentId?: string | null;
+  customerId?: string | null;
+  /** The provider's subscription id, for subscription checkouts. */
+  subscriptionId?: string | null;
+  amountMinor?: number | null;
+}
+
+const SUBSCRIPTION_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled', 'incomplete_expired', 'expired'];
+/** For events stamped with the same second: the later state in a subscription's life wins. */
+const STATUS_RANK: Record<string, number> = {
+  incomplete: 0,
+  trialing: 1,
+  active: 2,
+  past_due: 3,
+  unpaid: 4,
+  paused: 4,
+  canceled: 5,
+  incomplete_expired: 5,
+  expired: 6,
+};
+/** Stripe never brings a subscription back from these. */
+const FINAL_AT_STRIPE = new Set(['canceled', 'incomplete_expired']);
+const MONEY_TAKEN = new Set(['paid', 'partially_refunded', 'refunded']);
+
+const ignored = (): Effect => ({ outcome: 'ignored' });
+const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
+
+/**
+ * The billing state machine over `payments` and `subscriptions`, inside the caller's transaction. Every change
+ * locks the rows it reads, and compares the event's time with the row's `last_event_at`: an event older than the
+ * one last applied changes nothing, and money taken is never "untaken" by a late failure.
+ */
+export class Ledger {
+  constructor(private readonly catalog: Catalog) {}
+
+  async checkoutPayment(tx: BillingTx, refs: { sessionId?: string | null; paymentId?: string | null }): Promise<PaymentRow | undefined> {
+    if (refs.sessionId) {
+      const [bySession] = await tx.select().from(payments).where(eq(payments.checkoutSessionId, refs.sessionId)).for('update');
+      if (bySession) return bySession;
+    }
+    if (!refs.paymentId) return undefined;
+    const [byId] = await tx.select().from(payments).where(eq(payments.id, refs.paymentId)).for('update');
+    return byId;
+  }
+
+  /** The checkout's money is in: the payment is paid and, for a plan, the subscription exists. */
+  async completeCheckout(tx: BillingTx, payment: PaymentRow, done: Completion): Promise<Effect> {
+    const businessId = payment.businessId;
+    if (MONEY_TAKEN.has(payment.status)) return { outcome: 'stale', businessId };
+    // A replaced (expired) or failed checkout whose money arrived anyway is paid all the same.
+    await tx
+      .update(payments)
+      .set({
+        status: 'paid',
+        paidAt: done.at,
+        paymentIntentId: done.paymentIntentId ?? payment.paymentIntentId,
+        providerCustomerId: done.customerId ?? payment.providerCustomerId,
+        amountMinor: done.amountMinor ?? payment.amountMinor,
+        lastEventAt: later(payment.lastEventAt, done.at),
+        updatedAt: new Date(),
+      })
+      .where(eq(payments.id, payment.id));
+    if (payment.kind === 'subscription') await this.startSubscription(tx, payment, done);
+    return { outcome: 'applied', businessId };
+  }
+
+  async failCheckout(tx: BillingTx, payment: PaymentRow, at: Date): Promise<Effect> {
+    const businessId = payment.businessId;
+    if (payment.status !== 'pending') return { outcome: 'stale', businessId };
+    await tx.update(payments).set({ status: 'failed', failedAt: at, lastEventAt: at, updatedAt: new Date() }).where(eq(payments.id, payment.id));
+    return { outcome: 'applied', businessId };
+  }
+
+  async expireCheckout(tx: BillingTx, payment: PaymentRow, at: Date): Promise<Effect> {
+    const businessId = payment.businessId;
+    if (payment.status !== 'pending') return { outcome: 'stale', businessId };
+    await tx.update(payments).set({ status: 'expired', lastEventAt: at, updatedAt: new Date() }).where(eq(payments.id, payment.id));
+    return { outcome: 'applied', businessId };
+  }
+
+  /**
+   * The subscription a paid checkout started. Locally it is ours to run: active for one interval from now. At
+   * Stripe it is Stripe's: a placeholder until its own events arrive (no `last_event_at`, so none is stale).
+   */
+  private async startSubscription(tx: BillingTx, payment: PaymentRow, done: Completion) {
+    const pkg = this.catalog.find(payment.packageId);
+    const plan = pkg && planOf(pkg);
+    if (!pkg?.interval || !plan) return;
+    const local = payment.provider === 'local';
+    const providerSubscriptionId = local ? `local_${payment.id}` : done.subscriptionId;
+    if (!providerSubscriptionId) return;
+    await tx
+      .insert(subscriptions)
+      .values({
+        businessId: payment.businessId,
+        provider: payment.provider,
+        providerSubscriptionId,
+        providerCustomerId: done.customerId ?? null,
+        packageId: pkg.id,
+        plan,
+        status: 'active',
+        currentPeriodStart: done.at,
+        currentPeriodEnd: addInterval(done.at, pkg.interval),
+        lastEventAt: local ? done.at : null,
+      })
+      .onConflictDoNothing();
+  }
+
+  /** `customer.subscription.created` / `updated` / `deleted`. */
+  async applySubscription(tx: BillingTx, sub: SubscriptionObject, deleted: boolean, at: Date): Promise<Effect> {
+    const status = deleted ? 'canceled' : sub.status;
+    if (!SUBSCRIPTION_STATUSES.includes(status)) return ignored();
+    let existing = await this.stripeSubscription(tx, sub.id);
+    const businessId = existing?.businessId ?? sub.metadata?.businessId;
+    const pkg = this.catalog.find(existing?.packageId ?? sub.metadata?.packageId);
+    const plan = existing?.plan ?? (pkg ? planOf(pkg) : null);
+    if (!businessId || !pkg || !plan) return ignored();
+
+    const period = periodOf(sub);
+    const endedAt = fromSeconds(sub.ended_at);
+    const values = {
+      status,
+      currentPeriodStart: period.start ?? existing?.currentPeriodStart ?? null,
+      // Ended early (cancelled now rather than at the period's end): access ends then.
+      currentPeriodEnd: endedAt && (!period.end || endedAt < period.end) ? endedAt : (period.end ?? existing?.currentPeriodEnd ?? null),
+      cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
+      canceledAt: fromSeconds(sub.canceled_at),
+      providerCustomerId: sub.customer ?? existing?.providerCustomerId ?? null,
+      lastEventAt: at,
+    };
+    if (!existing) {
+      const inserted = await tx
+        .insert(subscriptions)
+        .values({ businessId, provider: 'stripe', providerSubscriptionId: sub.id, packageId: pkg.id, plan, ...values })
+        .onConflictDoNothing()
+        .returning({ id: subscriptions.id });
+      if (inserted.length) return { outcome: 'applied', businessId };
+      // Another event created it a moment ago: compare with what it wrote.
+      existing = await this.stripeSubscription(tx, sub.id);
+      if (!existing) return ignored();
+    }
+    if (!this.isNewer(existing, status, at)) return { outcome: 'stale', businessId };
+    await tx
+      .update(subscriptions)
+      .set({ ...values, expiredAt: status === 'expired' ? existing.expiredAt : null, updatedAt: new Date() })
+      .where(eq(subscriptions.id, existing.id));
+    return { outcome: 'applied', businessId };
+  }
+
+  /** `invoice.paid`: a period is paid for (the first one, or a renewal). */
+  async applyInvoicePaid(tx: BillingTx, inv: InvoiceObject, at: Date): Promise<Effect> {
+    const context = await this.invoiceContext(tx, inv);
+    if (!context) return ignored();
+    const { businessId, pkg, sub } = context;
+    const meta = inv.parent?.subscription_details?.metadata;
+    let changed = false;
+
+    const [billed] = await tx.select().from(payments).where(eq(payments.invoiceId, inv.id)).for('update');
+    const checkout =
+      !billed && inv.billing_reason === 'subscription_create' && meta?.paymentId
+        ? await this.checkoutPayment(tx, { paymentId: meta.paymentId })
+        : undefined;
+    if (billed) {
+      changed = (await this.markInvoicePaymentPaid(tx, billed, at)) || changed;
+    } else if (checkout?.provider === 'stripe' && !checkout.invoiceId) {
+      // The first invoice of a checkout's subscription is that checkout's payment, not a second one.
+      await tx.update(payments).set({ invoiceId: inv.id, updatedAt: new Date() }).where(eq(payments.id, checkout.id));
+      const subscriptionId = inv.parent?.subscription_details?.subscription;
+      changed = (await this.completeCheckout(tx, { ...checkout, invoiceId: inv.id }, { at, subscriptionId, customerId: inv.customer })).outcome === 'applied' || changed;
+    } else {
+      await tx.insert(payments).values({
+        businessId,
+        provider: 'stripe',
+        packageId: pkg.id,
+        kind: 'subscription',
+        invoiceId: inv.id,
+        providerCustomerId: inv.customer ?? null,
+        amountMinor: inv.amount_paid ?? pkg.amountMinor,
+        currency: (inv.currency ?? pkg.currency).toLowerCase(),
+        status: 'paid',
+        paidAt: fromSeconds(inv.status_transitions?.paid_at) ?? at,
+        lastEventAt: at,
+      });
+      changed = true;
+    }
+
+    const current = sub ?? (await this.stripeSubscription(tx, inv.parent?.subscription_details?.subscription ?? ''));
+    if (current) {
+      // A paid invoice newer than the last change brings a failing or lapsed subscription back; the period it
+      // paid for only ever extends access, whatever the order.
+      const newer = this.isNewer(current, 'active', at);
+      const recovers = newer && ['past_due', 'unpaid', 'incomplete', 'expired'].includes(current.status);
+      const periodEnd = later(current.currentPeriodEnd, invoicePeriodEnd(inv));
+      const extendsAccess = periodEnd?.getTime() !== current.currentPeriodEnd?.getTime();
+      if (newer || extendsAccess) {
+        await tx
+          .update(subscriptions)
+          .set({
+            currentPeriodEnd: periodEnd,
+            ...(recovers ? { status: 'active', expiredAt: null } : {}),
+            ...(newer ? { lastEventAt: at } : {}),
+            updatedAt: new Date(),
+          })
+          .where(eq(subscriptions.id, current.id));
+        changed ||= recovers || extendsAccess;
+      }
+    }
+    return { outcome: changed ? 'applied' : 'stale', businessId };
+  }
+
+  /** `invoice.payment_failed`: a renewal (or first) payment did not go through; Stripe retries it. */
+  async applyInvoiceFailed(tx: BillingTx, inv: InvoiceObject, at: Date): Promise<Effect> {
+    const context = await this.invoiceContext(tx, inv);
+    if (!context) return ignored();
+    const { businessId, pkg, sub } = context;
+    let changed = false;
+    const [billed] = await tx.select().from(payments).where(eq(payments.invoiceId, inv.id)).for('update');
+    if (!billed) {
+      await tx.insert(payments).values({
+        businessId,
+        provider: 'stripe',
+        packageId: pkg.id,
+        kind: 'subscription',
+        invoiceId: inv.id,
+        providerCustomerId: inv.customer ?? null,
+        amountMinor: inv.amount_due ?? pkg.amountMinor,
+        currency: (inv.currency ?? pkg.currency).toLowerCase(),
+        status: 'failed',
+        failedAt: at,
+        lastEventAt: at,
+      });
+      changed = true;
+    } else if (billed.status === 'pending' || (billed.status === 'failed' && (!billed.lastEventAt || at > billed.lastEventAt))) {
+      await tx.update(payments).set({ status: 'failed', failedAt: at, lastEventAt: at, updatedAt: new Date() }).where(eq(payments.id, billed.id));
+      changed = true;
+    }
+    if (sub && ['active', 'trialing'].includes(sub.status) && this.isNewer(sub, 'past_due', at)) {
+      await tx.update(subscriptions).set({ status: 'past_due', lastEventAt: at, updatedAt: new Date() }).where(eq(subscriptions.id, sub.id));
+      changed = true;
+    }
+    return { outcome: changed ? 'applied' : 'stale', businessId };
+  }
+
+  /**
+   * `charge.refunded`: full or partial. Refunded amounts only grow, so late or repeated events change nothing.
+   * The charge names its payment intent: a checkout's payment has it; a subscription invoice's payment is found
+   * through `invoiceOf` (Stripe's invoice payments), and keeps the intent for next time.
+   */
+  async applyRefund(tx: BillingTx, ch: ChargeObject, at: Date, invoiceOf: (paymentIntentId: string) => Promise<string | null>): Promise<Effect> {
+    const intent = ch.payment_intent;
+    let payment: PaymentRow | undefined;
+    if (intent) [payment] = await tx.select().from(payments).where(eq(payments.paymentIntentId, intent)).for('update');
+    payment ??= ch.metadata?.paymentId ? await this.checkoutPayment(tx, { paymentId: ch.metadata.paymentId }) : undefined;
+    if (!payment && intent) {
+      const invoiceId = await invoiceOf(intent);
+      if (invoiceId) [payment] = await tx.select().from(payments).where(eq(payments.invoiceId, invoiceId)).for('update');
+      if (payment) payment = { ...payment, paymentIntentId: intent };
+    }
+    if (!payment || !MONEY_TAKEN.has(payment.status)) return ignored();
+    const businessId = payment.businessId;
+    const refunded = Math.min(Math.max(payment.amountRefundedMinor, ch.amount_refunded), payment.amountMinor);
+    if (refunded <= payment.amountRefundedMinor) return { outcome: 'stale', businessId };
+    const full = ch.refunded === true || refunded >= payment.amountMinor;
+    await tx
+      .update(payments)
+      .set({
+        amountRefundedMinor: full ? payment.amountMinor : refunded,
+        status: full ? 'refunded' : 'partially_refunded',
+        paymentIntentId: payment.paymentIntentId,
+        refundedAt: at,
+        lastEventAt: later(payment.lastEventAt, at),
+        updatedAt: new Date(),
+      })
+      .where(eq(payments.id, payment.id));
+    return { outcome: 'applied', businessId };
+  }
+
+  /**
+   * Whether an event at `at` saying `status` may overwrite the row: it is newer than the last applied one (a
+   * row no event has touched yet takes any), a tie goes to the later status, and Stripe's final states stay.
+   */
+  private isNewer(row: SubscriptionRow, status: string, at: Date): boolean {
+    if (!row.lastEventAt) return true;
+    if (FINAL_AT_STRIPE.has(row.status) && !FINAL_AT_STRIPE.has(status)) return false;
+    if (at.getTime() !== row.lastEventAt.getTime()) return at > row.lastEventAt;
+    return (STATUS_RANK[status] ?? 0) >= (STATUS_RANK[row.status] ?? 0);
+  }
+
+  private async stripeSubscription(tx: BillingTx, id: string): Promise<SubscriptionRow | undefined> {
+    if (!id) return undefined;
+    const [row] = await tx
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.provider, 'stripe'), eq(subscriptions.providerSubscriptionId, id)))
+      .for('update');
+    return row;
+  }
+
+  /** The founder and plan of a subscription invoice: from our row, else from the metadata we set at checkout. */
+  private async invoiceContext(tx: BillingTx, inv: InvoiceObject) {
+    const details = inv.parent?.subscription_details;
+    if (!details?.subscription) return undefined;
+    const sub = await this.stripeSubscription(tx, details.subscription);
+    const businessId = sub?.businessId ?? details.metadata?.businessId;
+    const pkg = this.catalog.find(sub?.packageId ?? details.metadata?.packageId);
+    if (!businessId || !pkg) return undefined;
+    return { businessId, pkg, sub };
+  }
+
+  private async markInvoicePaymentPaid(tx: BillingTx, payment: PaymentRow, at: Date): Promise<boolean> {
+    if (MONEY_TAKEN.has(payment.status)) return false;
+    await tx
+      .update(payments)
+      .set({ status: 'paid', paidAt: at, lastEventAt: later(payment.lastEventAt, at), updatedAt: new Date() })
+      .where(eq(payments.id, payment.id));
+    return true;
+  }
+}
+
+/** Subscriptions whose access has ended: past their period's end by more than the grace period. */
+export async function expireEnded(tx: BillingTx, now: Date, graceDays: number) {
+  const cutoff = new Date(now.getTime() - graceDays * 24 * 3600 * 1000);
+  return tx
+    .update(subscriptions)
+    .set({ status: 'expired', expiredAt: now, lastEventAt: sql`greatest(${subscriptions.lastEventAt}, ${now})`, updatedAt: now })
+    .where(and(sql`${subscriptions.expiredAt} is null`, sql`${subscriptions.currentPeriodEnd} < ${cutoff}`))
+    .returning({ id: subscriptions.id, businessId: subscriptions.businessId });
+}

@@ -1,0 +1,136 @@
+import Stripe from 'stripe';
+import type { BillingConfig } from '../config';
+import type { BillingPackage } from './catalog';
+
+export interface CheckoutRequest {
+  paymentId: string;
+  businessId: string;
+  pkg: BillingPackage;
+}
+
+export interface CreatedCheckout {
+  sessionId: string | null;
+  url: string;
+  expiresAt: Date;
+}
+
+/**
+ * Where money is taken: Stripe, or the local provider that stands in for it offline. The local provider's
+ * "session" is a confirm link on the gateway; using it completes the payment through the same code path as
+ * Stripe's `checkout.session.completed`.
+ */
+export interface PaymentProvider {
+  readonly name: 'stripe' | 'local';
+  createCheckout(request: CheckoutRequest): Promise<CreatedCheckout>;
+  /** Closes an open checkout that a newer one replaces (best effort: it may have completed meanwhile). */
+  expireCheckout(sessionId: string): Promise<void>;
+  /** Asks the provider to end the subscription when its current period ends. */
+  cancelAtPeriodEnd(subscriptionId: string, idempotencyKey: string): Promise<void>;
+  /** The invoice a payment intent paid, for refunds of subscription payments (their charges name no invoice). */
+  invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null>;
+}
+
+/** A local checkout stays open this long, as Stripe's do by default. */
+const CHECKOUT_LIFETIME_MS = 24 * 3600 * 1000;
+
+export function createPaymentProvider(config: BillingConfig): PaymentProvider {
+  return config.STRIPE_SECRET_KEY ? new StripeProvider(config, config.STRIPE_SECRET_KEY) : new LocalProvider(config.PUBLIC_URL);
+}
+
+export function stripeClient(key: string, apiBaseUrl: string): Stripe {
+  const base = new URL(apiBaseUrl);
+  const protocol = base.protocol === 'http:' ? 'http' : 'https';
+  return new Stripe(key, {
+    host: base.hostname,
+    port: Number(base.port || (protocol === 'http' ? 80 : 443)),
+    protocol,
+    // Every POST carries an idempotency key, so stripe-node's retries are safe.
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    telemetry: false,
+  });
+}
+
+class StripeProvider implements PaymentProvider {
+  readonly name = 'stripe' as const;
+  private readonly stripe: Stripe;
+
+  constructor(
+    private readonly config: BillingConfig,
+    key: string,
+  ) {
+    this.stripe = stripeClient(key, config.STRIPE_API_BASE_URL);
+  }
+
+  async createCheckout({ paymentId, businessId, pkg }: CheckoutRequest): Promise<CreatedCheckout> {
+    // Ids only: Stripe metadata must not carry personal data.
+    const metadata = { paymentId, businessId, packageId: pkg.id };
+    const lineItem: Stripe.Checkout.SessionCreateParams.LineItem = pkg.stripePriceId
+      ? { price: pkg.stripePriceId, quantity: 1 }
+      : {
+          quantity: 1,
+          price_data: {
+            currency: pkg.currency,
+            unit_amount: pkg.amountMinor,
+            product_data: { name: pkg.name },
+            ...(pkg.interval ? { recurring: { interval: pkg.interval } } : {}),
+          },
+        };
+    const session = await this.stripe.checkout.sessions.create(
+      {
+        mode: pkg.kind === 'subscription' ? 'subscription' : 'payment',
+        line_items: [lineItem],
+        client_reference_id: businessId,
+        metadata,
+        success_url: this.config.BILLING_SUCCESS_URL,
+        cancel_url: this.config.BILLING_CANCEL_URL,
+        ...(pkg.kind === 'subscription' ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
+      },
+      { idempotencyKey: `checkout-${paymentId}` },
+    );
+    if (!session.url) throw new Error('Stripe returned a checkout session without a URL');
+    return {
+      sessionId: session.id,
+      url: session.url,
+      expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : new Date(Date.now() + CHECKOUT_LIFETIME_MS),
+    };
+  }
+
+  async expireCheckout(sessionId: string): Promise<void> {
+    await this.stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire-${sessionId}` });
+  }
+
+  async cancelAtPeriodEnd(subscriptionId: string, idempotencyKey: string): Promise<void> {
+    await this.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true }, { idempotencyKey });
+  }
+
+  async invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null> {
+    const list = await this.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: paymentIntentId }, limit: 1 });
+    const invoice = list.data[0]?.invoice;
+    return typeof invoice === 'string' ? invoice : (invoice?.id ?? null);
+  }
+}
+
+class LocalProvider implements PaymentProvider {
+  readonly name = 'local' as const;
+
+  constructor(private readonly publicUrl: string) {}
+
+  async createCheckout({ paymentId }: CheckoutRequest): Promise<CreatedCheckout> {
+    // The payment id is a random UUID: the link is the capability to confirm this one checkout, once.
+    const url = `${this.publicUrl.replace(/\/$/, '')}/v1/billing/checkout/${paymentId}/confirm`;
+    return { sessionId: null, url, expiresAt: new Date(Date.now() + CHECKOUT_LIFETIME_MS) };
+  }
+
+  async expireCheckout(): Promise<void> {
+    // A local checkout is closed by its row alone: the link of a replaced one confirms nothing.
+  }
+
+  async cancelAtPeriodEnd(): Promise<void> {
+    // A local subscription has no one else to tell: its row's flag is the whole cancellation.
+  }
+
+  async invoiceOfPaymentIntent(): Promise<string | null> {
+    return null;
+  }
+}

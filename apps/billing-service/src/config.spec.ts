@@ -1,0 +1,48 @@
+import { ConfigError, parseConfig } from '@dreamseed/platform';
+import { DEFAULT_CATALOG } from './billing/catalog';
+import { billingConfigSchema } from './config';
+
+const base = { DATABASE_URL: 'postgres://localhost/x', REDIS_URL: 'redis://localhost:6379' };
+const parse = (env: Record<string, string>) => parseConfig('billing-service', billingConfigSchema, { ...base, ...env });
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    parse(env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((issue) => issue.key);
+  }
+};
+
+describe('billing configuration', () => {
+  it('runs offline with nothing set: the built-in catalog and the local provider', () => {
+    const config = parse({});
+    expect(config.BILLING_CATALOG).toEqual(DEFAULT_CATALOG);
+    expect(config.STRIPE_SECRET_KEY).toBeUndefined();
+    expect(config.BILLING_GRACE_PERIOD_DAYS).toBe(3);
+  });
+
+  it('takes a catalog as JSON', () => {
+    const catalog = [
+      { id: 'llc-express', name: 'LLC Express', kind: 'one_time', amountMinor: 14900, currency: 'eur' },
+      { id: 'pro', name: 'Pro', kind: 'subscription', interval: 'year', amountMinor: 50000, currency: 'eur', stripePriceId: 'price_123' },
+    ];
+    expect(parse({ BILLING_CATALOG: JSON.stringify(catalog) }).BILLING_CATALOG).toEqual([
+      { ...catalog[0], interval: null },
+      catalog[1],
+    ]);
+  });
+
+  it.each([
+    ['not JSON', '{oops'],
+    ['empty', '[]'],
+    ['a plan without an interval', JSON.stringify([{ id: 'p', name: 'P', kind: 'subscription', amountMinor: 100, currency: 'usd' }])],
+    ['a package with an interval', JSON.stringify([{ id: 'p', name: 'P', kind: 'one_time', interval: 'month', amountMinor: 100, currency: 'usd' }])],
+    ['duplicate ids', JSON.stringify([DEFAULT_CATALOG[0], DEFAULT_CATALOG[0]])],
+    ['a currency in capitals', JSON.stringify([{ ...DEFAULT_CATALOG[0], currency: 'USD' }])],
+    ['a fractional amount', JSON.stringify([{ ...DEFAULT_CATALOG[0], amountMinor: 99.5 }])],
+    ['an unknown field', JSON.stringify([{ ...DEFAULT_CATALOG[0], price: 99 }])],
+  ])('refuses a catalog that is %s', (_what, value) => {
+    expect(problemsOf({ BILLING_CATALOG: value })[0]).toMatch(/^BILLING_CATALOG/);
+  });
+});

@@ -1,0 +1,76 @@
+import express, { type Router } from 'express';
+import { desc, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { PaymentView, SubscriptionView } from '@dreamseed/contracts';
+import { badRequest, createFounderTokenVerifier, summarizeIssues, withFounder } from '@dreamseed/platform';
+import type { Catalog } from '../billing/catalog';
+import type { CheckoutService } from '../billing/checkout';
+import type { BillingConfig } from '../config';
+import type { BillingDb } from '../db/client';
+import { payments, subscriptions } from '../db/schema';
+
+const checkoutBody = z.object({ package: z.string().min(1).max(100) }).strict();
+
+/**
+ * The billing internal API for the gateway: the catalog (public facts), and the founder's checkout, subscription
+ * and payments with the founder's own token, read under row-level security.
+ */
+export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Catalog, checkouts: CheckoutService): Router {
+  const router = express.Router();
+  const founderOf = createFounderTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+
+  router.get('/packages', (_req, res) => {
+    res.json({ packages: catalog.views() });
+  });
+
+  router.post('/checkout', express.json({ limit: '16kb' }), async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const body = checkoutBody.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(body.error.issues));
+    const { checkoutId, url, reused } = await checkouts.start(founder, body.data.package);
+    res.status(reused ? 200 : 201).json({ checkoutId, url });
+  });
+
+  router.get('/subscription', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const [row] = await withFounder(db, founder, (tx) =>
+      tx
+        .select()
+        .from(subscriptions)
+        // The current one first, else the latest that ended.
+        .orderBy(sql`${isNull(subscriptions.expiredAt)} desc`, desc(subscriptions.currentPeriodEnd))
+        .limit(1),
+    );
+    const subscription: SubscriptionView | null = row
+      ? {
+          id: row.id,
+          plan: row.plan as SubscriptionView['plan'],
+          status: row.status,
+          currentPeriodEnd: row.currentPeriodEnd?.toISOString() ?? null,
+          cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+          packageId: row.packageId,
+          provider: row.provider,
+        }
+      : null;
+    res.json({ subscription });
+  });
+
+  router.get('/payments', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const rows = await withFounder(db, founder, (tx) => tx.select().from(payments).orderBy(desc(payments.createdAt)).limit(100));
+    const list: PaymentView[] = rows.map((row) => ({
+      id: row.id,
+      packageId: row.packageId,
+      kind: row.kind as PaymentView['kind'],
+      amountMinor: row.amountMinor,
+      amountRefundedMinor: row.amountRefundedMinor,
+      currency: row.currency,
+      status: row.status,
+      paidAt: row.paidAt?.toISOString() ?? null,
+      createdAt: row.createdAt.toISOString(),
+    }));
+    res.json({ payments: list });
+  });
+
+  return router;
+}

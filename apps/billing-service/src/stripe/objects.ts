@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The parts of Stripe's objects the billing service reads, as the gateway forwards them (it strips everything
+ * else: no card, contact or address data reaches the queue). Shapes follow the API version stripe-node pins
+ * (post-Basil): a subscription's period is on its items, an invoice's subscription under `parent`.
+ * Every field is optional or nullable: events differ, and an unexpected shape is ignored rather than failed.
+ */
+const id = z.string().min(1).max(255);
+const seconds = z.number().int().nonnegative();
+const money = z.number().int().nonnegative();
+
+/** The metadata we set on sessions, payment intents and subscriptions. */
+export const ourMetadata = z
+  .looseObject({ paymentId: z.uuid().optional(), businessId: z.uuid().optional(), packageId: z.string().max(40).optional() })
+  .catch({});
+
+export const checkoutSession = z.looseObject({
+  id,
+  mode: z.string().nullish(),
+  payment_status: z.string().nullish(),
+  status: z.string().nullish(),
+  client_reference_id: z.string().nullish(),
+  customer: id.nullish(),
+  payment_intent: id.nullish(),
+  subscription: id.nullish(),
+  amount_total: money.nullish(),
+  currency: z.string().nullish(),
+  metadata: ourMetadata.nullish(),
+});
+
+export const subscription = z.looseObject({
+  id,
+  status: z.string(),
+  customer: id.nullish(),
+  cancel_at_period_end: z.boolean().nullish(),
+  canceled_at: seconds.nullish(),
+  ended_at: seconds.nullish(),
+  metadata: ourMetadata.nullish(),
+  items: z
+    .looseObject({
+      data: z.array(
+        z.looseObject({
+          current_period_start: seconds.nullish(),
+          current_period_end: seconds.nullish(),
+          price: z.looseObject({ id: id.nullish(), recurring: z.looseObject({ interval: z.string() }).nullish() }).nullish(),
+        }),
+      ),
+    })
+    .nullish(),
+});
+
+export const invoice = z.looseObject({
+  id,
+  status: z.string().nullish(),
+  customer: id.nullish(),
+  billing_reason: z.string().nullish(),
+  amount_paid: money.nullish(),
+  amount_due: money.nullish(),
+  currency: z.string().nullish(),
+  attempt_count: z.number().int().nullish(),
+  parent: z
+    .looseObject({
+      subscription_details: z.looseObject({ subscription: id.nullish(), metadata: ourMetadata.nullish() }).nullish(),
+    })
+    .nullish(),
+  lines: z.looseObject({ data: z.array(z.looseObject({ period: z.looseObject({ start: seconds, end: seconds }).nullish() })) }).nullish(),
+  status_transitions: z.looseObject({ paid_at: seconds.nullish() }).nullish(),
+});
+
+export const charge = z.looseObject({
+  id,
+  amount: money,
+  amount_refunded: money,
+  refunded: z.boolean().nullish(),
+  currency: z.string().nullish(),
+  payment_intent: id.nullish(),
+  metadata: ourMetadata.nullish(),
+});
+
+export type CheckoutSessionObject = z.output<typeof checkoutSession>;
+export type SubscriptionObject = z.output<typeof subscription>;
+export type InvoiceObject = z.output<typeof invoice>;
+export type ChargeObject = z.output<typeof charge>;
+
+/** A subscription's period: the widest over its items (the subscription-level fields went away in Basil). */
+export function periodOf(sub: SubscriptionObject): { start: Date | null; end: Date | null } {
+  const items = sub.items?.data ?? [];
+  const starts = items.map((i) => i.current_period_start).filter((s): s is number => typeof s === 'number');
+  const ends = items.map((i) => i.current_period_end).filter((s): s is number => typeof s === 'number');
+  return {
+    start: starts.length ? new Date(Math.min(...starts) * 1000) : null,
+    end: ends.length ? new Date(Math.max(...ends) * 1000) : null,
+  };
+}
+
+/** The end of the period an invoice paid for (its lines' latest end). */
+export function invoicePeriodEnd(inv: InvoiceObject): Date | null {
+  const ends = (inv.lines?.data ?? []).map((line) => line.period?.end).filter((s): s is number => typeof s === 'number');
+  return ends.length ? new Date(Math.max(...ends) * 1000) : null;
+}
+
+export const fromSeconds = (value: number | null | undefined): Date | null => (typeof value === 'number' ? new Date(value * 1000) : null);

@@ -1,0 +1,122 @@
+import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+
+interface Account {
+  token: string;
+  profileId: string;
+}
+
+/**
+ * The founder's payment journey offline: the billing service runs as its own process with the local provider
+ * (no Stripe key); the gateway's confirm link completes the checkout and the profile follows.
+ */
+describe('billing through the gateway, local provider', () => {
+  let gateway: TestGateway;
+  let billing: RunningProcess;
+
+  const call = (account: Account | undefined, method: string, path: string, body?: unknown) =>
+    fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(account ? { authorization: `Bearer ${account.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  async function signUp(): Promise<Account> {
+    const { data, error } = await gateway.client().signUp({ email: uniqueEmail(), password: 'correct horse battery', options: { data: { phone: uniquePhone() } } });
+    if (error) throw error;
+    return { token: data.session?.access_token ?? '', profileId: String(data.user?.app_metadata.profile_id) };
+  }
+
+  const profile = async (account: Account) => (await (await call(account, 'GET', '/v1/me')).json()) as Record<string, unknown>;
+
+  beforeAll(async () => {
+    const [billingPort, gatewayPort] = [await freePort(), await freePort()];
+    const prefix = uniquePrefix('billing-journey');
+    billing = runTs('apps/billing-service/src/main.ts', {
+      DATABASE_URL: testInfra().databaseUrl,
+      REDIS_URL: testInfra().redisUrl,
+      QUEUE_PREFIX: prefix,
+      PORT: String(billingPort),
+      HOST: '127.0.0.1',
+      INTERNAL_API_SECRET: 'internal-secret-for-tests',
+      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+      PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
+    });
+    gateway = await startTestGateway({
+      AUTH_AUTOCONFIRM: 'true',
+      BILLING_SERVICE_URL: `http://127.0.0.1:${billingPort}`,
+      PORT: String(gatewayPort),
+      QUEUE_PREFIX: prefix,
+    });
+    await waitForHttpOk(`http://127.0.0.1:${billingPort}/health/ready`, 30_000, billing);
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    billing.kill('SIGTERM');
+    await billing.exited;
+  });
+
+  it('lists the packages without a token', async () => {
+    const response = await call(undefined, 'GET', '/v1/billing/packages');
+    expect(response.status).toBe(200);
+    const { packages } = (await response.json()) as { packages: { id: string }[] };
+    expect(packages.map((p) => p.id)).toContain('formation-standard');
+  });
+
+  it('pays a package: checkout, confirm link, then the profile is paid', async () => {
+    const founder = await signUp();
+    const response = await call(founder, 'POST', '/v1/billing/checkout', { package: 'formation-standard' });
+    expect(response.status).toBe(201);
+    const { checkoutId, url } = (await response.json()) as { checkoutId: string; url: string };
+    expect(url).toBe(`${gateway.url}/v1/billing/checkout/${checkoutId}/confirm`);
+    await waitFor(async () => (await profile(founder)).payment_status === 'pending', 'the profile to show the pending payment');
+
+    // The link opens a page with a button; only the POST pays.
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    expect((await fetch(url, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(202);
+
+    const paid = await waitFor(async () => {
+      const p = await profile(founder);
+      return p.payment_status === 'paid' && p;
+    }, 'the profile to be paid');
+    expect(paid).toMatchObject({ status: 'paid', payment_status: 'paid', amount_paid: 19900, subscription_type: null });
+    expect(paid.payment_date).toEqual(expect.any(String));
+
+    const payments = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: { id: string; status: string }[] };
+    expect(payments.payments).toEqual([expect.objectContaining({ id: checkoutId, status: 'paid', packageId: 'formation-standard' })]);
+  });
+
+  it('runs a monthly subscription and cancels it at the period end', async () => {
+    const founder = await signUp();
+    const response = await call(founder, 'POST', '/v1/billing/checkout', { package: 'monthly' });
+    const { url } = (await response.json()) as { url: string };
+    await fetch(url, { method: 'POST' });
+    const subscribed = await waitFor(async () => {
+      const p = await profile(founder);
+      return p.subscription_type === 'monthly' && p;
+    }, 'the profile to show the plan');
+    expect(subscribed).toMatchObject({ status: 'paid', payment_status: 'paid', amount_paid: 2900 });
+    expect(Date.parse(String(subscribed.subscription_expires_at))).toBeGreaterThan(Date.now() + 27 * 86400_000);
+
+    expect((await call(founder, 'POST', '/v1/billing/subscription/cancel')).status).toBe(202);
+    const cancelled = await waitFor(async () => {
+      const { subscription } = (await (await call(founder, 'GET', '/v1/billing/subscription')).json()) as { subscription: { cancelAtPeriodEnd: boolean } | null };
+      return subscription?.cancelAtPeriodEnd && subscription;
+    }, 'the subscription to be set to end');
+    expect(cancelled).toMatchObject({ plan: 'monthly', status: 'active' });
+  });
+
+  it('answers bad input with a clear 4xx', async () => {
+    const founder = await signUp();
+    const unknown = await call(founder, 'POST', '/v1/billing/checkout', { package: 'gold-plated' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown_package');
+    expect((await call(founder, 'POST', '/v1/billing/checkout', {})).status).toBe(400);
+    expect((await call(undefined, 'POST', '/v1/billing/checkout', { package: 'monthly' })).status).toBe(401);
+    expect((await call(undefined, 'GET', '/v1/billing/payments')).status).toBe(401);
+    expect((await call(undefined, 'POST', '/v1/billing/checkout/not-a-checkout/confirm')).status).toBe(404);
+    expect(await (await call(founder, 'GET', '/v1/billing/subscription')).json()).toEqual({ subscription: null });
+  });
+});

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import { INTERNAL_PATHS, type CheckoutResponse } from '@dreamseed/contracts';
+import { AppError, badRequest, jobIdFrom, notFound, summarizeIssues, type JobProducer } from '@dreamseed/platform';
+import { requireUser } from '../auth/routes';
+import type { AuthService } from '../auth/service';
+import type { GatewayConfig } from '../config';
+import { describeRoutes } from './openapi';
+import { postToOwner, readFromOwner } from './owners';
+
+const checkoutRequest = z.object({ package: z.string().min(1).max(100).openapi({ example: 'formation-standard' }) }).strict().openapi('CheckoutRequest');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+describeRoutes(
+  'billing',
+  [
+    ['get', '/v1/billing/packages', 'The formation packages and subscription plans on sale, with prices (public)', undefined],
+    ['get', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: the confirm page of a checkout (no token: the id is the capability)', undefined],
+    ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete a checkout as paid (once)', undefined],
+  ],
+  { bearer: false },
+);
+describeRoutes(
+  'billing',
+  [
+    ['post', '/v1/billing/checkout', 'Start a checkout for a package or plan: returns the payment page URL (an open one is reused)', checkoutRequest],
+    ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined],
+    ['get', '/v1/billing/payments', 'The founder\'s payments, newest first', undefined],
+    ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202)', undefined],
+  ],
+  { bearer: true },
+);
+
+/**
+ * Billing for founders: the catalog, checkout and reads go to the billing service's internal API with the
+ * founder's token; cancellations and local confirmations are commands on the `billing` queue.
+ */
+export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BILLING_SERVICE_URL' | 'INTERNAL_API_SECRET'>, producer: JobProducer): Router {
+  const router = express.Router();
+  const owner = { internalSecret: config.INTERNAL_API_SECRET };
+  const fromBilling = <T>(path: string, req: Request) => readFromOwner<T>(config.BILLING_SERVICE_URL, path, req, owner);
+
+  // Prices are public: no token needed.
+  router.get('/packages', async (req, res) => {
+    res.json(await fromBilling(INTERNAL_PATHS.billing.packages, req));
+  });
+
+  // The local provider's confirm link, opened in a browser: no founder token, since the checkout id is an
+  // unguessable, single-use UUID. GET only shows a button (link previews must not pay); POST confirms.
+  router.get('/checkout/:id/confirm', (req, res) => {
+    const id = checkoutIdOf(req);
+    res.type('html').send(
+      `<!doctype html><meta charset="utf-8"><title>DreamSeed checkout</title>` +
+        `<form method="post" action="/v1/billing/checkout/${id}/confirm"><p>Local payment provider: no card is charged.</p>` +
+        `<button type="submit">Confirm payment</button></form>`,
+    );
+  });
+  router.post('/checkout/:id/confirm', async (req, res) => {
+    const checkoutId = checkoutIdOf(req);
+    await producer.enqueue('billing', 'confirm-local-checkout', { v: 1, checkoutId }, { jobId: jobIdFrom('confirm', checkoutId) });
+    if (req.accepts(['json', 'html']) === 'html') {
+      res.status(202).type('html').send('<!doctype html><meta charset="utf-8"><title>DreamSeed checkout</title><p>Payment confirmed. You can close this page.</p>');
+      return;
+    }
+    res.status(202).json({ checkoutId, confirming: true });
+  });
+
+  router.use(requireUser(auth));
+
+  router.post('/checkout', express.json({ limit: '16kb' }), async (req, res) => {
+    const body = checkoutRequest.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(body.error.issues));
+    const { status, body: checkout } = await postToOwner<CheckoutResponse>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.checkout, req, body.data, {
+      ...owner,
+      // Creating a Stripe session may take a few seconds, retries included.
+      timeoutMs: 30_000,
+    });
+    res.status(status).json(checkout);
+  });
+
+  router.get('/subscription', async (req, res) => {
+    res.json(await fromBilling(INTERNAL_PATHS.billing.subscription, req));
+  });
+
+  router.get('/payments', async (req, res) => {
+    res.json(await fromBilling(INTERNAL_PATHS.billing.payments, req));
+  });
+
+  router.post('/subscription/cancel', async (req, res) => {
+    const profileId = (req.auth?.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
+    if (typeof profileId !== 'string') throw notFound('This account has no founder profile.');
+    await producer.enqueue('billing', 'cancel-subscription', { v: 1, userId: profileId, requestId: randomUUID() });
+    res.status(202).json({ cancelling: true, atPeriodEnd: true });
+  });
+
+  return router;
+}
+
+function checkoutIdOf(req: Request): string {
+  const id = String(req.params.id);
+  if (!UUID.test(id)) throw new AppError(404, 'not_found', 'No such checkout.');
+  return id.toLowerCase();
+}
