@@ -63,8 +63,7 @@ export class QueueWorker<Q extends QueueName> {
       prefix,
       concurrency,
       autorun: false,
-      lockDuration: options.lockMs,
-      stalledInterval: options.lockMs,
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
       maxStalledCount: 1,
     });
     this.worker.on('failed', (job, error) => {
