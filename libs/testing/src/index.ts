@@ -3,3 +3,4 @@ export * from './fake-server';
 export * from './processes';
 export * from './app-lifecycle';
 export * from './call-simulator';
+export * from './prometheus';
