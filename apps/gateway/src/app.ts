@@ -8,6 +8,7 @@ import { createTokenSigner } from './auth/tokens';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
 import { mountQueueDashboard } from './http/admin';
+import { mountQueueAdminApi } from './http/admin-api';
 import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
 import { domainsRouter } from './http/domains';
@@ -76,6 +77,7 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
         mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });
+        mountQueueAdminApi(app, deps, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });
       } else {
         logger.info('queue dashboard off: set ADMIN_PASSWORD to turn it on');
       }

@@ -1,14 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
 import { AppError, notFound, pgErrorCode } from './errors';
 import type { Readiness } from './health';
-import type { Metrics } from './metrics';
+import { UNMATCHED_ROUTE, type Metrics } from './metrics';
 import { summarizeIssues } from './producer';
 
 export interface ErrorBody {
@@ -102,13 +102,36 @@ export function correlationMiddleware(): RequestHandler {
 function requestMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const end = metrics.httpDuration.startTimer();
+    const matched = trackRoutePattern(req);
     res.on('finish', () => {
-      // The matched route pattern, never the raw path: ids in paths would explode the label set.
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route: matched.pattern ?? UNMATCHED_ROUTE, status: String(res.statusCode) });
     });
     next();
   };
+}
+
+/**
+ * The pattern of the route that handled the request (`/v1/me/calls/:id/transcript`), never the raw path: ids
+ * in paths would explode the label set and some identify people. Express sets `req.route` when a route
+ * matches, while `req.baseUrl` still holds the routers' mount paths; by the time the response finishes, an
+ * error passed on from a router has already reset `baseUrl`, so the pattern is taken at the moment of the
+ * match. Routers are mounted on fixed paths (a mount path with parameters would put their values here).
+ */
+function trackRoutePattern(req: Request): { pattern?: string } {
+  const matched: { pattern?: string } = {};
+  let route: unknown = req.route;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      if (value?.path === undefined) return;
+      const pattern = `${req.baseUrl}${String(value.path)}`;
+      matched.pattern = pattern.length > 1 && pattern.endsWith('/') ? pattern.slice(0, -1) : pattern;
+    },
+  });
+  return matched;
 }
 
 /** Maps whatever was thrown to a status and the JSON error shape `{ error: { code, message, details? } }`. */

@@ -4,3 +4,4 @@ export * from './fake-stripe';
 export * from './processes';
 export * from './app-lifecycle';
 export * from './call-simulator';
+export * from './prometheus';

@@ -7,7 +7,8 @@ import { sameSecret, type JobProducer } from '@dreamseed/platform';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
-function basicAuth(user: string, password: string): RequestHandler {
+/** HTTP Basic auth against the admin credentials, compared in constant time; 401 with a challenge otherwise. */
+export function basicAuth(user: string, password: string): RequestHandler {
   return (req, res, next) => {
     const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
     const [givenUser, ...rest] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');

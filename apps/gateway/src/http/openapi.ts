@@ -50,7 +50,7 @@ openApiRegistry.registerPath({
 export function describeRoutes(
   tag: string,
   routes: readonly (readonly ['get' | 'post' | 'put' | 'patch' | 'delete', string, string, z.ZodType | undefined])[],
-  options: { bearer: boolean },
+  options: { bearer: boolean; basic?: boolean; responses?: Record<number, string> },
 ) {
   for (const [method, path, summary, body] of routes) {
     openApiRegistry.registerPath({
@@ -59,6 +59,7 @@ export function describeRoutes(
       summary,
       tags: [tag],
       ...(options.bearer ? { security: [{ bearerAuth: [] }] } : {}),
+      ...(options.basic ? { security: [{ basicAuth: [] }] } : {}),
       ...(body ? { request: { body: { content: { 'application/json': { schema: body } } } } } : {}),
       responses: {
         200: { description: 'OK' },
@@ -66,12 +67,14 @@ export function describeRoutes(
         401: { description: 'No token' },
         403: { description: 'Bad token' },
         429: { description: 'Over a rate limit (Retry-After)' },
+        ...Object.fromEntries(Object.entries(options.responses ?? {}).map(([status, description]) => [status, { description }])),
       },
     });
   }
 }
 
 openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+openApiRegistry.registerComponent('securitySchemes', 'basicAuth', { type: 'http', scheme: 'basic' });
 
 export function openApiDocument(version: string, publicUrl: string) {
   return new OpenApiGeneratorV31(openApiRegistry.definitions).generateDocument({
