@@ -200,13 +200,13 @@ async function waitHealthy(stack: Stack, timeoutMs: number): Promise<ContainerSt
   }
 }
 
-/** A query as the Postgres container's superuser; rows as arrays of columns. */
+/** A query as the Postgres container's superuser; rows as arrays of columns (tab-separated: event keys hold `|`). */
 async function sql(stack: Stack, query: string): Promise<string[][]> {
-  const out = await compose(stack, ['exec', '-T', 'postgres', 'psql', '-U', stack.postgresUser, '-d', stack.postgresDb, '-v', 'ON_ERROR_STOP=1', '-tA', '-F', '|', '-c', query], 60_000);
+  const out = await compose(stack, ['exec', '-T', 'postgres', 'psql', '-U', stack.postgresUser, '-d', stack.postgresDb, '-v', 'ON_ERROR_STOP=1', '-tA', '-F', '\t', '-c', query], 60_000);
   return out
     .split('\n')
     .filter(Boolean)
-    .map((line) => line.split('|'));
+    .map((line) => line.split('\t'));
 }
 
 // --- 3. the journey --------------------------------------------------------------------------------------------
