@@ -77,7 +77,11 @@ export default async function globalSetup(): Promise<void> {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
     encoding: 'utf8',
   });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  if (migrate.status !== 0) {
+    // Jest skips the teardown when the setup throws: stop what this setup started first.
+    await Promise.all(containers.map((container) => container.stop()));
+    throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  }
   process.env.DATABASE_URL = databaseUrl;
   process.env.REDIS_URL = redisUrl;
   process.env.DREAMSEED_TEST_INFRA = 'ready';
