@@ -395,6 +395,16 @@ async function burstWithKill(stack: Stack): Promise<void> {
   check(Number(sessions) === BURST_CALLS && Number(ended) === BURST_CALLS, `expected ${BURST_CALLS} ended call sessions, found ${sessions} (${ended} ended)`);
   check(Number(transcripts) === BURST_CALLS && Number(calls) === BURST_CALLS, `expected one transcript per call, found ${transcripts} for ${calls} calls`);
 
+  // Both voice containers took their share of the queue (the killed one until it died).
+  const handled = await Promise.all(
+    voice.map(async (c) => {
+      const logs = await run('docker', ['logs', c.id], { timeoutMs: 60_000 });
+      return { name: c.name.replace(`${project}_`, ''), events: (logs.stdout + logs.stderr).split('"msg":"vapi event handled"').length - 1 };
+    }),
+  );
+  say(`burst: events handled per voice container (journey and burst): ${handled.map((h) => `${h.name} ${h.events}`).join(', ')}`);
+  check(handled.every((h) => h.events > 0), 'a voice container handled no event: the work was not shared');
+
   // `docker kill` counts as stopped by hand: the restart policy leaves it; `up -d` brings the scale back.
   const afterKill = (await containers(stack)).find((c) => c.id === victim.id);
   say(`burst: the killed container is ${afterKill?.status ?? 'gone'} (restarts ${afterKill?.restarts ?? '?'})`);
