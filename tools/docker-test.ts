@@ -3,7 +3,7 @@
  *
  *  1. the engine and the base images: `../shared/tools/docker-offline up` and `images` when that tool is beside the
  *     clone (CI, the offline machines); else whatever engine `docker info` reaches. No engine: the run fails with
- *     the reason, it never passes without running.
+ *     the reason, it never passes without running. docker-compose 1.29 or the `docker compose` plugin.
  *  2. the stack: `docker-compose build`, then `up -d` with two voice and two analysis containers, under its own
  *     project name and with its own env file (.env.example plus a free gateway port and fresh secrets), until every
  *     container is healthy.
@@ -16,6 +16,8 @@
  *  6. testcontainers: an integration suite run with DREAMSEED_TEST_CONTAINERS=1, so that its Postgres and Redis
  *     are containers the test setup starts on this engine.
  * It prints what it sent, accepted and stored, and how long the build and the start took.
+ * Knobs: DOCKER_TEST_PROJECT (compose project, default dreamseed-dockertest), DOCKER_TEST_BURST_CALLS (50 calls,
+ * four events each), DOCKER_OFFLINE_TOOL (default ../shared/tools/docker-offline).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -96,9 +98,17 @@ async function engine(): Promise<void> {
   if (info.code !== 0) {
     throw new Error(`no Docker engine answers (${tail(info.stderr, 3) || `docker exited ${info.code}`}); start one, or put the shared tools beside the clone (../shared/tools/docker-offline)`);
   }
-  const compose = await run('docker-compose', ['version', '--short'], { timeoutMs: 30_000 }).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }));
-  if (compose.code !== 0) throw new Error(`docker-compose is not installed: ${tail(compose.stderr, 3)}`);
-  say(`Docker engine ${info.stdout.trim()}, docker-compose ${compose.stdout.trim()}`);
+  // docker-compose 1.29 (what CI has), else the Compose plugin (`docker compose`) of newer engines.
+  for (const candidate of [['docker-compose'], ['docker', 'compose']]) {
+    const [command = '', ...args] = candidate;
+    const version = await run(command, [...args, 'version', '--short'], { timeoutMs: 30_000 }).catch(() => undefined);
+    if (version?.code === 0) {
+      composeCommand = candidate;
+      say(`Docker engine ${info.stdout.trim()}, ${candidate.join(' ')} ${version.stdout.trim()}`);
+      return;
+    }
+  }
+  throw new Error('neither docker-compose nor the docker compose plugin is installed');
 }
 
 // --- 2. the stack ----------------------------------------------------------------------------------------------
@@ -141,6 +151,10 @@ async function writeEnvFile(dir: string): Promise<Stack> {
   };
 }
 
+let composeCommand = ['docker-compose'];
+/** A container's name without the project (docker-compose 1 joins with _, the plugin with -). */
+const short = (name: string) => name.replace(new RegExp(`^${project}[_-]`), '');
+
 /** docker-compose for this run's project, reading only its env file: nothing from the caller's shell or .env leaks in. */
 function composeEnv(): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'TMPDIR'];
@@ -148,7 +162,8 @@ function composeEnv(): NodeJS.ProcessEnv {
 }
 
 function compose(stack: Stack, args: string[], timeoutMs: number, stream = false): Promise<string> {
-  return must('docker-compose', ['-p', project, '-f', path.join(root, 'docker-compose.yml'), '--env-file', stack.envFile, ...args], {
+  const [command = '', ...prefix] = composeCommand;
+  return must(command, [...prefix, '-p', project, '-f', path.join(root, 'docker-compose.yml'), '--env-file', stack.envFile, ...args], {
     timeoutMs,
     env: composeEnv(),
     stream,
@@ -399,7 +414,7 @@ async function burstWithKill(stack: Stack): Promise<void> {
   const handled = await Promise.all(
     voice.map(async (c) => {
       const logs = await run('docker', ['logs', c.id], { timeoutMs: 60_000 });
-      return { name: c.name.replace(`${project}_`, ''), events: (logs.stdout + logs.stderr).split('"msg":"vapi event handled"').length - 1 };
+      return { name: short(c.name), events: (logs.stdout + logs.stderr).split('"msg":"vapi event handled"').length - 1 };
     }),
   );
   say(`burst: events handled per voice container (journey and burst): ${handled.map((h) => `${h.name} ${h.events}`).join(', ')}`);
@@ -455,17 +470,28 @@ async function main(): Promise<void> {
 
   const stack = await writeEnvFile(dir);
   const timings: string[] = [];
+  // Ctrl-C or a CI timeout: the stack goes down all the same.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: down -v before exiting`);
+      void compose(stack, ['down', '-v', '--remove-orphans'], 3 * 60_000)
+        .catch(() => undefined)
+        .finally(() => process.exit(130));
+    });
+  }
   try {
     await compose(stack, ['down', '-v', '--remove-orphans'], 120_000); // leftovers of an interrupted run
     let t = Date.now();
-    say(`build: docker-compose -p ${project} build`);
+    say(`build: ${composeCommand.join(' ')} -p ${project} build`);
     await compose(stack, ['build'], 20 * 60_000);
     timings.push(`build ${seconds(t)}`);
     say(`build: done in ${seconds(t)}`);
-    const [[image = '', bytes = '0'] = []] = (await must('docker', ['image', 'inspect', '--format', '{{.Id}}|{{.Size}}', `${project}_gateway`], { timeoutMs: 30_000 }))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split('|'));
+    // The built image's name: <project>_gateway (docker-compose 1) or <project>-gateway (the plugin).
+    const inspect = (name: string) => run('docker', ['image', 'inspect', '--format', '{{.Id}}|{{.Size}}', name], { timeoutMs: 30_000 });
+    let built = await inspect(`${project}_gateway`);
+    if (built.code !== 0) built = await inspect(`${project}-gateway`);
+    check(built.code === 0, `the built gateway image is not there: ${tail(built.stderr, 2)}`);
+    const [image = '', bytes = '0'] = built.stdout.trim().split('|');
     const base = Number((await must('docker', ['image', 'inspect', '--format', '{{.Size}}', 'node:20-bookworm-slim'], { timeoutMs: 30_000 })).trim());
     const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
     say(`build: app image ${image.slice(7, 19)} ${mb(Number(bytes))} (node:20-bookworm-slim ${mb(base)}, +${mb(Number(bytes) - base)})`);
@@ -475,7 +501,7 @@ async function main(): Promise<void> {
     await compose(stack, ['up', '-d', '--no-build', '--scale', 'voice-service=2', '--scale', 'analysis-service=2'], 5 * 60_000);
     const healthy = await waitHealthy(stack, 4 * 60_000);
     timings.push(`start to healthy ${seconds(t)}`);
-    say(`start: ${healthy.length} containers healthy (or done) in ${seconds(t)}: ${healthy.map((c) => c.name.replace(`${project}_`, '')).join(', ')}`);
+    say(`start: ${healthy.length} containers healthy (or done) in ${seconds(t)}: ${healthy.map((c) => short(c.name)).join(', ')}`);
 
     await journey(stack);
     await burstWithKill(stack);
