@@ -446,6 +446,9 @@ async function testcontainers(): Promise<void> {
   const env = { ...process.env, DREAMSEED_TEST_CONTAINERS: '1', DATABASE_URL: undefined, REDIS_URL: undefined, DREAMSEED_TEST_INFRA: undefined };
   const suite = 'apps/voice-service/src/jobs/vapi-event.int-spec.ts';
   const jest = path.join(root, 'node_modules/.bin/jest');
+  const labelled = async () =>
+    (await must('docker', ['ps', '-aq', '--filter', 'label=org.testcontainers=true'], { timeoutMs: 30_000 })).split('\n').filter(Boolean);
+  const already = new Set(await labelled());
   const before = Date.now();
   const result = await run(jest, ['-c', 'apps/voice-service/jest.config.js', suite], { timeoutMs: 10 * 60_000, env });
   const output = result.stdout + result.stderr;
@@ -454,6 +457,8 @@ async function testcontainers(): Promise<void> {
   check(line, `the suite passed but did not run on testcontainers:\n${tail(output, 10)}`);
   say(`testcontainers: ${line.trim()}`);
   say(`testcontainers: ${suite} passed in ${seconds(before)} (${tail(output.split('\n').filter((l) => /^Tests:/.test(l)).join('\n'), 1)})`);
+  const left = (await labelled()).filter((id) => !already.has(id));
+  check(!left.length, `the test setup left ${left.length} testcontainers behind: ${left.join(', ')}`);
 }
 
 // --- the run -----------------------------------------------------------------------------------------------------
@@ -517,6 +522,8 @@ async function main(): Promise<void> {
   } finally {
     const t = Date.now();
     await compose(stack, ['down', '-v', '--remove-orphans'], 3 * 60_000).catch((error: Error) => failures.push(`down -v: ${error.message}`));
+    const left = await compose(stack, ['ps', '-q'], 60_000).catch(() => '');
+    if (left.trim()) failures.push(`down -v left containers behind: ${left.trim().split('\n').join(', ')}`);
     say(`down -v in ${seconds(t)}`);
     rmSync(dir, { recursive: true, force: true });
   }
