@@ -5,6 +5,8 @@
  * Order: DATABASE_URL/REDIS_URL when set (CI, the node-svc machines); else local servers on the default ports;
  * else containers through testcontainers when a Docker engine answers. Unit tests need none of it, so when
  * nothing is found the integration tests fail with a clear message and the unit tests still run.
+ * DREAMSEED_TEST_CONTAINERS=1 skips the first two and requires the containers (`npm run test:docker` proves the
+ * path that way): when they cannot start, the run fails with the reason.
  */
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -27,30 +29,41 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
-async function startContainers(): Promise<{ databaseUrl: string; redisUrl: string } | undefined> {
+async function startContainers(required = false): Promise<{ databaseUrl: string; redisUrl: string } | undefined> {
   try {
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const { RedisContainer } = await import('@testcontainers/redis');
-    const [postgres, redis] = await Promise.all([
+    const [postgresStart, redisStart] = await Promise.allSettled([
       new PostgreSqlContainer('postgres:15-bookworm').withDatabase('test').start(),
       new RedisContainer('redis:7-bookworm').start(),
     ]);
+    if (postgresStart.status === 'rejected' || redisStart.status === 'rejected') {
+      // Stop the one that did start, so that no container outlives the run.
+      await Promise.all([postgresStart, redisStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+      throw postgresStart.status === 'rejected' ? postgresStart.reason : (redisStart as PromiseRejectedResult).reason;
+    }
+    const [postgres, redis] = [postgresStart.value, redisStart.value];
     containers.push(postgres, redis);
+    process.stderr.write(
+      `\ntest infrastructure: testcontainers postgres:15-bookworm on port ${postgres.getPort()}, redis:7-bookworm on port ${redis.getPort()}\n`,
+    );
     return { databaseUrl: postgres.getConnectionUri(), redisUrl: redis.getConnectionUrl() };
-  } catch {
+  } catch (error) {
+    if (required) throw new Error(`DREAMSEED_TEST_CONTAINERS is set but the containers did not start: ${(error as Error).message}`);
     return undefined;
   }
 }
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.DREAMSEED_TEST_INFRA) return; // already resolved by an outer run
-  let databaseUrl = process.env.DATABASE_URL;
-  let redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl && (await reachable(5432))) databaseUrl = 'postgres://postgres@127.0.0.1:5432/test';
-  if (!redisUrl && (await reachable(6379))) redisUrl = 'redis://127.0.0.1:6379';
+  const containersOnly = ['1', 'true'].includes(process.env.DREAMSEED_TEST_CONTAINERS ?? '');
+  let databaseUrl = containersOnly ? undefined : process.env.DATABASE_URL;
+  let redisUrl = containersOnly ? undefined : process.env.REDIS_URL;
+  if (!containersOnly && !databaseUrl && (await reachable(5432))) databaseUrl = 'postgres://postgres@127.0.0.1:5432/test';
+  if (!containersOnly && !redisUrl && (await reachable(6379))) redisUrl = 'redis://127.0.0.1:6379';
   if (!databaseUrl || !redisUrl) {
-    const started = await startContainers();
+    const started = await startContainers(containersOnly);
     databaseUrl ??= started?.databaseUrl;
     redisUrl ??= started?.redisUrl;
   }
@@ -64,7 +77,11 @@ export default async function globalSetup(): Promise<void> {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
     encoding: 'utf8',
   });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  if (migrate.status !== 0) {
+    // Jest skips the teardown when the setup throws: stop what this setup started first.
+    await Promise.all(containers.map((container) => container.stop()));
+    throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  }
   process.env.DATABASE_URL = databaseUrl;
   process.env.REDIS_URL = redisUrl;
   process.env.DREAMSEED_TEST_INFRA = 'ready';
