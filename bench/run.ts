@@ -11,6 +11,7 @@ import { migrateAll } from '@dreamseed/platform';
 import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
 import { endToEnd, offlineAccuracy } from './analysis';
 import { benchDomains, printDomainTable } from './domains';
+import { openModel, workerThroughput } from './pipeline';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -165,6 +166,16 @@ async function main() {
       });
     }
 
+    // Webhook latency at half the measured maximum, at a fixed arrival rate (open model).
+    const webhookMax = results.find((r) => r.name.startsWith('gateway POST /webhooks/vapi'))?.requestsPerSecond ?? 1000;
+    const halfLoad = await openModel({
+      url: `${base}/webhooks/vapi`,
+      headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+      body: (n) => JSON.stringify({ message: { type: 'status-update', status: 'ringing', timestamp: Date.now(), call: { id: `half-${prefix}-${n}`, orgId: 'org', type: 'inboundPhoneCall' } } }),
+      rate: Math.max(50, Math.round(webhookMax / 2)),
+      seconds,
+    });
+    const worker = await workerThroughput({ databaseUrl, redisUrl, prefix: `${prefix}-worker`, jobs: Number(process.env.BENCH_WORKER_JOBS ?? 5000), concurrency: 20 });
     // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
     const accuracy = await offlineAccuracy();
     const pipeline = await endToEnd({ databaseUrl, redisUrl, prefix: `${prefix}-e2e`, runs: Number(process.env.BENCH_E2E_RUNS ?? 30) });
@@ -174,12 +185,20 @@ async function main() {
       machine: { cpus: os.cpus().length, node: process.version },
       secondsPerScenario: seconds,
       results,
+      webhookAtHalfLoad: halfLoad,
+      voiceWorker: worker,
       analysis: { ...accuracy, endToEnd: pipeline },
       domains,
     };
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     printTable(results);
+    process.stdout.write(
+      `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests): ` +
+        `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms), ${halfLoad.errors} errors.\n` +
+        `Voice worker storing events: ${worker.voiceEventsPerSecond} events/s against a no-op BullMQ worker's ` +
+        `${worker.noopJobsPerSecond} jobs/s = ${worker.ratioOfNoop} × (target 3,000 events/s; ${worker.stored} stored).\n`,
+    );
     process.stdout.write(
       `\nOffline extractor on ${accuracy.fixtures} fixture consultations: enum fields ${(accuracy.enumAccuracy * 100).toFixed(1)}% right ` +
         `(${accuracy.enumFields} fields; target 80%), problem/audience/difference/service ${(accuracy.textAccuracy * 100).toFixed(1)}%.\n` +
@@ -190,7 +209,7 @@ async function main() {
   } finally {
     for (const process of [baseline, gateway, voice]) process.kill('SIGTERM');
     await Promise.all([baseline.exited, gateway.exited, voice.exited]);
-    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-e2e`)]);
+    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-e2e`), deletePrefix(redisUrl, `${prefix}-worker-noop`), deletePrefix(redisUrl, `${prefix}-worker-voice`)]);
   }
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
 import { badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
+import { parseBody } from './founder';
 import { describeRoutes } from './openapi';
 import { readFromOwner } from './owners';
 
@@ -51,10 +52,9 @@ export function addAnalysisRoutes(
     config: Pick<GatewayConfig, 'ANALYSIS_SERVICE_URL' | 'INTERNAL_API_SECRET'>;
     producer: JobProducer;
     founderOf: (req: Request) => Promise<Founder>;
-    parseBody: <S extends z.ZodType>(schema: S, body: unknown) => z.output<S>;
   },
 ): void {
-  const { config, producer, founderOf, parseBody } = deps;
+  const { config, producer, founderOf } = deps;
   const fromAnalysis = <T>(path: string, req: Request) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
 
   router.get('/dream-dna', async (req, res) => {

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { INTERNAL_PATHS, type CheckoutResponse } from '@dreamseed/contracts';
-import { AppError, badRequest, jobIdFrom, notFound, summarizeIssues, type JobProducer } from '@dreamseed/platform';
+import { AppError, jobIdFrom, notFound, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
+import { parseBody } from './founder';
 import { describeRoutes } from './openapi';
 import { postToOwner, readFromOwner } from './owners';
 
@@ -69,9 +70,8 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
   router.use(requireUser(auth));
 
   router.post('/checkout', express.json({ limit: '16kb' }), async (req, res) => {
-    const body = checkoutRequest.safeParse(req.body ?? {});
-    if (!body.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(body.error.issues));
-    const { status, body: checkout } = await postToOwner<CheckoutResponse>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.checkout, req, body.data, {
+    const body = parseBody(checkoutRequest, req.body);
+    const { status, body: checkout } = await postToOwner<CheckoutResponse>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.checkout, req, body, {
       ...owner,
       // Creating a Stripe session may take a few seconds, retries included.
       timeoutMs: 30_000,

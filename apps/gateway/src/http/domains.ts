@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   DOMAIN_TLDS,
@@ -11,12 +11,12 @@ import {
   type DomainSelectionView,
   type DreamDnaView,
 } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, sleep, summarizeIssues, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
+import { AppError, badRequest, notFound, sleep, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
-import { users } from '../db/schema';
+import { founderOf, parseBody } from './founder';
 import { describeRoutes } from './openapi';
 import { readFromOwner } from './owners';
 
@@ -73,7 +73,7 @@ export function domainsRouter(
   const fromDomain = <T>(path: string, req: Request) => readFromOwner<T>(config.DOMAIN_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
 
   router.post('/searches', async (req, res) => {
-    const body = parse(domainSearchRequest, req.body);
+    const body = parseBody(domainSearchRequest, req.body);
     const unsupported = (body.tlds ?? []).filter((tld) => !(DOMAIN_TLDS as readonly string[]).includes(tld));
     if (unsupported.length) {
       throw badRequest('unsupported_tld', `We cannot check ${unsupported.map((t) => `.${t}`).join(', ')} names; choose from ${DOMAIN_TLDS.map((t) => `.${t}`).join(', ')}.`);
@@ -107,7 +107,7 @@ export function domainsRouter(
   });
 
   router.post('/selection', async (req, res) => {
-    const parsed = parseDomainName(parse(domainSelectionRequest, req.body).domain);
+    const parsed = parseDomainName(parseBody(domainSelectionRequest, req.body).domain);
     if (!parsed.ok) throw new AppError(400, 'invalid_domain', parsed.message, { problem: parsed.problem });
     const founder = await founderOf(req, db);
     const selectionId = randomUUID();
@@ -127,18 +127,6 @@ export function domainsRouter(
   });
 
   return router;
-}
-
-/** The founder's profile id, from the token's claims (the gateway always puts it there) or the profile row. */
-async function founderOf(req: Request, db: GatewayDb): Promise<Founder> {
-  const current = req.auth;
-  if (!current) throw new AppError(401, 'unauthorized', 'Authentication is required.');
-  const claims = current.claims as unknown as Founder['claims'];
-  const fromClaims = (current.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
-  if (typeof fromClaims === 'string') return { id: fromClaims, claims };
-  const [profile] = await db.select({ id: users.id }).from(users).where(eq(users.authUserId, current.user.id));
-  if (!profile) throw notFound('This account has no founder profile.');
-  return { id: profile.id, claims };
 }
 
 /**
@@ -185,8 +173,3 @@ async function finished(producer: JobProducer, jobId: string): Promise<boolean> 
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(result.error.issues));
-  return result.data;
-}

@@ -3,7 +3,7 @@ import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, pgErrorCode, summarizeIssues, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
+import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
+import { founderOf as founderFromRequest, parseBody } from './founder';
 import { describeRoutes } from './openapi';
 import { readFromOwner } from './owners';
 
@@ -95,18 +96,7 @@ export function meRouter(
   router.use(express.json({ limit: '64kb' }));
   router.use(requireUser(auth));
 
-  const founderOf = async (req: Request): Promise<Founder> => {
-    const current = req.auth;
-    if (!current) throw new AppError(401, 'unauthorized', 'Authentication is required.');
-    const fromClaims = (current.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
-    let id = typeof fromClaims === 'string' ? fromClaims : undefined;
-    if (!id) {
-      const [profile] = await db.select({ id: users.id }).from(users).where(eq(users.authUserId, current.user.id));
-      id = profile?.id;
-    }
-    if (!id) throw notFound('This account has no founder profile.');
-    return { id, claims: current.claims as unknown as Founder['claims'] };
-  };
+  const founderOf = (req: Request) => founderFromRequest(req, db);
 
   const readProfile = (founder: Founder) =>
     withFounder(db, founder, async (tx) => {
@@ -220,7 +210,7 @@ export function meRouter(
     res.json(await fromVoice(INTERNAL_PATHS.voice.callTranscript.replace(':id', encodeURIComponent(String(req.params.id))), req));
   });
 
-  addAnalysisRoutes(router, { config, producer, founderOf, parseBody });
+  addAnalysisRoutes(router, { config, producer, founderOf });
 
   router.get('/export', async (req, res) => {
     const founder = await founderOf(req);
@@ -250,14 +240,6 @@ export function meRouter(
   });
 
   return router;
-}
-
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(result.error.issues));
-  }
-  return result.data;
 }
 
 const phoneTaken = () => new AppError(409, 'phone_exists', 'Another founder has this phone number.');

@@ -1,0 +1,143 @@
+/**
+ * Two figures of `npm run bench` beyond request rates:
+ * - the voice worker's throughput storing webhook events, against a no-op BullMQ worker on the same Redis with
+ *   the same jobs and concurrency (the queue's own cost), both draining a pre-filled queue;
+ * - the gateway's webhook latency at a fixed arrival rate (open model: requests leave on schedule whatever the
+ *   answers, and latency counts from the scheduled time, so slow answers cannot hide).
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { freePort, runTs, waitForHttpOk } from '@dreamseed/testing';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+const round = (value: number) => Number(value.toFixed(1));
+
+function statusEvent(callId: string) {
+  return {
+    v: 1,
+    eventKey: `status-update|${callId}|in-progress`,
+    messageType: 'status-update',
+    vapiCallId: callId,
+    receivedAt: new Date().toISOString(),
+    message: { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: callId, orgId: 'bench', type: 'inboundPhoneCall' } },
+  };
+}
+
+async function fill(redisUrl: string, prefix: string, count: number, tag: string) {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('voice', { connection, prefix });
+  for (let start = 0; start < count; start += 500) {
+    const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) => {
+      const data = statusEvent(`bench-${tag}-${start + i}`);
+      return { name: 'vapi-event', data, opts: { jobId: `bench-${tag}-${start + i}`, removeOnComplete: true, attempts: 3 } };
+    });
+    await queue.addBulk(batch);
+  }
+  return { queue, connection };
+}
+
+async function drained(queue: Queue) {
+  for (;;) {
+    // Delayed jobs are the service's own schedules (retention), not the events.
+    const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
+    if (counts.waiting + counts.active + counts.prioritized === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function workerThroughput(options: { databaseUrl: string; redisUrl: string; prefix: string; jobs: number; concurrency: number }) {
+  // The baseline: a worker that does nothing with each job.
+  const noop = await fill(options.redisUrl, `${options.prefix}-noop`, options.jobs, 'noop');
+  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  let started = performance.now();
+  const worker = new Worker('voice', async () => undefined, { connection: workerConnection, prefix: `${options.prefix}-noop`, concurrency: options.concurrency });
+  await drained(noop.queue);
+  const noopSeconds = (performance.now() - started) / 1000;
+  await worker.close();
+  workerConnection.disconnect();
+  await noop.queue.close();
+  noop.connection.disconnect();
+
+  // The voice service's own worker, in its own process, storing each event in Postgres.
+  const voiceQueue = await fill(options.redisUrl, `${options.prefix}-voice`, options.jobs, `voice-${options.prefix}`);
+  const port = await freePort();
+  const voice = runTs('apps/voice-service/src/main.ts', {
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: `${options.prefix}-voice`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WORKER_CONCURRENCY: String(options.concurrency),
+    DATABASE_POOL_MAX: String(Math.min(options.concurrency, 20)),
+  });
+  try {
+    started = performance.now();
+    await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000, voice);
+    // Counted from ready: the start-up is not the worker's throughput.
+    started = performance.now();
+    await drained(voiceQueue.queue);
+    const voiceSeconds = (performance.now() - started) / 1000;
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 1 });
+    const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from voice.webhook_logs where vapi_call_id like $1`, [`bench-voice-${options.prefix}-%`]);
+    await pool.end();
+    return {
+      jobs: options.jobs,
+      concurrency: options.concurrency,
+      noopJobsPerSecond: Math.round(options.jobs / noopSeconds),
+      voiceEventsPerSecond: Math.round(options.jobs / voiceSeconds),
+      stored: rows[0]?.n ?? 0,
+      ratioOfNoop: Number((noopSeconds / voiceSeconds).toFixed(3)),
+      target: 3000,
+    };
+  } finally {
+    voice.kill('SIGTERM');
+    await voice.exited;
+    await voiceQueue.queue.close();
+    voiceQueue.connection.disconnect();
+  }
+}
+
+/** Posts `body(n)` at `rate` requests per second for `seconds`, on schedule; latency from each scheduled time. */
+export async function openModel(options: { url: string; headers: Record<string, string>; body: (n: number) => string; rate: number; seconds: number }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const target = new URL(options.url);
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  const begin = performance.now();
+  const send = (n: number, scheduled: number) =>
+    new Promise<void>((resolve) => {
+      const payload = options.body(n);
+      const request = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...options.headers, 'content-length': Buffer.byteLength(payload) } },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            if ((response.statusCode ?? 500) >= 300) errors += 1;
+            latencies.push(performance.now() - scheduled);
+            resolve();
+          });
+        },
+      );
+      request.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      request.end(payload);
+    });
+  const inflight: Promise<void>[] = [];
+  for (let n = 0; n < total; n += 1) {
+    const scheduled = begin + (n * 1000) / options.rate;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inflight.push(send(n, scheduled));
+  }
+  await Promise.all(inflight);
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  return { rate: options.rate, requests: total, errors, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
+}
