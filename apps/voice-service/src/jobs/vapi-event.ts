@@ -44,19 +44,26 @@ export class VapiEventProcessor {
         })
         .onConflictDoNothing();
       const [logged] = await tx.select({ status: webhookLogs.status }).from(webhookLogs).where(eq(webhookLogs.eventKey, event.eventKey)).for('update');
-      if (logged?.status === 'processed' || logged?.status === 'ignored') return { outcome: 'duplicate' as const };
-      if (!call.id) return { outcome: 'ignored' as const };
+      if (logged?.status === 'processed' || logged?.status === 'ignored') return { outcome: 'duplicate' as const, settled: true };
+      const markDone = (status: 'processed' | 'ignored') =>
+        tx.update(webhookLogs).set({ status, processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey));
+      if (!call.id) {
+        await markDone('ignored');
+        return { outcome: 'ignored' as const, settled: true };
+      }
       const followUps = await this.apply(tx, message, call, new Date(event.receivedAt));
-      return { outcome: 'stored' as const, followUps };
+      // Without follow-ups the event is done in this same transaction; with them it stays `received` until they
+      // are queued, so a retry after a crash in between sends them again.
+      if (!followUps.callCompleted) await markDone('processed');
+      return { outcome: 'stored' as const, followUps, settled: !followUps.callCompleted };
     });
 
     if (result.outcome === 'stored' && result.followUps.callCompleted) await this.sendFollowUps(result.followUps.callCompleted);
-    await withOwnerRole(this.db, 'voice', (tx) =>
-      tx
-        .update(webhookLogs)
-        .set({ status: result.outcome === 'ignored' ? 'ignored' : 'processed', processedAt: new Date() })
-        .where(eq(webhookLogs.eventKey, event.eventKey)),
-    );
+    if (!result.settled) {
+      await withOwnerRole(this.db, 'voice', (tx) =>
+        tx.update(webhookLogs).set({ status: 'processed', processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey)),
+      );
+    }
     log.info({ type: event.messageType, outcome: result.outcome }, 'vapi event handled');
     return { outcome: result.outcome };
   }
