@@ -68,7 +68,7 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       const { auth, db, inbox } = parts(deps);
       app.use(VAPI_WEBHOOK_PATH, vapiWebhookRouter(config, inbox, logger));
       app.use(STRIPE_WEBHOOK_PATH, stripeWebhookRouter(config, inbox));
-      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db));
+      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db, auth));
       app.use(AUTH_PATH, authRouter(auth, config, logger));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       app.use('/v1/me', meRouter(auth, db, config, deps.producer));

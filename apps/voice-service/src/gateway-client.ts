@@ -23,3 +23,29 @@ export async function fetchFounder(
   if (!response.ok) throw new Error(`founder lookup answered ${response.status}`);
   return (await response.json()) as FounderCallContext;
 }
+
+export type CallerRegistration =
+  | { outcome: 'registered' | 'already-registered'; id: string }
+  | { outcome: 'email-taken' }
+  | { outcome: 'invalid'; message: string };
+
+/** Registers a caller through the gateway's internal API; an error when the gateway cannot say. */
+export async function registerCaller(
+  config: Pick<VoiceConfig, 'GATEWAY_URL' | 'INTERNAL_API_SECRET'>,
+  input: { phone: string; email: string; name?: string },
+  timeoutMs: number,
+): Promise<CallerRegistration> {
+  const response = await fetch(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.registerFounder}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+    body: JSON.stringify(input),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string; details?: { path: string; message: string }[] } };
+  if ((response.status === 201 || response.status === 200) && body.id) return { outcome: response.status === 201 ? 'registered' : 'already-registered', id: body.id };
+  if (response.status === 409) return { outcome: 'email-taken' };
+  if (response.status === 400 || response.status === 422) {
+    return { outcome: 'invalid', message: body.error?.details?.map((d) => `${d.path} ${d.message}`).join('; ') || body.error?.message || 'not valid' };
+  }
+  throw new Error(`caller registration answered ${response.status}`);
+}

@@ -10,6 +10,8 @@ export const INTERNAL_PATHS = {
     founderByPhone: '/internal/founders/by-phone/:phone',
     /** The same by profile id, with the number to dial, for outbound calls. */
     founderById: '/internal/founders/:id',
+    /** A caller the intake assistant registered: `{ phone, email, name? }` → 201 (or 200 for a known number). */
+    registerFounder: '/internal/founders',
   },
   voice: {
     /** Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. */

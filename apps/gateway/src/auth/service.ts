@@ -128,6 +128,46 @@ export class AuthService {
     return this.db.transaction((tx) => this.startSession(tx, outcome.user, 'password', client));
   }
 
+  /**
+   * A caller the platform did not know asked to join during the intake call: an account for their address with no
+   * password, a profile with their number, and a confirmation mail (its link signs them in; they choose a password
+   * in the app). The same number again is the same founder; an address that already has an account is refused.
+   */
+  async registerCaller(input: { phone: string; email: string; name?: string }): Promise<
+    { kind: 'created' | 'existing'; profileId: string } | { kind: 'email_taken' }
+  > {
+    if (this.config.AUTH_DISABLE_SIGNUP) throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
+    const email = input.email.toLowerCase();
+    const outcome = await this.db.transaction(async (tx) => {
+      const [byPhone] = await tx.select({ id: users.id }).from(users).where(and(eq(users.customerPhone, input.phone), isNull(users.deletedAt)));
+      if (byPhone) return { kind: 'existing' as const, profileId: byPhone.id };
+      if (await this.findUserByEmail(tx, email)) return { kind: 'email_taken' as const };
+      const profileId = randomUUID();
+      const data = { full_name: input.name, phone: input.phone, signed_up_by: 'phone' };
+      const [user] = await tx
+        .insert(authUsers)
+        .values({ email, encryptedPassword: null, rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId }, rawUserMetaData: data })
+        .returning();
+      if (!user) throw new Error('insert returned nothing');
+      await tx.insert(users).values({
+        id: profileId,
+        authUserId: user.id,
+        customerEmail: email,
+        customerName: input.name ?? null,
+        customerPhone: input.phone,
+        status: 'registered',
+        currentCallStage: 1,
+        emailConfirmed: false,
+      });
+      await this.limits.mail(email);
+      const mailId = await this.issueOneTimeToken(tx, user, 'confirmation_token', email, undefined);
+      return { kind: 'created' as const, profileId, mailId };
+    });
+    if (outcome.kind !== 'created') return outcome;
+    await this.dispatchMail(outcome.mailId);
+    return { kind: 'created', profileId: outcome.profileId };
+  }
+
   async signInWithPassword(input: { email: string; password: string }, client: ClientInfo): Promise<TokenResponse> {
     await this.limits.signIn(client.ip);
     const email = input.email.toLowerCase();

@@ -1,7 +1,9 @@
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { FounderCallContext } from '@dreamseed/contracts';
-import { badRequest, notFound, withOwnerRole } from '@dreamseed/platform';
+import { AppError, badRequest, notFound, summarizeIssues, withOwnerRole } from '@dreamseed/platform';
+import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { users } from '../db/schema';
 
@@ -12,7 +14,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The gateway's internal read API, for the other services only (the compose network; loopback under npm
  * start): never published through the public routes' CORS or docs.
  */
-export function internalRouter(db: GatewayDb): Router {
+const callerRegistration = z
+  .object({
+    phone: z.string().regex(E164, 'must be an E.164 number'),
+    email: z.email().max(254),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+export function internalRouter(db: GatewayDb, auth: AuthService): Router {
   const router = express.Router();
 
   const founderWhere = async (condition: SQL) => {
@@ -40,6 +50,15 @@ export function internalRouter(db: GatewayDb): Router {
     const phone = req.params.phone;
     if (!E164.test(phone)) throw badRequest('invalid_phone', 'The phone number must be in E.164 format.');
     res.json(await founderWhere(eq(users.customerPhone, phone)));
+  });
+
+  // A caller the intake assistant registered (the voice service's `register_caller` tool).
+  router.post('/founders', express.json({ limit: '8kb' }), async (req, res) => {
+    const parsed = callerRegistration.safeParse(req.body ?? {});
+    if (!parsed.success) throw badRequest('validation_failed', 'The registration is not valid.', summarizeIssues(parsed.error.issues));
+    const outcome = await auth.registerCaller(parsed.data);
+    if (outcome.kind === 'email_taken') throw new AppError(409, 'email_exists', 'This email address already has an account.');
+    res.status(outcome.kind === 'created' ? 201 : 200).json({ id: outcome.profileId, created: outcome.kind === 'created' });
   });
 
   router.get('/founders/:id', async (req, res) => {

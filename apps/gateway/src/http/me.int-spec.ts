@@ -157,6 +157,27 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('registers a caller the intake assistant met, once per number, and mails the confirmation', async () => {
+    const phone = uniquePhone();
+    const email = uniqueEmail();
+    const register = (body: unknown, token = 'internal-secret-for-tests') =>
+      fetch(`${gateway.url}/internal/founders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-internal-token': token }, body: JSON.stringify(body) });
+    expect((await register({ phone, email }, 'guess')).status).toBe(401);
+    for (const bad of [{ phone: '555', email }, { phone, email: 'nope' }, { phone }, { phone, email, role: 'admin' }]) expect((await register(bad)).status).toBe(400);
+    const created = await register({ phone, email, name: 'Cy Caller' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const again = await register({ phone, email: uniqueEmail() });
+    expect({ status: again.status, body: await again.json() }).toEqual({ status: 200, body: { id, created: false } });
+    const taken = await register({ phone: uniquePhone(), email: a.email });
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as ErrorBody).error.code).toBe('email_exists');
+
+    const found = await fetch(`${gateway.url}/internal/founders/by-phone/${encodeURIComponent(phone)}`, { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
+    expect(await found.json()).toMatchObject({ id, customerName: 'Cy Caller', currentCallStage: 1 });
+    expect((await gateway.mailTo(email, 'confirmation_token')).subject).toBeTruthy();
+  });
+
   it('requires a valid token', async () => {
     expect((await call(undefined, 'GET', '/v1/me')).status).toBe(401);
     expect((await call({ ...a, token: 'x.y.z' }, 'GET', '/v1/me')).status).toBe(403);

@@ -15,7 +15,7 @@ interface StageDefinition {
   tools: ToolName[];
 }
 
-export type ToolName = 'check_domain' | 'save_business_fact' | 'schedule_next_call';
+export type ToolName = 'check_domain' | 'save_business_fact' | 'schedule_next_call' | 'register_caller';
 
 export const STAGES: Record<Stage, StageDefinition> = {
   1: {
@@ -72,7 +72,21 @@ const TOOL_DEFINITIONS: Record<ToolName, { description: string; parameters: Reco
     description: 'Schedule the next consultation call when the founder agrees on a time.',
     parameters: { type: 'object', properties: { at: { type: 'string', description: 'ISO 8601 date and time' } } },
   },
+  register_caller: {
+    description: "Register the caller with DreamSeed under the number they are calling from, once they have agreed and spelled out their email address.",
+    parameters: {
+      type: 'object',
+      properties: {
+        email: { type: 'string', description: 'The email address, exactly as the caller spelled it' },
+        name: { type: 'string', description: "The caller's name" },
+      },
+      required: ['email'],
+    },
+  },
 };
+
+const toolsOf = (names: ToolName[], serverUrl: string) =>
+  names.map((name) => ({ type: 'function', function: { name, ...TOOL_DEFINITIONS[name] }, server: { url: serverUrl } }));
 
 /** The whole assistant for a stage, as VAPI's CreateAssistantDTO, pointing its messages at our server URL. */
 export function stageAssistant(stage: Stage, serverUrl: string) {
@@ -90,14 +104,17 @@ export function stageAssistant(stage: Stage, serverUrl: string) {
       provider: 'openai',
       model: 'gpt-4o-mini',
       messages: [{ role: 'system', content: system }],
-      tools: definition.tools.map((name) => ({ type: 'function', function: { name, ...TOOL_DEFINITIONS[name] }, server: { url: serverUrl } })),
+      tools: toolsOf(definition.tools, serverUrl),
     },
     server: { url: serverUrl },
     serverMessages: ['status-update', 'end-of-call-report', 'conversation-update', 'tool-calls', 'hang', 'transfer-destination-request'],
   };
 }
 
-/** For callers the platform does not know: a short intake that explains DreamSeed and invites them to sign up. */
+/**
+ * For callers the platform does not know: a short intake that explains DreamSeed and, if they want to start,
+ * registers them under the number they call from (`register_caller`); their next call is the first consultation.
+ */
 export function intakeAssistant(serverUrl: string) {
   return {
     name: 'DreamSeed intake',
@@ -108,11 +125,17 @@ export function intakeAssistant(serverUrl: string) {
       messages: [
         {
           role: 'system',
-          content: `You are DreamSeed's intake guide (assistants version ${ASSISTANTS_VERSION}). Explain that DreamSeed guides founders through four calls to form their business, and that they can sign up in the app with this phone number to start.`,
+          content: [
+            `You are DreamSeed's intake guide (assistants version ${ASSISTANTS_VERSION}).`,
+            'Explain that DreamSeed guides founders through four calls to form their business.',
+            'If the caller wants to start, ask for their name and their email address, read the address back letter by letter, and once they confirm it call register_caller.',
+            'Then tell them to confirm the address from the email we send, and that their first consultation starts the next time they call this number.',
+          ].join(' '),
         },
       ],
+      tools: toolsOf(['register_caller'], serverUrl),
     },
     server: { url: serverUrl },
-    serverMessages: ['status-update', 'end-of-call-report'],
+    serverMessages: ['status-update', 'end-of-call-report', 'tool-calls'],
   };
 }

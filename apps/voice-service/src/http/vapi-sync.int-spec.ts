@@ -22,6 +22,14 @@ describe('voice service: answers to VAPI synchronous messages', () => {
         if (request.params.phone === '+14155550199') return { status: 500, body: {} };
         return founder ? { body: founder } : { status: 404, body: { error: { code: 'not_found' } } };
       },
+      'POST /internal/founders': (request) => {
+        if (request.headers['x-internal-token'] !== TOKEN) return { status: 401, body: {} };
+        const { phone, email } = request.body as { phone: string; email: string };
+        if (email === 'taken@example.com') return { status: 409, body: { error: { code: 'email_exists', message: 'taken' } } };
+        if (!email.includes('@')) return { status: 400, body: { error: { code: 'validation_failed', message: 'not valid', details: [{ path: 'email', message: 'Invalid email address' }] } } };
+        if (phone === '+14155550199') return { status: 500, body: {} };
+        return { status: phone === '+14155550102' ? 200 : 201, body: { id: randomUUID(), created: phone !== '+14155550102' } };
+      },
     });
     domains = await startFakeServer({
       'POST /internal/domain-check': (request) => {
@@ -81,6 +89,27 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((await ask({ type: 'assistant-request', customer: { number: '+14155550102' } })).body).toMatchObject({ assistantId: 'asst-bo' });
     expect(((await ask({ type: 'assistant-request', customer: { number: '+14155550177' } })).body.assistant as { name: string }).name).toBe('DreamSeed intake');
     expect((await ask({ type: 'assistant-request', customer: { number: '+14155550199' } })).body.error).toMatch(/can't take your call/);
+  });
+
+  it('registers an unknown caller under the number they call from, through the intake assistant', async () => {
+    const intake = (await ask({ type: 'assistant-request', customer: { number: '+14155550177' } })).body.assistant as { model: { tools: { function: { name: string } }[] } };
+    expect(intake.model.tools.map((tool) => tool.function.name)).toEqual(['register_caller']);
+    const register = async (number: string | undefined, args: unknown) => {
+      const { body } = await ask({
+        type: 'tool-calls',
+        call: { id: `intake-${randomUUID()}`, type: 'inboundPhoneCall' },
+        ...(number ? { customer: { number } } : {}),
+        toolCallList: [{ id: 'tc-register', type: 'function', function: { name: 'register_caller', arguments: args } }],
+      });
+      return (body.results as { result?: string; error?: string }[])[0];
+    };
+    expect((await register('+14155550177', { name: 'Cy', email: 'cy@example.com' }))?.result).toMatch(/^Registered\. A confirmation email/);
+    expect((await register('+14155550102', { email: 'bo@example.com' }))?.result).toMatch(/already registered/);
+    expect((await register('+14155550177', { email: 'taken@example.com' }))?.result).toMatch(/already has an account/);
+    expect((await register('+14155550177', { email: 'cy at example' }))?.error).toMatch(/email Invalid email address/);
+    expect((await register('+14155550177', {}))?.error).toMatch(/email address is needed/);
+    expect((await register(undefined, { email: 'cy@example.com' }))?.error).toMatch(/hidden/);
+    expect((await register('+14155550199', { email: 'cy@example.com' }))?.error).toMatch(/not available right now/);
   });
 
   it('answers every tool call, in one line each, whatever the arguments look like', async () => {

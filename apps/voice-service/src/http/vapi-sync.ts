@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, INTERNAL_TOKEN_HEADER, jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
-import { fetchFounder } from '../gateway-client';
+import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import { callOf, type VapiMessage } from '../vapi/message';
 
@@ -129,6 +129,28 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
           { jobId: jobIdFrom('next-call-tool', call.id) },
         );
         return result(at ? `The next call is planned for ${at}.` : 'The next call will be planned.');
+      }
+      case 'register_caller': {
+        const email = typeof call.args.email === 'string' ? call.args.email.trim() : '';
+        const name = typeof call.args.name === 'string' && call.args.name.trim() ? call.args.name.trim().slice(0, 200) : undefined;
+        if (!founder.customerNumber) return error('The number this call comes from is hidden, so it cannot be registered.');
+        if (!email) return error('An email address is needed to register.');
+        try {
+          const registration = await registerCaller(config, { phone: founder.customerNumber, email, name }, config.FOUNDER_LOOKUP_TIMEOUT_MS);
+          switch (registration.outcome) {
+            case 'registered':
+              return result('Registered. A confirmation email is on its way; the first consultation starts the next time they call this number.');
+            case 'already-registered':
+              return result('This number is already registered; the consultation starts the next time they call.');
+            case 'email-taken':
+              return result('That email address already has an account: they should sign in to the app and add this phone number to their profile.');
+            default:
+              return error(`The details were not accepted (${registration.message}); ask for the email address again.`);
+          }
+        } catch (failure) {
+          logger.warn({ err: { message: (failure as Error).message } }, 'caller registration failed');
+          return error('Registration is not available right now; they can sign up in the app with this number.');
+        }
       }
       default:
         return error(`There is no tool called ${call.name || '(unnamed)'}.`);
