@@ -44,11 +44,13 @@ describe('the founder API (/v1/me) under row-level security', () => {
 
   let voice: RunningProcess;
   let analysis: RunningProcess;
+  let domain: RunningProcess;
+  let billing: RunningProcess;
 
   beforeAll(async () => {
     // The voice and analysis services run as their own processes (apps do not import each other), reading with
     // forwarded tokens.
-    const [voicePort, analysisPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const [voicePort, analysisPort, domainPort, billingPort, gatewayPort] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const prefix = uniquePrefix('me');
     voice = runTs('apps/voice-service/src/main.ts', {
       GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
@@ -70,22 +72,38 @@ describe('the founder API (/v1/me) under row-level security', () => {
       INTERNAL_API_SECRET: 'internal-secret-for-tests',
       JWT_ISSUER: 'http://127.0.0.1/auth/v1',
     });
+    const owner = (app: string, port: number, env: Record<string, string> = {}) =>
+      runTs(`apps/${app}/src/main.ts`, {
+        DATABASE_URL: testInfra().databaseUrl,
+        REDIS_URL: testInfra().redisUrl,
+        QUEUE_PREFIX: prefix,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        INTERNAL_API_SECRET: 'internal-secret-for-tests',
+        JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+        ...env,
+      });
+    domain = owner('domain-service', domainPort, { DOMAIN_PROVIDER: 'offline' });
+    billing = owner('billing-service', billingPort, { PUBLIC_URL: `http://127.0.0.1:${gatewayPort}` });
     gateway = await startTestGateway({
       AUTH_AUTOCONFIRM: 'true',
       VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`,
       ANALYSIS_SERVICE_URL: `http://127.0.0.1:${analysisPort}`,
+      DOMAIN_SERVICE_URL: `http://127.0.0.1:${domainPort}`,
+      BILLING_SERVICE_URL: `http://127.0.0.1:${billingPort}`,
       PORT: String(gatewayPort),
       QUEUE_PREFIX: prefix,
     });
     await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 30_000, voice);
     await waitForHttpOk(`http://127.0.0.1:${analysisPort}/health/ready`, 30_000, analysis);
+    await waitForHttpOk(`http://127.0.0.1:${domainPort}/health/ready`, 30_000, domain);
+    await waitForHttpOk(`http://127.0.0.1:${billingPort}/health/ready`, 30_000, billing);
     [a, b] = [await signUp(), await signUp()];
   });
   afterAll(async () => {
     await gateway.stop();
-    voice.kill('SIGTERM');
-    analysis.kill('SIGTERM');
-    await Promise.all([voice.exited, analysis.exited]);
+    for (const app of [voice, analysis, domain, billing]) app.kill('SIGTERM');
+    await Promise.all([voice.exited, analysis.exited, domain.exited, billing.exited]);
   });
 
   it('returns the profile with the table column names', async () => {
@@ -230,15 +248,17 @@ describe('the founder API (/v1/me) under row-level security', () => {
       sessions: unknown[];
       calls: unknown[];
       dream_dna_versions: unknown[];
-      pending_sources: string[];
+      domain_searches: unknown[];
+      subscription: unknown;
+      payments: unknown[];
     };
     expect(exported.profile.id).toBe(a.profileId);
     expect(exported.account.email).toBe(a.email);
     expect(exported.formation.legal_name).toBe('Seeds LLC');
     expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
     expect(exported.calls.length).toBeGreaterThanOrEqual(1);
-    expect(exported.dream_dna_versions).toEqual(expect.any(Array));
-    expect(exported.pending_sources).not.toContain('analysis');
+    expect(exported).toMatchObject({ dream_dna_versions: expect.any(Array), domain_searches: expect.any(Array), payments: expect.any(Array), subscription: null });
+    expect(exported).not.toHaveProperty('pending_sources');
     expect(JSON.stringify(exported)).not.toContain(b.email);
   });
 

@@ -89,7 +89,7 @@ describeRoutes(
 export function meRouter(
   auth: AuthService,
   db: GatewayDb,
-  config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'ANALYSIS_SERVICE_URL' | 'INTERNAL_API_SECRET'>,
+  config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'ANALYSIS_SERVICE_URL' | 'DOMAIN_SERVICE_URL' | 'BILLING_SERVICE_URL' | 'INTERNAL_API_SECRET'>,
   producer: JobProducer,
 ): Router {
   const router = express.Router();
@@ -219,12 +219,17 @@ export function meRouter(
       formation: (await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`)).rows[0] ?? null,
       sessions: (await tx.execute(sql`select id, started_at, last_seen_at, ended_at, user_agent from core.user_sessions where user_id = ${founder.id} order by started_at`)).rows,
     }));
-    const fromAnalysis = <T>(path: string) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
-    const [calls, dreamDna, analyses, assessments] = await Promise.all([
+    // Every owner's part, read with the founder's token: an owner that cannot answer fails the export (503)
+    // rather than leaving a silent gap.
+    const fromOwner = <T>(base: string, path: string) => readFromOwner<T>(base, path, req, { internalSecret: config.INTERNAL_API_SECRET });
+    const [calls, dreamDna, analyses, assessments, searches, subscription, payments] = await Promise.all([
       fromVoice<{ calls: CallView[] }>(INTERNAL_PATHS.voice.calls, req),
-      fromAnalysis<{ versions: unknown[] }>(INTERNAL_PATHS.analysis.dreamDnaVersions),
-      fromAnalysis<{ analyses: unknown[] }>(INTERNAL_PATHS.analysis.analyses),
-      fromAnalysis<{ assessments: unknown[] }>(INTERNAL_PATHS.analysis.assessments),
+      fromOwner<{ versions: unknown[] }>(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.dreamDnaVersions),
+      fromOwner<{ analyses: unknown[] }>(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.analyses),
+      fromOwner<{ assessments: unknown[] }>(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.assessments),
+      fromOwner<{ searches: unknown[] }>(config.DOMAIN_SERVICE_URL, INTERNAL_PATHS.domain.searches),
+      fromOwner<{ subscription: unknown }>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.subscription),
+      fromOwner<{ payments: unknown[] }>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments),
     ]);
     res.json({
       exported_at: new Date().toISOString(),
@@ -234,8 +239,9 @@ export function meRouter(
       dream_dna_versions: dreamDna.versions,
       analyses: analyses.analyses,
       assessments: assessments.assessments,
-      // Each owner's read API joins this export as its issue lands (domains, payments).
-      pending_sources: ['domain', 'billing'],
+      domain_searches: searches.searches,
+      subscription: subscription.subscription,
+      payments: payments.payments,
     });
   });
 
