@@ -175,6 +175,15 @@ async function main() {
       rate: Math.max(50, Math.round(webhookMax / 2)),
       seconds,
     });
+    // assistant-request the same way: VAPI sends one as each call starts, so its latency matters below saturation.
+    const assistantMax = results.find((r) => r.name.startsWith('gateway assistant-request'))?.requestsPerSecond ?? 100;
+    const assistantHalfLoad = await openModel({
+      url: `${base}/webhooks/vapi`,
+      headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+      body: () => JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
+      rate: Math.max(10, Math.round(assistantMax / 2)),
+      seconds,
+    });
     const worker = await workerThroughput({ databaseUrl, redisUrl, prefix: `${prefix}-worker`, jobs: Number(process.env.BENCH_WORKER_JOBS ?? 5000), concurrency: 20 });
     // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
     const accuracy = await offlineAccuracy();
@@ -186,6 +195,7 @@ async function main() {
       secondsPerScenario: seconds,
       results,
       webhookAtHalfLoad: halfLoad,
+      assistantRequestAtHalfLoad: assistantHalfLoad,
       voiceWorker: worker,
       analysis: { ...accuracy, endToEnd: pipeline },
       domains,
@@ -196,6 +206,8 @@ async function main() {
     process.stdout.write(
       `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests): ` +
         `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms), ${halfLoad.errors} errors.\n` +
+        `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
+        `p99 ${assistantHalfLoad.p99Ms} ms (target p99 < 50 ms), ${assistantHalfLoad.errors} errors.\n` +
         `Voice worker storing events: ${worker.voiceEventsPerSecond} events/s against a no-op BullMQ worker's ` +
         `${worker.noopJobsPerSecond} jobs/s = ${worker.ratioOfNoop} × (target 3,000 events/s; ${worker.stored} stored).\n`,
     );
