@@ -6,7 +6,7 @@ import { exitWithin, freePort, runTs, uniquePrefix, waitFor } from '@dreamseed/t
  * stored by the voice worker; the profile moved on by the gateway worker; each call analysed into the Dream DNA
  * by the analysis worker, reading the calls from the voice service) and reads the result back.
  */
-describe('npm run demo against npm start', () => {
+describe('npm run demo against npm start: the whole founder journey', () => {
   jest.setTimeout(120_000);
 
   it('takes a founder through four calls', async () => {
@@ -42,6 +42,11 @@ describe('npm run demo against npm start', () => {
       }
       expect(output).toMatch(/whatProblem: .*bakeries/);
       expect(output).toMatch(/Analyses: (succeeded|unchanged) \(offline/);
+      // Then a domain and the payment, through the domain and billing services (offline providers).
+      const selected = /Domain selected: (\S+)/.exec(output)?.[1];
+      expect(selected).toMatch(/^[a-z0-9-]+\.[a-z]+$/);
+      expect(output).toContain('Paid: payment_status paid, amount_paid 19900, status paid');
+      expect(output).toContain(`Dream DNA selectedDomain: ${selected}`);
     } finally {
       platform.kill('SIGINT');
       await exitWithin(platform, 15_000).catch(() => platform.kill('SIGKILL'));

@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: a founder signs up and has the four consultation calls, played into the running platform
- * as VAPI would send them; then their profile, calls and Dream DNA are printed. Start the platform first
+ * as VAPI would send them; their profile, calls and Dream DNA are printed; then they search for a domain, select
+ * one and pay for the standard formation package (the local provider when Stripe is not configured). Start the platform first
  * (`npm start`) and pass the webhook secret it printed: VAPI_WEBHOOK_SECRET=… npm run demo.
  */
 import { randomUUID } from 'node:crypto';
@@ -68,6 +69,60 @@ async function main() {
     process.stdout.write(`  ${field}: ${String(dreamDna.body[field])}\n`);
   }
   process.stdout.write(`\nAnalyses: ${analyses.body.analyses.map((a) => `${a.status} (${a.provider}, ${a.latencyMs ?? '?'} ms)`).join(', ')}\n`);
+
+  const domain = await chooseDomain(token);
+  process.stdout.write(`\nDomain selected: ${domain}\n`);
+  await until(token, (p) => p.status === 'domain_selected', 'the profile to show the domain');
+
+  const checkout = await api<{ checkoutId?: string; url?: string }>('/v1/billing/checkout', { method: 'POST', token, body: JSON.stringify({ package: 'formation-standard' }) });
+  if (!checkout.body.url) throw new Error(`checkout failed (${checkout.status}): ${JSON.stringify(checkout.body)}`);
+  const confirmUrl = new URL(new URL(checkout.body.url).pathname, gatewayUrl);
+  if (!confirmUrl.pathname.endsWith('/confirm')) {
+    process.stdout.write(`Pay at ${checkout.body.url} (Stripe Checkout); the demo stops here.\n`);
+    return;
+  }
+  const confirmed = await fetch(confirmUrl, { method: 'POST', headers: { accept: 'application/json' } });
+  if (confirmed.status !== 202) throw new Error(`the local checkout was not confirmed (${confirmed.status})`);
+  const paid = await until(token, (p) => p.payment_status === 'paid' && p.status === 'paid', 'the payment to reach the profile');
+  const finalDna = await api<Record<string, unknown>>('/v1/me/dream-dna', { token });
+  process.stdout.write(
+    `Paid: payment_status ${String(paid.payment_status)}, amount_paid ${String(paid.amount_paid)}, status ${String(paid.status)}\n` +
+      `Dream DNA selectedDomain: ${String(finalDna.body.selectedDomain)}\n`,
+  );
+}
+
+/** Waits until the profile passes `check`, for up to 30 s. */
+async function until(token: string, check: (profile: Record<string, unknown>) => boolean, what: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const profile = await api<Record<string, unknown>>('/v1/me', { token });
+    if (check(profile.body)) return profile.body;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Searches names from the profile and Dream DNA, and selects the first free one the re-check confirms. */
+async function chooseDomain(token: string): Promise<string> {
+  type Search = { id: string; status: string; candidates?: { domain: string; available: boolean | null }[] };
+  let search = (await api<Search>('/v1/domains/searches', { method: 'POST', token, body: JSON.stringify({ keywords: ['bakery'] }) })).body;
+  const deadline = Date.now() + 30_000;
+  while (search.status !== 'completed') {
+    if (search.status === 'failed' || Date.now() > deadline) throw new Error(`the domain search did not complete: ${JSON.stringify(search).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    search = (await api<Search>(`/v1/domains/searches/${search.id}`, { token })).body;
+  }
+  const free = (search.candidates ?? []).filter((candidate) => candidate.available === true);
+  process.stdout.write(`\nDomain search: ${search.candidates?.length ?? 0} names, ${free.length} free: ${free.slice(0, 5).map((c) => c.domain).join(', ')}\n`);
+  for (const candidate of free) {
+    let selection = await api<{ id?: string; status?: string }>('/v1/domains/selection', { method: 'POST', token, body: JSON.stringify({ domain: candidate.domain }) });
+    while (selection.status === 202 || selection.body.status === 'pending') {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      selection = await api(`/v1/domains/selections/${selection.body.id}`, { token });
+    }
+    if (selection.body.status === 'selected') return candidate.domain;
+  }
+  throw new Error('no free domain could be selected');
 }
 
 main().catch((error) => {

@@ -71,7 +71,7 @@ export class JobProducer {
    */
   async enqueueStored(queueName: QueueName, jobName: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const catalog: JobCatalog = jobCatalogs[queueName];
-    const definition = catalog[jobName] as JobDefinition | undefined;
+    const definition = Object.hasOwn(catalog, jobName) ? (catalog[jobName] as JobDefinition) : undefined;
     if (!definition) throw new InvalidJobPayloadError(queueName, jobName, [{ message: 'unknown job name' }]);
     const correlationId = options.correlationId ?? currentCorrelationId();
     const parsed = definition.schema.safeParse({ ...(payload as object), ...(correlationId ? { correlationId } : {}) });
