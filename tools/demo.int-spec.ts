@@ -9,7 +9,7 @@ import { exitWithin, freePort, runTs, uniquePrefix, waitFor } from '@dreamseed/t
 describe('npm run demo against npm start: the whole founder journey', () => {
   jest.setTimeout(120_000);
 
-  it('takes a founder through four calls', async () => {
+  it('takes a founder from sign-up through four calls, the Dream DNA, a domain and the payment', async () => {
     const ports = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const [gateway, voice, analysis, domain, billing] = ports.map(String);
     const secret = 'demo-webhook-secret-for-tests';
