@@ -1,5 +1,5 @@
 import { INTERNAL_PATHS, type ConsultationView } from '@dreamseed/contracts';
-import { INTERNAL_TOKEN_HEADER } from '@dreamseed/platform';
+import { INTERNAL_TOKEN_HEADER, withDeadline } from '@dreamseed/platform';
 import type { AnalysisConfig } from './config';
 
 /** The founder's ended calls from the voice service (which owns them); an error when it cannot answer. */
@@ -9,10 +9,9 @@ export async function fetchConsultation(
   signal?: AbortSignal,
 ): Promise<ConsultationView> {
   const path = INTERNAL_PATHS.voice.founderConsultation.replace(':userId', encodeURIComponent(userId));
-  const response = await fetch(`${config.VOICE_SERVICE_URL}${path}`, {
-    headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
-    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000),
+  return withDeadline(10_000, signal, async (deadline) => {
+    const response = await fetch(`${config.VOICE_SERVICE_URL}${path}`, { headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' }, signal: deadline });
+    if (!response.ok) throw new Error(`the voice service answered ${response.status} for the consultation`);
+    return (await response.json()) as ConsultationView;
   });
-  if (!response.ok) throw new Error(`the voice service answered ${response.status} for the consultation`);
-  return (await response.json()) as ConsultationView;
 }

@@ -11,6 +11,25 @@ export interface AppHandle {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * Runs `run` with a signal that aborts (as a `TimeoutError`) after `timeoutMs`, or when `outer` aborts. The timer
+ * holds the controller, so the deadline cannot be lost to garbage collection as an `AbortSignal.timeout` combined
+ * through `AbortSignal.any` can be; it is cleared as soon as `run` settles.
+ */
+export async function withDeadline<T>(timeoutMs: number, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  try {
+    return await run(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', forward);
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import shipped from './dns.json';
+import { withDeadline } from '@dreamseed/platform';
 
 /** RFC 9224's bootstrap file: `services` pairs a list of TLDs with the base URLs of their RDAP server. */
 const bootstrapFile = z.object({
@@ -68,12 +69,11 @@ export class RdapBootstrapStore {
 
   /** Downloads, checks and stores a new bootstrap; on any failure the one in use stays and the error is thrown. */
   async refresh(url: string, signal?: AbortSignal): Promise<{ tlds: number; publication: string | null }> {
-    const response = await fetch(url, {
-      headers: { accept: 'application/json' },
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
+    const text = await withDeadline(15_000, signal, async (deadline) => {
+      const response = await fetch(url, { headers: { accept: 'application/json' }, signal: deadline });
+      if (!response.ok) throw new Error(`RDAP bootstrap download answered ${response.status}`);
+      return response.text();
     });
-    if (!response.ok) throw new Error(`RDAP bootstrap download answered ${response.status}`);
-    const text = await response.text();
     let raw: unknown;
     try {
       raw = JSON.parse(text);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
-import { sleep } from '@dreamseed/platform';
+import { sleep, withDeadline } from '@dreamseed/platform';
 import { ConcurrencyLimiter } from './limiter';
 import { ProviderAccessDeniedError, unknown, type Availability, type AvailabilityProvider, type CheckOptions } from './types';
 
@@ -50,17 +50,19 @@ export class GoDaddyProvider implements AvailabilityProvider {
 
   private async checkBatch(batch: string[], signal: AbortSignal): Promise<Availability[]> {
     for (let attempt = 1; ; attempt += 1) {
-      const response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/v1/domains/available?checkType=FAST`, {
-        method: 'POST',
-        headers: {
-          authorization: `sso-key ${this.options.apiKey}:${this.options.apiSecret}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(batch),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      const { response, body } = await withDeadline(this.options.timeoutMs, signal, async (deadline) => {
+        const answered = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/v1/domains/available?checkType=FAST`, {
+          method: 'POST',
+          headers: {
+            authorization: `sso-key ${this.options.apiKey}:${this.options.apiSecret}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify(batch),
+          signal: deadline,
+        });
+        return { response: answered, body: (await answered.json().catch(() => undefined)) as unknown };
       });
-      const body: unknown = await response.json().catch(() => undefined);
       if (response.status === 403 || response.status === 401) {
         const code = (body as { code?: unknown } | undefined)?.code;
         throw new ProviderAccessDeniedError(this.name, `${response.status} ${typeof code === 'string' ? code : ''}`.trim());

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { RdapBootstrapStore } from './bootstrap';
 import { ConcurrencyLimiter } from './limiter';
 import { unknown, type Availability, type AvailabilityProvider, type CheckOptions } from './types';
+import { withDeadline } from '@dreamseed/platform';
 
 /**
  * Availability from the registries' own RDAP servers, found through the IANA bootstrap. The registry's 404 means
@@ -37,11 +38,15 @@ export class RdapProvider implements AvailabilityProvider {
     );
   }
 
-  private async lookup(domain: string, base: string, signal: AbortSignal): Promise<Availability> {
+  private lookup(domain: string, base: string, signal: AbortSignal): Promise<Availability> {
+    return withDeadline(this.options.timeoutMs, signal, (deadline) => this.lookupWithin(domain, base, deadline));
+  }
+
+  private async lookupWithin(domain: string, base: string, signal: AbortSignal): Promise<Availability> {
     const response = await fetch(`${base}domain/${domain}`, {
       headers: { accept: 'application/rdap+json, application/json' },
       redirect: 'follow',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      signal,
     });
     const answer = (available: boolean): Availability => ({
       domain,

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { DomainCandidateView, JobPayloadOf, DomainJobs } from '@dreamseed/contracts';
-import { withOwnerRole, type JobContext } from '@dreamseed/platform';
+import { withOwnerRole, withDeadline, type JobContext } from '@dreamseed/platform';
 import type { AvailabilityChecker } from '../availability/checker';
 import { candidateView, type Availability } from '../availability/types';
 import type { DomainDb } from '../db/client';
@@ -33,10 +33,7 @@ export class DomainSearches {
       await this.finish(p.searchId, { status: 'failed', error: 'There are no words to build names from: give keywords or a business name.' });
       return { outcome: 'failed', candidates: 0 };
     }
-    const answers = await this.checker.check(
-      names.map((name) => name.domain),
-      { signal: AbortSignal.any([signal, AbortSignal.timeout(SEARCH_DEADLINE_MS)]) },
-    );
+    const answers = await withDeadline(SEARCH_DEADLINE_MS, signal, (deadline) => this.checker.check(names.map((name) => name.domain), { signal: deadline }));
     const candidates = rank(names, answers);
     const providers = [...new Set(answers.map((answer) => answer.provider))].sort();
     await this.finish(p.searchId, { status: 'completed', candidates, providers, error: null });

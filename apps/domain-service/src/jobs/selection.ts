@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { parseDomainName, type DomainJobs, type JobPayloadOf } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { jobIdFrom, withOwnerRole, withDeadline, type JobContext, type JobProducer } from '@dreamseed/platform';
 import type { AvailabilityChecker } from '../availability/checker';
 import type { DomainDb } from '../db/client';
 import { domainSearches, domainSelections } from '../db/schema';
@@ -30,7 +30,7 @@ export class DomainSelection {
     if (selection.status === 'unavailable') return { outcome: 'unavailable' };
 
     if (selection.status === 'pending') {
-      const [answer] = await this.checker.check([domain], { fresh: true, signal: AbortSignal.any([signal, AbortSignal.timeout(RECHECK_DEADLINE_MS)]) });
+      const [answer] = await withDeadline(RECHECK_DEADLINE_MS, signal, (deadline) => this.checker.check([domain], { fresh: true, signal: deadline }));
       if (answer?.available === false) {
         await this.decide(p.selectionId, { status: 'unavailable', available: false, provider: answer.provider, message: `${domain} is already registered; choose another name.` });
         log.info({ provider: answer.provider }, 'selected domain is taken');
