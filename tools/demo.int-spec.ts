@@ -1,4 +1,5 @@
-import { exitWithin, freePort, runTs, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { exitWithin, runTs } from '@dreamseed/testing';
+import { startPlatform } from './__fixtures__/platform';
 
 /**
  * The whole voice pipeline, end to end, as `npm start` runs it: the demo plays four calls through the gateway's
@@ -10,24 +11,10 @@ describe('npm run demo against npm start: the whole founder journey', () => {
   jest.setTimeout(120_000);
 
   it('takes a founder from sign-up through four calls, the Dream DNA, a domain and the payment', async () => {
-    const ports = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-    const [gateway, voice, analysis, domain, billing] = ports.map(String);
     const secret = 'demo-webhook-secret-for-tests';
-    const platform = runTs('tools/start.ts', {
-      PORT: gateway,
-      VOICE_SERVICE_PORT: voice,
-      ANALYSIS_SERVICE_PORT: analysis,
-      DOMAIN_SERVICE_PORT: domain,
-      BILLING_SERVICE_PORT: billing,
-      QUEUE_PREFIX: uniquePrefix('demo'),
-      VAPI_WEBHOOK_SECRET: secret,
-      LOG_LEVEL: 'warn',
-    });
+    const platform = await startPlatform('demo', { VAPI_WEBHOOK_SECRET: secret });
     try {
-      await waitFor(() => platform.output().includes('DreamSeed is up.'), 'the platform', 60_000).catch((error) => {
-        throw new Error(`${(error as Error).message}\n${platform.output()}`);
-      });
-      const demo = runTs('tools/demo.ts', { GATEWAY_URL: `http://127.0.0.1:${gateway}`, VAPI_WEBHOOK_SECRET: secret });
+      const demo = runTs('tools/demo.ts', { GATEWAY_URL: platform.gatewayUrl, VAPI_WEBHOOK_SECRET: secret });
       const code = await exitWithin(demo, 90_000);
       const output = demo.output();
       expect({ code, output: code === 0 ? 'ok' : output }).toEqual({ code: 0, output: 'ok' });
@@ -48,8 +35,7 @@ describe('npm run demo against npm start: the whole founder journey', () => {
       expect(output).toContain('Paid: payment_status paid, amount_paid 19900, status paid');
       expect(output).toContain(`Dream DNA selectedDomain: ${selected}`);
     } finally {
-      platform.kill('SIGINT');
-      await exitWithin(platform, 15_000).catch(() => platform.kill('SIGKILL'));
+      await platform.stop();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { exitWithin, freePort, runTs, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { startPlatform } from './__fixtures__/platform';
 
 /**
  * Bad input, at random, against every public endpoint of the whole platform as `npm start` runs it: every
@@ -12,30 +12,23 @@ describe('bad input sweep (fast-check)', () => {
   jest.setTimeout(180_000);
 
   it('answers every random request with a 2xx, 3xx or 4xx and stays ready', async () => {
-    const [gateway, voice, analysis, domain, billing] = (await Promise.all([1, 2, 3, 4, 5].map(() => freePort()))).map(String);
     const webhookSecret = 'sweep-webhook-secret-value';
-    const platform = runTs('tools/start.ts', {
-      PORT: gateway,
-      VOICE_SERVICE_PORT: voice,
-      ANALYSIS_SERVICE_PORT: analysis,
-      DOMAIN_SERVICE_PORT: domain,
-      BILLING_SERVICE_PORT: billing,
-      QUEUE_PREFIX: uniquePrefix('sweep'),
-      VAPI_WEBHOOK_SECRET: webhookSecret,
-      STRIPE_WEBHOOK_SECRET: 'whsec_sweep',
-      ADMIN_PASSWORD: 'sweep-admin-password',
-      LOG_LEVEL: 'warn',
-      // The sweep sends many sign-ins from one address: the abuse limits are tested elsewhere.
-      RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000',
-      RATE_LIMIT_VERIFY_PER_5_MIN: '100000',
-      RATE_LIMIT_TOKEN_REFRESH_PER_5_MIN: '100000',
-      RATE_LIMIT_EMAIL_PER_HOUR: '100000',
-    });
-    const base = `http://127.0.0.1:${gateway}`;
+    const platform = await startPlatform(
+      'sweep',
+      {
+        VAPI_WEBHOOK_SECRET: webhookSecret,
+        STRIPE_WEBHOOK_SECRET: 'whsec_sweep',
+        ADMIN_PASSWORD: 'sweep-admin-password',
+        // The sweep sends many sign-ins from one address: the abuse limits are tested elsewhere.
+        RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000',
+        RATE_LIMIT_VERIFY_PER_5_MIN: '100000',
+        RATE_LIMIT_TOKEN_REFRESH_PER_5_MIN: '100000',
+        RATE_LIMIT_EMAIL_PER_HOUR: '100000',
+      },
+      90_000,
+    );
+    const base = platform.gatewayUrl;
     try {
-      await waitFor(() => platform.output().includes('DreamSeed is up.'), 'the platform', 90_000).catch((error: Error) => {
-        throw new Error(`${error.message}\n${platform.output()}`);
-      });
       const signUp = await fetch(`${base}/auth/v1/signup`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -83,11 +76,10 @@ describe('bad input sweep (fast-check)', () => {
         { numRuns: Number(process.env.SWEEP_RUNS ?? 400), seed: process.env.SWEEP_SEED ? Number(process.env.SWEEP_SEED) : undefined },
       );
       process.stdout.write(`[sweep] ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...seen].sort()))}\n`);
-      expect(platform.child.exitCode).toBeNull();
+      expect(platform.process.child.exitCode).toBeNull();
       expect((await fetch(`${base}/health/ready`)).status).toBe(200);
     } finally {
-      platform.kill('SIGINT');
-      await exitWithin(platform, 15_000).catch(() => platform.kill('SIGKILL'));
+      await platform.stop();
     }
   });
 });

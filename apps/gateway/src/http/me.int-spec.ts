@@ -48,30 +48,10 @@ describe('the founder API (/v1/me) under row-level security', () => {
   let billing: RunningProcess;
 
   beforeAll(async () => {
-    // The voice and analysis services run as their own processes (apps do not import each other), reading with
-    // forwarded tokens.
+    // The owner services run as their own processes (apps do not import each other), reading with forwarded
+    // tokens.
     const [voicePort, analysisPort, domainPort, billingPort, gatewayPort] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const prefix = uniquePrefix('me');
-    voice = runTs('apps/voice-service/src/main.ts', {
-      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-      DATABASE_URL: testInfra().databaseUrl,
-      REDIS_URL: testInfra().redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(voicePort),
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: 'internal-secret-for-tests',
-      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
-    });
-    analysis = runTs('apps/analysis-service/src/main.ts', {
-      VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`,
-      DATABASE_URL: testInfra().databaseUrl,
-      REDIS_URL: testInfra().redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(analysisPort),
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: 'internal-secret-for-tests',
-      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
-    });
     const owner = (app: string, port: number, env: Record<string, string> = {}) =>
       runTs(`apps/${app}/src/main.ts`, {
         DATABASE_URL: testInfra().databaseUrl,
@@ -83,6 +63,8 @@ describe('the founder API (/v1/me) under row-level security', () => {
         JWT_ISSUER: 'http://127.0.0.1/auth/v1',
         ...env,
       });
+    voice = owner('voice-service', voicePort, { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` });
+    analysis = owner('analysis-service', analysisPort, { VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
     domain = owner('domain-service', domainPort, { DOMAIN_PROVIDER: 'offline' });
     billing = owner('billing-service', billingPort, { PUBLIC_URL: `http://127.0.0.1:${gatewayPort}` });
     gateway = await startTestGateway({
