@@ -192,18 +192,10 @@ export class Ledger {
       const subscriptionId = inv.parent?.subscription_details?.subscription;
       changed = (await this.completeCheckout(tx, { ...checkout, invoiceId: inv.id }, { at, subscriptionId, customerId: inv.customer })).outcome === 'applied' || changed;
     } else {
-      await tx.insert(payments).values({
-        businessId,
-        provider: 'stripe',
-        packageId: pkg.id,
-        kind: 'subscription',
-        invoiceId: inv.id,
-        providerCustomerId: inv.customer ?? null,
+      await this.insertInvoicePayment(tx, context, inv, at, {
         amountMinor: inv.amount_paid ?? pkg.amountMinor,
-        currency: (inv.currency ?? pkg.currency).toLowerCase(),
         status: 'paid',
         paidAt: fromSeconds(inv.status_transitions?.paid_at) ?? at,
-        lastEventAt: at,
       });
       changed = true;
     }
@@ -240,19 +232,7 @@ export class Ledger {
     let changed = false;
     const [billed] = await tx.select().from(payments).where(eq(payments.invoiceId, inv.id)).for('update');
     if (!billed) {
-      await tx.insert(payments).values({
-        businessId,
-        provider: 'stripe',
-        packageId: pkg.id,
-        kind: 'subscription',
-        invoiceId: inv.id,
-        providerCustomerId: inv.customer ?? null,
-        amountMinor: inv.amount_due ?? pkg.amountMinor,
-        currency: (inv.currency ?? pkg.currency).toLowerCase(),
-        status: 'failed',
-        failedAt: at,
-        lastEventAt: at,
-      });
+      await this.insertInvoicePayment(tx, context, inv, at, { amountMinor: inv.amount_due ?? pkg.amountMinor, status: 'failed', failedAt: at });
       changed = true;
     } else if (billed.status === 'pending' || (billed.status === 'failed' && (!billed.lastEventAt || at > billed.lastEventAt))) {
       await tx.update(payments).set({ status: 'failed', failedAt: at, lastEventAt: at, updatedAt: new Date() }).where(eq(payments.id, billed.id));
@@ -321,6 +301,27 @@ export class Ledger {
   }
 
   /** The founder and plan of a subscription invoice: from our row, else from the metadata we set at checkout. */
+  /** A subscription invoice's payment row, the first time Stripe tells us about that invoice (paid or failed). */
+  private async insertInvoicePayment(
+    tx: BillingTx,
+    { businessId, pkg }: { businessId: string; pkg: { id: string; amountMinor: number; currency: string } },
+    inv: InvoiceObject,
+    at: Date,
+    outcome: Pick<typeof payments.$inferInsert, 'amountMinor' | 'status' | 'paidAt' | 'failedAt'>,
+  ) {
+    await tx.insert(payments).values({
+      businessId,
+      provider: 'stripe',
+      packageId: pkg.id,
+      kind: 'subscription',
+      invoiceId: inv.id,
+      providerCustomerId: inv.customer ?? null,
+      currency: (inv.currency ?? pkg.currency).toLowerCase(),
+      lastEventAt: at,
+      ...outcome,
+    });
+  }
+
   private async invoiceContext(tx: BillingTx, inv: InvoiceObject) {
     const details = inv.parent?.subscription_details;
     if (!details?.subscription) return undefined;
