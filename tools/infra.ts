@@ -148,7 +148,8 @@ async function startPglite(dir: string): Promise<{ url: string; stop: () => Prom
   };
 }
 
-async function redisAnswers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at this URL now (no retries, no offline queue). */
+export async function redisAnswers(url: string): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
