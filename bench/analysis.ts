@@ -4,7 +4,8 @@
  * API (gateway → voice worker → analysis worker reading the calls from the voice service → API), offline.
  */
 import { performance } from 'node:perf_hooks';
-import { freePort, runTs, waitForHttpOk } from '@dreamseed/testing';
+import { freePort, waitForHttpOk } from '@dreamseed/testing';
+import { runApp } from './apps';
 import { CONSULTATION_FIXTURES, ENUM_EXPECTATIONS, fixtureInput } from '../apps/analysis-service/src/analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../apps/analysis-service/src/analysis/offline';
 
@@ -45,9 +46,9 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export async function endToEnd(options: { databaseUrl: string; redisUrl: string; prefix: string; runs: number }) {
   const [gatewayPort, voicePort, analysisPort] = [await freePort(), await freePort(), await freePort()];
   const common = { DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.prefix, HOST: '127.0.0.1', LOG_LEVEL: 'warn', INTERNAL_API_SECRET: 'benchmark-internal-secret', JWT_ISSUER: 'http://127.0.0.1/auth/v1' };
-  const voice = runTs('apps/voice-service/src/main.ts', { ...common, PORT: String(voicePort), GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` });
-  const analysis = runTs('apps/analysis-service/src/main.ts', { ...common, PORT: String(analysisPort), VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`, ANALYSIS_PROVIDER: 'offline' });
-  const gateway = runTs('apps/gateway/src/main.ts', {
+  const voice = runApp('voice-service', { ...common, PORT: String(voicePort), GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` });
+  const analysis = runApp('analysis-service', { ...common, PORT: String(analysisPort), VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`, ANALYSIS_PROVIDER: 'offline' });
+  const gateway = runApp('gateway', {
     ...common,
     PORT: String(gatewayPort),
     AUTH_AUTOCONFIRM: 'true',

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
 import pino from 'pino';
 import { JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
-import { deletePrefix, freePort, runTs, startFakeServer, uniquePrefix, waitForHttpOk } from '@dreamseed/testing';
+import { deletePrefix, freePort, startFakeServer, uniquePrefix, waitForHttpOk } from '@dreamseed/testing';
+import { runApp } from './apps';
 
 const UNCACHED_SEARCHES = 12;
 const CACHED_SEARCHES = 40;
@@ -40,7 +41,7 @@ export async function benchDomains(options: { databaseUrl: string; redisUrl: str
   rdap.route('GET /iana/dns.json', { body: { version: '1.0', services: [[['com', 'net', 'org', 'co', 'io', 'us', 'shop', 'store', 'biz'], [`${rdap.url}/registry/`]]] } });
   const prefix = uniquePrefix('bench-domain');
   const port = await freePort();
-  const service = runTs('apps/domain-service/src/main.ts', {
+  const service = runApp('domain-service', {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: prefix,

@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { freePort, runTs, waitForHttpOk } from '@dreamseed/testing';
+import { freePort, waitForHttpOk } from '@dreamseed/testing';
+import { runApp } from './apps';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const round = (value: number) => Number(value.toFixed(1));
@@ -64,7 +65,7 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
   // The voice service's own worker, in its own process, storing each event in Postgres.
   const voiceQueue = await fill(options.redisUrl, `${options.prefix}-voice`, options.jobs, `voice-${options.prefix}`);
   const port = await freePort();
-  const voice = runTs('apps/voice-service/src/main.ts', {
+  const voice = runApp('voice-service', {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: `${options.prefix}-voice`,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures the platform on loopback against a bare node:http server measured in the same run,
- * prints a table, and writes bench/results/latest.json. Bounded: each scenario runs BENCH_SECONDS (default 5).
- * Needs Postgres and Redis as the tests do (DATABASE_URL/REDIS_URL, else the local defaults).
+ * prints a table, and writes bench/results/latest.json. Bounded: each scenario runs BENCH_SECONDS (default 5)
+ * per concurrency tried. It runs the apps' production bundles (built first). Needs Postgres and Redis as the
+ * tests do (DATABASE_URL/REDIS_URL, else the local defaults). BENCH_QUICK=1 measures the requests only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import autocannon from 'autocannon';
 import { migrateAll } from '@dreamseed/platform';
 import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
 import { endToEnd, offlineAccuracy } from './analysis';
+import { buildApps, runApp } from './apps';
 import { benchDomains, printDomainTable } from './domains';
 import { openModel, workerThroughput } from './pipeline';
 
@@ -26,13 +28,13 @@ interface Scenario {
   body?: string;
   /** A fresh body per request (events that must not be duplicates of each other). */
   bodyFor?: (n: number) => string;
-  connections: number;
-  /** The scenario whose figures this one is compared with. */
-  baseline?: string;
+  /** Each is tried; the best rate is the scenario's maximum (a server's best concurrency differs). */
+  connections: number[];
 }
 
 interface Result {
   name: string;
+  connections: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -42,13 +44,22 @@ interface Result {
 }
 
 async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaseline'>> {
+  let best: Omit<Result, 'ratioOfBaseline'> | undefined;
+  for (const connections of scenario.connections) {
+    const result = await measureAt(scenario, connections);
+    if (!best || result.requestsPerSecond > best.requestsPerSecond) best = result;
+  }
+  return best as Omit<Result, 'ratioOfBaseline'>;
+}
+
+async function measureAt(scenario: Scenario, connections: number): Promise<Omit<Result, 'ratioOfBaseline'>> {
   let sent = 0;
   const result = await autocannon({
     url: scenario.url,
     method: scenario.method ?? 'GET',
     headers: scenario.headers,
     body: scenario.body,
-    connections: scenario.connections,
+    connections,
     duration: seconds,
     ...(scenario.bodyFor
       ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: scenario.bodyFor?.((sent += 1)) }) }] }
@@ -56,6 +67,7 @@ async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaselin
   });
   return {
     name: scenario.name,
+    connections,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -65,7 +77,12 @@ async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaselin
 }
 
 
+/** Closed-loop concurrencies tried for each server: VAPI delivers from many calls at once. */
+const CONNECTIONS = [10, 50];
+const BASELINE = 'baseline: node:http JSON';
+
 async function main() {
+  buildApps();
   await migrateAll(databaseUrl, root);
   const prefix = uniquePrefix('bench');
   const [gatewayPort, voicePort] = [await freePort(), await freePort()];
@@ -73,7 +90,7 @@ async function main() {
   const baseline = runTs('bench/baseline-server.ts', {});
   // The voice service answers assistant-request, finding the founder through the gateway's internal API. Its
   // worker consumes another prefix: the ingest figure is the gateway's verify-and-enqueue alone.
-  const voice = runTs('apps/voice-service/src/main.ts', {
+  const voice = runApp('voice-service', {
     ...internal,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -83,7 +100,7 @@ async function main() {
     LOG_LEVEL: 'warn',
     GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
   });
-  const gateway = runTs('apps/gateway/src/main.ts', {
+  const gateway = runApp('gateway', {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
@@ -115,14 +132,13 @@ async function main() {
     const session = (await signUp.json()) as { access_token: string };
 
     const scenarios: Scenario[] = [
-      { name: 'baseline: node:http JSON', url: `http://127.0.0.1:${baselinePort}/`, connections: 10 },
-      { name: 'gateway GET /health/live', url: `${base}/health/live`, connections: 10, baseline: 'baseline: node:http JSON' },
+      { name: BASELINE, url: `http://127.0.0.1:${baselinePort}/`, connections: CONNECTIONS },
+      { name: 'gateway GET /health/live', url: `${base}/health/live`, connections: CONNECTIONS },
       {
         name: 'gateway GET /v1/me (JWT, session check, RLS read)',
         url: `${base}/v1/me`,
         headers: { authorization: `Bearer ${session.access_token}` },
-        connections: 10,
-        baseline: 'baseline: node:http JSON',
+        connections: CONNECTIONS,
       },
       {
         name: 'gateway POST /webhooks/vapi (verify, enqueue)',
@@ -133,8 +149,7 @@ async function main() {
           JSON.stringify({
             message: { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: `bench-${prefix}-${n}`, orgId: 'org', type: 'inboundPhoneCall' } },
           }),
-        connections: 10,
-        baseline: 'baseline: node:http JSON',
+        connections: CONNECTIONS,
       },
       {
         name: 'gateway assistant-request (via voice, founder lookup)',
@@ -142,8 +157,7 @@ async function main() {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
         body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
-        connections: 10,
-        baseline: 'baseline: node:http JSON',
+        connections: CONNECTIONS,
       },
       {
         name: 'gateway sign-in (Argon2id, session, tokens)',
@@ -151,20 +165,20 @@ async function main() {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email, password }),
-        connections: 4,
-        baseline: 'baseline: node:http JSON',
+        connections: [4],
       },
     ];
 
-    const results: Result[] = [];
-    for (const scenario of scenarios) {
-      const measured = await measure(scenario);
-      const reference = results.find((r) => r.name === scenario.baseline);
-      results.push({
-        ...measured,
-        ratioOfBaseline: reference ? Number((measured.requestsPerSecond / reference.requestsPerSecond).toFixed(4)) : null,
-      });
-    }
+    // The baseline is measured first and again last; the better of the two is the reference, so that a slow
+    // spell of a shared machine during one baseline run cannot flatter the ratios.
+    const measured = [];
+    for (const scenario of scenarios) measured.push(await measure(scenario));
+    measured.push({ ...(await measure(scenarios[0] as Scenario)), name: `${BASELINE} (again)` });
+    const reference = Math.max(...measured.filter((m) => m.name.startsWith(BASELINE)).map((m) => m.requestsPerSecond));
+    const results: Result[] = measured.map((m) => ({
+      ...m,
+      ratioOfBaseline: m.name.startsWith(BASELINE) ? null : Number((m.requestsPerSecond / reference).toFixed(4)),
+    }));
 
     // Webhook latency at half the measured maximum, at a fixed arrival rate (open model).
     const webhookMax = results.find((r) => r.name.startsWith('gateway POST /webhooks/vapi'))?.requestsPerSecond ?? 1000;
@@ -184,6 +198,17 @@ async function main() {
       rate: Math.max(10, Math.round(assistantMax / 2)),
       seconds,
     });
+    const halfLoadLines =
+      `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests): ` +
+      `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms), ${halfLoad.errors} errors.\n` +
+      `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
+      `p99 ${assistantHalfLoad.p99Ms} ms (target p99 < 50 ms), ${assistantHalfLoad.errors} errors.\n`;
+    if (process.env.BENCH_QUICK === '1') {
+      // The request figures alone, for working on the HTTP paths; nothing is written.
+      printTable(results);
+      process.stdout.write(halfLoadLines);
+      return;
+    }
     const worker = await workerThroughput({ databaseUrl, redisUrl, prefix: `${prefix}-worker`, jobs: Number(process.env.BENCH_WORKER_JOBS ?? 5000), concurrency: 20 });
     // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
     const accuracy = await offlineAccuracy();
@@ -204,10 +229,7 @@ async function main() {
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     printTable(results);
     process.stdout.write(
-      `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests): ` +
-        `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms), ${halfLoad.errors} errors.\n` +
-        `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
-        `p99 ${assistantHalfLoad.p99Ms} ms (target p99 < 50 ms), ${assistantHalfLoad.errors} errors.\n` +
+      halfLoadLines +
         `Voice worker storing events: ${worker.voiceEventsPerSecond} events/s against a no-op BullMQ worker's ` +
         `${worker.noopJobsPerSecond} jobs/s = ${worker.ratioOfNoop} × (target 3,000 events/s; ${worker.stored} stored).\n`,
     );
@@ -228,13 +250,14 @@ async function main() {
 function printTable(results: Result[]) {
   const rows = results.map((r) => [
     r.name,
+    String(r.connections),
     String(r.requestsPerSecond),
     r.p50Ms.toFixed(1),
     r.p99Ms.toFixed(1),
     r.ratioOfBaseline === null ? '1 (baseline)' : r.ratioOfBaseline.toFixed(3),
     String(r.errors + r.non2xx),
   ]);
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s ÷ baseline', 'errors'];
+  const header = ['scenario', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'req/s ÷ baseline', 'errors'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   process.stdout.write(`${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`);

@@ -18,7 +18,7 @@ import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
 import { WebhookInbox } from './webhooks/inbox';
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRouter } from './webhooks/stripe';
-import { VAPI_WEBHOOK_PATH, vapiWebhookRouter } from './webhooks/vapi';
+import { VapiWebhook } from './webhooks/vapi';
 
 export const APP_NAME = 'gateway';
 
@@ -64,9 +64,9 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       ];
       return async () => relays.forEach(clearInterval);
     },
+    rawRoutes: (deps) => [new VapiWebhook(config, parts(deps).inbox, logger)],
     routes: (app, deps) => {
       const { auth, db, inbox } = parts(deps);
-      app.use(VAPI_WEBHOOK_PATH, vapiWebhookRouter(config, inbox, logger));
       app.use(STRIPE_WEBHOOK_PATH, stripeWebhookRouter(config, inbox));
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db, auth));
       app.use(AUTH_PATH, authRouter(auth, config, logger));

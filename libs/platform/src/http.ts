@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -73,16 +73,24 @@ export function finishHttpApp(app: Express, logger: Logger): Express {
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
+const digestOf = (value: string) => createHash('sha256').update(value).digest();
+
 /** Compares digests, so that neither the length nor the content of a secret leaks through timing. */
 export function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  return timingSafeEqual(digestOf(given), digestOf(expected));
+}
+
+/** `sameSecret` against a secret known in advance, whose digest is taken once (for checks on every request). */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const expectedDigest = digestOf(expected);
+  return (given) => timingSafeEqual(digestOf(given), expectedDigest);
 }
 
 /** Guards an app's internal API: only callers holding INTERNAL_API_SECRET (the other apps) get through. */
 export function requireInternalToken(secret: string | undefined): RequestHandler {
+  const matches = secret ? secretMatcher(secret) : () => false;
   return (req, _res, next) => {
-    if (!secret || !sameSecret(req.get(INTERNAL_TOKEN_HEADER) ?? '', secret)) {
+    if (!matches(req.get(INTERNAL_TOKEN_HEADER) ?? '')) {
       next(new AppError(401, 'unauthorized', 'This internal API is for the platform\'s own services.'));
       return;
     }
@@ -204,9 +212,17 @@ export interface HttpListener {
   close(deadline: Promise<void>): Promise<void>;
 }
 
-/** Listens and resolves with the bound port (0 picks a free one). Closing stops new connections at once. */
-export async function listen(app: Express, port: number, host: string): Promise<HttpListener> {
-  const server = createServer(app);
+/**
+ * Listens and resolves with the bound port (0 picks a free one). Closing stops new connections at once.
+ * `serveFirst` sees each request before Express and returns true for those it serves itself (raw routes).
+ */
+export async function listen(
+  app: Express,
+  port: number,
+  host: string,
+  serveFirst?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<HttpListener> {
+  const server = createServer(serveFirst ? (req, res) => serveFirst(req, res) || app(req, res) : app);
   server.keepAliveTimeout = 65_000; // longer than common load-balancer idle timeouts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,6 +10,7 @@ export * from './lifecycle';
 export * from './logger';
 export * from './metrics';
 export * from './producer';
+export * from './raw-route';
 export * from './redis';
 export * from './service';
 export * from './worker';

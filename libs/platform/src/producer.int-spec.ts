@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
@@ -59,6 +60,37 @@ describe('JobProducer', () => {
       await Promise.all([1, 2, 3].map(() => producer.enqueue('analysis', 'analyse-founder', payload, { jobId: 'same-id' })));
       const jobs = await producer.queue('analysis').getJobs(['waiting']);
       expect(jobs.filter((job) => job.id === 'same-id')).toHaveLength(1);
+    }));
+
+  it('sends the adds of one moment to Redis together, and each caller gets its own job with its own options', () =>
+    withProducer(testInfra().redisUrl, async (producer) => {
+      const bulk = jest.spyOn(Queue.prototype, 'addBulk');
+      try {
+        const results = await Promise.all([
+          ...[1, 2, 3, 4].map((n) => producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: `b${n}` }, { jobId: `bulk-${prefix}-${n}` })),
+          producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: 'later' }, { jobId: `bulk-${prefix}-delayed`, delay: 60_000 }),
+        ]);
+        expect(bulk).toHaveBeenCalledTimes(1);
+        expect(results.map((r) => r.jobId)).toEqual([1, 2, 3, 4].map((n) => `bulk-${prefix}-${n}`).concat(`bulk-${prefix}-delayed`));
+        const queue = producer.queue('analysis');
+        expect((await queue.getJob(`bulk-${prefix}-3`))?.data.sourceId).toBe('b3');
+        expect(await (await queue.getJob(`bulk-${prefix}-delayed`))?.getState()).toBe('delayed');
+      } finally {
+        bulk.mockRestore();
+      }
+    }));
+
+  it('adds each job on its own when a joint add fails while Redis is up', () =>
+    withProducer(testInfra().redisUrl, async (producer) => {
+      const bulk = jest.spyOn(Queue.prototype, 'addBulk').mockRejectedValueOnce(new Error('refused'));
+      try {
+        const ids = [1, 2, 3].map((n) => `single-${prefix}-${n}`);
+        await Promise.all(ids.map((jobId, n) => producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: `s${n}` }, { jobId })));
+        const jobs = await Promise.all(ids.map((id) => producer.queue('analysis').getJob(id)));
+        expect(jobs.map((job) => job?.id)).toEqual(ids);
+      } finally {
+        bulk.mockRestore();
+      }
     }));
 
   it('refuses an invalid payload before it reaches Redis', () =>

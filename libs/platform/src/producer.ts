@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
@@ -41,6 +41,8 @@ const KEEP_FAILED = { age: 30 * 24 * 3600 };
  */
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
+  /** Adds asked for in the current turn of the event loop, per queue: sent together in one pipeline. */
+  private readonly pending = new Map<QueueName, PendingAdd[]>();
 
   constructor(
     private readonly options: { connection: Redis; prefix: string; logger: Logger; addTimeoutMs?: number },
@@ -88,30 +90,64 @@ export class JobProducer {
     };
     // A producer connection that is not ready fails at once: BullMQ would otherwise wait for it to reconnect.
     if (this.options.connection.status !== 'ready') throw new QueueUnavailableError(new Error(`redis ${this.options.connection.status}`));
-    const job = await this.withinDeadline(this.queue(queueName).add(jobName, parsed.data, jobOptions));
+    const job = await this.addSoon(queueName, { name: jobName, data: parsed.data, opts: jobOptions });
     return { jobId: job.id ?? options.jobId ?? '' };
   }
 
-  private async withinDeadline<T>(operation: Promise<T>): Promise<T> {
-    const timeoutMs = this.options.addTimeoutMs ?? 750;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue add took longer than ${timeoutMs} ms`)), timeoutMs);
+  /**
+   * Joins the adds asked for in this turn of the event loop into one `addBulk`, a single pipeline to Redis, so
+   * that many callers at once (webhooks under load) cost one round trip. Each caller still waits for its own
+   * job. Should the bulk add fail while Redis is up, each job is added on its own, so that one refused job does
+   * not fail the others. Whatever has not settled by the deadline fails as unavailable; its late outcome is not
+   * reported (the job may still exist, which a deterministic id makes harmless).
+   */
+  private addSoon(queueName: QueueName, job: PendingAdd['job']): Promise<Job> {
+    return new Promise<Job>((resolve, reject) => {
+      let batch = this.pending.get(queueName);
+      if (!batch) {
+        batch = [];
+        this.pending.set(queueName, batch);
+        setImmediate(() => this.flush(queueName));
+      }
+      batch.push({ job, resolve, reject: (error) => reject(error instanceof QueueUnavailableError ? error : new QueueUnavailableError(error)) });
     });
-    try {
-      return await Promise.race([operation, deadline]);
-    } catch (error) {
-      operation.catch(() => undefined); // the late outcome of a timed-out add is not ours to report
-      throw new QueueUnavailableError(error);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+
+  private flush(queueName: QueueName): void {
+    const batch = this.pending.get(queueName) ?? [];
+    this.pending.delete(queueName);
+    const timeoutMs = this.options.addTimeoutMs ?? 750;
+    const deadline = setTimeout(() => {
+      const late = new QueueUnavailableError(new Error(`queue add took longer than ${timeoutMs} ms`));
+      for (const entry of batch) entry.reject(late); // no effect on those already settled
+    }, timeoutMs);
+    const queue = this.queue(queueName);
+    const eachOnItsOwn = () =>
+      Promise.allSettled(batch.map(({ job, resolve, reject }) => queue.add(job.name, job.data, job.opts).then(resolve, reject)));
+    const settled: Promise<unknown> =
+      batch.length === 1
+        ? eachOnItsOwn()
+        : queue.addBulk(batch.map((entry) => entry.job)).then(
+            (jobs) => batch.forEach((entry, index) => entry.resolve(jobs[index] as Job)),
+            (error: unknown) => {
+              if (this.options.connection.status === 'ready') return eachOnItsOwn();
+              for (const entry of batch) entry.reject(error);
+              return undefined;
+            },
+          );
+    void settled.finally(() => clearTimeout(deadline));
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
   }
+}
+
+interface PendingAdd {
+  job: { name: string; data: unknown; opts: JobsOptions };
+  resolve: (job: Job) => void;
+  reject: (error: unknown) => void;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createPool, probePostgres } from './db';
 import { Readiness } from './health';
 import { createHttpApp, finishHttpApp, listen } from './http';
 import type { AppHandle } from './lifecycle';
+import { rawRouteDispatcher, type RawRoute } from './raw-route';
 import { sleep } from './lifecycle';
 import { createMetrics, type Metrics } from './metrics';
 import { JobProducer } from './producer';
@@ -40,6 +41,8 @@ export interface ServiceDefinition<Q extends QueueName, C extends ServiceConfig>
   handlers: (deps: ServiceDeps<C>) => JobHandlers<Q>;
   /** Adds the app's own routes (public API, internal read API, webhooks) before the 404 and error handlers. */
   routes?: (app: Express, deps: ServiceDeps<C>) => void;
+  /** Hot paths served by node:http in front of Express (see `RawRoute`). */
+  rawRoutes?: (deps: ServiceDeps<C>) => RawRoute[];
   /** Runs once the app is ready (schedulers, relays); the returned function runs first on stop. */
   onReady?: (deps: ServiceDeps<C>) => Promise<(() => Promise<void>) | void>;
   /** Queues whose counts `/metrics` reports, besides the app's own. */
@@ -82,7 +85,8 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
   const app = createHttpApp({ logger, metrics, readiness });
   definition.routes?.(app, deps);
   finishHttpApp(app, logger);
-  const http = await listen(app, config.PORT, config.HOST);
+  const rawRoutes = definition.rawRoutes?.(deps) ?? [];
+  const http = await listen(app, config.PORT, config.HOST, rawRoutes.length ? rawRouteDispatcher(rawRoutes, { logger, metrics }) : undefined);
 
   let stopReadyHooks: (() => Promise<void>) | void;
   let stopped = false;

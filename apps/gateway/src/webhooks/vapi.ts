@@ -1,8 +1,19 @@
 import { createHash, createHmac } from 'node:crypto';
-import express, { type Request, type Router } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, currentCorrelationId, sameSecret } from '@dreamseed/platform';
+import {
+  AppError,
+  CORRELATION_HEADER,
+  INTERNAL_TOKEN_HEADER,
+  currentCorrelationId,
+  headerValue,
+  sameSecret,
+  secretMatcher,
+  type RawRequest,
+  type RawResponse,
+  type RawRoute,
+} from '@dreamseed/platform';
 import { INTERNAL_PATHS } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
@@ -24,18 +35,29 @@ type VapiMessage = z.infer<typeof envelope>['message'];
 
 const unauthorized = (message: string) => new AppError(401, 'unauthorized', message);
 
-function authenticate(req: Request, raw: Buffer, config: GatewayConfig): void {
+/** Checks a delivery's credentials as configured: the shared secret in a header, or an HMAC of the body. */
+function authenticator(config: GatewayConfig): (headers: IncomingHttpHeaders, raw: Buffer) => void {
   const secret = config.VAPI_WEBHOOK_SECRET;
-  if (!secret) throw unauthorized('VAPI webhooks are not configured (VAPI_WEBHOOK_SECRET).');
-  if (config.VAPI_WEBHOOK_AUTH === 'header') {
-    const header = req.get('x-vapi-secret');
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    const given = header ?? bearer;
-    if (!given || !sameSecret(given, secret)) throw unauthorized('Missing or wrong webhook secret.');
-    return;
+  if (!secret) {
+    return () => {
+      throw unauthorized('VAPI webhooks are not configured (VAPI_WEBHOOK_SECRET).');
+    };
   }
-  const signature = req.get(config.VAPI_HMAC_SIGNATURE_HEADER) ?? '';
-  const timestamp = req.get(config.VAPI_HMAC_TIMESTAMP_HEADER) ?? '';
+  if (config.VAPI_WEBHOOK_AUTH === 'header') {
+    const matches = secretMatcher(secret);
+    return (headers) => {
+      const header = headerValue(headers, 'x-vapi-secret');
+      const bearer = /^Bearer\s+(.+)$/i.exec(headerValue(headers, 'authorization') ?? '')?.[1];
+      const given = header ?? bearer;
+      if (!given || !matches(given)) throw unauthorized('Missing or wrong webhook secret.');
+    };
+  }
+  return (headers, raw) => verifySignature(headers, raw, config, secret);
+}
+
+function verifySignature(headers: IncomingHttpHeaders, raw: Buffer, config: GatewayConfig, secret: string): void {
+  const signature = headerValue(headers, config.VAPI_HMAC_SIGNATURE_HEADER.toLowerCase()) ?? '';
+  const timestamp = headerValue(headers, config.VAPI_HMAC_TIMESTAMP_HEADER.toLowerCase()) ?? '';
   const seconds = Number(timestamp.length > 11 ? Number(timestamp) / 1000 : timestamp);
   if (!signature || !Number.isFinite(seconds) || Math.abs(Date.now() / 1000 - seconds) > config.VAPI_HMAC_TOLERANCE_SECONDS) {
     throw unauthorized('Missing, stale or malformed webhook signature.');
@@ -93,13 +115,30 @@ function fallbackAnswer(message: VapiMessage, config: GatewayConfig): unknown {
   }
 }
 
-/** `POST /webhooks/vapi`: verify, then answer synchronous messages through the voice service or enqueue. */
-export function vapiWebhookRouter(config: GatewayConfig, inbox: WebhookInbox, logger: Logger): Router {
-  const router = express.Router();
-  router.post('/', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
-    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    authenticate(req, raw, config);
-    if (!req.is('application/json')) {
+const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+
+/**
+ * `POST /webhooks/vapi`: verify, then answer synchronous messages through the voice service or enqueue. Served
+ * by node:http in front of Express (a raw route): it is the platform's busiest path, and every message of every
+ * call passes through it.
+ */
+export class VapiWebhook implements RawRoute {
+  readonly method = 'POST';
+  readonly path = VAPI_WEBHOOK_PATH;
+  readonly bodyLimitBytes = 2 * 1024 * 1024;
+  private readonly authenticate: (headers: IncomingHttpHeaders, raw: Buffer) => void;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly inbox: WebhookInbox,
+    private readonly logger: Logger,
+  ) {
+    this.authenticate = authenticator(config);
+  }
+
+  async handle({ headers, body: raw }: RawRequest): Promise<RawResponse> {
+    this.authenticate(headers, raw);
+    if (!JSON_MEDIA_TYPE.test(headerValue(headers, 'content-type') ?? '')) {
       throw new AppError(415, 'unsupported_media_type', 'VAPI webhooks are JSON (Content-Type: application/json).');
     }
     let parsed: unknown;
@@ -113,12 +152,11 @@ export function vapiWebhookRouter(config: GatewayConfig, inbox: WebhookInbox, lo
     const { message } = body.data;
 
     if (SYNC_TYPES.has(message.type)) {
-      res.status(200).json(await askVoiceService(message, parsed, config, logger));
-      return;
+      return { status: 200, body: await askVoiceService(message, parsed, this.config, this.logger) };
     }
     const eventKey = vapiEventKey(message, raw);
     const jobId = `vapi-${createHash('sha256').update(eventKey).digest('hex').slice(0, 40)}`;
-    await inbox.accept(
+    await this.inbox.accept(
       'voice',
       'vapi-event',
       {
@@ -131,9 +169,8 @@ export function vapiWebhookRouter(config: GatewayConfig, inbox: WebhookInbox, lo
       },
       jobId,
     );
-    res.status(200).json({});
-  });
-  return router;
+    return { status: 200, body: {} };
+  }
 }
 
 async function askVoiceService(message: VapiMessage, body: unknown, config: GatewayConfig, logger: Logger): Promise<unknown> {

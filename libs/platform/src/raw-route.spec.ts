@@ -1,0 +1,95 @@
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import express from 'express';
+import pino from 'pino';
+import { currentCorrelationId } from './context';
+import { AppError } from './errors';
+import { finishHttpApp, listen, type HttpListener } from './http';
+import { createMetrics } from './metrics';
+import { rawRouteDispatcher, type RawRoute } from './raw-route';
+
+const silent = pino({ level: 'silent' });
+
+/** Sends a request by hand, so that headers and bodies can be what a careless client sends. */
+function send(port: number, options: { method?: string; path?: string; headers?: Record<string, string | number>; body?: Buffer | string; chunks?: Buffer[] }) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/hook', headers: options.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    if (options.chunks) {
+      for (const chunk of options.chunks) req.write(chunk);
+      req.end();
+    } else {
+      req.end(options.body);
+    }
+  });
+}
+
+describe('raw routes', () => {
+  const metrics = createMetrics('raw-route-test');
+  let server: HttpListener;
+  const seen: { body: string; correlationId?: string }[] = [];
+
+  beforeAll(async () => {
+    const route: RawRoute = {
+      method: 'POST',
+      path: '/hook',
+      bodyLimitBytes: 1024,
+      async handle({ body, headers }) {
+        seen.push({ body: body.toString('utf8'), correlationId: currentCorrelationId() });
+        if (headers['x-fail'] === 'client') throw new AppError(422, 'not_this', 'Not this one.');
+        if (headers['x-fail'] === 'server') throw new Error('boom');
+        return { status: 200, body: { got: body.length } };
+      },
+    };
+    const app = express();
+    app.get('/hook', (_req, res) => {
+      res.json({ from: 'express' });
+    });
+    finishHttpApp(app, silent);
+    server = await listen(app, 0, '127.0.0.1', rawRouteDispatcher([route], { logger: silent, metrics }));
+  });
+  afterAll(() => server.close(Promise.resolve()));
+
+  it('serves the route with its body, under the caller’s correlation id, whatever the query string or trailing slash', async () => {
+    const answer = await send(server.port, { path: '/hook/?token=secret', headers: { 'x-correlation-id': 'corr-raw-1' }, body: 'hello' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ got: 5 });
+    expect(answer.headers['x-correlation-id']).toBe('corr-raw-1');
+    expect(seen.at(-1)).toEqual({ body: 'hello', correlationId: 'corr-raw-1' });
+    const scrape = await metrics.registry.getSingleMetricAsString('http_request_duration_seconds');
+    expect(scrape).toContain('route="/hook",status="200"');
+    expect(scrape).not.toContain('secret');
+  });
+
+  it('leaves other methods and paths to Express', async () => {
+    expect(JSON.parse((await send(server.port, { method: 'GET' })).body)).toEqual({ from: 'express' });
+    const other = await send(server.port, { path: '/hooks', body: 'x' });
+    expect(other.status).toBe(404);
+    expect(JSON.parse(other.body).error.code).toBe('not_found');
+  });
+
+  it('answers errors in the JSON error shape: AppErrors as they are, anything else as a 500 without details', async () => {
+    const client = await send(server.port, { headers: { 'x-fail': 'client' }, body: '{}' });
+    expect([client.status, JSON.parse(client.body).error.code]).toEqual([422, 'not_this']);
+    const fault = await send(server.port, { headers: { 'x-fail': 'server' }, body: '{}' });
+    expect([fault.status, JSON.parse(fault.body)]).toEqual([500, { error: { code: 'internal_error', message: 'Something went wrong on our side.' } }]);
+  });
+
+  it('refuses bodies over the limit, declared or streamed, and encoded bodies, without calling the handler', async () => {
+    const before = seen.length;
+    const declared = await send(server.port, { body: 'x'.repeat(2048) });
+    expect([declared.status, JSON.parse(declared.body).error.code]).toEqual([413, 'payload_too_large']);
+    const streamed = await send(server.port, { headers: { 'transfer-encoding': 'chunked' }, chunks: [Buffer.alloc(800, 1), Buffer.alloc(800, 1)] });
+    expect([streamed.status, JSON.parse(streamed.body).error.code]).toEqual([413, 'payload_too_large']);
+    const gzipped = await send(server.port, { headers: { 'content-encoding': 'gzip' }, body: gzipSync('{}') });
+    expect([gzipped.status, JSON.parse(gzipped.body).error.code]).toEqual([415, 'unsupported_encoding']);
+    expect(seen.length).toBe(before);
+    // The server is still fine afterwards.
+    expect((await send(server.port, { body: 'ok' })).status).toBe(200);
+  });
+});

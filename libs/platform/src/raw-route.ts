@@ -1,0 +1,130 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
+import { AppError } from './errors';
+import { toErrorResponse } from './http';
+import type { Metrics } from './metrics';
+
+/** What a raw route's handler gets: the body read in full (up to the route's limit) and the headers as sent. */
+export interface RawRequest {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface RawResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A route served by node:http directly, in front of Express: for the few hot paths (VAPI's webhooks) whose
+ * cost per request is the platform's capacity. It keeps what the Express stack gives every request (the
+ * correlation id, the access log, the route-labelled metric, the JSON error shape, a body limit) and drops
+ * the rest. Other methods and paths go on to Express.
+ */
+export interface RawRoute {
+  method: 'POST';
+  /** Matched exactly, with or without a trailing slash; the query string is ignored. */
+  path: string;
+  bodyLimitBytes: number;
+  handle(request: RawRequest): Promise<RawResponse>;
+}
+
+/** Returns a request listener's first step: it serves a raw route and says so, or leaves the request alone. */
+export function rawRouteDispatcher(routes: RawRoute[], options: { logger: Logger; metrics: Metrics }) {
+  const byPath = new Map<string, RawRoute>();
+  for (const route of routes) {
+    byPath.set(`${route.method} ${route.path}`, route);
+    byPath.set(`${route.method} ${route.path}/`, route);
+  }
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const route = byPath.get(`${req.method} ${query < 0 ? url : url.slice(0, query)}`);
+    if (!route) return false;
+    serve(route, req, res, options);
+    return true;
+  };
+}
+
+function serve(route: RawRoute, req: IncomingMessage, res: ServerResponse, { logger, metrics }: { logger: Logger; metrics: Metrics }) {
+  const started = process.hrtime.bigint();
+  const correlationId = acceptCorrelationId(req.headers[CORRELATION_HEADER]);
+  res.setHeader(CORRELATION_HEADER, correlationId);
+  res.on('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.httpDuration.observe({ method: route.method, route: route.path, status: String(res.statusCode) }, seconds);
+    const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+    // The same shape as the Express access log, and like it: the path only, never the query string.
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        { req: { id: correlationId, method: route.method, url: route.path }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) },
+        'request completed',
+      );
+    }
+  });
+
+  const send = (status: number, body: unknown, closeAfter = false) => {
+    if (res.headersSent || res.destroyed) return;
+    const json = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      ...(closeAfter ? { connection: 'close' } : {}),
+    });
+    res.end(json);
+  };
+  const fail = (error: unknown, closeAfter = false) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500 && !(error instanceof AppError)) logger.error({ err: error, route: route.path }, 'unhandled error');
+    send(status, body, closeAfter);
+  };
+  // A body that is refused before it is read leaves bytes on the connection: it is closed after the answer.
+  const refuse = (error: AppError) => {
+    fail(error, true);
+    req.resume();
+  };
+
+  const encoding = req.headers['content-encoding'];
+  if (encoding && encoding.toLowerCase() !== 'identity') {
+    refuse(new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported.'));
+    return;
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > route.bodyLimitBytes) {
+    refuse(new AppError(413, 'payload_too_large', 'The request body is too large.'));
+    return;
+  }
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > route.bodyLimitBytes) {
+      over = true;
+      chunks.length = 0;
+      refuse(new AppError(413, 'payload_too_large', 'The request body is too large.'));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => res.destroy());
+  req.on('end', () => {
+    if (over) return;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    runWithCorrelationId(correlationId, () =>
+      route.handle({ headers: req.headers, body }).then(
+        (answer) => send(answer.status, answer.body),
+        (error: unknown) => fail(error),
+      ),
+    );
+  });
+}
+
+/** The first value of a header that may be sent more than once. */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
