@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
@@ -73,7 +73,7 @@ export function finishHttpApp(app: Express, logger: Logger): Express {
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 
-const digestOf = (value: string) => createHash('sha256').update(value).digest();
+const digestOf = (value: string) => hash('sha256', value, 'buffer');
 
 /** Compares digests, so that neither the length nor the content of a secret leaks through timing. */
 export function sameSecret(given: string, expected: string): boolean {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -83,7 +83,7 @@ export function vapiEventKey(message: VapiMessage, raw: Buffer): string {
         ? [callId, m.status]
         : message.type === 'transcript' || message.type.startsWith('transcript[')
           ? [callId, message.timestamp, m.role, m.transcriptType]
-          : [callId, message.timestamp, createHash('sha256').update(raw).digest('hex')];
+          : [callId, message.timestamp, hash('sha256', raw, 'hex')];
   return `${message.type}|${parts.map(String).join('|')}`;
 }
 
@@ -155,7 +155,7 @@ export class VapiWebhook implements RawRoute {
       return { status: 200, body: await askVoiceService(message, parsed, this.config, this.logger) };
     }
     const eventKey = vapiEventKey(message, raw);
-    const jobId = `vapi-${createHash('sha256').update(eventKey).digest('hex').slice(0, 40)}`;
+    const jobId = `vapi-${hash('sha256', eventKey, 'hex').slice(0, 40)}`;
     await this.inbox.accept(
       'voice',
       'vapi-event',
