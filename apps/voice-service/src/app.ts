@@ -18,7 +18,7 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
     configSchema: voiceConfigSchema,
     logger,
     queue: 'voice',
-    handlers: (deps) => voiceJobHandlers({ db: dbOf(deps), producer: deps.producer, config }),
+    handlers: (deps) => voiceJobHandlers({ db: dbOf(deps), producer: deps.producer, config, logger: deps.logger }),
     onReady: async ({ producer }) => {
       // One schedule for the whole platform however many replicas run: BullMQ keys it by id.
       await producer

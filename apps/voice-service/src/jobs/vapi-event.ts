@@ -1,19 +1,142 @@
 import { eq, sql } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { jobIdFrom, withOwnerRole, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
 import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
+import { EventBatcher } from './event-batch';
 
 type VapiEvent = JobPayloadOf<VoiceJobs, 'vapi-event'>;
+export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored';
 
 /** A call's statuses in the order they happen; an older one never overwrites a newer one, and ended is final. */
 const STATUS_ORDER = ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended'];
 const statusRank = (column: unknown) => sql`coalesce(array_position(${sql.raw(`array[${STATUS_ORDER.map((s) => `'${s}'`).join(',')}]`)}::text[], ${column}), 0)`;
+/** The same rank in JS: 0 for no status. */
+const rankOf = (status: string | null) => (status === null ? 0 : STATUS_ORDER.indexOf(status) + 1);
+
+/** What one message says about its call's session; `status` null when the message carries none. */
+interface SessionChange {
+  vapiCallId: string;
+  userId: string | null;
+  callStage: number | null;
+  callType: string | null;
+  status: string | null;
+  assistantId: string | null;
+  phoneNumberId: string | null;
+  customerNumber: string | null;
+  endedReason: string | null;
+  lastEventAt: Date;
+}
+
+type CallWithId = ReturnType<typeof callOf> & { id: string };
+
+function sessionChangeOf(message: VapiMessage, call: CallWithId, at: Date): SessionChange {
+  const said = message.type === 'status-update' ? String(message.status ?? '') : message.type === 'end-of-call-report' ? 'ended' : null;
+  const status = said && STATUS_ORDER.includes(said) ? said : null;
+  return {
+    vapiCallId: call.id,
+    userId: call.userId,
+    callStage: call.callStage,
+    callType: call.type,
+    status,
+    assistantId: call.assistantId,
+    phoneNumberId: call.phoneNumberId,
+    customerNumber: call.customerNumber,
+    endedReason: message.type === 'status-update' && status === 'ended' ? ((message.endedReason as string | undefined) ?? null) : null,
+    lastEventAt: at,
+  };
+}
+
+/**
+ * Several messages of one call as one change, as if applied one after the other in this order: the
+ * highest-ranked status, the first value given of each field, the latest event time.
+ */
+function mergeChanges(first: SessionChange, next: SessionChange): SessionChange {
+  return {
+    vapiCallId: first.vapiCallId,
+    userId: first.userId ?? next.userId,
+    callStage: first.callStage ?? next.callStage,
+    callType: first.callType ?? next.callType,
+    status: rankOf(next.status) > rankOf(first.status) ? next.status : first.status,
+    assistantId: first.assistantId ?? next.assistantId,
+    phoneNumberId: first.phoneNumberId ?? next.phoneNumberId,
+    customerNumber: first.customerNumber ?? next.customerNumber,
+    endedReason: first.endedReason ?? next.endedReason,
+    lastEventAt: next.lastEventAt > first.lastEventAt ? next.lastEventAt : first.lastEventAt,
+  };
+}
+
+/** Code-unit order, the same in every process (the database's collation may differ, but only consistency matters). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const isEndOfCallReport = (event: VapiEvent) =>
+  event.messageType === 'end-of-call-report' || (event.message as VapiMessage).type === 'end-of-call-report';
+
+/**
+ * `upsertSession` for many calls in one statement (a CTE named `upserted`), with the same conflict rules:
+ * the status moves forward only, and only for a change that has one (which `excluded` cannot tell, since it
+ * holds 'queued' for the others, so it is read back from the input); existing values are kept; the latest
+ * event time wins. Rows go in call id order.
+ */
+function sessionsUpsert(changes: SessionChange[]) {
+  const rows = changes.map((change) => ({
+    vapi_call_id: change.vapiCallId,
+    user_id: change.userId,
+    call_stage: change.callStage,
+    direction: directionOf(change.callType),
+    status: change.status,
+    assistant_id: change.assistantId,
+    phone_number_id: change.phoneNumberId,
+    customer_number: change.customerNumber,
+    ended_reason: change.endedReason,
+    last_event_at: change.lastEventAt,
+  }));
+  return sql`
+    sessions_in as (
+      select * from json_to_recordset(${JSON.stringify(rows)}::json)
+        as t(vapi_call_id text, user_id uuid, call_stage smallint, direction text, status text, assistant_id text,
+             phone_number_id text, customer_number text, ended_reason text, last_event_at timestamptz)
+    ), upserted as (
+      insert into ${callSessions} as s
+        (vapi_call_id, user_id, call_stage, direction, status, assistant_id, phone_number_id, customer_number, ended_reason, last_event_at)
+      select vapi_call_id, user_id, call_stage, direction, coalesce(status, 'queued'), assistant_id, phone_number_id, customer_number,
+             ended_reason, last_event_at
+        from sessions_in order by vapi_call_id
+      on conflict (vapi_call_id) do update set
+        status = case
+          when (select i.status from sessions_in i where i.vapi_call_id = excluded.vapi_call_id) is not null
+           and ${statusRank(sql`excluded.status`)} > ${statusRank(sql`s.status`)} then excluded.status
+          else s.status end,
+        user_id = coalesce(s.user_id, excluded.user_id),
+        call_stage = coalesce(s.call_stage, excluded.call_stage),
+        assistant_id = coalesce(s.assistant_id, excluded.assistant_id),
+        ended_reason = coalesce(s.ended_reason, excluded.ended_reason),
+        last_event_at = greatest(s.last_event_at, excluded.last_event_at),
+        updated_at = ${new Date().toISOString()}::timestamptz
+    )`;
+}
+
+/** The update marking log rows done, each with its own status (rows this transaction already holds). */
+function markLogs(marks: { event_key: string; status: 'processed' | 'ignored' }[]) {
+  return sql`
+    update ${webhookLogs} l set status = m.status, processed_at = ${new Date().toISOString()}::timestamptz
+      from json_to_recordset(${JSON.stringify(marks)}::json) as m(event_key text, status text)
+     where l.event_key = m.event_key`;
+}
 
 interface FollowUps {
   /** The founder and stage of a call whose end-of-call report was stored for the first time. */
   callCompleted?: { userId: string; callStage: number; vapiCallId: string; endedAt: string };
+}
+
+export interface VapiEventProcessorOptions {
+  /** Events written in one transaction at most (default 200). */
+  maxBatchSize?: number;
+  /** Batch transactions at once at most, each on one pool connection (default 2). */
+  maxBatchesInFlight?: number;
+  /** Where a failed batch is reported (its events are then stored one by one). */
+  logger?: Logger;
 }
 
 /**
@@ -21,14 +144,41 @@ interface FollowUps {
  * run again: every write is an upsert on the call's or event's natural key, and a message already processed
  * is skipped. Follow-up jobs (the profile change and the analysis) carry ids derived from the call, so a
  * retry or a second report never makes a second one.
+ *
+ * End-of-call reports are stored one per transaction, with their follow-ups. Every other message only logs
+ * and updates the call's session, so those are group-committed: the messages of the jobs running at the same
+ * moment are written in one transaction (see `event-batch.ts` and `storeBatch`).
  */
 export class VapiEventProcessor {
+  private readonly batcher: EventBatcher<VapiEvent, VapiEventOutcome>;
+
   constructor(
     private readonly db: VoiceDb,
     private readonly producer: JobProducer,
-  ) {}
+    options: VapiEventProcessorOptions = {},
+  ) {
+    this.batcher = new EventBatcher({
+      maxSize: options.maxBatchSize ?? 200,
+      maxInFlight: options.maxBatchesInFlight ?? 2,
+      writeBatch: (events) => this.storeBatch(events),
+      writeOne: async (event) => this.storeOne(event),
+      onBatchError: (error, size) => {
+        // The error's class and SQLSTATE only: its message can quote the values refused, and drizzle adds
+        // the statement's parameters (the batch's payloads).
+        const root = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constructor?: { name?: string } };
+        options.logger?.warn({ size, err: { class: root.constructor?.name, code: root.code } }, 'vapi event batch failed; storing its events one by one');
+      },
+    });
+  }
 
   async handle(event: VapiEvent, { log }: JobContext) {
+    const outcome = isEndOfCallReport(event) ? await this.storeOne(event) : await this.batcher.submit(event);
+    log.info({ type: event.messageType, outcome }, 'vapi event handled');
+    return { outcome };
+  }
+
+  /** One event in a transaction of its own: the end-of-call reports, and the fallback of a failed batch. */
+  private async storeOne(event: VapiEvent): Promise<VapiEventOutcome> {
     const message = event.message as VapiMessage;
     const call = callOf(message);
     const result = await withOwnerRole(this.db, 'voice', async (tx) => {
@@ -51,7 +201,7 @@ export class VapiEventProcessor {
         await markDone('ignored');
         return { outcome: 'ignored' as const, settled: true };
       }
-      const followUps = await this.apply(tx, message, call, new Date(event.receivedAt));
+      const followUps = await this.apply(tx, message, { ...call, id: call.id }, new Date(event.receivedAt));
       // Without follow-ups the event is done in this same transaction; with them it stays `received` until they
       // are queued, so a retry after a crash in between sends them again.
       if (!followUps.callCompleted) await markDone('processed');
@@ -64,13 +214,93 @@ export class VapiEventProcessor {
         tx.update(webhookLogs).set({ status: 'processed', processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey)),
       );
     }
-    log.info({ type: event.messageType, outcome: result.outcome }, 'vapi event handled');
-    return { outcome: result.outcome };
+    return result.outcome;
   }
 
-  private async apply(tx: VoiceTx, message: VapiMessage, call: ReturnType<typeof callOf>, at: Date): Promise<FollowUps> {
-    const status = message.type === 'status-update' ? String(message.status ?? '') : message.type === 'end-of-call-report' ? 'ended' : null;
-    const session = await this.upsertSession(tx, call, status && STATUS_ORDER.includes(status) ? status : null, at, message);
+  /**
+   * Events other than end-of-call reports, in one transaction, with the outcome each would have had on its own
+   * in this order. Two round trips inside the transaction, whatever the batch's size:
+   * 1. one multi-row insert of the log rows (`on conflict do nothing`) and one `select … for update` of the
+   *    rows that were there before (duplicates, or events a failed try left `received`);
+   * 2. one multi-row upsert of the calls' sessions (one row per call, merged here) and one update marking the
+   *    log rows processed or ignored.
+   * Rows are written and locked in key order (log rows by event key, sessions by call id), so concurrent
+   * batches take their locks in the same order. Throws if anything fails; the batcher then stores the events
+   * one by one.
+   */
+  private async storeBatch(events: VapiEvent[]): Promise<VapiEventOutcome[]> {
+    const entries = events.map((event) => {
+      const message = event.message as VapiMessage;
+      return { event, message, call: callOf(message) };
+    });
+    // The first copy of an event counts; later copies in the same batch are duplicates of it.
+    const firstOfKey = new Map<string, (typeof entries)[number]>();
+    for (const entry of entries) if (!firstOfKey.has(entry.event.eventKey)) firstOfKey.set(entry.event.eventKey, entry);
+    const logRows = [...firstOfKey.values()].map(({ event, message, call }) => ({
+      event_key: event.eventKey,
+      message_type: event.messageType,
+      vapi_call_id: call.id,
+      user_id: call.userId,
+      payload: redact(message),
+      received_at: event.receivedAt,
+    }));
+
+    return withOwnerRole(this.db, 'voice', async (tx) => {
+      // The inserted rows are new (and locked by this insert); the locked ones were there before. The select
+      // does not see this statement's own inserts: the two sets never overlap.
+      const found = await tx.execute<{ event_key: string; status: string | null }>(sql`
+        with incoming as (
+          select * from json_to_recordset(${JSON.stringify(logRows)}::json)
+            as t(event_key text, message_type text, vapi_call_id text, user_id uuid, payload jsonb, received_at timestamptz)
+        ), inserted as (
+          insert into ${webhookLogs} (event_key, message_type, vapi_call_id, user_id, payload, received_at)
+          select event_key, message_type, vapi_call_id, user_id, payload, received_at from incoming order by event_key
+          on conflict (event_key) do nothing
+          returning event_key
+        ), existing as (
+          select l.event_key, l.status from ${webhookLogs} l
+           where l.event_key in (select event_key from incoming)
+           order by l.event_key
+           for update
+        )
+        select event_key, null as status from inserted
+        union all
+        select event_key, status from existing
+      `);
+      const statusOf = new Map(found.rows.map((row) => [row.event_key, row.status]));
+      // A row another transaction inserted while this statement ran is in neither set (it was not yet
+      // committed when the statement's snapshot was taken): read and lock those now.
+      const unseen = [...firstOfKey.keys()].filter((key) => !statusOf.has(key)).sort(compareText);
+      if (unseen.length) {
+        const late = await tx.execute<{ event_key: string; status: string }>(sql`
+          select event_key, status from ${webhookLogs} where event_key = any(${sql.param(unseen)}::text[]) order by event_key for update
+        `);
+        for (const row of late.rows) statusOf.set(row.event_key, row.status);
+      }
+
+      const outcomes = entries.map((entry): VapiEventOutcome => {
+        const status = statusOf.get(entry.event.eventKey);
+        if (firstOfKey.get(entry.event.eventKey) !== entry || status === 'processed' || status === 'ignored') return 'duplicate';
+        return entry.call.id ? 'stored' : 'ignored';
+      });
+      // One change per call: a multi-row upsert must not touch the same row twice.
+      const changes = new Map<string, SessionChange>();
+      entries.forEach(({ event, message, call }, i) => {
+        if (outcomes[i] !== 'stored' || !call.id) return;
+        const change = sessionChangeOf(message, { ...call, id: call.id }, new Date(event.receivedAt));
+        const earlier = changes.get(call.id);
+        changes.set(call.id, earlier ? mergeChanges(earlier, change) : change);
+      });
+      const marks = entries.flatMap(({ event }, i) =>
+        outcomes[i] === 'duplicate' ? [] : [{ event_key: event.eventKey, status: outcomes[i] === 'ignored' ? ('ignored' as const) : ('processed' as const) }],
+      );
+      if (marks.length) await tx.execute(sql`with ${sessionsUpsert([...changes.values()])}, marked as (${markLogs(marks)}) select 1`);
+      return outcomes;
+    });
+  }
+
+  private async apply(tx: VoiceTx, message: VapiMessage, call: CallWithId, at: Date): Promise<FollowUps> {
+    const session = await this.upsertSession(tx, sessionChangeOf(message, call, at));
     if (message.type !== 'end-of-call-report') return {};
 
     const report = endOfCallReport(message);
@@ -93,7 +323,7 @@ export class VapiEventProcessor {
     await tx
       .insert(vapiCalls)
       .values({
-        vapiCallId: call.id as string,
+        vapiCallId: call.id,
         callSessionId: session.id,
         type: call.type,
         orgId: call.orgId,
@@ -150,32 +380,33 @@ export class VapiEventProcessor {
       callCompleted: {
         userId: session.userId,
         callStage: session.callStage,
-        vapiCallId: call.id as string,
+        vapiCallId: call.id,
         endedAt: (report.endedAt ?? at).toISOString(),
       },
     };
   }
 
   /** The call's session, created by whichever message comes first, its status moved forward only. */
-  private async upsertSession(tx: VoiceTx, call: ReturnType<typeof callOf>, status: string | null, at: Date, message: VapiMessage) {
+  private async upsertSession(tx: VoiceTx, change: SessionChange) {
     const [session] = await tx
       .insert(callSessions)
       .values({
-        vapiCallId: call.id as string,
-        userId: call.userId,
-        callStage: call.callStage,
-        direction: directionOf(call.type),
-        status: status ?? 'queued',
-        assistantId: call.assistantId,
-        phoneNumberId: call.phoneNumberId,
-        customerNumber: call.customerNumber,
-        lastEventAt: at,
-        endedReason: message.type === 'status-update' && status === 'ended' ? (message.endedReason as string | undefined) ?? null : null,
+        vapiCallId: change.vapiCallId,
+        userId: change.userId,
+        callStage: change.callStage,
+        direction: directionOf(change.callType),
+        status: change.status ?? 'queued',
+        assistantId: change.assistantId,
+        phoneNumberId: change.phoneNumberId,
+        customerNumber: change.customerNumber,
+        lastEventAt: change.lastEventAt,
+        endedReason: change.endedReason,
       })
       .onConflictDoUpdate({
         target: callSessions.vapiCallId,
         set: {
-          status: status
+          // The same rules as the batch's upsert in storeBatch.
+          status: change.status
             ? sql`case when ${statusRank(sql`excluded.status`)} > ${statusRank(callSessions.status)} then excluded.status else ${callSessions.status} end`
             : sql`${callSessions.status}`,
           userId: sql`coalesce(${callSessions.userId}, excluded.user_id)`,
