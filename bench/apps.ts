@@ -15,6 +15,8 @@ export function buildApps(): void {
   execFileSync(process.execPath, [path.join(root, 'tools/build.mjs'), ...BENCH_APPS], { cwd: root, stdio: 'inherit' });
 }
 
+/** BENCH_NODE_ARGS adds node flags to every app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles` to profile a run. */
 export function runApp(app: BenchApp, env: Record<string, string | undefined>): RunningProcess {
-  return runCommand(process.execPath, [path.join(root, 'dist/apps', app, 'main.js')], env, root);
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return runCommand(process.execPath, [...nodeArgs, path.join(root, 'dist/apps', app, 'main.js')], env, root);
 }

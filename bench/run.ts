@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures the platform on loopback against a bare node:http server measured in the same run,
  * prints a table, and writes bench/results/latest.json. Bounded: each scenario runs BENCH_SECONDS (default 5)
- * per concurrency tried. It runs the apps' production bundles (built first). Needs Postgres and Redis as the
+ * per concurrency tried, in BENCH_ROUNDS rounds (default 3). It runs the apps' production bundles (built first). Needs Postgres and Redis as the
  * tests do (DATABASE_URL/REDIS_URL, else the local defaults). BENCH_QUICK=1 measures the requests only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,14 @@ interface Result {
   errors: number;
   non2xx: number;
   ratioOfBaseline: number | null;
+  /** Requests per second in each round (the row shows the median round's figures). */
+  rounds?: number[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaseline'>> {
@@ -79,6 +87,7 @@ async function measureAt(scenario: Scenario, connections: number): Promise<Omit<
 
 /** Closed-loop concurrencies tried for each server: VAPI delivers from many calls at once. */
 const CONNECTIONS = [10, 50];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASELINE = 'baseline: node:http JSON';
 
 async function main() {
@@ -169,16 +178,26 @@ async function main() {
       },
     ];
 
-    // The baseline is measured first and again last; the better of the two is the reference, so that a slow
-    // spell of a shared machine during one baseline run cannot flatter the ratios.
-    const measured = [];
-    for (const scenario of scenarios) measured.push(await measure(scenario));
-    measured.push({ ...(await measure(scenarios[0] as Scenario)), name: `${BASELINE} (again)` });
-    const reference = Math.max(...measured.filter((m) => m.name.startsWith(BASELINE)).map((m) => m.requestsPerSecond));
-    const results: Result[] = measured.map((m) => ({
-      ...m,
-      ratioOfBaseline: m.name.startsWith(BASELINE) ? null : Number((m.requestsPerSecond / reference).toFixed(4)),
-    }));
+    // A shared 2-core machine drifts by half within minutes: the scenarios are measured in rounds, each round
+    // with its own baseline, and each figure is the median over the rounds of its ratio to that round's baseline.
+    const rounds: Omit<Result, 'ratioOfBaseline'>[][] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const measured = [];
+      for (const scenario of scenarios) measured.push(await measure(scenario));
+      rounds.push(measured);
+    }
+    const results: Result[] = scenarios.map((_scenario, index) => {
+      const runs = rounds.map((measured) => ({ run: measured[index] as Omit<Result, 'ratioOfBaseline'>, baseline: measured[0] as Omit<Result, 'ratioOfBaseline'> }));
+      const ratios = runs.map(({ run, baseline }) => run.requestsPerSecond / baseline.requestsPerSecond);
+      const typical = [...runs].sort((a, b) => a.run.requestsPerSecond - b.run.requestsPerSecond)[Math.floor(runs.length / 2)]?.run;
+      return {
+        ...(typical as Omit<Result, 'ratioOfBaseline'>),
+        errors: runs.reduce((sum, { run }) => sum + run.errors, 0),
+        non2xx: runs.reduce((sum, { run }) => sum + run.non2xx, 0),
+        ratioOfBaseline: index === 0 ? null : Number(median(ratios).toFixed(4)),
+        rounds: runs.map(({ run }) => run.requestsPerSecond),
+      };
+    });
 
     // Webhook latency at half the measured maximum, at a fixed arrival rate (open model).
     const webhookMax = results.find((r) => r.name.startsWith('gateway POST /webhooks/vapi'))?.requestsPerSecond ?? 1000;
@@ -252,12 +271,13 @@ function printTable(results: Result[]) {
     r.name,
     String(r.connections),
     String(r.requestsPerSecond),
+    (r.rounds ?? []).join(' / '),
     r.p50Ms.toFixed(1),
     r.p99Ms.toFixed(1),
     r.ratioOfBaseline === null ? '1 (baseline)' : r.ratioOfBaseline.toFixed(3),
     String(r.errors + r.non2xx),
   ]);
-  const header = ['scenario', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'req/s ÷ baseline', 'errors'];
+  const header = ['scenario', 'connections', 'req/s', 'each round', 'p50 ms', 'p99 ms', 'req/s ÷ baseline', 'errors'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   process.stdout.write(`${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`);

@@ -63,3 +63,23 @@ export function createLogger(options: LoggerOptions): Logger {
 export function createAppLogger(service: string, schema: z.ZodObject, config: BaseConfig): Logger {
   return createLogger({ service, version: config.APP_VERSION, level: config.LOG_LEVEL, secretKeys: secretKeys(schema) });
 }
+
+const LEVEL_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+
+/**
+ * `logger.child(bindings)`, made on first use at an enabled level. pino serialises a child's bindings when the
+ * child is made, and with wildcard redaction paths it runs the redactor over each of them: for a job that
+ * logs nothing at the configured level, that costs more than the job's own work.
+ */
+export function lazyChild(logger: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const noop = () => undefined;
+  return new Proxy(logger, {
+    get(_target, property) {
+      if (typeof property === 'string' && LEVEL_METHODS.has(property) && !logger.isLevelEnabled(property)) return noop;
+      child ??= logger.child(bindings);
+      const value: unknown = Reflect.get(child, property, child);
+      return typeof value === 'function' ? value.bind(child) : value;
+    },
+  });
+}

@@ -12,6 +12,7 @@ import {
 } from '@dreamseed/contracts';
 import { runWithCorrelationId } from './context';
 import { sleep } from './lifecycle';
+import { lazyChild } from './logger';
 import type { Metrics } from './metrics';
 import { summarizeIssues } from './producer';
 
@@ -135,7 +136,7 @@ export class QueueWorker<Q extends QueueName> {
     const payload = parsed.data as { correlationId?: string };
     const correlationId = payload.correlationId ?? `job-${job.id}`;
     const attempt = job.attemptsMade + 1;
-    const log = logger.child({ queue, job: job.name, jobId: job.id, attempt, correlationId });
+    const log = lazyChild(logger, { queue, job: job.name, jobId: job.id, attempt, correlationId });
     const handler = handlers[job.name as JobNameOf<CatalogOf<Q>>] as (p: unknown, c: JobContext) => unknown;
 
     this.active.set(job.id ?? token, { job, token });
