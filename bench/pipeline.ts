@@ -102,11 +102,16 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
   }
 }
 
-/** Posts `body(n)` at `rate` requests per second for `seconds`, on schedule; latency from each scheduled time. */
-export async function openModel(options: { url: string; headers: Record<string, string>; body: (n: number) => string; rate: number; seconds: number }) {
+/**
+ * Posts `body(n)` at `rate` requests per second for `seconds`, on schedule; latency from each scheduled time.
+ * The first `warmupSeconds` run at the same rate and are not counted: they open the client's connections and
+ * let both sides' code get compiled, which is not the steady state being measured.
+ */
+export async function openModel(options: { url: string; headers: Record<string, string>; body: (n: number) => string; rate: number; seconds: number; warmupSeconds?: number }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const target = new URL(options.url);
-  const total = Math.round(options.rate * options.seconds);
+  const warmup = Math.round(options.rate * (options.warmupSeconds ?? 1));
+  const total = warmup + Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
   let errors = 0;
   const begin = performance.now();
@@ -118,14 +123,16 @@ export async function openModel(options: { url: string; headers: Record<string, 
         (response) => {
           response.resume();
           response.on('end', () => {
-            if ((response.statusCode ?? 500) >= 300) errors += 1;
-            latencies.push(performance.now() - scheduled);
+            if (n >= warmup) {
+              if ((response.statusCode ?? 500) >= 300) errors += 1;
+              latencies.push(performance.now() - scheduled);
+            }
             resolve();
           });
         },
       );
       request.on('error', () => {
-        errors += 1;
+        if (n >= warmup) errors += 1;
         resolve();
       });
       request.end(payload);
@@ -140,5 +147,5 @@ export async function openModel(options: { url: string; headers: Record<string, 
   await Promise.all(inflight);
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
-  return { rate: options.rate, requests: total, errors, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
+  return { rate: options.rate, requests: total - warmup, errors, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
 }
