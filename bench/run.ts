@@ -228,7 +228,7 @@ async function main() {
       process.stdout.write(halfLoadLines);
       return;
     }
-    const worker = await workerThroughput({ databaseUrl, redisUrl, prefix: `${prefix}-worker`, jobs: Number(process.env.BENCH_WORKER_JOBS ?? 5000), concurrency: 128 });
+    const worker = await workerThroughput({ databaseUrl, redisUrl, prefix: `${prefix}-worker`, jobs: Number(process.env.BENCH_WORKER_JOBS ?? 5000), concurrency: 256 });
     // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
     const accuracy = await offlineAccuracy();
     const pipeline = await endToEnd({ databaseUrl, redisUrl, prefix: `${prefix}-e2e`, runs: Number(process.env.BENCH_E2E_RUNS ?? 30) });

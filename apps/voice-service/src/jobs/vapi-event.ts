@@ -236,6 +236,9 @@ export class VapiEventProcessor {
     // The first copy of an event counts; later copies in the same batch are duplicates of it.
     const firstOfKey = new Map<string, (typeof entries)[number]>();
     for (const entry of entries) if (!firstOfKey.has(entry.event.eventKey)) firstOfKey.set(entry.event.eventKey, entry);
+    // New rows go in already marked done: the session change is in the same transaction, so a row can only
+    // be seen processed together with its effect.
+    const now = new Date().toISOString();
     const logRows = [...firstOfKey.values()].map(({ event, message, call }) => ({
       event_key: event.eventKey,
       message_type: event.messageType,
@@ -243,6 +246,8 @@ export class VapiEventProcessor {
       user_id: call.userId,
       payload: redact(message),
       received_at: event.receivedAt,
+      status: call.id ? 'processed' : 'ignored',
+      processed_at: now,
     }));
 
     return withOwnerRole(this.db, 'voice', async (tx) => {
@@ -251,10 +256,11 @@ export class VapiEventProcessor {
       const found = await tx.execute<{ event_key: string; status: string | null }>(sql`
         with incoming as (
           select * from json_to_recordset(${JSON.stringify(logRows)}::json)
-            as t(event_key text, message_type text, vapi_call_id text, user_id uuid, payload jsonb, received_at timestamptz)
+            as t(event_key text, message_type text, vapi_call_id text, user_id uuid, payload jsonb, received_at timestamptz,
+                 status text, processed_at timestamptz)
         ), inserted as (
-          insert into ${webhookLogs} (event_key, message_type, vapi_call_id, user_id, payload, received_at)
-          select event_key, message_type, vapi_call_id, user_id, payload, received_at from incoming order by event_key
+          insert into ${webhookLogs} (event_key, message_type, vapi_call_id, user_id, payload, received_at, status, processed_at)
+          select event_key, message_type, vapi_call_id, user_id, payload, received_at, status, processed_at from incoming order by event_key
           on conflict (event_key) do nothing
           returning event_key
         ), existing as (
@@ -263,7 +269,7 @@ export class VapiEventProcessor {
            order by l.event_key
            for update
         )
-        select event_key, null as status from inserted
+        select event_key, 'new' as status from inserted
         union all
         select event_key, status from existing
       `);
@@ -291,10 +297,17 @@ export class VapiEventProcessor {
         const earlier = changes.get(call.id);
         changes.set(call.id, earlier ? mergeChanges(earlier, change) : change);
       });
+      // Rows inserted above are already done; only rows an earlier try left behind need marking.
       const marks = entries.flatMap(({ event }, i) =>
-        outcomes[i] === 'duplicate' ? [] : [{ event_key: event.eventKey, status: outcomes[i] === 'ignored' ? ('ignored' as const) : ('processed' as const) }],
+        outcomes[i] === 'duplicate' || statusOf.get(event.eventKey) === 'new'
+          ? []
+          : [{ event_key: event.eventKey, status: outcomes[i] === 'ignored' ? ('ignored' as const) : ('processed' as const) }],
       );
-      if (marks.length) await tx.execute(sql`with ${sessionsUpsert([...changes.values()])}, marked as (${markLogs(marks)}) select 1`);
+      const writes = [
+        ...(changes.size ? [sql`${sessionsUpsert([...changes.values()])}`] : []),
+        ...(marks.length ? [sql`marked as (${markLogs(marks)})`] : []),
+      ];
+      if (writes.length) await tx.execute(sql`with ${sql.join(writes, sql`, `)} select 1`);
       return outcomes;
     });
   }
