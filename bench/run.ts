@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { migrateAll } from '@dreamseed/platform';
-import { deletePrefix, freePort, runTs, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
+import { deletePrefix, freePort, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
 import { endToEnd, offlineAccuracy } from './analysis';
-import { buildApps, runApp } from './apps';
+import { buildApps, runApp, runYardstick } from './apps';
 import { benchDomains, printDomainTable } from './domains';
 import { openModel, workerThroughput } from './pipeline';
 
@@ -96,7 +96,8 @@ async function main() {
   const prefix = uniquePrefix('bench');
   const [gatewayPort, voicePort] = [await freePort(), await freePort()];
   const internal = { INTERNAL_API_SECRET: 'benchmark-internal-secret' };
-  const baseline = runTs('bench/baseline-server.ts', {});
+  const baseline = runYardstick('baseline-server');
+  const floor = runYardstick('enqueue-floor-server', { REDIS_URL: redisUrl, QUEUE_PREFIX: `${prefix}-floor` });
   // The voice service answers assistant-request, finding the founder through the gateway's internal API. Its
   // worker consumes another prefix: the ingest figure is the gateway's verify-and-enqueue alone.
   const voice = runApp('voice-service', {
@@ -128,6 +129,7 @@ async function main() {
   try {
     const base = `http://127.0.0.1:${gatewayPort}`;
     const baselinePort = Number((await waitForLogLine(baseline, 'ready')).port);
+    const floorPort = Number((await waitForLogLine(floor, 'ready')).port);
     await waitForHttpOk(`${base}/health/ready`, 60_000, gateway);
     await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 60_000, voice);
     const email = `bench-${prefix}@example.com`;
@@ -147,6 +149,17 @@ async function main() {
         name: 'gateway GET /v1/me (JWT, session check, RLS read)',
         url: `${base}/v1/me`,
         headers: { authorization: `Bearer ${session.access_token}` },
+        connections: CONNECTIONS,
+      },
+      {
+        name: 'floor: node:http + JSON.parse + BullMQ addBulk, no checks',
+        url: `http://127.0.0.1:${floorPort}/`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        bodyFor: (n) =>
+          JSON.stringify({
+            message: { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: `floor-${prefix}-${n}`, orgId: 'org', type: 'inboundPhoneCall' } },
+          }),
         connections: CONNECTIONS,
       },
       {
@@ -217,7 +230,13 @@ async function main() {
       rate: Math.max(10, Math.round(assistantMax / 2)),
       seconds,
     });
+    const floorIndex = scenarios.findIndex((scenario) => scenario.name.startsWith('floor:'));
+    const webhookIndex = scenarios.findIndex((scenario) => scenario.name.startsWith('gateway POST /webhooks/vapi'));
+    const rateIn = (measured: Omit<Result, 'ratioOfBaseline'>[], index: number) => measured[index]?.requestsPerSecond ?? 0;
+    const ofFloor = Number(median(rounds.map((measured) => rateIn(measured, webhookIndex) / rateIn(measured, floorIndex))).toFixed(3));
+    const floorLine = `\nWebhook ingest ÷ the floor (node:http + BullMQ addBulk alone), median of the rounds: ${ofFloor}.\n`;
     const halfLoadLines =
+      floorLine +
       `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests): ` +
       `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms), ${halfLoad.errors} errors.\n` +
       `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
@@ -238,6 +257,7 @@ async function main() {
       machine: { cpus: os.cpus().length, node: process.version },
       secondsPerScenario: seconds,
       results,
+      webhookIngestOfFloor: ofFloor,
       webhookAtHalfLoad: halfLoad,
       assistantRequestAtHalfLoad: assistantHalfLoad,
       voiceWorker: worker,
@@ -260,9 +280,9 @@ async function main() {
     );
     printDomainTable(domains);
   } finally {
-    for (const process of [baseline, gateway, voice]) process.kill('SIGTERM');
-    await Promise.all([baseline.exited, gateway.exited, voice.exited]);
-    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-e2e`), deletePrefix(redisUrl, `${prefix}-worker-noop`), deletePrefix(redisUrl, `${prefix}-worker-voice`)]);
+    for (const process of [baseline, floor, gateway, voice]) process.kill('SIGTERM');
+    await Promise.all([baseline.exited, floor.exited, gateway.exited, voice.exited]);
+    await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-floor`), deletePrefix(redisUrl, `${prefix}-e2e`), deletePrefix(redisUrl, `${prefix}-worker-noop`), deletePrefix(redisUrl, `${prefix}-worker-voice`)]);
   }
 }
 
