@@ -54,7 +54,9 @@ export async function benchDomains(options: { databaseUrl: string; redisUrl: str
   });
   const redis = createRedis(options.redisUrl, 'producer', { name: 'bench' });
   const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
-  const events = new QueueEvents('domain', { connection: createRedis(options.redisUrl, 'worker', { name: 'bench' }), prefix });
+  // BullMQ does not close a connection it was given: this one is closed below, or the bench would never exit.
+  const eventsRedis = createRedis(options.redisUrl, 'worker', { name: 'bench' });
+  const events = new QueueEvents('domain', { connection: eventsRedis, prefix });
   try {
     await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000, service);
     await waitForRedis(redis, 2000);
@@ -113,6 +115,7 @@ export async function benchDomains(options: { databaseUrl: string; redisUrl: str
     service.kill('SIGTERM');
     await service.exited;
     await events.close();
+    eventsRedis.disconnect();
     await producer.close();
     redis.disconnect();
     await rdap.close();
