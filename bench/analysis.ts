@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { freePort, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
+import { percentile, round } from './stats';
 import { CONSULTATION_FIXTURES, ENUM_EXPECTATIONS, fixtureInput } from '../apps/analysis-service/src/analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../apps/analysis-service/src/analysis/offline';
 
@@ -40,7 +41,6 @@ export async function offlineAccuracy() {
   return { fixtures: CONSULTATION_FIXTURES.length, enumFields: enumTotal, enumAccuracy: enumRight / enumTotal, textAccuracy: textRight / textTotal };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
 /** Founders each have one call ended; the clock runs from the report's 2xx to the Dream DNA read back. */
 export async function endToEnd(options: { databaseUrl: string; redisUrl: string; prefix: string; runs: number }) {
@@ -115,4 +115,3 @@ export async function endToEnd(options: { databaseUrl: string; redisUrl: string;
   }
 }
 
-const round = (ms: number) => Number(ms.toFixed(1));

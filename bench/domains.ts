@@ -10,6 +10,7 @@ import pino from 'pino';
 import { JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
 import { deletePrefix, freePort, startFakeServer, uniquePrefix, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
+import { percentile } from './stats';
 
 const UNCACHED_SEARCHES = 12;
 const CACHED_SEARCHES = 40;
@@ -27,11 +28,6 @@ export interface DomainBenchResult {
   /** p95 ÷ target: under 1 meets it. */
   ratioOfTarget: number;
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-};
 
 /** Letters only, so that generated names stay letters only; fresh per run so no earlier answer is reused. */
 const freshWord = () => randomUUID().replace(/[^a-f]/g, '').slice(0, 6).padEnd(6, 'x');

@@ -12,9 +12,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
+import { percentile, round } from './stats';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-const round = (value: number) => Number(value.toFixed(1));
 
 function statusEvent(callId: string) {
   return {

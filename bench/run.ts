@@ -14,6 +14,7 @@ import { endToEnd, offlineAccuracy } from './analysis';
 import { buildApps, runApp, runYardstick } from './apps';
 import { benchDomains, printDomainTable } from './domains';
 import { openModel, workerThroughput } from './pipeline';
+import { median } from './stats';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -43,12 +44,6 @@ interface Result {
   ratioOfBaseline: number | null;
   /** Requests per second in each round (the row shows the median round's figures). */
   rounds?: number[];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaseline'>> {
