@@ -1,18 +1,14 @@
 /**
- * Two figures of `npm run bench` beyond request rates:
- * - the voice worker's throughput storing webhook events, against a no-op BullMQ worker on the same Redis with
- *   the same jobs and concurrency (the queue's own cost), both draining a pre-filled queue;
- * - the gateway's webhook latency at a fixed arrival rate (open model: requests leave on schedule whatever the
- *   answers, and latency counts from the scheduled time, so slow answers cannot hide).
+ * The voice worker's figure in `npm run bench`: its throughput storing webhook events, against a no-op BullMQ
+ * worker on the same Redis with the same jobs and concurrency (the queue's own cost), both draining a pre-filled
+ * queue.
  */
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
-import { percentile, round } from './stats';
 
 
 function statusEvent(callId: string) {
@@ -99,52 +95,4 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
     await voiceQueue.queue.close();
     voiceQueue.connection.disconnect();
   }
-}
-
-/**
- * Posts `body(n)` at `rate` requests per second for `seconds`, on schedule; latency from each scheduled time.
- * The first `warmupSeconds` run at the same rate and are not counted: they open the client's connections and
- * let both sides' code get compiled, which is not the steady state being measured.
- */
-export async function openModel(options: { url: string; headers: Record<string, string>; body: (n: number) => string; rate: number; seconds: number; warmupSeconds?: number }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  const target = new URL(options.url);
-  const warmup = Math.round(options.rate * (options.warmupSeconds ?? 1));
-  const total = warmup + Math.round(options.rate * options.seconds);
-  const latencies: number[] = [];
-  let errors = 0;
-  const begin = performance.now();
-  const send = (n: number, scheduled: number) =>
-    new Promise<void>((resolve) => {
-      const payload = options.body(n);
-      const request = http.request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...options.headers, 'content-length': Buffer.byteLength(payload) } },
-        (response) => {
-          response.resume();
-          response.on('end', () => {
-            if (n >= warmup) {
-              if ((response.statusCode ?? 500) >= 300) errors += 1;
-              latencies.push(performance.now() - scheduled);
-            }
-            resolve();
-          });
-        },
-      );
-      request.on('error', () => {
-        if (n >= warmup) errors += 1;
-        resolve();
-      });
-      request.end(payload);
-    });
-  const inflight: Promise<void>[] = [];
-  for (let n = 0; n < total; n += 1) {
-    const scheduled = begin + (n * 1000) / options.rate;
-    const wait = scheduled - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    inflight.push(send(n, scheduled));
-  }
-  await Promise.all(inflight);
-  agent.destroy();
-  const sorted = latencies.sort((a, b) => a - b);
-  return { rate: options.rate, requests: total - warmup, errors, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) };
 }

@@ -1,0 +1,133 @@
+/**
+ * Latency at a fixed arrival rate (open model): requests leave on schedule whatever the answers, and each
+ * latency counts from its scheduled time, so slow answers cannot hide behind fewer requests sent.
+ *
+ * The client is a pool of keep-alive TCP connections speaking just enough HTTP/1.1 (one request at a time per
+ * connection, answers framed by Content-Length). node:http's client costs several times more CPU per request,
+ * and on a small machine the load generator's CPU is taken from the server it measures; the figure should be
+ * the server's, not the generator's.
+ */
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { percentile, round } from './stats';
+
+interface Pending {
+  scheduled: number;
+  counted: boolean;
+  resolve: () => void;
+}
+
+interface Connection {
+  socket: net.Socket;
+  buffered: Buffer;
+  pending?: Pending;
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+/** As many as a busy VAPI account might hold open; beyond it requests queue in the client (and count). */
+const MAX_CONNECTIONS = 1024;
+const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
+
+export async function openModel(options: {
+  url: string;
+  headers: Record<string, string>;
+  body: (n: number) => string;
+  rate: number;
+  seconds: number;
+  warmupSeconds?: number;
+}) {
+  const target = new URL(options.url);
+  const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n${Object.entries(options.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}`;
+  const warmup = Math.round(options.rate * (options.warmupSeconds ?? 1));
+  const total = warmup + Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  const idle: Connection[] = [];
+  const all = new Set<Connection>();
+  let opened = 0;
+
+  const settle = (connection: Connection, status: number) => {
+    const pending = connection.pending;
+    if (!pending) return;
+    connection.pending = undefined;
+    if (pending.counted) {
+      if (status < 200 || status >= 300) errors += 1;
+      latencies.push(performance.now() - pending.scheduled);
+    }
+    pending.resolve();
+  };
+
+  const open = (): Connection => {
+    const connection: Connection = { socket: net.connect(Number(target.port), target.hostname), buffered: Buffer.alloc(0) };
+    connection.socket.setNoDelay(true);
+    connection.socket.on('data', (chunk: Buffer) => {
+      connection.buffered = connection.buffered.length ? Buffer.concat([connection.buffered, chunk]) : chunk;
+      const end = connection.buffered.indexOf(HEADER_END);
+      if (end < 0) return;
+      const headers = connection.buffered.toString('latin1', 0, end);
+      const length = Number(CONTENT_LENGTH.exec(headers)?.[1] ?? 0);
+      if (connection.buffered.length < end + 4 + length) return;
+      connection.buffered = connection.buffered.subarray(end + 4 + length);
+      settle(connection, Number(headers.slice(9, 12)));
+      if (/\r\nconnection:\s*close/i.test(headers)) connection.socket.destroy();
+      else release(connection);
+    });
+    const lost = () => {
+      all.delete(connection);
+      const index = idle.indexOf(connection);
+      if (index >= 0) idle.splice(index, 1);
+      settle(connection, 0);
+      const next = backlog.shift();
+      if (next) write(open(), next.n, next.pending);
+    };
+    connection.socket.on('error', lost);
+    connection.socket.on('close', lost);
+    all.add(connection);
+    opened += 1;
+    return connection;
+  };
+
+  // Requests waiting for a connection once MAX_CONNECTIONS are busy; their latency still runs from schedule.
+  const backlog: { n: number; pending: Pending }[] = [];
+  const write = (connection: Connection, n: number, pending: Pending) => {
+    const payload = options.body(n);
+    connection.pending = pending;
+    connection.socket.write(`${head}content-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+  };
+  const release = (connection: Connection) => {
+    const next = backlog.shift();
+    if (next) write(connection, next.n, next.pending);
+    else idle.push(connection);
+  };
+  const send = (n: number, scheduled: number) =>
+    new Promise<void>((resolve) => {
+      // Sent a little early (the timer's grain is a millisecond): counted from when it left, never below zero.
+      const pending = { scheduled: Math.min(scheduled, performance.now()), counted: n >= warmup, resolve };
+      const connection = idle.pop() ?? (all.size < MAX_CONNECTIONS ? open() : undefined);
+      if (connection) write(connection, n, pending);
+      else backlog.push({ n, pending });
+    });
+
+  const inflight: Promise<void>[] = [];
+  const begin = performance.now();
+  for (let n = 0; n < total; n += 1) {
+    const scheduled = begin + (n * 1000) / options.rate;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inflight.push(send(n, scheduled));
+  }
+  await Promise.all(inflight);
+  for (const connection of all) connection.socket.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    rate: options.rate,
+    requests: total - warmup,
+    connections: opened,
+    errors,
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted.at(-1) ?? 0),
+  };
+}
