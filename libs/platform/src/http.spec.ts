@@ -1,10 +1,14 @@
+import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { z } from 'zod';
 import { currentCorrelationId } from './context';
 import { AppError, QueueUnavailableError } from './errors';
-import { correlationMiddleware, errorMiddleware, finishHttpApp } from './http';
+import { Readiness } from './health';
+import { correlationMiddleware, createHttpApp, errorMiddleware, finishHttpApp } from './http';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
 
 function appWith(route: express.RequestHandler) {
   const app = express();
@@ -83,5 +87,58 @@ describe('HTTP errors', () => {
 
   it('is one middleware that can be mounted alone', () => {
     expect(errorMiddleware(pino({ level: 'silent' }))).toHaveLength(4);
+  });
+});
+
+describe('access log', () => {
+  function appLogging(level: string) {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'test', version: '0', level, destination });
+    const metrics = createMetrics('test');
+    const app = createHttpApp({ logger, metrics, readiness: new Readiness([]) });
+    app.get('/things/:id', (req, res) => {
+      req.log?.info({ password: 'hunter2' }, 'looked at a thing');
+      res.json({ id: req.params.id });
+    });
+    app.post('/things', express.json(), (_req, _res, next) => next(new AppError(409, 'already_exists', 'It exists.')));
+    return { app: finishHttpApp(app, logger), lines, logger, metrics };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('logs each request once finished: the path without its query, the status, and the request id on req.log lines', async () => {
+    const { app, lines, metrics } = appLogging('info');
+    await request(app).get('/things/42?token=secret-token').set('x-correlation-id', 'req-7').set('authorization', 'Bearer abc');
+    await request(app).post('/things').send({});
+    await settle();
+    const completed = lines.filter((line) => line.msg === 'request completed');
+    expect(completed.map((line) => [line.level, line.req, line.res])).toEqual([
+      ['info', { id: 'req-7', method: 'GET', url: '/things/42' }, { statusCode: 200 }],
+      ['warn', { id: expect.any(String), method: 'POST', url: '/things' }, { statusCode: 409 }],
+    ]);
+    const own = lines.find((line) => line.msg === 'looked at a thing');
+    expect(own).toMatchObject({ req: { id: 'req-7', url: '/things/42' }, password: '[redacted]' });
+    expect(JSON.stringify(lines)).not.toMatch(/secret-token|Bearer abc/);
+    const metric = await metrics.registry.getSingleMetricAsString('http_request_duration_seconds');
+    expect(metric).toContain('route="/things/:id",status="200"');
+  });
+
+  it('leaves health and metrics out, and makes no request logger unless one is used at an enabled level', async () => {
+    const quiet = appLogging('warn');
+    const child = jest.spyOn(quiet.logger, 'child');
+    await request(quiet.app).get('/things/1');
+    await settle();
+    expect(quiet.lines).toEqual([]);
+    expect(child).not.toHaveBeenCalled();
+    const info = appLogging('info');
+    await request(info.app).get('/health/live');
+    await request(info.app).get('/metrics');
+    await settle();
+    expect(info.lines).toEqual([]);
   });
 });

@@ -2,12 +2,12 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
 import { AppError, notFound, pgErrorCode } from './errors';
 import type { Readiness } from './health';
+import { lazyChild } from './logger';
 import { UNMATCHED_ROUTE, type Metrics } from './metrics';
 import { summarizeIssues } from './producer';
 
@@ -18,6 +18,8 @@ export interface ErrorBody {
 declare module 'http' {
   interface IncomingMessage {
     correlationId?: string;
+    /** The request's logger: its lines carry `req` (correlation id, method, path). */
+    log?: Logger;
   }
 }
 
@@ -34,21 +36,7 @@ export function createHttpApp(options: { logger: Logger; metrics: Metrics; readi
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
   app.use(correlationMiddleware());
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => req.correlationId ?? '',
-      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      // The default serializers log every header; keep what helps and nothing that identifies or authenticates.
-      serializers: {
-        // Paths only: query strings can carry tokens (mail links) and personal data.
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
-  app.use(requestMetrics(metrics));
+  app.use(observeRequests(logger, metrics));
 
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'live' });
@@ -107,12 +95,36 @@ export function correlationMiddleware(): RequestHandler {
   };
 }
 
-function requestMetrics(metrics: Metrics): RequestHandler {
+/** What an access log line says of a request: never headers or the query string (tokens, personal data). */
+export interface RequestSummary {
+  id: string;
+  method: string;
+  url: string;
+}
+
+/** The access log line of a finished request: error for 5xx, warn for 4xx, info otherwise. */
+export function logRequestCompleted(logger: Logger, req: RequestSummary, statusCode: number, seconds: number): void {
+  const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level]({ req, res: { statusCode }, responseTime: Math.round(seconds * 1000) }, 'request completed');
+}
+
+/**
+ * The request metric, the access log (health and metrics excluded) and `req.log`, from one listener. The
+ * request's logger is made on first use: a pino child runs the redactor over its bindings, which cost more than
+ * a whole liveness request when done for every request (as pino-http does).
+ */
+function observeRequests(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const end = metrics.httpDuration.startTimer();
+    const started = process.hrtime.bigint();
+    const summary: RequestSummary = { id: req.correlationId ?? '', method: req.method, url: req.url.split('?')[0] ?? '' };
+    const quiet = QUIET_PATHS.has(summary.url);
+    req.log = lazyChild(logger, { req: summary });
     const matched = trackRoutePattern(req);
     res.on('finish', () => {
-      end({ method: req.method, route: matched.pattern ?? UNMATCHED_ROUTE, status: String(res.statusCode) });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe({ method: req.method, route: matched.pattern ?? UNMATCHED_ROUTE, status: String(res.statusCode) }, seconds);
+      if (!quiet) logRequestCompleted(logger, summary, res.statusCode, seconds);
     });
     next();
   };

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Logger } from 'pino';
 import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
 import { AppError } from './errors';
-import { toErrorResponse } from './http';
+import { logRequestCompleted, toErrorResponse } from './http';
 import type { Metrics } from './metrics';
 
 /** What a raw route's handler gets: the body read in full (up to the route's limit) and the headers as sent. */
@@ -54,14 +54,8 @@ function serve(route: RawRoute, req: IncomingMessage, res: ServerResponse, { log
   res.on('finish', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.httpDuration.observe({ method: route.method, route: route.path, status: String(res.statusCode) }, seconds);
-    const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-    // The same shape as the Express access log, and like it: the path only, never the query string.
-    if (logger.isLevelEnabled(level)) {
-      logger[level](
-        { req: { id: correlationId, method: route.method, url: route.path }, res: { statusCode: res.statusCode }, responseTime: Math.round(seconds * 1000) },
-        'request completed',
-      );
-    }
+    // The Express routes' access log line, and like it: the path only, never the query string.
+    logRequestCompleted(logger, { id: correlationId, method: route.method, url: route.path }, res.statusCode, seconds);
   });
 
   const send = (status: number, body: unknown, closeAfter = false) => {

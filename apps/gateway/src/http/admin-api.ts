@@ -105,7 +105,7 @@ function queueAdminRouter({ producer, redis }: { producer: JobProducer; redis: R
       if (now !== 'failed') throw conflict('job_not_failed', `Job ${job.id} is ${now}, not failed; only failed jobs are retried.`);
       throw error;
     }
-    req.log.info({ queue: queue.name, jobId: job.id, job: job.name }, 'admin retried a failed job');
+    req.log?.info({ queue: queue.name, jobId: job.id, job: job.name }, 'admin retried a failed job');
     res.status(202).json({ queue: queue.name, id: job.id, state: 'waiting' });
   });
 
@@ -120,7 +120,7 @@ function queueAdminRouter({ producer, redis }: { producer: JobProducer; redis: R
       const outcomes = await Promise.allSettled(batch.map((job) => withTimeout(job.retry('failed'), REDIS_DEADLINE_MS)));
       retried += outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
     }
-    req.log.info({ queue: queue.name, retried }, 'admin retried failed jobs');
+    req.log?.info({ queue: queue.name, retried }, 'admin retried failed jobs');
     res.status(202).json({ queue: queue.name, retried, more: failed.length > limit });
   });
 
