@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 /**
  * Errors with an HTTP meaning. Anything thrown that is not an AppError is a bug and becomes a logged 500;
  * everything the caller can fix or wait out is an AppError with a stable machine-readable code.
@@ -48,4 +49,64 @@ export function pgErrorCode(error: unknown): string | undefined {
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
   return undefined;
+}
+
+/**
+ * A database error as it may be logged or kept as a job's failure reason: the SQLSTATE, what Postgres said with
+ * any value it quoted back cut off, and the names of the table, column and constraint. Never the statement's
+ * parameters (drizzle puts them in its message), the row (Postgres's `detail`) or the value that was refused.
+ */
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError';
+
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly table?: string,
+    readonly column?: string,
+    readonly constraint?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface PostgresErrorFields {
+  code?: unknown;
+  message?: unknown;
+  table?: unknown;
+  column?: unknown;
+  constraint?: unknown;
+  severity?: unknown;
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+
+/** Postgres's own error (node-postgres's DatabaseError): it has a severity and a SQLSTATE. */
+function isPostgresError(error: unknown): error is Error & PostgresErrorFields {
+  return error instanceof Error && typeof (error as PostgresErrorFields).severity === 'string' && pgErrorCode(error) !== undefined;
+}
+
+/**
+ * `error`, or for a database error (drizzle's `DrizzleQueryError`, or Postgres's own) a `DatabaseError` that
+ * carries no data: for log lines and the failure reasons BullMQ stores and the admin API shows. The stack frames
+ * are kept; the SQLSTATE stays readable by `pgErrorCode`.
+ */
+export function withoutData(error: unknown): unknown {
+  const wrapped = error instanceof DrizzleQueryError;
+  const cause: unknown = wrapped ? error.cause : error;
+  if (!wrapped && !isPostgresError(cause)) return error;
+  const fields = (cause ?? {}) as PostgresErrorFields;
+  const code = pgErrorCode(cause);
+  // "invalid input syntax for type uuid: "…"" and the like end with the refused value.
+  const said = text(fields.message)?.replace(/:\s*".*$/s, '') ?? 'the query failed';
+  const safe = new DatabaseError(
+    code ? `database error ${code}: ${said}` : `database error: ${said}`,
+    code,
+    text(fields.table),
+    text(fields.column),
+    text(fields.constraint),
+  );
+  const frames = ((error as Error).stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  safe.stack = [`${safe.name}: ${safe.message}`, ...frames.slice(0, 20)].join('\n');
+  return safe;
 }

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { z } from 'zod';
 import { secretKeys, type BaseConfig } from './config';
+import { withoutData } from './errors';
 
 export type { Logger } from 'pino';
 
@@ -53,6 +54,8 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: options.service, version: options.version },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: [...REDACTED_PATHS, ...configPaths], censor: '[redacted]' },
+      // A database error's message, stack and fields can hold the statement's parameters: logged without them.
+      serializers: { err: (error: Error) => pino.stdSerializers.err(withoutData(error) as Error) },
       formatters: { level: (label) => ({ level: label }) },
     },
     options.destination,

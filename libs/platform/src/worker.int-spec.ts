@@ -1,4 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import pino from 'pino';
 import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
 import { createMetrics } from './metrics';
@@ -85,5 +88,27 @@ describe('QueueWorker', () => {
     );
     await waitFor(async () => (await job.getState()) === 'completed', 'the job to complete after a retry');
     expect(calls).toBe(2);
+  });
+
+  it("keeps a failed statement's values out of the failure reason BullMQ stores and shows", async () => {
+    const pool = new pg.Pool({ connectionString: testInfra().databaseUrl, max: 1 });
+    const db = drizzle(pool);
+    handlers['select-domain'] = async () => {
+      // A value Postgres refuses and quotes back in its message; drizzle adds the parameters to its own.
+      await db.execute(sql`select ${'ada@example.com'}::uuid`);
+    };
+    try {
+      const job = await raw.add(
+        'select-domain',
+        { v: 1, userId, domain: 'example.com', selectionId: '0b8f7a34-39d7-4c54-8a0c-1f7b7c9c6f01' },
+        { attempts: 1 },
+      );
+      await waitFor(async () => (await job.getState()) === 'failed', 'the job to fail');
+      const failed = await raw.getJob(job.id as string);
+      expect(failed?.failedReason).toBe('database error 22P02: invalid input syntax for type uuid');
+      expect(JSON.stringify(failed?.stacktrace)).not.toContain('ada@example.com');
+    } finally {
+      await pool.end();
+    }
   });
 });

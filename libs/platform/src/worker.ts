@@ -11,6 +11,7 @@ import {
   type QueueName,
 } from '@dreamseed/contracts';
 import { runWithCorrelationId } from './context';
+import { withoutData } from './errors';
 import { sleep } from './lifecycle';
 import { lazyChild } from './logger';
 import type { Metrics } from './metrics';
@@ -120,7 +121,8 @@ export class QueueWorker<Q extends QueueName> {
       return result;
     } catch (error) {
       observe('failed'); // the 'failed' listener counts it, once BullMQ has decided between retry and failure
-      throw error;
+      // BullMQ keeps the message as the failure reason, which the logs and the admin API show.
+      throw withoutData(error);
     }
   }
 

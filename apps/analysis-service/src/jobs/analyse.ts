@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AnalysisJobs, JobPayloadOf, ConsultationView } from '@dreamseed/contracts';
-import { withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { withOwnerRole, withoutData, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { explicitSources, mergeSources, nextDreamDna, sameDreamDna, sanitizeOutput } from '../analysis/merge';
 import { BUSINESS_FACT_FIELDS, DREAM_DNA_FIELDS, type AnalysisOutput, type DreamDnaFields } from '../analysis/output';
 import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from '../analysis/provider';
@@ -106,7 +106,9 @@ export class Analyser {
     } catch (error) {
       const retryable = !(error instanceof AnalysisProviderError) || error.retryable;
       if (retryable && !final) throw error;
-      const message = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
+      // Kept on the run and shown to operators: a database error's message would carry the statement's values.
+      const safe = withoutData(error);
+      const message = safe instanceof Error ? safe.message.slice(0, 500) : 'unknown error';
       await withOwnerRole(db, 'analysis', (tx) =>
         tx
           .update(aiAnalysis)
