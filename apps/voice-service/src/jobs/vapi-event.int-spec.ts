@@ -151,4 +151,15 @@ describe('voice service: VAPI events', () => {
     expect(await deliver(anonymous, `end-of-call-report|${vapiCallId}`)).toBe('stored');
     expect(await followUps('gateway', vapiCallId)).toHaveLength(0);
   });
+
+  it('takes a founder id in the metadata that is not a uuid as no founder, instead of failing every attempt', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const messages = callMessages(vapiCallId, 'founder-42-not-a-uuid', 2);
+    expect(await deliver(messages.status('in-progress'), `status-update|${vapiCallId}|in-progress`)).toBe('stored');
+    expect(await deliver(messages.report(), `end-of-call-report|${vapiCallId}`)).toBe('stored');
+    const { rows } = await pool.query('select user_id, status from voice.call_sessions where vapi_call_id = $1', [vapiCallId]);
+    expect(rows).toEqual([{ user_id: null, status: 'ended' }]);
+    expect(await followUps('gateway', vapiCallId)).toHaveLength(0);
+    expect(await followUps('analysis', vapiCallId)).toHaveLength(0);
+  });
 });

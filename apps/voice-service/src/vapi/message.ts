@@ -2,11 +2,18 @@
  * Reading VAPI server messages defensively: the current schema keeps results under `artifact` and `analysis`,
  * older payloads at the top level, and per-call data in `assistantOverrides.metadata` or `metadata`.
  */
+import { userId } from '@dreamseed/contracts';
+
 export type VapiMessage = Record<string, unknown> & { type: string };
 
 const object = (value: unknown): Record<string, unknown> =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length ? value : null);
+/** A founder id from call metadata: anything but a uuid (a hand-made call, a typo) names no founder. */
+const founderId = (value: unknown): string | null => {
+  const id = text(value);
+  return id && userId.safeParse(id).success ? id : null;
+};
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const date = (value: unknown): Date | null => {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
@@ -26,7 +33,7 @@ export function callOf(message: VapiMessage) {
     assistantId: text(call.assistantId),
     phoneNumberId: text(call.phoneNumberId),
     customerNumber: text(object(message.customer).number) ?? text(object(call.customer).number),
-    userId: text(metadata.userId ?? metadata.user_id),
+    userId: founderId(metadata.userId ?? metadata.user_id),
     callStage: Number.isInteger(stage) && stage >= 1 && stage <= 4 ? stage : null,
     raw: call,
   };
