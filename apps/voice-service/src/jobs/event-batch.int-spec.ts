@@ -193,20 +193,20 @@ describe('vapi-event batches: the processor', () => {
     const logger = { warn: (details: unknown) => warnings.push(details) } as unknown as Logger;
     const processor = new VapiEventProcessor(db, noProducer, { logger });
     const good = Array.from({ length: 9 }, () => callOf(`call-${randomUUID()}`).status('in-progress'));
-    // A NUL character, which no Postgres text or jsonb value may hold: the log row's payload refuses it.
-    const poison = callOf(`call-${randomUUID()}`).status('in-progress', { note: 'founder-42\u0000' });
+    // A time Postgres refuses (there is no year 0), in the log row's received_at: only a forged job has one.
+    const poison = { ...callOf(`call-founder-42-${randomUUID()}`).status('in-progress'), receivedAt: '0000-01-01T00:00:00Z' };
     const events = [...good.slice(0, 4), poison, ...good.slice(4)];
     recorded.takeTransactions();
 
     const outcomes = await submitTogether(processor, events);
     expect(outcomes.filter((o) => o === 'stored')).toHaveLength(9);
-    expect((outcomes[4] as Error).cause).toMatchObject({ code: '22P05' }); // unsupported Unicode escape sequence
+    expect((outcomes[4] as Error).cause).toMatchObject({ code: '22008' }); // date/time field value out of range
     expect(recorded.takeTransactions()).toBe(1 + events.length); // the failed batch, then each on its own
 
     expect((await logRows(good.map((e) => e.eventKey))).map((row) => row.status)).toEqual(Array(9).fill('processed'));
     expect(await logRows([poison.eventKey])).toEqual([]);
     // The warning names the batch and the error's class, never the values it refused.
-    expect(warnings).toEqual([{ size: 10, err: { class: 'DatabaseError', code: '22P05' } }]);
+    expect(warnings).toEqual([{ size: 10, err: { class: 'DatabaseError', code: '22008' } }]);
     expect(JSON.stringify(warnings)).not.toContain('founder-42');
   });
 
@@ -330,12 +330,12 @@ describe('vapi-event batches: the voice worker', () => {
 
   it('fails only the job of an event Postgres refuses, and retries it; the others in the burst are stored', async () => {
     const good = Array.from({ length: 30 }, () => callOf(`burst-${randomUUID()}`).status('ringing'));
-    const poison = callOf(`burst-${randomUUID()}`).status('ringing', { note: '\u0000' });
+    const poison = { ...callOf(`burst-${randomUUID()}`).status('ringing'), receivedAt: '0000-01-01T00:00:00Z' };
     const jobs = await settled(await burst([...good.slice(0, 15), poison, ...good.slice(15)]));
 
     const failed = jobs.filter((job) => job?.failedReason);
     expect(failed.map((job) => job?.data.eventKey)).toEqual([poison.eventKey]);
-    expect(failed[0]?.failedReason).toBe('database error 22P05: unsupported Unicode escape sequence');
+    expect(failed[0]?.failedReason).toBe('database error 22008: date/time field value out of range');
     expect(await failed[0]?.getState()).toBe('delayed'); // BullMQ retries it
     expect(jobs.filter((job) => (job?.returnvalue as { outcome?: string } | undefined)?.outcome === 'stored')).toHaveLength(30);
     const logs = await query('select status from voice.webhook_logs where event_key = any($1)', [good.map((e) => e.eventKey)]);

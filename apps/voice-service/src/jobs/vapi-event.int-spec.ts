@@ -152,6 +152,20 @@ describe('voice service: VAPI events', () => {
     expect(await followUps('gateway', vapiCallId)).toHaveLength(0);
   });
 
+  it('stores a call whose messages hold NUL characters (Postgres takes none), without them', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const messages = callMessages(vapiCallId, randomUUID(), 1);
+    const report = messages.report() as ReturnType<typeof messages.report> & { artifact: { transcript: string } };
+    report.artifact.transcript = 'AI: Hello.\u0000\nUser: Hi\u0000 there.';
+    expect(await deliver({ ...messages.status('in-progress'), note: '\u0000' }, `status-update|${vapiCallId}|in-progress`)).toBe('stored');
+    expect(await deliver(report, `end-of-call-report|${vapiCallId}`)).toBe('stored');
+    const { rows } = await pool.query(
+      'select t.text from voice.transcripts t join voice.call_sessions s on s.id = t.call_session_id where s.vapi_call_id = $1',
+      [vapiCallId],
+    );
+    expect(rows).toEqual([{ text: 'AI: Hello.\nUser: Hi there.' }]);
+  });
+
   it('takes a founder id in the metadata that is not a uuid as no founder, instead of failing every attempt', async () => {
     const vapiCallId = `call-${randomUUID()}`;
     const messages = callMessages(vapiCallId, 'founder-42-not-a-uuid', 2);

@@ -3,7 +3,7 @@ import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
 import { jobIdFrom, withOwnerRole, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
-import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
+import { callOf, directionOf, endOfCallReport, redact, withoutNul, type VapiMessage } from '../vapi/message';
 import { EventBatcher } from './event-batch';
 
 type VapiEvent = JobPayloadOf<VoiceJobs, 'vapi-event'>;
@@ -171,7 +171,8 @@ export class VapiEventProcessor {
     });
   }
 
-  async handle(event: VapiEvent, { log }: JobContext) {
+  async handle(received: VapiEvent, { log }: JobContext) {
+    const event = { ...received, message: withoutNul(received.message) };
     const outcome = isEndOfCallReport(event) ? await this.storeOne(event) : await this.batcher.submit(event);
     log.info({ type: event.messageType, outcome }, 'vapi event handled');
     return { outcome };
