@@ -95,3 +95,28 @@ async function countApplied(client: pg.Client, owner: string): Promise<number> {
   );
   return result.rows[0]?.n ?? 0;
 }
+
+const NUL = '\u0000';
+
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (!value || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((item) => holdsNul(item, depth + 1));
+  return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner, depth + 1));
+}
+
+function stripNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll(NUL, '');
+  if (!value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(stripNul);
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll(NUL, ''), stripNul(inner)]));
+}
+
+/**
+ * JSON from outside (a webhook's body) without NUL characters, which no Postgres text or jsonb value can hold:
+ * stored as it came, one would fail the statement every time it is tried. The value itself when it has none
+ * (nearly always), so the check costs one walk and no copy.
+ */
+export function withoutNul<T>(value: T): T {
+  return holdsNul(value) ? (stripNul(value) as T) : value;
+}

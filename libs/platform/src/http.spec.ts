@@ -59,6 +59,16 @@ describe('HTTP errors', () => {
     expect(big.body.error.code).toBe('payload_too_large');
   });
 
+  it('answers a value Postgres refuses (a NUL character in text or JSON) with 400, not 500', async () => {
+    for (const code of ['22021', '22P05']) {
+      const app = appWith(() => {
+        throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code, severity: 'ERROR' });
+      });
+      const response = await request(app).post('/thing').send({});
+      expect([response.status, response.body.error.code]).toEqual([400, 'invalid_input']);
+    }
+  });
+
   it('hides the details of an unexpected error behind a 500', async () => {
     const app = appWith(() => {
       throw new Error('database password is hunter2');

@@ -178,6 +178,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     case '23514':
     case '22P02':
     case '22001':
+    case '22021': // a NUL character in text
+    case '22P05': // a NUL character in JSON
       return clientError(400, 'invalid_input', 'A value in the request is not acceptable.');
   }
   const type = (error as { type?: string } | undefined)?.type;

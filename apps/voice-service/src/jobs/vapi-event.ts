@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
+import { jobIdFrom, withOwnerRole, withoutNul, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
-import { callOf, directionOf, endOfCallReport, redact, withoutNul, type VapiMessage } from '../vapi/message';
+import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
 import { EventBatcher } from './event-batch';
 
 type VapiEvent = JobPayloadOf<VoiceJobs, 'vapi-event'>;

@@ -21,30 +21,6 @@ const date = (value: unknown): Date | null => {
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 };
 
-const NUL = '\u0000';
-
-function holdsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes(NUL);
-  if (!value || typeof value !== 'object' || depth > 64) return false;
-  if (Array.isArray(value)) return value.some((item) => holdsNul(item, depth + 1));
-  return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner, depth + 1));
-}
-
-function stripNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll(NUL, '');
-  if (!value || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(stripNul);
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll(NUL, ''), stripNul(inner)]));
-}
-
-/**
- * The message without NUL characters, which no Postgres text or jsonb value can hold: one in a transcript would
- * fail the event on every attempt, and lose the call. The message itself when it has none (nearly always).
- */
-export function withoutNul<T extends Record<string, unknown>>(message: T): T {
-  return holdsNul(message) ? (stripNul(message) as T) : message;
-}
-
 export function callOf(message: VapiMessage) {
   const call = object(message.call);
   const overrides = object(call.assistantOverrides);
