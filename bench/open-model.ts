@@ -8,8 +8,9 @@
  * the server's, not the generator's.
  */
 import net from 'node:net';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { percentile, round } from './stats';
+import { median, percentile, round } from './stats';
 
 interface Pending {
   scheduled: number;
@@ -110,6 +111,10 @@ export async function openModel(options: {
       else backlog.push({ n, pending });
     });
 
+  // The generator's own delays count against the server (it sends late), and on two shared cores the scheduler
+  // can leave any process waiting tens of milliseconds: the measuring process goes first where it may.
+  const priority = os.getPriority();
+  const raised = raisePriority(priority);
   const inflight: Promise<void>[] = [];
   const begin = performance.now();
   for (let n = 0; n < total; n += 1) {
@@ -119,6 +124,7 @@ export async function openModel(options: {
     inflight.push(send(n, scheduled));
   }
   await Promise.all(inflight);
+  if (raised) os.setPriority(priority);
   for (const connection of all) connection.socket.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -129,5 +135,36 @@ export async function openModel(options: {
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted.at(-1) ?? 0),
+    raisedPriority: raised,
+  };
+}
+
+/** Raises this process's scheduling priority (root only; elsewhere it is measured as it is). */
+function raisePriority(from: number): boolean {
+  try {
+    os.setPriority(Math.max(-20, from - 10));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `openModel` in `rounds` runs one after the other; the figures are the medians over the rounds, each round's
+ * p99 listed. One run's p99 is decided by its 1% slowest requests, which a single stall of the shared machine
+ * (a few tens of milliseconds at thousands of requests per second) fills alone.
+ */
+export async function openModelRounds(options: Parameters<typeof openModel>[0], rounds: number) {
+  const runs: Awaited<ReturnType<typeof openModel>>[] = [];
+  for (let round = 0; round < rounds; round += 1) runs.push(await openModel(options));
+  return {
+    rate: options.rate,
+    requests: runs.reduce((sum, run) => sum + run.requests, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    p50Ms: round(median(runs.map((run) => run.p50Ms))),
+    p99Ms: round(median(runs.map((run) => run.p99Ms))),
+    maxMs: Math.max(...runs.map((run) => run.maxMs)),
+    p99Rounds: runs.map((run) => run.p99Ms),
+    raisedPriority: runs.every((run) => run.raisedPriority),
   };
 }
