@@ -24,12 +24,14 @@ export async function startPlatform(infra: { databaseUrl: string; redisUrl: stri
     INTERNAL_API_SECRET: 'fault-tests-internal-secret',
     JWT_ISSUER: 'http://127.0.0.1/auth/v1',
     WORKER_LOCK_MS: '2000',
-    WORKER_CONCURRENCY: '20',
   };
+  // The voice service runs at its own default (256 jobs at once, group-committed), as it does in production.
+  const concurrency = { WORKER_CONCURRENCY: '20' };
   const url = (app: AppName) => `http://127.0.0.1:${ports[app]}`;
   const envOf: Record<AppName, Record<string, string>> = {
     gateway: {
       ...common,
+      ...concurrency,
       PORT: String(ports.gateway),
       AUTH_AUTOCONFIRM: 'true',
       VAPI_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -39,7 +41,7 @@ export async function startPlatform(infra: { databaseUrl: string; redisUrl: stri
       RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000',
     },
     'voice-service': { ...common, PORT: String(ports['voice-service']), GATEWAY_URL: url('gateway') },
-    'analysis-service': { ...common, PORT: String(ports['analysis-service']), VOICE_SERVICE_URL: url('voice-service') },
+    'analysis-service': { ...common, ...concurrency, PORT: String(ports['analysis-service']), VOICE_SERVICE_URL: url('voice-service') },
   };
   const running = new Map<AppName, RunningProcess>();
   const start = async (app: AppName) => {
