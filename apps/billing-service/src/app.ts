@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, SCHEDULED_JOB_OPTIONS, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
 import { Catalog } from './billing/catalog';
 import { CheckoutService } from './billing/checkout';
 import { Ledger } from './billing/ledger';
@@ -41,7 +41,7 @@ export function startBillingService(config: BillingConfig, logger: Logger = crea
         .upsertJobScheduler(
           'expire-subscriptions',
           { every: config.BILLING_EXPIRY_INTERVAL_MINUTES * 60 * 1000 },
-          { name: 'expire-subscriptions', data: { v: 1 }, opts: { attempts: 3, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } } },
+          { name: 'expire-subscriptions', data: { v: 1 }, opts: SCHEDULED_JOB_OPTIONS },
         )
         .catch((error) => logger.warn({ err: error }, 'expiry schedule not set; it is retried at the next start'));
     },

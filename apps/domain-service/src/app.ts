@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, SCHEDULED_JOB_OPTIONS, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
 import { RdapBootstrapStore } from './availability/bootstrap';
 import { AvailabilityChecker } from './availability/checker';
 import { GoDaddyProvider } from './availability/godaddy';
@@ -64,7 +64,7 @@ export function startDomainService(config: DomainConfig, logger: Logger = create
         .upsertJobScheduler(
           'refresh-rdap-bootstrap',
           { every: 24 * 3600 * 1000 },
-          { name: 'refresh-rdap-bootstrap', data: { v: 1 }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } } },
+          { name: 'refresh-rdap-bootstrap', data: { v: 1 }, opts: { ...SCHEDULED_JOB_OPTIONS, backoff: { type: 'exponential', delay: 60_000 } } },
         )
         .catch((error) => logger.warn({ err: error }, 'RDAP bootstrap schedule not set; it is retried at the next start'));
     },

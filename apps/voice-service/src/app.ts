@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, SCHEDULED_JOB_OPTIONS, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
 import { voiceConfigSchema, type VoiceConfig } from './config';
 import { createVoiceDb, type VoiceDb } from './db/client';
 import { callsRouter } from './http/calls';
@@ -26,7 +26,7 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
         .upsertJobScheduler(
           'purge-expired-voice-data',
           { every: 24 * 3600 * 1000 },
-          { name: 'purge-expired-voice-data', data: { v: 1 }, opts: { attempts: 3, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } } },
+          { name: 'purge-expired-voice-data', data: { v: 1 }, opts: SCHEDULED_JOB_OPTIONS },
         )
         .catch((error) => logger.warn({ err: error }, 'retention schedule not set; it is retried at the next start'));
     },

@@ -11,6 +11,7 @@ import {
   type QueueName,
 } from '@dreamseed/contracts';
 import type { z } from 'zod';
+import { Batcher } from './batcher';
 import { currentCorrelationId } from './context';
 import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
 
@@ -35,14 +36,22 @@ const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
 const KEEP_FAILED = { age: 30 * 24 * 3600 };
 
 /**
+ * The options of a scheduled job (`upsertJobScheduler`). Its retention must be the queue's own: BullMQ applies
+ * a finishing job's `removeOnComplete`/`removeOnFail` to the whole queue's completed or failed set, so a
+ * `{ count: 30 }` here would delete all but 30 of every job's records each time the schedule runs, and with
+ * them the deduplication of deterministic job ids and the failed jobs kept for inspection.
+ */
+export const SCHEDULED_JOB_OPTIONS = { attempts: 3, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } as const;
+
+/**
  * The one way to put a job on a queue: the payload is checked against the queue's catalog before `add`,
  * the correlation id is copied in, the catalog's retry defaults apply, and a Redis outage surfaces as a
  * `QueueUnavailableError` (503) at once, or within `addTimeoutMs` when Redis accepts but does not answer.
  */
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
-  /** Adds asked for in the current turn of the event loop, per queue: sent together in one pipeline. */
-  private readonly pending = new Map<QueueName, PendingAdd[]>();
+  /** Per queue: the adds asked for in one turn of the event loop go to Redis together, in one pipeline. */
+  private readonly batchers = new Map<QueueName, Batcher<JobToAdd, Job>>();
 
   constructor(
     private readonly options: { connection: Redis; prefix: string; logger: Logger; addTimeoutMs?: number },
@@ -101,53 +110,37 @@ export class JobProducer {
    * not fail the others. Whatever has not settled by the deadline fails as unavailable; its late outcome is not
    * reported (the job may still exist, which a deterministic id makes harmless).
    */
-  private addSoon(queueName: QueueName, job: PendingAdd['job']): Promise<Job> {
-    return new Promise<Job>((resolve, reject) => {
-      let batch = this.pending.get(queueName);
-      if (!batch) {
-        batch = [];
-        this.pending.set(queueName, batch);
-        setImmediate(() => this.flush(queueName));
-      }
-      batch.push({ job, resolve, reject: (error) => reject(error instanceof QueueUnavailableError ? error : new QueueUnavailableError(error)) });
-    });
-  }
-
-  private flush(queueName: QueueName): void {
-    const batch = this.pending.get(queueName) ?? [];
-    this.pending.delete(queueName);
-    const timeoutMs = this.options.addTimeoutMs ?? 750;
-    const deadline = setTimeout(() => {
-      const late = new QueueUnavailableError(new Error(`queue add took longer than ${timeoutMs} ms`));
-      for (const entry of batch) entry.reject(late); // no effect on those already settled
-    }, timeoutMs);
-    const queue = this.queue(queueName);
-    const eachOnItsOwn = () =>
-      Promise.allSettled(batch.map(({ job, resolve, reject }) => queue.add(job.name, job.data, job.opts).then(resolve, reject)));
-    const settled: Promise<unknown> =
-      batch.length === 1
-        ? eachOnItsOwn()
-        : queue.addBulk(batch.map((entry) => entry.job)).then(
-            (jobs) => batch.forEach((entry, index) => entry.resolve(jobs[index] as Job)),
-            (error: unknown) => {
-              if (this.options.connection.status === 'ready') return eachOnItsOwn();
-              for (const entry of batch) entry.reject(error);
-              return undefined;
-            },
-          );
-    void settled.finally(() => clearTimeout(deadline));
+  private addSoon(queueName: QueueName, job: JobToAdd): Promise<Job> {
+    let batcher = this.batchers.get(queueName);
+    if (!batcher) {
+      const queue = this.queue(queueName);
+      const timeoutMs = this.options.addTimeoutMs ?? 750;
+      batcher = new Batcher<JobToAdd, Job>({
+        writeBatch: (jobs) => queue.addBulk(jobs),
+        writeOne: (one) => queue.add(one.name, one.data, one.opts),
+        singleByWriteOne: true,
+        fallBack: () => this.options.connection.status === 'ready',
+        fallbackOrder: 'concurrent',
+        timeoutMs,
+        timeoutError: () => new QueueUnavailableError(new Error(`queue add took longer than ${timeoutMs} ms`)),
+        errorOf: (error) => (error instanceof QueueUnavailableError ? error : new QueueUnavailableError(error)),
+      });
+      this.batchers.set(queueName, batcher);
+    }
+    return batcher.submit(job);
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
+    this.batchers.clear();
   }
 }
 
-interface PendingAdd {
-  job: { name: string; data: unknown; opts: JobsOptions };
-  resolve: (job: Job) => void;
-  reject: (error: unknown) => void;
+interface JobToAdd {
+  name: string;
+  data: unknown;
+  opts: JobsOptions;
 }
 
 /**

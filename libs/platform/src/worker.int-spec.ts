@@ -5,7 +5,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
 import { createMetrics } from './metrics';
-import { JobProducer } from './producer';
+import { JobProducer, SCHEDULED_JOB_OPTIONS } from './producer';
 import { createRedis } from './redis';
 import { QueueWorker, type JobContext, type JobHandlers } from './worker';
 
@@ -88,6 +88,17 @@ describe('QueueWorker', () => {
     );
     await waitFor(async () => (await job.getState()) === 'completed', 'the job to complete after a retry');
     expect(calls).toBe(2);
+  });
+
+  it("keeps the queue's other finished jobs when a scheduled job finishes (its retention applies to the whole queue)", async () => {
+    handlers['select-domain'] = () => 'ok';
+    const selection = (n: number) => ({ v: 1, userId, domain: 'example.com', selectionId: `0b8f7a34-39d7-4c54-8a0c-${String(n).padStart(12, '0')}` });
+    const earlier = await raw.addBulk(Array.from({ length: 40 }, (_, n) => ({ name: 'select-domain', data: selection(n), opts: { jobId: `kept-${n}` } })));
+    await waitFor(async () => (await Promise.all(earlier.map((job) => job.getState()))).every((state) => state === 'completed'), 'the jobs to complete');
+    const scheduled = await raw.add('refresh-rdap-bootstrap', { v: 1 }, SCHEDULED_JOB_OPTIONS);
+    await waitFor(async () => (await scheduled.getState()) === 'completed', 'the scheduled job to complete');
+    const still = await Promise.all(earlier.map((job) => raw.getJob(job.id as string)));
+    expect(still.filter(Boolean)).toHaveLength(40);
   });
 
   it("keeps a failed statement's values out of the failure reason BullMQ stores and shows", async () => {

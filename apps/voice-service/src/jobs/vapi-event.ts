@@ -1,10 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, withoutNul, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
+import { Batcher, jobIdFrom, withOwnerRole, withoutNul, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
 import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
-import { EventBatcher } from './event-batch';
 
 type VapiEvent = JobPayloadOf<VoiceJobs, 'vapi-event'>;
 export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored';
@@ -147,17 +146,17 @@ export interface VapiEventProcessorOptions {
  *
  * End-of-call reports are stored one per transaction, with their follow-ups. Every other message only logs
  * and updates the call's session, so those are group-committed: the messages of the jobs running at the same
- * moment are written in one transaction (see `event-batch.ts` and `storeBatch`).
+ * moment are written in one transaction (the platform's `Batcher`, and `storeBatch`).
  */
 export class VapiEventProcessor {
-  private readonly batcher: EventBatcher<VapiEvent, VapiEventOutcome>;
+  private readonly batcher: Batcher<VapiEvent, VapiEventOutcome>;
 
   constructor(
     private readonly db: VoiceDb,
     private readonly producer: JobProducer,
     options: VapiEventProcessorOptions = {},
   ) {
-    this.batcher = new EventBatcher({
+    this.batcher = new Batcher({
       maxSize: options.maxBatchSize ?? 200,
       maxInFlight: options.maxBatchesInFlight ?? 2,
       writeBatch: (events) => this.storeBatch(events),

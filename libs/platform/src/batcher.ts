@@ -1,0 +1,143 @@
+/**
+ * Group commit: callers submit one item each and await their own result; the items submitted in one turn of the
+ * event loop (and those that arrive while earlier batches are still being written) are written together by one
+ * `writeBatch` call, such as one Redis pipeline or one database transaction.
+ *
+ * If a batch fails as a whole, its items are written again each on its own with `writeOne` (unless `fallBack`
+ * says the failure would only repeat), so that an item the store refuses fails alone and only its submitter sees
+ * the error.
+ */
+export interface BatcherOptions<T, R> {
+  /** Writes the items in one go: one result per item, in the items' order. Throws to fail the batch. */
+  writeBatch: (items: T[]) => Promise<R[]>;
+  /** Writes one item on its own: after a failed batch, and for a batch of one with `singleByWriteOne`. */
+  writeOne: (item: T) => Promise<R>;
+  /** At most this many items per batch; more wait for the next one. Unlimited if not given. */
+  maxSize?: number;
+  /**
+   * At most this many batches being written at once; items submitted meanwhile wait and go together into the
+   * next batch, which keeps batches large under load and the connections used bounded. Unlimited if not given.
+   */
+  maxInFlight?: number;
+  /** A batch of one is written by `writeOne` (when that is the cheaper path). */
+  singleByWriteOne?: boolean;
+  /** Whether the items of a failed batch are written one by one (the default), or all fail with its error. */
+  fallBack?: (error: unknown) => boolean;
+  /** The fallback writes one item after the other in submission order (the default), or all at once. */
+  fallbackOrder?: 'sequential' | 'concurrent';
+  /**
+   * Items not settled this long after their batch started fail with `timeoutError`; whatever happens to them
+   * later is not reported.
+   */
+  timeoutMs?: number;
+  timeoutError?: () => unknown;
+  /** What a submitter receives when its item failed (by default the error itself). */
+  errorOf?: (error: unknown) => unknown;
+  /** Told when a batch failed as a whole, before its items are written one by one. */
+  onBatchError?: (error: unknown, size: number) => void;
+}
+
+interface Pending<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+export class Batcher<T, R> {
+  private queue: Pending<T, R>[] = [];
+  private scheduled = false;
+  private inFlight = 0;
+  private readonly maxSize: number;
+  private readonly maxInFlight: number;
+
+  constructor(private readonly options: BatcherOptions<T, R>) {
+    this.maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
+    this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    if (this.maxSize < 1 || this.maxInFlight < 1) throw new Error('maxSize and maxInFlight must be at least 1');
+  }
+
+  /** Resolves with the item's own result once its batch (or, after a failed batch, its own write) is done. */
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const errorOf = this.options.errorOf;
+      this.queue.push({ item, resolve, reject: errorOf ? (error) => reject(errorOf(error)) : reject });
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate runs after the I/O callbacks of this turn: every caller woken by the same socket read (the
+    // requests of one TCP read, the jobs of one Redis reply) has submitted its item by then.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatches();
+    });
+  }
+
+  private startBatches() {
+    while (this.queue.length && this.inFlight < this.maxInFlight) {
+      const batch = this.queue.length <= this.maxSize ? this.queue : this.queue.slice(0, this.maxSize);
+      this.queue = this.queue.length <= this.maxSize ? [] : this.queue.slice(this.maxSize);
+      this.inFlight += 1;
+      void this.write(batch).finally(() => {
+        this.inFlight -= 1;
+        if (this.queue.length) this.schedule();
+      });
+    }
+  }
+
+  private async write(batch: Pending<T, R>[]) {
+    const { timeoutMs, timeoutError } = this.options;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            const late = timeoutError?.() ?? new Error(`not written within ${timeoutMs} ms`);
+            for (const pending of batch) pending.reject(late); // no effect on those already settled
+          }, timeoutMs);
+    try {
+      await this.writeTogether(batch);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async writeTogether(batch: Pending<T, R>[]) {
+    if (batch.length === 1 && this.options.singleByWriteOne) return this.writeEach(batch);
+    let results: R[];
+    try {
+      results = await this.options.writeBatch(batch.map((pending) => pending.item));
+      if (results.length !== batch.length) throw new Error(`batch of ${batch.length} returned ${results.length} results`);
+    } catch (error) {
+      try {
+        this.options.onBatchError?.(error, batch.length);
+      } catch {
+        // Reporting must not keep the items from being written.
+      }
+      if (this.options.fallBack && !this.options.fallBack(error)) {
+        for (const pending of batch) pending.reject(error);
+        return undefined;
+      }
+      return this.writeEach(batch);
+    }
+    batch.forEach((pending, index) => pending.resolve(results[index] as R));
+    return undefined;
+  }
+
+  private async writeEach(batch: Pending<T, R>[]) {
+    const writeOne = async (pending: Pending<T, R>) => {
+      try {
+        pending.resolve(await this.options.writeOne(pending.item));
+      } catch (error) {
+        pending.reject(error);
+      }
+    };
+    if (this.options.fallbackOrder === 'concurrent') {
+      await Promise.all(batch.map(writeOne));
+      return;
+    }
+    for (const pending of batch) await writeOne(pending);
+  }
+}
