@@ -18,6 +18,11 @@ export function testInfra(): { databaseUrl: string; redisUrl: string } {
 }
 
 /** A BullMQ prefix of the test's own, so that tests running at once never see each other's jobs. */
+/** The level of the logs of apps started in-process by tests: silent unless TEST_LOG_LEVEL says otherwise. */
+export function testLogLevel(): string {
+  return process.env.TEST_LOG_LEVEL ?? 'silent';
+}
+
 export function uniquePrefix(label = 'test'): string {
   return `t-${label}-${randomUUID().slice(0, 8)}`;
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import pg from 'pg';
-import pino from 'pino';
-import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
-import { DEVELOPMENT_JWT_SECRET, JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
-import { deletePrefix, startFakeServer, testInfra, uniquePrefix, waitFor, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
+import { DEVELOPMENT_JWT_SECRET } from '@dreamseed/platform';
+import { startTestService } from '@dreamseed/platform/testing';
+import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
 import { startDomainService } from '../app';
 import { loadDomainConfig } from '../config';
 
@@ -52,44 +50,12 @@ export const rdapLookups = (rdap: FakeServer, name: string) => rdap.requests.fil
  * looking at the rows it writes, and a way to mint the founder tokens the gateway would forward.
  */
 export async function startTestDomain(env: Record<string, string> = {}) {
-  const { databaseUrl, redisUrl } = testInfra();
-  const prefix = uniquePrefix('domain');
-  const redis = createRedis(redisUrl, 'producer', { name: 'test' });
-  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const domain = await startDomainService(
-    loadDomainConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: INTERNAL_TOKEN,
-      JWT_ISSUER: ISSUER,
-      ...env,
-    }),
-    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-  );
-  await domain.ready;
-  await waitForRedis(redis, 2000);
-
-  async function run<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(queue: Q, name: N, payload: JobInputOf<CatalogOf<Q>, N>, jobId?: string) {
-    const { jobId: id } = await producer.enqueue(queue, name, payload, { jobId });
-    const jobs = producer.queue(queue);
-    await waitFor(async () => ['completed', 'failed'].includes(await jobs.getJobState(id)), `${name} to be handled`, 20_000);
-    const job = await jobs.getJob(id);
-    if (job?.failedReason) throw new Error(job.failedReason);
-    return job?.returnvalue as Record<string, unknown>;
-  }
-
+  const harness = await startTestService({
+    label: 'domain',
+    start: (base, logger) => startDomainService(loadDomainConfig({ ...base, INTERNAL_API_SECRET: INTERNAL_TOKEN, JWT_ISSUER: ISSUER, ...env }), logger),
+  });
   return {
-    url: `http://127.0.0.1:${domain.port}`,
-    prefix,
-    producer,
-    pool,
-    redis,
-    run,
+    ...harness,
     /** An access token as the gateway issues it, for a founder profile id. */
     async tokenFor(profileId: string) {
       return new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: { profile_id: profileId } })
@@ -103,7 +69,7 @@ export async function startTestDomain(env: Record<string, string> = {}) {
     },
     /** Calls the internal API with the internal token (and a founder token when given). */
     async call(method: string, path: string, options: { body?: unknown; token?: string; internalToken?: string } = {}) {
-      const response = await fetch(`http://127.0.0.1:${domain.port}${path}`, {
+      const response = await fetch(`${harness.url}${path}`, {
         method,
         headers: {
           'content-type': 'application/json',
@@ -113,13 +79,6 @@ export async function startTestDomain(env: Record<string, string> = {}) {
         body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
       });
       return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
-    },
-    async stop() {
-      await domain.stop();
-      await producer.close();
-      redis.disconnect();
-      await pool.end();
-      await deletePrefix(redisUrl, prefix);
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GoTrueClient } from '@supabase/auth-js';
 import pg from 'pg';
 import pino from 'pino';
-import { deletePrefix, testInfra, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
 import { startGateway } from '../app';
 import { loadGatewayConfig } from '../config';
 
@@ -25,7 +25,7 @@ export async function startTestGateway(env: Record<string, string> = {}) {
     INTERNAL_API_SECRET: 'internal-secret-for-tests',
     ...env,
   });
-  const gateway = await startGateway(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const gateway = await startGateway(config, pino({ level: testLogLevel() }));
   await gateway.ready;
   const url = `http://127.0.0.1:${gateway.port}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });

@@ -1,0 +1,63 @@
+/**
+ * The apps' in-process test harness (`@dreamseed/platform/testing`, for their `__fixtures__` only; app code
+ * never imports it): the app on a queue prefix of its own and an ephemeral port, a producer on that prefix, a
+ * pool for looking at the rows it writes, `run` (enqueue a job and wait for its outcome) and `stop` (the app,
+ * the connections and the prefix's keys).
+ */
+import pg from 'pg';
+import pino, { type Logger } from 'pino';
+import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
+import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { JobProducer } from '../producer';
+import { createRedis, waitForRedis } from '../redis';
+
+interface StartedService {
+  port: number;
+  ready: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startTestService<S extends StartedService>(options: {
+  /** Names the queue prefix (`t-<label>-…`). */
+  label: string;
+  /** Starts the app from the base settings (database, Redis, prefix, port 0, loopback) and the test logger. */
+  start: (base: Record<string, string>, logger: Logger) => Promise<S>;
+  /** How long `run` waits for a job's outcome. */
+  runTimeoutMs?: number;
+}) {
+  const { databaseUrl, redisUrl } = testInfra();
+  const prefix = uniquePrefix(options.label);
+  const redis = createRedis(redisUrl, 'producer', { name: 'test' });
+  const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const service = await options.start(
+    { NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1' },
+    pino({ level: testLogLevel() }),
+  );
+  await service.ready;
+  await waitForRedis(redis, 2000);
+  return {
+    service,
+    url: `http://127.0.0.1:${service.port}`,
+    prefix,
+    producer,
+    pool,
+    redis,
+    /** Enqueues a job and waits until it is handled; returns its result, or throws its failure. */
+    async run<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(queue: Q, name: N, payload: JobInputOf<CatalogOf<Q>, N>, jobId?: string) {
+      const { jobId: id } = await producer.enqueue(queue, name, payload, { jobId });
+      const jobs = producer.queue(queue);
+      await waitFor(async () => ['completed', 'failed'].includes(await jobs.getJobState(id)), `${name} to be handled`, options.runTimeoutMs ?? 20_000);
+      const job = await jobs.getJob(id);
+      if (job?.failedReason) throw new Error(job.failedReason);
+      return job?.returnvalue as Record<string, unknown>;
+    },
+    async stop() {
+      await service.stop();
+      await producer.close();
+      redis.disconnect();
+      await pool.end();
+      await deletePrefix(redisUrl, prefix);
+    },
+  };
+}
