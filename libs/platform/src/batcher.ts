@@ -44,7 +44,7 @@ interface Pending<T, R> {
 }
 
 export class Batcher<T, R> {
-  private queue: Pending<T, R>[] = [];
+  private readonly queue: Pending<T, R>[] = [];
   private scheduled = false;
   private inFlight = 0;
   private readonly maxSize: number;
@@ -78,8 +78,7 @@ export class Batcher<T, R> {
 
   private startBatches() {
     while (this.queue.length && this.inFlight < this.maxInFlight) {
-      const batch = this.queue.length <= this.maxSize ? this.queue : this.queue.slice(0, this.maxSize);
-      this.queue = this.queue.length <= this.maxSize ? [] : this.queue.slice(this.maxSize);
+      const batch = this.queue.splice(0, this.maxSize);
       this.inFlight += 1;
       void this.write(batch).finally(() => {
         this.inFlight -= 1;
@@ -104,8 +103,11 @@ export class Batcher<T, R> {
     }
   }
 
-  private async writeTogether(batch: Pending<T, R>[]) {
-    if (batch.length === 1 && this.options.singleByWriteOne) return this.writeEach(batch);
+  private async writeTogether(batch: Pending<T, R>[]): Promise<void> {
+    if (batch.length === 1 && this.options.singleByWriteOne) {
+      await this.writeEach(batch);
+      return;
+    }
     let results: R[];
     try {
       results = await this.options.writeBatch(batch.map((pending) => pending.item));
@@ -118,12 +120,12 @@ export class Batcher<T, R> {
       }
       if (this.options.fallBack && !this.options.fallBack(error)) {
         for (const pending of batch) pending.reject(error);
-        return undefined;
+      } else {
+        await this.writeEach(batch);
       }
-      return this.writeEach(batch);
+      return;
     }
     batch.forEach((pending, index) => pending.resolve(results[index] as R));
-    return undefined;
   }
 
   private async writeEach(batch: Pending<T, R>[]) {

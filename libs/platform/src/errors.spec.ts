@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import { DrizzleQueryError } from 'drizzle-orm';
+import { captureLogs } from './__fixtures__/capture-logs';
 import { DatabaseError, pgErrorCode, withoutData } from './errors';
-import { createLogger } from './logger';
 
 /** node-postgres's error for a refused value: its message quotes the value, its detail holds the row. */
 function postgresError(message: string, fields: Record<string, string>) {
@@ -36,14 +35,8 @@ describe('withoutData', () => {
   });
 
   it('is applied to every error a logger prints', async () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    createLogger({ service: 'test', version: '0', destination }).error({ err: wrapped }, 'statement failed');
+    const { raw: lines, logger } = captureLogs();
+    logger.error({ err: wrapped }, 'statement failed');
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] as string).err).toMatchObject({ type: 'DatabaseError', code: '22P02', table: 'users' });

@@ -1,13 +1,12 @@
-import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { z } from 'zod';
+import { captureLogs } from './__fixtures__/capture-logs';
 import { currentCorrelationId } from './context';
 import { AppError, QueueUnavailableError } from './errors';
 import { Readiness } from './health';
 import { correlationMiddleware, createHttpApp, errorMiddleware, finishHttpApp } from './http';
-import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 
 function appWith(route: express.RequestHandler) {
@@ -102,14 +101,7 @@ describe('HTTP errors', () => {
 
 describe('access log', () => {
   function appLogging(level: string) {
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
-    const logger = createLogger({ service: 'test', version: '0', level, destination });
+    const { lines, logger } = captureLogs(level);
     const metrics = createMetrics('test');
     const app = createHttpApp({ logger, metrics, readiness: new Readiness([]) });
     app.get('/things/:id', (req, res) => {

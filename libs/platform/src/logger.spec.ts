@@ -1,20 +1,9 @@
-import { Writable } from 'node:stream';
-import { createLogger, lazyChild } from './logger';
-
-function capture(level: string) {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ service: 'test', version: '0', level, destination }) };
-}
+import { captureLogs } from './__fixtures__/capture-logs';
+import { lazyChild } from './logger';
 
 describe('lazyChild', () => {
   it('makes no child while nothing is logged at an enabled level', () => {
-    const { logger } = capture('warn');
+    const { logger } = captureLogs('warn');
     const child = jest.spyOn(logger, 'child');
     const log = lazyChild(logger, { jobId: 'j-1' });
     log.info({ durationMs: 3 }, 'job done');
@@ -23,7 +12,7 @@ describe('lazyChild', () => {
   });
 
   it('logs with the bindings once used, and still redacts', async () => {
-    const { lines, logger } = capture('info');
+    const { lines, logger } = captureLogs('info');
     const log = lazyChild(logger, { jobId: 'j-2', correlationId: 'c-2' });
     log.info({ email: 'ada@example.com' }, 'job done');
     log.warn('careful');
