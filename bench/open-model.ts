@@ -83,7 +83,8 @@ export async function openModel(options: {
       const next = backlog.shift();
       if (next) write(open(), next.n, next.pending);
     };
-    connection.socket.on('error', lost);
+    // An error is always followed by 'close', where the connection is given up once.
+    connection.socket.on('error', () => undefined);
     connection.socket.on('close', lost);
     all.add(connection);
     opened += 1;

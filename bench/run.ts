@@ -93,8 +93,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASELINE = 'baseline: node:http JSON';
 const POST_BASELINE = 'baseline: node:http JSON, POST of webhook bodies';
 /** A status update as VAPI sends it, fresh per request: the same event twice would be dropped as a duplicate. */
-const statusUpdate = (callId: string) =>
-  JSON.stringify({ message: { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: callId, orgId: 'org', type: 'inboundPhoneCall' } } });
+const statusUpdate = (callId: string, status = 'in-progress') =>
+  JSON.stringify({ message: { type: 'status-update', status, timestamp: Date.now(), call: { id: callId, orgId: 'org', type: 'inboundPhoneCall' } } });
 
 async function main() {
   buildApps();
@@ -231,7 +231,7 @@ async function main() {
     const halfLoad = await openModelRounds({
       url: `${base}/webhooks/vapi`,
       headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
-      body: (n) => JSON.stringify({ message: { type: 'status-update', status: 'ringing', timestamp: Date.now(), call: { id: `half-${prefix}-${n}`, orgId: 'org', type: 'inboundPhoneCall' } } }),
+      body: (n) => statusUpdate(`half-${prefix}-${n}`, 'ringing'),
       rate: Math.max(50, Math.round(webhookMax / 2)),
       seconds,
     }, ROUNDS);
