@@ -130,6 +130,7 @@ async function writeEnvFile(dir: string): Promise<Stack> {
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     INTERNAL_API_SECRET: secret(24),
     JWT_SECRET: secret(48),
+    PAYLOAD_ENCRYPTION_KEY: secret(48),
     POSTGRES_PASSWORD: secret(18),
     VAPI_WEBHOOK_SECRET: secret(24),
     AUTH_AUTOCONFIRM: 'true',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const optionalNumber = z.coerce.number().nonnegative().optional();
 
@@ -28,7 +28,8 @@ export const analysisConfigSchema = baseConfigSchema
     if (config.ANALYSIS_PROVIDER === 'openai' && !config.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when ANALYSIS_PROVIDER is openai' });
     }
-  });
+  })
+  .superRefine(refuseDevelopmentSecrets);
 
 export type AnalysisConfig = ReturnType<typeof loadAnalysisConfig>;
 

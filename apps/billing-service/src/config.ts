@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 import { catalogFromEnv } from './billing/catalog';
 
 export const billingConfigSchema = baseConfigSchema.extend({
@@ -22,7 +22,7 @@ export const billingConfigSchema = baseConfigSchema.extend({
   BILLING_GRACE_PERIOD_DAYS: z.coerce.number().min(0).max(60).default(3),
   /** How often the expiry job runs. */
   BILLING_EXPIRY_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
-});
+}).superRefine(refuseDevelopmentSecrets);
 
 export type BillingConfig = ReturnType<typeof loadBillingConfig>;
 

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, envBoolean, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import {
+  DEVELOPMENT_JWT_SECRET,
+  baseConfigSchema,
+  envBoolean,
+  envPort,
+  envUrl,
+  loadConfig,
+  payloadKeyConfigShape,
+  refuseDevelopmentSecrets,
+  secret,
+  type Env,
+} from '@dreamseed/platform';
 
 const serviceUrl = (port: number) => envUrl(['http', 'https']).default(`http://127.0.0.1:${port}`);
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -27,6 +38,8 @@ export const gatewayConfigSchema = baseConfigSchema
   JWT_EXPIRY_SECONDS: seconds(3600).pipe(z.number().min(300, 'must be at least 300 (clients refresh 90 s early)')),
   /** The `iss` claim; defaults to PUBLIC_URL + /auth/v1, as Supabase's. */
   JWT_ISSUER: z.string().optional(),
+  /** Seals the VAPI messages in `voice` job payloads (the voice service opens them with the same key). */
+  ...payloadKeyConfigShape,
   /** Sign-ups are confirmed at once (no mail round trip), as in Supabase's local setup. */
   AUTH_AUTOCONFIRM: envBoolean.default(false),
   AUTH_DISABLE_SIGNUP: envBoolean.default(false),
@@ -71,11 +84,7 @@ export const gatewayConfigSchema = baseConfigSchema
   /** How often mails left in the outbox (Redis was down when they were written) are handed to the queue again. */
   MAIL_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(30000),
 })
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
-    }
-  });
+  .superRefine(refuseDevelopmentSecrets);
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 

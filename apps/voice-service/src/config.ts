@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(7000).default(fallback);
 
@@ -15,6 +15,8 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   /** The gateway's token key and issuer: the founder read API checks the tokens it forwards. */
   JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)),
   JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1'),
+  /** Opens the VAPI messages the gateway sealed into `vapi-event` jobs. */
+  ...payloadKeyConfigShape,
   /** The gateway's internal API (founder lookup by phone number). */
   GATEWAY_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8080'),
   /** The domain service's internal API (the `check_domain` tool). */
@@ -40,7 +42,7 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   VOICE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Where `transfer-destination-request` sends a caller who asks for a person. */
   VOICE_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
-});
+}).superRefine(refuseDevelopmentSecrets);
 
 export type VoiceConfig = ReturnType<typeof loadVoiceConfig>;
 

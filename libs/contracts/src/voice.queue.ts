@@ -16,8 +16,10 @@ export const VAPI_ASYNC_MESSAGE_TYPES = [
 export const voiceJobs = defineCatalog({
   /**
    * An asynchronous VAPI server message, verified by the gateway. The job id is derived from the message
-   * (call id, type and timestamp), so a duplicate delivery is dropped by BullMQ. `message` is VAPI's body as
-   * received: it can hold a transcript, so job data is never logged.
+   * (call id, type and timestamp), so a duplicate delivery is dropped by BullMQ. The message holds personal data
+   * (the caller's number, what was said), so it travels sealed: `sealedBody` is the webhook's body as received,
+   * a compact JWE under `PAYLOAD_ENCRYPTION_KEY` (libs/platform `PayloadSealer`). The other fields say nothing
+   * about the founder.
    */
   'vapi-event': job(
     payloadV1({
@@ -25,7 +27,15 @@ export const voiceJobs = defineCatalog({
       messageType: z.string().min(1).max(100),
       vapiCallId: z.string().max(128).nullable(),
       receivedAt: isoDateTime,
-      message: z.record(z.string(), z.unknown()),
+      /** The body (`{ message: { ... } }`) sealed; up to 2 MB of body, so about 2.7 MB of base64url. */
+      sealedBody: z.string().min(1).max(3_000_000).optional(),
+      /**
+       * The message in the clear, as gateways before sealing sent it: still taken, so that jobs queued before an
+       * upgrade are processed after it. Nothing sends it any more.
+       */
+      message: z.record(z.string(), z.unknown()).optional(),
+    }).refine((payload) => (payload.sealedBody === undefined) !== (payload.message === undefined), {
+      message: 'carries either sealedBody or message',
     }),
     { attempts: 10, backoffMs: 2000 },
   ),

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { PayloadSealer } from '@dreamseed/platform';
 import { startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
 import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
 import { throwawayRedis } from '../__fixtures__/throwaway-redis';
@@ -9,6 +10,11 @@ const SECRET = 'vapi-webhook-secret-for-tests';
 
 function statusUpdate(callId: string, status: string) {
   return { message: { type: 'status-update', status, timestamp: Date.now(), call: { id: callId, orgId: 'org-1', type: 'inboundPhoneCall' } } };
+}
+
+/** The webhook body a job carries sealed, opened with the gateway's key. */
+async function opened(gateway: TestGateway, sealedBody: string): Promise<{ message: Record<string, unknown> }> {
+  return JSON.parse(Buffer.from(await new PayloadSealer(gateway.config).open(sealedBody)).toString('utf8'));
 }
 
 async function post(gateway: TestGateway, body: unknown, headers: Record<string, string> = { 'x-vapi-secret': SECRET }) {
@@ -62,7 +68,36 @@ describe('POST /webhooks/vapi', () => {
       (job) => job.data.vapiCallId === callId,
     );
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.data).toMatchObject({ v: 1, messageType: 'status-update', vapiCallId: callId, message: { status: 'in-progress' } });
+    expect(jobs[0]?.data).toMatchObject({ v: 1, messageType: 'status-update', vapiCallId: callId });
+    expect(await opened(gateway, jobs[0]?.data.sealedBody)).toEqual(body);
+  });
+
+  it('puts the message in the job sealed: neither the number nor what was said is readable in Redis', async () => {
+    const callId = randomUUID();
+    const number = '+14155550123';
+    const said = 'My bakery is called Crumb and Co';
+    const body = {
+      message: {
+        type: 'transcript',
+        role: 'user',
+        transcriptType: 'final',
+        transcript: said,
+        timestamp: Date.now(),
+        call: { id: callId, customer: { number } },
+        customer: { number, name: 'Dana Founder' },
+      },
+    };
+    expect((await post(gateway, body)).status).toBe(200);
+    const [job] = (await voiceQueue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter((j) => j.data.vapiCallId === callId);
+    expect(Object.keys(job?.data ?? {}).sort()).toEqual(['correlationId', 'eventKey', 'messageType', 'receivedAt', 'sealedBody', 'v', 'vapiCallId']);
+    // Everything Redis holds for the job, as stored.
+    const stored = JSON.stringify(await redis.hgetall(`${gateway.config.QUEUE_PREFIX}:voice:${job?.id}`));
+    for (const secret of [number, said, 'Dana Founder', number.slice(1)]) expect(stored).not.toContain(secret);
+    expect(await opened(gateway, job?.data.sealedBody)).toEqual(body);
+    // Another key cannot open it.
+    await expect(new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: 'another-key-of-at-least-thirty-two-characters' }).open(job?.data.sealedBody)).rejects.toThrow(
+      /does not hold/,
+    );
   });
 
   it('keeps one end-of-call report per call, and unknown message types with their unknown fields', async () => {
@@ -73,7 +108,8 @@ describe('POST /webhooks/vapi', () => {
     await post(gateway, { message: { type: 'assistant.started', call: { id: callId }, brandNewField: { kept: true } } });
     const jobs = (await voiceQueue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter((job) => job.data.vapiCallId === callId);
     expect(jobs.map((job) => job.data.messageType).sort()).toEqual(['assistant.started', 'end-of-call-report']);
-    expect(jobs.find((job) => job.data.messageType === 'assistant.started')?.data.message.brandNewField).toEqual({ kept: true });
+    const unknown = jobs.find((job) => job.data.messageType === 'assistant.started');
+    expect((await opened(gateway, unknown?.data.sealedBody)).message.brandNewField).toEqual({ kept: true });
   });
 
   it("answers assistant-request with the voice service's answer", async () => {
@@ -172,8 +208,10 @@ describe('POST /webhooks/vapi while Redis is down', () => {
     await post(gateway, statusUpdate(callIds[0] as string, 'ended'));
     const held = await gateway.pool.query(`select payload->>'vapiCallId' as call from core.webhook_inbox where payload->>'vapiCallId' = any($1)`, [callIds]);
     expect(held.rows.map((row) => row.call).sort()).toEqual([...callIds].sort());
-    const withNote = await gateway.pool.query(`select payload->'message'->>'note' as note from core.webhook_inbox where payload->>'vapiCallId' = $1`, [callIds[2]]);
-    expect(withNote.rows).toEqual([{ note: 'caller said nothing' }]);
+    // The inbox holds the body sealed, as the job would: the NUL travels inside it to the voice service, which drops it.
+    const withNote = await gateway.pool.query(`select payload from core.webhook_inbox where payload->>'vapiCallId' = $1`, [callIds[2]]);
+    expect(JSON.stringify(withNote.rows[0].payload)).not.toContain('caller said');
+    expect((await opened(gateway, withNote.rows[0].payload.sealedBody)).message.note).toBe('caller said\u0000 nothing');
 
     await startRedis();
     await waitFor(async () => {

@@ -6,6 +6,7 @@ import {
   AppError,
   CORRELATION_HEADER,
   INTERNAL_TOKEN_HEADER,
+  PayloadSealer,
   currentCorrelationId,
   headerValue,
   sameSecret,
@@ -127,6 +128,7 @@ export class VapiWebhook implements RawRoute {
   readonly path = VAPI_WEBHOOK_PATH;
   readonly bodyLimitBytes = 2 * 1024 * 1024;
   private readonly authenticate: (headers: IncomingHttpHeaders, raw: Buffer) => void;
+  private readonly sealer: PayloadSealer;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -134,6 +136,7 @@ export class VapiWebhook implements RawRoute {
     private readonly logger: Logger,
   ) {
     this.authenticate = authenticator(config);
+    this.sealer = new PayloadSealer(config);
   }
 
   async handle({ headers, body: raw }: RawRequest): Promise<RawResponse> {
@@ -156,6 +159,8 @@ export class VapiWebhook implements RawRoute {
     }
     const eventKey = vapiEventKey(message, raw);
     const jobId = `vapi-${hash('sha256', eventKey, 'hex').slice(0, 40)}`;
+    // The body as received, sealed: the caller's number and what was said never sit readable in Redis, the
+    // queue dashboard or the inbox. The voice service opens it.
     await this.inbox.accept(
       'voice',
       'vapi-event',
@@ -165,7 +170,7 @@ export class VapiWebhook implements RawRoute {
         messageType: message.type,
         vapiCallId: message.call?.id ?? null,
         receivedAt: new Date().toISOString(),
-        message: message as Record<string, unknown>,
+        sealedBody: await this.sealer.seal(raw),
       },
       jobId,
     );

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { PayloadSealer } from '@dreamseed/platform';
+import { waitFor } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
+
+/** The voice service's key, and the one it was rotated from: what the gateway seals with, before and after. */
+const KEY = 'voice-tests-payload-key-of-32-characters-or-more';
+const OLD_KEY = 'an-older-payload-key-still-opened-after-rotation';
 
 /** Messages in the shapes VAPI sends (see shared/reference/vapi.md §2), for one call of a founder. */
 function callMessages(vapiCallId: string, userId: string, callStage: number) {
@@ -38,23 +44,23 @@ function callMessages(vapiCallId: string, userId: string, callStage: number) {
 describe('voice service: VAPI events', () => {
   let voice: TestVoice;
   beforeAll(async () => {
-    voice = await startTestVoice({ INTERNAL_API_SECRET: 'internal-secret-for-tests' });
+    voice = await startTestVoice({ INTERNAL_API_SECRET: 'internal-secret-for-tests', PAYLOAD_ENCRYPTION_KEY: KEY, PAYLOAD_ENCRYPTION_KEY_PREVIOUS: OLD_KEY });
   });
   afterAll(() => voice.stop());
   const pool = { query: (text: string, values?: unknown[]) => voice.pool.query(text, values) };
 
-  /** Delivers a message as the gateway would (its event key; a job id of its own) and waits for it. */
-  const deliver = async (message: Record<string, unknown> & { type: string; call: { id: string } }, eventKey: string) =>
-    (
-      await voice.run('voice', 'vapi-event', {
-        v: 1,
-        eventKey,
-        messageType: message.type,
-        vapiCallId: message.call.id,
-        receivedAt: new Date().toISOString(),
-        message,
-      })
-    ).outcome;
+  type Message = Record<string, unknown> & { type: string; call: { id: string } };
+  const sealed = (message: Message, key = KEY) => new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: key }).seal(Buffer.from(JSON.stringify({ message })));
+  const eventOf = async (message: Message, eventKey: string, key = KEY) => ({
+    v: 1 as const,
+    eventKey,
+    messageType: message.type,
+    vapiCallId: message.call.id,
+    receivedAt: new Date().toISOString(),
+    sealedBody: await sealed(message, key),
+  });
+  /** Delivers a message as the gateway would (the body sealed, its event key; a job id of its own) and waits for it. */
+  const deliver = async (message: Message, eventKey: string) => (await voice.run('voice', 'vapi-event', await eventOf(message, eventKey))).outcome;
 
   const followUps = async (queue: 'gateway' | 'analysis' | 'voice', vapiCallId: string) =>
     (await voice.producer.queue(queue).getJobs(['waiting', 'delayed', 'prioritized', 'completed'])).filter((job) =>
@@ -175,5 +181,29 @@ describe('voice service: VAPI events', () => {
     expect(rows).toEqual([{ user_id: null, status: 'ended' }]);
     expect(await followUps('gateway', vapiCallId)).toHaveLength(0);
     expect(await followUps('analysis', vapiCallId)).toHaveLength(0);
+  });
+  it('opens bodies sealed with the previous key, and still takes a message in the clear from an older gateway', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const m = callMessages(vapiCallId, randomUUID(), 1);
+    expect((await voice.run('voice', 'vapi-event', await eventOf(m.status('ringing'), `status-update|${vapiCallId}|ringing`, OLD_KEY))).outcome).toBe('stored');
+    const { sealedBody: _, ...clear } = await eventOf(m.status('in-progress'), `status-update|${vapiCallId}|in-progress`);
+    expect((await voice.run('voice', 'vapi-event', { ...clear, message: m.status('in-progress') })).outcome).toBe('stored');
+    const session = await pool.query('select status from voice.call_sessions where vapi_call_id = $1', [vapiCallId]);
+    expect(session.rows).toEqual([{ status: 'in-progress' }]);
+  });
+
+  it('retries a body sealed with a key it does not hold, saying which key, and keeps the message out of the reason', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const m = callMessages(vapiCallId, randomUUID(), 1);
+    const foreign = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: 'a-key-this-voice-service-was-never-given' });
+    const { jobId } = await voice.producer.enqueue('voice', 'vapi-event', await eventOf(m.status('ringing'), `status-update|${vapiCallId}|ringing`, 'a-key-this-voice-service-was-never-given'));
+    const queue = voice.producer.queue('voice');
+    await waitFor(async () => ((await queue.getJob(jobId))?.attemptsMade ?? 0) >= 1, 'the first try to fail', 10_000);
+    const job = await queue.getJob(jobId);
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.failedReason).toContain(`sealed with key ${foreign.keyId}`);
+    expect(job?.failedReason).not.toContain('+14155550142');
+    expect((await pool.query('select 1 from voice.call_sessions where vapi_call_id = $1', [vapiCallId])).rows).toHaveLength(0);
+    await job?.remove();
   });
 });

@@ -1,11 +1,24 @@
+import { UnrecoverableError } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { Batcher, jobIdFrom, withOwnerRole, withoutNul, type JobContext, type JobProducer, type Logger } from '@dreamseed/platform';
+import {
+  Batcher,
+  SealedPayloadError,
+  jobIdFrom,
+  withOwnerRole,
+  withoutNul,
+  type JobContext,
+  type JobProducer,
+  type Logger,
+  type PayloadSealer,
+} from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
 import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
 
-type VapiEvent = JobPayloadOf<VoiceJobs, 'vapi-event'>;
+type VapiEventPayload = JobPayloadOf<VoiceJobs, 'vapi-event'>;
+/** A `vapi-event` job's payload with its message opened. */
+type VapiEvent = Omit<VapiEventPayload, 'sealedBody' | 'message'> & { message: Record<string, unknown> };
 export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored';
 
 /** A call's statuses in the order they happen; an older one never overwrites a newer one, and ended is final. */
@@ -136,6 +149,8 @@ export interface VapiEventProcessorOptions {
   maxBatchesInFlight?: number;
   /** Where a failed batch is reported (its events are then stored one by one). */
   logger?: Logger;
+  /** Opens the sealed bodies the gateway queues (`PAYLOAD_ENCRYPTION_KEY`). */
+  sealer?: PayloadSealer;
 }
 
 /**
@@ -150,12 +165,14 @@ export interface VapiEventProcessorOptions {
  */
 export class VapiEventProcessor {
   private readonly batcher: Batcher<VapiEvent, VapiEventOutcome>;
+  private readonly sealer?: PayloadSealer;
 
   constructor(
     private readonly db: VoiceDb,
     private readonly producer: JobProducer,
     options: VapiEventProcessorOptions = {},
   ) {
+    this.sealer = options.sealer;
     this.batcher = new Batcher({
       maxSize: options.maxBatchSize ?? 200,
       maxInFlight: options.maxBatchesInFlight ?? 2,
@@ -170,11 +187,31 @@ export class VapiEventProcessor {
     });
   }
 
-  async handle(received: VapiEvent, { log }: JobContext) {
-    const event = { ...received, message: withoutNul(received.message) };
+  async handle(received: VapiEventPayload, { log }: JobContext) {
+    const { sealedBody, message, ...fields } = received;
+    const event: VapiEvent = { ...fields, message: withoutNul(sealedBody === undefined ? (message ?? {}) : await this.open(sealedBody)) };
     const outcome = isEndOfCallReport(event) ? await this.storeOne(event) : await this.batcher.submit(event);
     log.info({ type: event.messageType, outcome }, 'vapi event handled');
     return { outcome };
+  }
+
+  /**
+   * The message of a sealed body. A body that will not open (another key, a changed ciphertext) fails the try
+   * and is retried, since a replica with the right key, or a corrected configuration, can still open it.
+   */
+  private async open(sealedBody: string): Promise<Record<string, unknown>> {
+    if (!this.sealer) throw new SealedPayloadError('This processor holds no payload key (PAYLOAD_ENCRYPTION_KEY).');
+    const plaintext = await this.sealer.open(sealedBody);
+    let body: { message?: unknown } | null;
+    try {
+      body = JSON.parse(Buffer.from(plaintext).toString('utf8')) as { message?: unknown } | null;
+    } catch {
+      body = null;
+    }
+    if (!body || typeof body.message !== 'object' || body.message === null || Array.isArray(body.message)) {
+      throw new UnrecoverableError('The sealed body opened but holds no VAPI message object.');
+    }
+    return body.message as Record<string, unknown>;
   }
 
   /** One event in a transaction of its own: the end-of-call reports, and the fallback of a failed batch. */
