@@ -15,7 +15,7 @@ import { runApp } from './apps';
 const sealer = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: DEVELOPMENT_PAYLOAD_KEY });
 
 /** A status update as the gateway queues it: the body sealed, so the worker's figure includes opening it. */
-async function statusEvent(callId: string) {
+function statusEvent(callId: string) {
   const message = { type: 'status-update', status: 'in-progress', timestamp: Date.now(), call: { id: callId, orgId: 'bench', type: 'inboundPhoneCall' } };
   return {
     v: 1,
@@ -23,7 +23,7 @@ async function statusEvent(callId: string) {
     messageType: 'status-update',
     vapiCallId: callId,
     receivedAt: new Date().toISOString(),
-    sealedBody: await sealer.seal(Buffer.from(JSON.stringify({ message }))),
+    sealedBody: sealer.seal(Buffer.from(JSON.stringify({ message }))),
   };
 }
 
@@ -31,12 +31,10 @@ async function fill(redisUrl: string, prefix: string, count: number, tag: string
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('voice', { connection, prefix });
   for (let start = 0; start < count; start += 500) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(500, count - start) }, async (_, i) => {
-        const data = await statusEvent(`bench-${tag}-${start + i}`);
-        return { name: 'vapi-event', data, opts: { jobId: `bench-${tag}-${start + i}`, removeOnComplete: true, attempts: 3 } };
-      }),
-    );
+    const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) => {
+      const data = statusEvent(`bench-${tag}-${start + i}`);
+      return { name: 'vapi-event', data, opts: { jobId: `bench-${tag}-${start + i}`, removeOnComplete: true, attempts: 3 } };
+    });
     await queue.addBulk(batch);
   }
   return { queue, connection };

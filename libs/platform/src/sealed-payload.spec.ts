@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { CompactEncrypt, compactDecrypt } from 'jose';
 import { z } from 'zod';
 import { refuseDevelopmentSecrets } from './development-secrets';
 import { DEVELOPMENT_JWT_SECRET } from './founder-token';
@@ -11,12 +13,27 @@ describe('PayloadSealer', () => {
   const sealer = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: KEY });
 
   it('seals into a compact JWE that shows neither the plaintext nor the key, and opens it again', async () => {
-    const sealed = await sealer.seal(body);
+    const sealed = sealer.seal(body);
     expect(sealed.split('.')).toHaveLength(5);
     for (const part of ['sourdough', '4155550100', KEY]) expect(sealed).not.toContain(part);
     expect(Buffer.from(await sealer.open(sealed)).equals(body)).toBe(true);
     // A fresh nonce each time: the same body never seals the same way twice.
-    expect(await sealer.seal(body)).not.toBe(sealed);
+    expect(sealer.seal(body)).not.toBe(sealed);
+  });
+
+  it('writes a standard compact JWE (dir, A256GCM) that jose opens, and opens what jose seals', async () => {
+    const sealed = sealer.seal(body);
+    const key = (sealer as unknown as { current: { key: KeyObject } }).current.key;
+    const { plaintext, protectedHeader } = await compactDecrypt(sealed, key);
+    expect(protectedHeader).toEqual({ alg: 'dir', enc: 'A256GCM', kid: sealer.keyId });
+    expect(Buffer.from(plaintext).equals(body)).toBe(true);
+    const byJose = await new CompactEncrypt(body).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: sealer.keyId }).encrypt(key);
+    expect(Buffer.from(await sealer.open(byJose)).equals(body)).toBe(true);
+  });
+
+  it('never uses an IV twice, across refills of its pool of random IVs', () => {
+    const ivs = new Set(Array.from({ length: 10_000 }, () => sealer.seal(body).split('.')[2]));
+    expect(ivs.size).toBe(10_000);
   });
 
   it('names its key by an id that is stable, differs per key and is not the key', () => {
@@ -26,18 +43,18 @@ describe('PayloadSealer', () => {
   });
 
   it('opens what the previous key sealed after a rotation, and seals with the new one', async () => {
-    const before = await new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: OLD }).seal(body);
+    const before = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: OLD }).seal(body);
     const rotated = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: KEY, PAYLOAD_ENCRYPTION_KEY_PREVIOUS: OLD });
     expect(Buffer.from(await rotated.open(before)).equals(body)).toBe(true);
-    expect(Buffer.from(await sealer.open(await rotated.seal(body))).equals(body)).toBe(true);
+    expect(Buffer.from(await sealer.open(rotated.seal(body))).equals(body)).toBe(true);
     await expect(sealer.open(before)).rejects.toThrow(SealedPayloadError);
   });
 
   it('refuses an unknown key, a changed ciphertext and what is not a JWE, each with a reason', async () => {
     const foreign = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: OLD });
-    await expect(sealer.open(await foreign.seal(body))).rejects.toThrow(`sealed with key ${foreign.keyId}, which this process does not hold`);
+    await expect(sealer.open(foreign.seal(body))).rejects.toThrow(`sealed with key ${foreign.keyId}, which this process does not hold`);
 
-    const parts = (await sealer.seal(body)).split('.');
+    const parts = sealer.seal(body).split('.');
     const ciphertext = Buffer.from(parts[3] as string, 'base64url');
     ciphertext[0] = (ciphertext[0] as number) ^ 1;
     parts[3] = ciphertext.toString('base64url');

@@ -170,7 +170,7 @@ export class VapiWebhook implements RawRoute {
         messageType: message.type,
         vapiCallId: message.call?.id ?? null,
         receivedAt: new Date().toISOString(),
-        sealedBody: await this.sealer.seal(raw),
+        sealedBody: this.sealer.seal(raw),
       },
       jobId,
     );
