@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PayloadSealer } from '@dreamseed/platform';
+import pino from 'pino';
+import { PayloadSealer, QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { waitFor } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
+import { createVoiceDb } from '../db/client';
+import { VapiEventProcessor } from './vapi-event';
 
 /** The voice service's key, and the one it was rotated from: what the gateway seals with, before and after. */
 const KEY = 'voice-tests-payload-key-of-32-characters-or-more';
@@ -51,16 +54,16 @@ describe('voice service: VAPI events', () => {
 
   type Message = Record<string, unknown> & { type: string; call: { id: string } };
   const sealed = (message: Message, key = KEY) => new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: key }).seal(Buffer.from(JSON.stringify({ message })));
-  const eventOf = async (message: Message, eventKey: string, key = KEY) => ({
+  const eventOf = (message: Message, eventKey: string, key = KEY) => ({
     v: 1 as const,
     eventKey,
     messageType: message.type,
     vapiCallId: message.call.id,
     receivedAt: new Date().toISOString(),
-    sealedBody: await sealed(message, key),
+    sealedBody: sealed(message, key),
   });
   /** Delivers a message as the gateway would (the body sealed, its event key; a job id of its own) and waits for it. */
-  const deliver = async (message: Message, eventKey: string) => (await voice.run('voice', 'vapi-event', await eventOf(message, eventKey))).outcome;
+  const deliver = async (message: Message, eventKey: string) => (await voice.run('voice', 'vapi-event', eventOf(message, eventKey))).outcome;
 
   const followUps = async (queue: 'gateway' | 'analysis' | 'voice', vapiCallId: string) =>
     (await voice.producer.queue(queue).getJobs(['waiting', 'delayed', 'prioritized', 'completed'])).filter((job) =>
@@ -185,8 +188,8 @@ describe('voice service: VAPI events', () => {
   it('opens bodies sealed with the previous key, and still takes a message in the clear from an older gateway', async () => {
     const vapiCallId = `call-${randomUUID()}`;
     const m = callMessages(vapiCallId, randomUUID(), 1);
-    expect((await voice.run('voice', 'vapi-event', await eventOf(m.status('ringing'), `status-update|${vapiCallId}|ringing`, OLD_KEY))).outcome).toBe('stored');
-    const { sealedBody: _, ...clear } = await eventOf(m.status('in-progress'), `status-update|${vapiCallId}|in-progress`);
+    expect((await voice.run('voice', 'vapi-event', eventOf(m.status('ringing'), `status-update|${vapiCallId}|ringing`, OLD_KEY))).outcome).toBe('stored');
+    const { sealedBody: _, ...clear } = eventOf(m.status('in-progress'), `status-update|${vapiCallId}|in-progress`);
     expect((await voice.run('voice', 'vapi-event', { ...clear, message: m.status('in-progress') })).outcome).toBe('stored');
     const session = await pool.query('select status from voice.call_sessions where vapi_call_id = $1', [vapiCallId]);
     expect(session.rows).toEqual([{ status: 'in-progress' }]);
@@ -196,7 +199,7 @@ describe('voice service: VAPI events', () => {
     const vapiCallId = `call-${randomUUID()}`;
     const m = callMessages(vapiCallId, randomUUID(), 1);
     const foreign = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: 'a-key-this-voice-service-was-never-given' });
-    const { jobId } = await voice.producer.enqueue('voice', 'vapi-event', await eventOf(m.status('ringing'), `status-update|${vapiCallId}|ringing`, 'a-key-this-voice-service-was-never-given'));
+    const { jobId } = await voice.producer.enqueue('voice', 'vapi-event', eventOf(m.status('ringing'), `status-update|${vapiCallId}|ringing`, 'a-key-this-voice-service-was-never-given'));
     const queue = voice.producer.queue('voice');
     await waitFor(async () => ((await queue.getJob(jobId))?.attemptsMade ?? 0) >= 1, 'the first try to fail', 10_000);
     const job = await queue.getJob(jobId);
@@ -205,5 +208,32 @@ describe('voice service: VAPI events', () => {
     expect(job?.failedReason).not.toContain('+14155550142');
     expect((await pool.query('select 1 from voice.call_sessions where vapi_call_id = $1', [vapiCallId])).rows).toHaveLength(0);
     await job?.remove();
+  });
+  it('sends the follow-ups of a report whose first try committed but could not queue them', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const m = callMessages(vapiCallId, randomUUID(), 2);
+    // The voice service's producer, but Redis is away for the first add: the try fails after its commit.
+    let failures = 1;
+    const flaky = new Proxy(voice.producer, {
+      get: (target, key) =>
+        key === 'enqueue'
+          ? (...args: Parameters<JobProducer['enqueue']>) =>
+              failures-- > 0 ? Promise.reject(new QueueUnavailableError()) : target.enqueue(...args)
+          : Reflect.get(target, key),
+    });
+    const processor = new VapiEventProcessor(createVoiceDb(voice.pool), flaky, { sealer: new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: KEY }) });
+    const context = { log: pino({ level: 'silent' }) } as unknown as JobContext;
+    const report = eventOf(m.report(), `end-of-call-report|${vapiCallId}`);
+
+    await expect(processor.handle(report, context)).rejects.toThrow(QueueUnavailableError);
+    expect((await pool.query('select count(*)::int as n from voice.transcripts t join voice.call_sessions s on s.id = t.call_session_id where s.vapi_call_id = $1', [vapiCallId])).rows).toEqual([{ n: 1 }]);
+    expect((await pool.query('select status from voice.webhook_logs where event_key = $1', [report.eventKey])).rows).toEqual([{ status: 'received' }]);
+
+    // The retry: the transcript is there already, and the follow-ups still go out, once each.
+    expect((await processor.handle(report, context)).outcome).toBe('stored');
+    expect((await processor.handle(report, context)).outcome).toBe('duplicate');
+    expect((await followUps('gateway', vapiCallId)).map((job) => job.name)).toEqual(['profile-call-completed']);
+    expect((await followUps('analysis', vapiCallId)).map((job) => job.name)).toEqual(['analyse-founder']);
+    expect((await pool.query('select status from voice.webhook_logs where event_key = $1', [report.eventKey])).rows).toEqual([{ status: 'processed' }]);
   });
 });

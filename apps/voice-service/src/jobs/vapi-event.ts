@@ -386,7 +386,7 @@ export class VapiEventProcessor {
         set: { costBreakdown: report.costBreakdown as object | null, analysis: report.analysis, raw: redact(call.raw) as object, updatedAt: new Date() },
       });
 
-    const stored = await tx
+    await tx
       .insert(transcripts)
       .values({
         callSessionId: session.id,
@@ -395,8 +395,7 @@ export class VapiEventProcessor {
         text: report.transcript,
         wordCount: report.transcript.split(/\s+/).filter(Boolean).length,
       })
-      .onConflictDoNothing()
-      .returning({ id: transcripts.id });
+      .onConflictDoNothing();
     const [conversation] = await tx
       .insert(conversations)
       .values({
@@ -424,8 +423,10 @@ export class VapiEventProcessor {
         )
         .onConflictDoNothing();
     }
-    // Only the report that first stored the transcript moves the founder on; a second report changes nothing.
-    if (!stored.length || !session.userId || !session.callStage) return {};
+    // The founder moves on each time the report is applied: the first time, or again when an earlier try
+    // committed but stopped before queueing the follow-ups (the log row is then still `received`). A report
+    // already processed never gets here, and the follow-ups' ids derive from the call, so none goes out twice.
+    if (!session.userId || !session.callStage) return {};
     return {
       callCompleted: {
         userId: session.userId,
