@@ -87,6 +87,12 @@ export const voiceCalls = voice.table(
     callSessionId: uuid('call_session_id').references(() => callSessions.id, { onDelete: 'set null' }),
     lastError: text('last_error'),
     placedAt: timestampTz('placed_at'),
+    /** The try that holds the row while `dialing`: a try that lost it (another took over) stops before calling VAPI. */
+    claimId: uuid('claim_id'),
+    /** Set just before the request to VAPI leaves: a later try that finds it set must not dial again. */
+    requestSentAt: timestampTz('request_sent_at'),
+    /** The `cancel-next-call` request that cancelled the row, so a retry of it reports what it cancelled. */
+    cancelRequestId: uuid('cancel_request_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeServer, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
+import { freePort, startFakeServer, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 import { createCallProvider } from '../vapi/provider';
 
@@ -98,6 +98,88 @@ describe('voice service: outbound calls', () => {
     const job = await voice.producer.queue('voice').getJob(`place-${(await rowsOf(flaky))[0]?.id}`);
     expect(await job?.getState()).toBe('delayed');
     expect(job?.attemptsMade).toBe(1);
+  });
+
+  /** Plans a call a minute away, lets the test change its row, then runs its place job now. */
+  const planThenPlaceNow = async (userId: string, change: string) => {
+    await plan(userId, 2, 60_000);
+    const [row] = await waitFor(async () => ((await rowsOf(userId)).length === 1 ? rowsOf(userId) : undefined), 'the plan');
+    const job = await waitFor(() => voice.producer.queue('voice').getJob(`place-${row.id}`), 'the place job');
+    await voice.pool.query(`update voice.voice_calls set ${change} where id = $1`, [row.id]);
+    await job.promote();
+    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 'the place job to finish');
+    return { rowId: row.id as string, job: await voice.producer.queue('voice').getJob(job.id as string) };
+  };
+
+  it('never dials again once a request has gone out: an earlier try that stopped after sending leaves the outcome unknown', async () => {
+    const userId = randomUUID();
+    const { job } = await planThenPlaceNow(userId, `status = 'dialing', claim_id = gen_random_uuid(), request_sent_at = now()`);
+    expect(job?.returnvalue).toEqual({ outcome: 'unknown' });
+    expect(callsFor(userId)).toHaveLength(0);
+    const [row] = await rowsOf(userId);
+    expect(row).toMatchObject({ status: 'failed' });
+    expect(row.last_error).toContain('outcome unknown');
+  });
+
+  it('takes over a claim whose try stopped before sending (a crash, a shutdown), and places the call once', async () => {
+    const userId = randomUUID();
+    const { job } = await planThenPlaceNow(userId, `status = 'dialing', claim_id = gen_random_uuid(), request_sent_at = null`);
+    expect(job?.returnvalue).toMatchObject({ outcome: 'placed' });
+    expect(callsFor(userId)).toHaveLength(1);
+    expect((await rowsOf(userId))[0]).toMatchObject({ status: 'placed', claim_id: null });
+  });
+
+  it('records an answer without a call id as an unknown outcome, and does not dial again', async () => {
+    const userId = randomUUID();
+    vapiAnswers.set(userId, { status: 200, body: { status: 'queued' } });
+    await plan(userId, 2, 0);
+    const [row] = await waitFor(async () => ((await rowsOf(userId))[0]?.status === 'failed' ? rowsOf(userId) : undefined), 'the unknown outcome');
+    expect(row.last_error).toContain('may have been placed');
+    const job = await voice.producer.queue('voice').getJob(`place-${row.id}`);
+    expect(await job?.getState()).toBe('failed');
+    expect(callsFor(userId)).toHaveLength(1);
+  });
+
+  it('places a call planned again after its place job had finished (the job id was still taken)', async () => {
+    const userId = randomUUID();
+    // The place job finds the row not scheduled and finishes; then the row is open again, as a reset leaves it.
+    const { rowId, job } = await planThenPlaceNow(userId, `status = 'failed'`);
+    expect(job?.returnvalue).toEqual({ outcome: 'skipped' });
+    await voice.pool.query(`update voice.voice_calls set status = 'scheduled' where id = $1`, [rowId]);
+    await plan(userId, 2, 100);
+    await waitFor(async () => (await rowsOf(userId))[0]?.status === 'placed', 'the call to be placed');
+    expect(callsFor(userId)).toHaveLength(1);
+  });
+
+  it('reports a cancellation again when the cancel is retried after it had cancelled the row', async () => {
+    const userId = randomUUID();
+    await plan(userId, 2, 60_000);
+    const [row] = await waitFor(async () => ((await rowsOf(userId)).length === 1 ? rowsOf(userId) : undefined), 'the plan');
+    const requestId = randomUUID();
+    const report = () => voice.producer.queue('gateway').getJob(`next-call-${row.id}-cancelled`);
+    await voice.run('voice', 'cancel-next-call', { v: 1, userId, requestId });
+    expect((await rowsOf(userId))[0]?.status).toBe('cancelled');
+    // The first try's report never reached the gateway (here: removed); its retry finds the row cancelled already.
+    await (await report())?.remove();
+    expect(await voice.run('voice', 'cancel-next-call', { v: 1, userId, requestId }, `cancel-retry-${requestId}`)).toEqual({ cancelled: 1 });
+    expect((await report())?.data).toMatchObject({ userId, callStage: 2, scheduledAt: null });
+  });
+});
+
+describe('the VAPI call provider', () => {
+  const request = { assistant: { assistantId: 'a' }, customerNumber: '+14155550123', variableValues: {}, metadata: { userId: 'u', callStage: 1 } };
+
+  it('tells a request VAPI never saw (retried) from one whose answer was lost (the call may exist)', async () => {
+    const slow = await startFakeServer({ 'POST /call': () => ({ delayMs: 1000, status: 201, body: { id: 'late' } }) });
+    try {
+      const timedOut = createCallProvider({ apiKey: 'k', baseUrl: slow.url, timeoutMs: 100 }).place(request);
+      await expect(timedOut).rejects.toMatchObject({ retryable: false, outcomeUnknown: true });
+      // A port nothing listens on: the connection is refused before anything is sent.
+      const refused = createCallProvider({ apiKey: 'k', baseUrl: `http://127.0.0.1:${await freePort()}` }).place(request);
+      await expect(refused).rejects.toMatchObject({ retryable: true, outcomeUnknown: false });
+    } finally {
+      await slow.close();
+    }
   });
 });
 

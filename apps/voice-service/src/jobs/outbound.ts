@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
 import { withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { stageAssistant, type Stage } from '../assistants/stages';
@@ -13,10 +14,22 @@ type Payload<N extends keyof VoiceJobs & string> = JobPayloadOf<VoiceJobs, N>;
 
 const placeJobId = (voiceCallId: string) => `place-${voiceCallId}`;
 
+/** A `dialing` row whose try never sent its request and has not moved for this long was abandoned. */
+const ABANDONED_DIALING_MS = 15 * 60 * 1000;
+
+const OUTCOME_UNKNOWN =
+  'outcome unknown: the request to VAPI went out but its answer was not recorded, so the call was not dialled again; check VAPI\'s call log';
+
 /**
  * Outbound consultation calls. A planned call is a `voice_calls` row (one open per founder and stage) plus a
  * delayed `place-outbound-call` job whose id derives from the row: planning again moves that job, cancelling
  * removes it, and placing checks the row first, so a job that outlived its plan does nothing.
+ *
+ * Placing never rings a founder twice: the try claims the row (`dialing`, its own `claim_id`), and marks
+ * `request_sent_at` under that claim just before calling VAPI. A try that finds a claimed row whose request never
+ * left takes it over (the earlier try stopped: a crash, a shutdown); one that finds the request sent records the
+ * outcome as unknown instead of dialling again. Only a refusal VAPI certainly did not act on (429, 5xx, no
+ * connection) puts the row back to `scheduled` for the job's next try.
  */
 export class OutboundCalls {
   constructor(
@@ -34,9 +47,13 @@ export class OutboundCalls {
         .from(voiceCalls)
         .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.callStage, p.callStage), inArray(voiceCalls.status, ['scheduled', 'dialing'])))
         .for('update');
-      if (open?.status === 'dialing') return undefined;
+      const abandoned = open?.status === 'dialing' && !open.requestSentAt && Date.now() - open.updatedAt.getTime() > ABANDONED_DIALING_MS;
+      if (open?.status === 'dialing' && !abandoned) return undefined;
       if (open) {
-        await tx.update(voiceCalls).set({ scheduledFor, updatedAt: new Date() }).where(eq(voiceCalls.id, open.id));
+        await tx
+          .update(voiceCalls)
+          .set({ scheduledFor, status: 'scheduled', claimId: null, updatedAt: new Date() })
+          .where(eq(voiceCalls.id, open.id));
         return open.id;
       }
       const [row] = await tx.insert(voiceCalls).values({ userId: p.userId, callStage: p.callStage, scheduledFor }).returning({ id: voiceCalls.id });
@@ -46,21 +63,34 @@ export class OutboundCalls {
 
     const delay = Math.max(0, scheduledFor.getTime() - Date.now());
     const existing = await this.producer.queue('voice').getJob(placeJobId(planned));
-    if (existing && (await existing.isDelayed())) await existing.changeDelay(delay);
-    else await this.producer.enqueue('voice', 'place-outbound-call', { v: 1, userId: p.userId, callStage: p.callStage, voiceCallId: planned }, { jobId: placeJobId(planned), delay });
+    const state = await existing?.getState();
+    if (state === 'delayed') {
+      await existing?.changeDelay(delay);
+    } else if (state === undefined || state === 'completed' || state === 'failed' || state === 'unknown') {
+      // A finished job still holds the id (kept a week, or a month when failed), and adding under a held id does
+      // nothing: it goes first, or the plan would never be placed.
+      if (existing && state !== 'unknown') await existing.remove();
+      await this.producer.enqueue('voice', 'place-outbound-call', { v: 1, userId: p.userId, callStage: p.callStage, voiceCallId: planned }, { jobId: placeJobId(planned), delay });
+    }
+    // Waiting or running: it places the row as it now stands.
     await this.reportPlan(p.userId, p.callStage, planned, scheduledFor);
     log.info({ voiceCallId: planned, scheduledFor: scheduledFor.toISOString() }, 'outbound call planned');
     return { outcome: 'scheduled', voiceCallId: planned, scheduledFor: scheduledFor.toISOString() };
   }
 
   async cancel(p: Payload<'cancel-next-call'>, { log }: JobContext) {
-    const cancelled = await withOwnerRole(this.db, 'voice', (tx) =>
-      tx
+    // The rows this request cancels are marked with it, so that a retry (after a failure to remove a job or to
+    // report) finds and finishes them, including those an earlier try already cancelled.
+    const cancelled = await withOwnerRole(this.db, 'voice', async (tx) => {
+      await tx
         .update(voiceCalls)
-        .set({ status: 'cancelled', updatedAt: new Date() })
-        .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.status, 'scheduled')))
-        .returning({ id: voiceCalls.id, callStage: voiceCalls.callStage }),
-    );
+        .set({ status: 'cancelled', cancelRequestId: p.requestId, updatedAt: new Date() })
+        .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.status, 'scheduled')));
+      return tx
+        .select({ id: voiceCalls.id, callStage: voiceCalls.callStage })
+        .from(voiceCalls)
+        .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.cancelRequestId, p.requestId)));
+    });
     for (const { id, callStage } of cancelled) {
       await (await this.producer.queue('voice').getJob(placeJobId(id)))?.remove().catch(() => undefined);
       await this.reportPlan(p.userId, callStage, id, null);
@@ -70,15 +100,33 @@ export class OutboundCalls {
   }
 
   async place(p: Payload<'place-outbound-call'>, { job, attempt, log }: JobContext) {
-    const claimed = await withOwnerRole(this.db, 'voice', async (tx) => {
+    const claimId = randomUUID();
+    const claim = await withOwnerRole(this.db, 'voice', async (tx) => {
       const [row] = await tx.select().from(voiceCalls).where(eq(voiceCalls.id, p.voiceCallId)).for('update');
-      if (!row || row.status !== 'scheduled') return undefined;
-      await tx.update(voiceCalls).set({ status: 'dialing', attempts: row.attempts + 1, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
-      return row;
+      if (row?.status === 'dialing' && row.requestSentAt) {
+        await tx.update(voiceCalls).set({ status: 'failed', claimId: null, lastError: OUTCOME_UNKNOWN, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
+        return 'unknown' as const;
+      }
+      // `dialing` without a request sent: the try that claimed it stopped before calling VAPI; this one takes over.
+      if (!row || (row.status !== 'scheduled' && row.status !== 'dialing')) return 'skipped' as const;
+      await tx.update(voiceCalls).set({ status: 'dialing', claimId, attempts: row.attempts + 1, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
+      return 'claimed' as const;
     });
-    if (!claimed) return { outcome: 'skipped' };
+    if (claim === 'unknown') {
+      log.warn({ voiceCallId: p.voiceCallId }, 'outbound call left with its request sent and no answer recorded: not dialled again');
+      return { outcome: 'unknown' };
+    }
+    if (claim === 'skipped') return { outcome: 'skipped' };
 
     const lastTry = attempt >= (job.opts.attempts ?? 1);
+    const release = (error: Error, final: boolean) =>
+      withOwnerRole(this.db, 'voice', (tx) =>
+        tx
+          .update(voiceCalls)
+          .set({ status: final ? 'failed' : 'scheduled', claimId: null, requestSentAt: null, lastError: error.message.slice(0, 500), updatedAt: new Date() })
+          .where(and(eq(voiceCalls.id, p.voiceCallId), eq(voiceCalls.claimId, claimId))),
+      );
+    let request: Parameters<CallProvider['place']>[0];
     try {
       const founder = await fetchFounder(this.config, { id: p.userId }, 5000);
       if (!founder) throw new CallProviderError('the founder no longer exists', false);
@@ -91,38 +139,65 @@ export class OutboundCalls {
           : shared
             ? { assistantId: shared }
             : { assistant: stageAssistant(stage, this.config.VAPI_SERVER_URL) };
-      const metadata = { userId: p.userId, callStage: p.callStage };
-      const { vapiCallId } = await this.provider.place({
+      request = {
         assistant,
         customerNumber: founder.customerPhone,
         variableValues: { founderName: founder.customerName ?? 'there', businessName: founder.businessName ?? 'your business', whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea' },
-        metadata,
-      });
-      await withOwnerRole(this.db, 'voice', async (tx) => {
+        metadata: { userId: p.userId, callStage: p.callStage },
+      };
+    } catch (error) {
+      const retryable = !(error instanceof CallProviderError) || error.retryable;
+      await release(error as Error, !retryable || lastTry);
+      if (!retryable) throw new UnrecoverableError((error as Error).message);
+      throw error;
+    }
+
+    // The point of no return, under this try's claim: from here a lost answer is never dialled again.
+    const mine = await withOwnerRole(this.db, 'voice', (tx) =>
+      tx
+        .update(voiceCalls)
+        .set({ requestSentAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(voiceCalls.id, p.voiceCallId), eq(voiceCalls.claimId, claimId), eq(voiceCalls.status, 'dialing')))
+        .returning({ id: voiceCalls.id }),
+    );
+    if (!mine.length) return { outcome: 'superseded' };
+
+    let vapiCallId: string;
+    try {
+      ({ vapiCallId } = await this.provider.place(request));
+    } catch (error) {
+      const known = error instanceof CallProviderError ? error : new CallProviderError((error as Error).message, false, true);
+      if (known.outcomeUnknown) {
+        await withOwnerRole(this.db, 'voice', (tx) =>
+          tx
+            .update(voiceCalls)
+            .set({ status: 'failed', claimId: null, lastError: known.message.slice(0, 500), updatedAt: new Date() })
+            .where(and(eq(voiceCalls.id, p.voiceCallId), isNull(voiceCalls.vapiCallId))),
+        );
+        throw new UnrecoverableError(known.message);
+      }
+      await release(known, !known.retryable || lastTry);
+      if (!known.retryable) throw new UnrecoverableError(known.message);
+      throw known;
+    }
+
+    // The call exists now: its record is retried here rather than by the job, whose next try could not tell.
+    await retried(() =>
+      withOwnerRole(this.db, 'voice', async (tx) => {
         const [session] = await tx
           .insert(callSessions)
           .values({ vapiCallId, userId: p.userId, callStage: p.callStage, direction: 'outbound', status: 'queued' })
           .onConflictDoUpdate({ target: callSessions.vapiCallId, set: { updatedAt: new Date() } })
           .returning({ id: callSessions.id });
+        // Placed wins over anything a concurrent try wrote meanwhile (an "outcome unknown" included).
         await tx
           .update(voiceCalls)
-          .set({ status: 'placed', vapiCallId, callSessionId: session?.id, placedAt: new Date(), lastError: null, updatedAt: new Date() })
+          .set({ status: 'placed', vapiCallId, callSessionId: session?.id, placedAt: new Date(), claimId: null, lastError: null, updatedAt: new Date() })
           .where(eq(voiceCalls.id, p.voiceCallId));
-      });
-      log.info({ voiceCallId: p.voiceCallId, provider: this.provider.name }, 'outbound call placed');
-      return { outcome: 'placed', provider: this.provider.name, vapiCallId };
-    } catch (error) {
-      const retryable = !(error instanceof CallProviderError) || error.retryable;
-      const final = !retryable || lastTry;
-      await withOwnerRole(this.db, 'voice', (tx) =>
-        tx
-          .update(voiceCalls)
-          .set({ status: final ? 'failed' : 'scheduled', lastError: (error as Error).message.slice(0, 500), updatedAt: new Date() })
-          .where(eq(voiceCalls.id, p.voiceCallId)),
-      );
-      if (!retryable) throw new UnrecoverableError((error as Error).message);
-      throw error;
-    }
+      }),
+    );
+    log.info({ voiceCallId: p.voiceCallId, provider: this.provider.name }, 'outbound call placed');
+    return { outcome: 'placed', provider: this.provider.name, vapiCallId };
   }
 
   private async reportPlan(userId: string, callStage: number, voiceCallId: string, at: Date | null) {
@@ -134,4 +209,16 @@ export class OutboundCalls {
       { jobId: `next-call-${voiceCallId}-${at?.getTime() ?? 'cancelled'}` },
     );
   }
+}
+
+/** Runs `write` up to three times, 0.2 s then 1 s apart: for a record that must not be left to the job's retry. */
+async function retried<T>(write: () => Promise<T>): Promise<T> {
+  for (const pause of [200, 1000]) {
+    try {
+      return await write();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+  return write();
 }

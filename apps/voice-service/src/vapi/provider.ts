@@ -7,14 +7,29 @@ export interface OutboundCallRequest {
   metadata: { userId: string; callStage: number };
 }
 
-/** A failure worth retrying (429, 5xx, the network) or not (any other 4xx). */
+/**
+ * Why a call was not placed: worth retrying (429, 5xx, a connection that never opened) or not (any other 4xx).
+ * `outcomeUnknown` when the request may have reached VAPI and its answer was lost (a timeout, a connection cut
+ * mid-way, a 2xx without a call id): the call may be ringing, so dialling again could call the founder twice.
+ */
 export class CallProviderError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly outcomeUnknown = false,
   ) {
     super(message);
   }
+}
+
+/** Connection errors raised before any byte of the request left: VAPI cannot have seen it. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function lostRequest(error: unknown): CallProviderError {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return new CallProviderError(`VAPI unreachable (${code})`, true);
+  const name = (error as Error).name === 'TimeoutError' ? 'no answer in time' : `the connection failed (${String(code ?? (error as Error).name)})`;
+  return new CallProviderError(`VAPI request sent, ${name}: the call may have been placed`, false, true);
 }
 
 /** Places outbound calls: VAPI's `POST /call` when a key is configured, else a local stand-in. */
@@ -23,7 +38,7 @@ export interface CallProvider {
   place(request: OutboundCallRequest): Promise<{ vapiCallId: string }>;
 }
 
-export function createCallProvider(options: { apiKey?: string; baseUrl: string; phoneNumberId?: string }): CallProvider {
+export function createCallProvider(options: { apiKey?: string; baseUrl: string; phoneNumberId?: string; timeoutMs?: number }): CallProvider {
   if (!options.apiKey) {
     return { name: 'local', place: async () => ({ vapiCallId: `simulated-${randomUUID()}` }) };
   }
@@ -42,17 +57,17 @@ export function createCallProvider(options: { apiKey?: string; baseUrl: string; 
             assistantOverrides: { variableValues: request.variableValues, metadata: request.metadata },
             metadata: request.metadata,
           }),
-          signal: AbortSignal.timeout(15_000),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
       } catch (error) {
-        throw new CallProviderError(`VAPI unreachable: ${(error as Error).message}`, true);
+        throw lostRequest(error);
       }
       const body = (await response.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
       if (!response.ok) {
         const retryable = response.status === 429 || response.status >= 500;
         throw new CallProviderError(`VAPI answered ${response.status}: ${String(body.message ?? '').slice(0, 200)}`, retryable);
       }
-      if (typeof body.id !== 'string') throw new CallProviderError('VAPI answered without a call id', true);
+      if (typeof body.id !== 'string') throw new CallProviderError(`VAPI answered ${response.status} without a call id: the call may have been placed`, false, true);
       return { vapiCallId: body.id };
     },
   };
