@@ -11,14 +11,18 @@ export async function fetchFounder(
   by: { phone: string } | { id: string },
   timeoutMs: number,
 ): Promise<FounderCallContext | null> {
-  const path =
+  const headers = { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' };
+  const signal = AbortSignal.timeout(timeoutMs);
+  // A number goes in the body: a path would put it in the gateway's access log.
+  const response =
     'phone' in by
-      ? INTERNAL_PATHS.gateway.founderByPhone.replace(':phone', encodeURIComponent(by.phone))
-      : INTERNAL_PATHS.gateway.founderById.replace(':id', encodeURIComponent(by.id));
-  const response = await fetch(`${config.GATEWAY_URL}${path}`, {
-    headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+      ? await fetch(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderByPhone}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ phone: by.phone }),
+          signal,
+        })
+      : await fetch(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderById.replace(':id', encodeURIComponent(by.id))}`, { headers, signal });
   if (response.status === 404 || response.status === 400) return null;
   if (!response.ok) throw new Error(`founder lookup answered ${response.status}`);
   return (await response.json()) as FounderCallContext;

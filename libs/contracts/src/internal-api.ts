@@ -6,8 +6,11 @@ import type { BrandVibe, ColorPreference, PriceLevel } from './common';
  */
 export const INTERNAL_PATHS = {
   gateway: {
-    /** The founder calling from an E.164 number, for the voice service's assistant-request. */
-    founderByPhone: '/internal/founders/by-phone/:phone',
+    /**
+     * The founder calling from an E.164 number, for the voice service's assistant-request: `POST { phone }`. The
+     * number travels in the body, never in a path that access logs and proxies record.
+     */
+    founderByPhone: '/internal/founders/lookup',
     /** The same by profile id, with the number to dial, for outbound calls. */
     founderById: '/internal/founders/:id',
     /** A caller the intake assistant registered: `{ phone, email, name? }` → 201 (or 200 for a known number). */

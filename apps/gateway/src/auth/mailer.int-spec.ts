@@ -1,5 +1,7 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
-import { freePort, waitFor } from '@dreamseed/testing';
+import { freePort, testInfra, waitFor } from '@dreamseed/testing';
 import { codeIn, startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 
 /** A local SMTP server standing in for the real one: it accepts the gateway's login and keeps every message. */
@@ -11,6 +13,11 @@ async function startFakeSmtp() {
     onAuth(auth, _session, callback) {
       if (auth.username === 'mailer' && auth.password === 'smtp-secret') callback(null, { user: 'mailer' });
       else callback(new Error('bad credentials'));
+    },
+    // Like many servers, it quotes the address it refuses.
+    onRcptTo(address, _session, callback) {
+      if (!address.address.startsWith('bounce-')) return callback();
+      callback(Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
     },
     onData(stream, session, callback) {
       let raw = '';
@@ -51,5 +58,25 @@ describe('auth mails through SMTP', () => {
     }, 'the outbox row to be marked sent');
     expect(row.body).toBe('[sent]');
     expect((await gateway.client().verifyOtp({ email, token: code, type: 'signup' })).error).toBeNull();
+  });
+
+  it('keeps the address out of the failure reason when the server refuses it', async () => {
+    const email = `bounce-${uniqueEmail()}`;
+    await gateway.client().signUp({ email, password: 'correct horse battery' });
+    const { id } = await waitFor(async () => (await gateway.pool.query(`select id from auth.mail_outbox where recipient = $1`, [email])).rows[0], 'the mail row');
+    const redis = new Redis(testInfra().redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue('gateway', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
+    try {
+      const job = await waitFor(async () => {
+        const found = await queue.getJob(`mail-${id}`);
+        return found?.failedReason ? found : undefined;
+      }, 'the first try to fail');
+      expect(job.failedReason).toBe('SMTP delivery failed: EENVELOPE 550 at RCPT TO');
+      expect(JSON.stringify(job.stacktrace)).not.toContain(email.split('@')[0]);
+      await job.remove();
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 });

@@ -15,6 +15,20 @@ export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
 
+/**
+ * A mail the SMTP server did not take. Its message keeps nodemailer's code, the server's reply code and the
+ * command, but not the reply text, which often quotes the recipient's address: the error ends up in the job's
+ * failure reason (kept a month, shown on the dashboard) and in logs.
+ */
+export class MailDeliveryError extends Error {
+  constructor(cause: unknown) {
+    const { code, responseCode, command } = (cause ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown };
+    const parts = [typeof code === 'string' ? code : 'error', typeof responseCode === 'number' ? String(responseCode) : '', typeof command === 'string' ? `at ${command}` : ''];
+    super(`SMTP delivery failed: ${parts.filter(Boolean).join(' ')}`);
+    this.name = 'MailDeliveryError';
+  }
+}
+
 export function createMailer(options: { smtpUrl?: string; from: string }): Mailer {
   if (!options.smtpUrl) {
     return { kind: 'outbox', send: async () => undefined };
@@ -23,7 +37,11 @@ export function createMailer(options: { smtpUrl?: string; from: string }): Maile
   return {
     kind: 'smtp',
     async send(mail) {
-      await transport.sendMail({ from: options.from, ...mail });
+      try {
+        await transport.sendMail({ from: options.from, ...mail });
+      } catch (error) {
+        throw new MailDeliveryError(error);
+      }
     },
   };
 }

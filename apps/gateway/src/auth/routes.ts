@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { AppError } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { corsFor } from '../http/cors';
 import { describeRoutes } from '../http/openapi';
@@ -186,8 +187,15 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
       });
       res.redirect(303, `${target}#${fragment.toString()}`);
     } catch (error) {
-      const code = (error as { code?: string }).code ?? 'unexpected_failure';
-      const fragment = new URLSearchParams({ error: 'access_denied', error_code: code, error_description: (error as Error).message });
+      // Only our own errors are described: anything else (a database error quotes its statement's values, a new
+      // email address among them) becomes a fixed text, and is logged without its data.
+      const known = error instanceof AppError;
+      if (!known) logger.error({ err: error }, 'email link verification failed');
+      const fragment = new URLSearchParams({
+        error: known ? 'access_denied' : 'server_error',
+        error_code: known ? error.code : 'unexpected_failure',
+        error_description: known ? error.message : 'The link could not be checked right now. Please try again.',
+      });
       res.redirect(303, `${target}#${fragment.toString()}`);
     }
   });

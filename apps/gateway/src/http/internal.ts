@@ -46,9 +46,10 @@ export function internalRouter(db: GatewayDb, auth: AuthService): Router {
     return founder satisfies Omit<FounderCallContext, 'assistantType'> & { assistantType: string };
   };
 
-  router.get('/founders/by-phone/:phone', async (req, res) => {
-    const phone = req.params.phone;
-    if (!E164.test(phone)) throw badRequest('invalid_phone', 'The phone number must be in E.164 format.');
+  // By number: in the body, so that the caller's number stays out of access logs (which record the path).
+  router.post('/founders/lookup', express.json({ limit: '1kb' }), async (req, res) => {
+    const phone: unknown = (req.body as { phone?: unknown } | undefined)?.phone;
+    if (typeof phone !== 'string' || !E164.test(phone)) throw badRequest('invalid_phone', 'The phone number must be in E.164 format.');
     res.json(await founderWhere(eq(users.customerPhone, phone)));
   });
 

@@ -144,17 +144,19 @@ describe('the founder API (/v1/me) under row-level security', () => {
 
   it('tells the other services who calls from a number, and nobody else', async () => {
     const phone = ((await (await call(a, 'GET', '/v1/me')).json()) as { customer_phone: string }).customer_phone;
-    const lookup = (token?: string) =>
-      fetch(`${gateway.url}/internal/founders/by-phone/${encodeURIComponent(phone)}`, { headers: token ? { 'x-internal-token': token } : {} });
+    const lookup = (token?: string, number: unknown = phone) =>
+      fetch(`${gateway.url}/internal/founders/lookup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-internal-token': token } : {}) },
+        body: JSON.stringify({ phone: number }),
+      });
     expect((await lookup()).status).toBe(401);
     expect((await lookup('guess')).status).toBe(401);
     const found = await lookup('internal-secret-for-tests');
     expect(found.status).toBe(200);
     expect(await found.json()).toMatchObject({ id: a.profileId, currentCallStage: 1, assistantType: 'shared' });
-    const unknown = await fetch(`${gateway.url}/internal/founders/by-phone/${encodeURIComponent('+19995550000')}`, {
-      headers: { 'x-internal-token': 'internal-secret-for-tests' },
-    });
-    expect(unknown.status).toBe(404);
+    expect((await lookup('internal-secret-for-tests', '+19995550000')).status).toBe(404);
+    for (const bad of ['555', 42, null]) expect((await lookup('internal-secret-for-tests', bad)).status).toBe(400);
   });
 
   it('registers a caller the intake assistant met, once per number, and mails the confirmation', async () => {
@@ -173,7 +175,11 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(taken.status).toBe(409);
     expect(((await taken.json()) as ErrorBody).error.code).toBe('email_exists');
 
-    const found = await fetch(`${gateway.url}/internal/founders/by-phone/${encodeURIComponent(phone)}`, { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
+    const found = await fetch(`${gateway.url}/internal/founders/lookup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': 'internal-secret-for-tests' },
+      body: JSON.stringify({ phone }),
+    });
     expect(await found.json()).toMatchObject({ id, customerName: 'Cy Caller', currentCallStage: 1 });
     expect((await gateway.mailTo(email, 'confirmation_token')).subject).toBeTruthy();
   });

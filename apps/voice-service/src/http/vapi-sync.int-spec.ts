@@ -12,14 +12,15 @@ describe('voice service: answers to VAPI synchronous messages', () => {
 
   beforeAll(async () => {
     gateway = await startFakeServer({
-      'GET /internal/founders/by-phone/:phone': (request) => {
+      'POST /internal/founders/lookup': (request) => {
         if (request.headers['x-internal-token'] !== TOKEN) return { status: 401, body: {} };
         const founders: Record<string, object> = {
           '+14155550101': { id: FOUNDER, customerName: 'Ada', businessName: 'Seed Bakery', businessType: 'bakery', currentCallStage: 2, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' },
           '+14155550102': { id: randomUUID(), customerName: 'Bo', businessName: null, businessType: null, currentCallStage: 1, assistantType: 'individual', individualAssistantId: 'asst-bo', status: 'registered' },
         };
-        const founder = founders[request.params.phone ?? ''];
-        if (request.params.phone === '+14155550199') return { status: 500, body: {} };
+        const { phone } = request.body as { phone: string };
+        const founder = founders[phone];
+        if (phone === '+14155550199') return { status: 500, body: {} };
         return founder ? { body: founder } : { status: 404, body: { error: { code: 'not_found' } } };
       },
       'POST /internal/founders': (request) => {
