@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import pino from 'pino';
 import type { DomainCandidateView, DomainCheckResponse } from '@dreamseed/contracts';
+import type { JobContext } from '@dreamseed/platform';
 import type { FakeServer } from '@dreamseed/testing';
 import { rdapLookups, startFakeRdap, startTestDomain, type TestDomain } from './__fixtures__/test-domain';
+import type { AvailabilityChecker } from './availability/checker';
+import { createDomainDb } from './db/client';
+import { DomainSelection } from './jobs/selection';
 
 describe('domain service: searches, selection and the voice check against a fake RDAP registry', () => {
   let rdap: FakeServer;
@@ -117,6 +122,26 @@ describe('domain service: searches, selection and the voice check against a fake
     const { body } = await service.call('GET', `/internal/domain-selections/${selectionId}`, { token });
     expect(body).toMatchObject({ status: 'unavailable', available: false, message: `${bakery}.com is already registered; choose another name.` });
     expect(await service.producer.queue('gateway').getJob(`domain-selected-${selectionId}`)).toBeUndefined();
+  });
+
+  it('lets the first decision stand when two copies of a selection race, and sends nothing for a refused name', async () => {
+    const searchId = randomUUID();
+    await search(searchId);
+    const selectionId = randomUUID();
+    const domain = `race${bakery}.com`;
+    // While this copy re-checks, the other copy finds the name taken and decides.
+    const checker = {
+      check: async () => {
+        await service.pool.query(`update domain.domain_selections set status = 'unavailable', available = false, decided_at = now() where id = $1`, [selectionId]);
+        return [{ domain, available: true, provider: 'rdap' }];
+      },
+    } as unknown as AvailabilityChecker;
+    const selection = new DomainSelection(createDomainDb(service.pool), checker, service.producer);
+    const context = { log: pino({ level: 'silent' }), signal: new AbortController().signal } as unknown as JobContext;
+    expect(await selection.select({ v: 1, userId: founder, domain, selectionId }, context)).toEqual({ outcome: 'unavailable' });
+    expect(await service.producer.queue('gateway').getJob(`domain-selected-${selectionId}`)).toBeUndefined();
+    const { rows } = await service.pool.query('select selected_domain from domain.domain_searches where id = $1', [searchId]);
+    expect(rows[0]?.selected_domain).not.toBe(domain);
   });
 
   describe('the voice assistant check', () => {

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
+import { QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
+import { OfflineExtractor } from '../analysis/offline';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
+import { createAnalysisDb } from '../db/client';
+import { fetchConsultation } from '../voice-client';
+import { Analyser } from './analyse';
 
 /** The fixture's calls as the voice service would list them after `count` calls. */
 const callsOf = (index: number, count = 4): ConsultationCallView[] => fixtureInput(CONSULTATION_FIXTURES[index]).calls.slice(0, count).map((call) => ({ ...call, transcriptId: randomUUID(), callSessionId: randomUUID() }));
@@ -39,6 +45,38 @@ describe('analysis jobs (offline provider)', () => {
     const facts = gateway.find((job) => job.name === 'profile-business-facts' && job.data.userId === userId);
     expect(facts?.data.facts).toMatchObject({ entityType: 'llc', stateOfOperation: 'CO', urgencyLevel: 'high' });
     expect(gateway.find((job) => job.name === 'profile-analysis-ready' && job.data.userId === userId)?.data.dreamDnaVersion).toBe(1);
+  });
+
+  it('keeps a run that committed on its last try, and sends its follow-ups when they could not go at first', async () => {
+    const userId = randomUUID();
+    const calls = callsOf(0);
+    analysis.setCalls(userId, calls);
+    // The service's producer, but Redis is away for the first add after the commit.
+    let failures = 1;
+    const flaky = new Proxy(analysis.producer, {
+      get: (target, key) =>
+        key === 'enqueue'
+          ? (...args: Parameters<JobProducer['enqueue']>) => (failures-- > 0 ? Promise.reject(new QueueUnavailableError()) : target.enqueue(...args))
+          : Reflect.get(target, key),
+    });
+    const analyser = new Analyser({
+      db: createAnalysisDb(analysis.pool),
+      producer: flaky,
+      provider: new OfflineExtractor(),
+      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
+      logger: pino({ level: 'silent' }),
+    });
+    // The job's last try (5 of 5).
+    const context = { attempt: 5, job: { opts: { attempts: 5 } }, log: pino({ level: 'silent' }), signal: new AbortController().signal } as unknown as JobContext;
+    const payload = { userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string };
+
+    await expect(analyser.run(payload, context)).rejects.toThrow(QueueUnavailableError);
+    expect((await runs(userId)).map((run) => run.status)).toEqual(['succeeded']);
+    expect(await versions(userId)).toHaveLength(1);
+    // Retried from the dashboard: the run is done, and the follow-ups go out now.
+    expect(await analyser.run(payload, context)).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
+    const ready = (await analysis.sent('gateway')).filter((job) => job.name === 'profile-analysis-ready' && job.data.userId === userId);
+    expect(ready).toHaveLength(1);
   });
 
   it('runs a job delivered twice once, and makes no version when nothing changed', async () => {

@@ -49,6 +49,7 @@ export class Analyser {
     }
     const final = context.attempt >= (context.job.opts.attempts ?? 1);
     const started = performance.now();
+    let done: Run;
     try {
       const input = await this.input(payload.userId, context.signal);
       const result = await provider.analyse(input);
@@ -61,9 +62,12 @@ export class Analyser {
         brandCall: payload.trigger === 'call-ended' && sourceCall?.callStage === BRAND_STAGE,
         consultationComplete: input.calls.some((call) => call.callStage === LAST_STAGE),
       };
-      const done = await withOwnerRole(db, 'analysis', async (tx) => {
+      done = await withOwnerRole(db, 'analysis', async (tx) => {
         // One writer per founder at a time: versions are numbered in order and a slower run cannot undo a newer one.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dream_dna'), hashtext(${payload.userId}))`);
+        // A second copy of this job (a stalled job taken over while the first still ran) may have finished the run.
+        const [now] = await tx.select().from(aiAnalysis).where(eq(aiAnalysis.id, run.id));
+        if (now && now.status !== 'pending') return now;
         const [current] = await tx.select().from(dreamDna).where(eq(dreamDna.businessId, payload.userId)).orderBy(desc(dreamDna.version)).limit(1);
         const transcriptIds = input.calls.map((call) => call.transcriptId);
         const assessmentIds = input.assessments.map((assessment) => assessment.id);
@@ -100,9 +104,6 @@ export class Analyser {
         if (!updated) throw new Error('the run row disappeared');
         return updated;
       });
-      context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
-      await this.followUps(done);
-      return { status: done.status, dreamDnaVersion: done.dreamDnaVersion };
     } catch (error) {
       const retryable = !(error instanceof AnalysisProviderError) || error.retryable;
       if (retryable && !final) throw error;
@@ -119,11 +120,17 @@ export class Analyser {
             latencyMs: Math.round(performance.now() - started),
             completedAt: new Date(),
           })
-          .where(eq(aiAnalysis.id, run.id)),
+          // Only a run still open: one another copy finished stays as it is.
+          .where(and(eq(aiAnalysis.id, run.id), eq(aiAnalysis.status, 'pending'))),
       );
       context.log.warn({ runId: run.id, err: { message, kind: error instanceof AnalysisProviderError ? error.kind : 'internal' } }, 'analysis failed; the Dream DNA is unchanged');
       return { status: 'failed' };
     }
+    context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
+    // After the commit and outside the failure handling: the run is done whatever happens here. A follow-up that
+    // cannot be queued fails the job, whose retry finds the run done and sends them again (their ids are stable).
+    await this.followUps(done);
+    return { status: done.status, dreamDnaVersion: done.dreamDnaVersion };
   }
 
   private async claim(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>): Promise<Run> {

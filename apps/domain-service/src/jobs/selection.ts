@@ -51,9 +51,12 @@ export class DomainSelection {
           })
           .where(and(eq(domainSelections.id, p.selectionId), eq(domainSelections.status, 'pending')))
           .returning();
+        // Another copy of this job decided first (a stalled job taken over): its decision stands, taken or not.
+        if (!decided) return this.read(tx, p.selectionId);
         if (searchId) await tx.update(domainSearches).set({ selectedDomain: domain, selectedAt: decidedAt }).where(eq(domainSearches.id, searchId));
-        return decided ?? (await this.read(tx, p.selectionId));
+        return decided;
       });
+      if (selection.status === 'unavailable') return { outcome: 'unavailable' };
     }
 
     // Sent again on a retry: the job ids (and the gateway's event id) make the second sending a no-op.

@@ -73,6 +73,9 @@ describe('auth mails through SMTP', () => {
       }, 'the first try to fail');
       expect(job.failedReason).toBe('SMTP delivery failed: EENVELOPE 550 at RCPT TO');
       expect(JSON.stringify(job.stacktrace)).not.toContain(email.split('@')[0]);
+      // The try is counted on the mail, with the same reason; it stays pending until the job's last try.
+      const row = await waitFor(async () => (await gateway.pool.query(`select status, attempts, last_error from auth.mail_outbox where id = $1`, [id])).rows.find((r) => r.attempts > 0), 'the try to be counted');
+      expect(row).toMatchObject({ status: 'pending', last_error: 'SMTP delivery failed: EENVELOPE 550 at RCPT TO' });
       await job.remove();
     } finally {
       await queue.close();

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
@@ -361,11 +361,28 @@ export class AuthService {
     });
   }
 
-  /** Sends (or writes to the outbox) one mail: the `auth-mail-send` job's work. */
-  async deliverMail(mailId: string, send: (mail: { to: string; subject: string; text: string }) => Promise<void>, kind: 'smtp' | 'outbox') {
+  /**
+   * Sends (or writes to the outbox) one mail: the `auth-mail-send` job's work. Every failed try is counted on the
+   * row with its (address-free) reason; after the job's last try the row is `failed`, so that the relay stops
+   * handing it back and an operator sees it.
+   */
+  async deliverMail(
+    mailId: string,
+    send: (mail: { to: string; subject: string; text: string }) => Promise<void>,
+    kind: 'smtp' | 'outbox',
+    lastTry = false,
+  ) {
     const [mail] = await this.db.select().from(mailOutbox).where(eq(mailOutbox.id, mailId));
     if (!mail || mail.status !== 'pending') return { skipped: true };
-    await send({ to: mail.recipient, subject: mail.subject, text: mail.body });
+    try {
+      await send({ to: mail.recipient, subject: mail.subject, text: mail.body });
+    } catch (error) {
+      await this.db
+        .update(mailOutbox)
+        .set({ ...(lastTry ? { status: 'failed' } : {}), attempts: sql`${mailOutbox.attempts} + 1`, lastError: (error as Error).message.slice(0, 500) })
+        .where(and(eq(mailOutbox.id, mailId), eq(mailOutbox.status, 'pending')));
+      throw error;
+    }
     await this.db
       .update(mailOutbox)
       .set(
@@ -386,6 +403,7 @@ export class AuthService {
       .select({ id: mailOutbox.id })
       .from(mailOutbox)
       .where(and(eq(mailOutbox.status, 'pending'), lt(mailOutbox.createdAt, new Date(Date.now() - olderThanMs))))
+      .orderBy(asc(mailOutbox.createdAt))
       .limit(500);
     for (const { id } of pending) await this.dispatchMail(id);
     return pending.length;
