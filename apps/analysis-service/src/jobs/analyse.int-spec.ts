@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
-import { QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { QueueUnavailableError, type JobContext } from '@dreamseed/platform';
+import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../analysis/offline';
@@ -52,13 +53,7 @@ describe('analysis jobs (offline provider)', () => {
     const calls = callsOf(0);
     analysis.setCalls(userId, calls);
     // The service's producer, but Redis is away for the first add after the commit.
-    let failures = 1;
-    const flaky = new Proxy(analysis.producer, {
-      get: (target, key) =>
-        key === 'enqueue'
-          ? (...args: Parameters<JobProducer['enqueue']>) => (failures-- > 0 ? Promise.reject(new QueueUnavailableError()) : target.enqueue(...args))
-          : Reflect.get(target, key),
-    });
+    const flaky = producerFailingFirst(analysis.producer);
     const analyser = new Analyser({
       db: createAnalysisDb(analysis.pool),
       producer: flaky,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { PayloadSealer, QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { PayloadSealer, QueueUnavailableError, type JobContext } from '@dreamseed/platform';
+import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { waitFor } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 import { createVoiceDb } from '../db/client';
@@ -213,14 +214,7 @@ describe('voice service: VAPI events', () => {
     const vapiCallId = `call-${randomUUID()}`;
     const m = callMessages(vapiCallId, randomUUID(), 2);
     // The voice service's producer, but Redis is away for the first add: the try fails after its commit.
-    let failures = 1;
-    const flaky = new Proxy(voice.producer, {
-      get: (target, key) =>
-        key === 'enqueue'
-          ? (...args: Parameters<JobProducer['enqueue']>) =>
-              failures-- > 0 ? Promise.reject(new QueueUnavailableError()) : target.enqueue(...args)
-          : Reflect.get(target, key),
-    });
+    const flaky = producerFailingFirst(voice.producer);
     const processor = new VapiEventProcessor(createVoiceDb(voice.pool), flaky, { sealer: new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: KEY }) });
     const context = { log: pino({ level: 'silent' }) } as unknown as JobContext;
     const report = eventOf(m.report(), `end-of-call-report|${vapiCallId}`);

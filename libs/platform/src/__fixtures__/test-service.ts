@@ -8,6 +8,7 @@ import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
 import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { QueueUnavailableError } from '../errors';
 import { JobProducer } from '../producer';
 import { createRedis, waitForRedis } from '../redis';
 
@@ -60,4 +61,19 @@ export async function startTestService<S extends StartedService>(options: {
       await deletePrefix(redisUrl, prefix);
     },
   };
+}
+
+/**
+ * The producer as it behaves when Redis goes away for a moment: its first `failures` adds are refused with the
+ * error the real one raises (`QueueUnavailableError`), and later ones go through. For the windows between a
+ * commit and the jobs that follow it.
+ */
+export function producerFailingFirst(producer: JobProducer, failures = 1): JobProducer {
+  let left = failures;
+  return new Proxy(producer, {
+    get: (target, key) =>
+      key === 'enqueue'
+        ? (...args: Parameters<JobProducer['enqueue']>) => (left-- > 0 ? Promise.reject(new QueueUnavailableError()) : target.enqueue(...args))
+        : Reflect.get(target, key),
+  });
 }
