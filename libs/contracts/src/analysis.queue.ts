@@ -4,6 +4,29 @@ import { userId } from './common';
 
 export const ANALYSIS_TRIGGERS = ['call-ended', 'assessment', 'business-fact', 'manual'] as const;
 
+/**
+ * The facts the assistant's `save_business_fact` tool may save, by the names the tool offers, and the names
+ * assistants have been seen to use for them, each to the profile field it fills. A fact under another name is
+ * refused by the voice service before it is queued: the tool is for business facts, never the caller's contact
+ * details.
+ */
+export const BUSINESS_FACT_NAMES = {
+  business_name: 'businessName',
+  business_type: 'businessType',
+  entity_type: 'entityType',
+  state_of_operation: 'stateOfOperation',
+  urgency_level: 'urgencyLevel',
+  timeline: 'timeline',
+  package_preference: 'packagePreference',
+} as const;
+export const BUSINESS_FACT_ALIASES: Record<string, (typeof BUSINESS_FACT_NAMES)[keyof typeof BUSINESS_FACT_NAMES]> = {
+  ...BUSINESS_FACT_NAMES,
+  ...Object.fromEntries(Object.values(BUSINESS_FACT_NAMES).map((field) => [field, field])),
+  state: 'stateOfOperation',
+  urgency: 'urgencyLevel',
+  package: 'packagePreference',
+};
+
 export const analysisJobs = defineCatalog({
   /** Analyse everything the founder said and answered so far into a new Dream DNA version. */
   'analyse-founder': job(

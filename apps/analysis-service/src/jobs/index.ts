@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { desc } from 'drizzle-orm';
-import { assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
+import { BUSINESS_FACT_ALIASES, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
 import { jobIdFrom, withOwnerRole, type JobHandlers, type JobProducer } from '@dreamseed/platform';
 import { UnrecoverableError } from 'bullmq';
 import { normalizeField, type Field } from '../analysis/merge';
@@ -11,24 +11,7 @@ import { assessmentResponses, businessAssessment, businessFacts, dreamDna } from
 import type { Analyser } from './analyse';
 
 /** `save_business_fact` field names as the assistant sends them, to the profile's fields. */
-const FACT_FIELDS: Record<string, (typeof BUSINESS_FACT_FIELDS)[number]> = {
-  business_name: 'businessName',
-  businessName: 'businessName',
-  business_type: 'businessType',
-  businessType: 'businessType',
-  entity_type: 'entityType',
-  entityType: 'entityType',
-  state: 'stateOfOperation',
-  state_of_operation: 'stateOfOperation',
-  stateOfOperation: 'stateOfOperation',
-  urgency: 'urgencyLevel',
-  urgency_level: 'urgencyLevel',
-  urgencyLevel: 'urgencyLevel',
-  timeline: 'timeline',
-  package: 'packagePreference',
-  package_preference: 'packagePreference',
-  packagePreference: 'packagePreference',
-};
+const FACT_FIELDS: Record<string, (typeof BUSINESS_FACT_FIELDS)[number]> = BUSINESS_FACT_ALIASES;
 
 /** One handler per job of the `analysis` queue (the catalog is in libs/contracts). */
 export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser }): JobHandlers<'analysis'> {

@@ -3,7 +3,9 @@
  * find out, and the tools it may call. A shared assistant kept in VAPI (VAPI_ASSISTANT_ID_STAGE_N) takes
  * precedence; these definitions are what the platform sends otherwise, and what such assistants are built from.
  */
-export const ASSISTANTS_VERSION = '2026-11-25.1';
+import { BUSINESS_FACT_NAMES } from '@dreamseed/contracts';
+
+export const ASSISTANTS_VERSION = '2026-12-02.1';
 
 export type Stage = 1 | 2 | 3 | 4;
 
@@ -64,7 +66,10 @@ const TOOL_DEFINITIONS: Record<ToolName, { description: string; parameters: Reco
     description: 'Save a fact about the business the founder just stated (name, type, state, entity type, urgency, timeline, package).',
     parameters: {
       type: 'object',
-      properties: { field: { type: 'string' }, value: { type: 'string' } },
+      properties: {
+        field: { type: 'string', enum: Object.keys(BUSINESS_FACT_NAMES), description: 'Which fact it is' },
+        value: { type: 'string', description: "The fact in the founder's words" },
+      },
       required: ['field', 'value'],
     },
   },

@@ -123,6 +123,7 @@ describe('voice service: answers to VAPI synchronous messages', () => {
         { id: 'tc-slow', type: 'function', function: { name: 'check_domain', arguments: '{"domain":"slow.com"}' } },
         { id: 'tc-fact', type: 'function', function: { name: 'save_business_fact', arguments: '{"field":"business_name","value":"Seed Bakery"}' } },
         { id: 'tc-broken', type: 'function', function: { name: 'save_business_fact', arguments: '{"field":' } },
+        { id: 'tc-contact', type: 'function', function: { name: 'save_business_fact', arguments: { field: 'owner_email', value: 'ada@example.com' } } },
         { id: 'tc-next', name: 'schedule_next_call', parameters: { at: '2026-12-01T15:00:00Z' } },
         { id: 'tc-unknown', type: 'function', function: { name: 'order_pizza', arguments: {} } },
       ],
@@ -134,6 +135,10 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect(results['tc-slow']?.result).toMatch(/could not check slow\.com/);
     expect(results['tc-fact']?.result).toBe('Saved: business_name.');
     expect(results['tc-broken']?.error).toMatch(/not valid JSON/);
+    expect(results['tc-contact']?.error).toBe(
+      'Only these business facts can be saved: business_name, business_type, entity_type, state_of_operation, urgency_level, timeline, package_preference.',
+    );
+    expect(await voice.producer.queue('analysis').getJob('fact-tc-contact')).toBeUndefined();
     expect(results['tc-next']?.result).toBe('The next call is planned for 2026-12-01T15:00:00.000Z.');
     expect(results['tc-unknown']?.error).toBe('There is no tool called order_pizza.');
     for (const r of Object.values(results)) expect(String(r.result ?? r.error)).not.toContain('\n');

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
+import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, INTERNAL_TOKEN_HEADER, jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
 import { fetchFounder, registerCaller } from '../gateway-client';
@@ -110,6 +110,9 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
         const value = typeof call.args.value === 'string' ? call.args.value.slice(0, 2000) : '';
         if (!field || !value) return error('Both a field and a value are needed.');
         if (!founder.userId || !founder.id) return error('This call is not tied to a founder, so nothing was saved.');
+        if (!Object.hasOwn(BUSINESS_FACT_ALIASES, field)) {
+          return error(`Only these business facts can be saved: ${Object.keys(BUSINESS_FACT_NAMES).join(', ')}.`);
+        }
         await producer.enqueue(
           'analysis',
           'record-business-fact',
