@@ -235,6 +235,18 @@ async function main() {
       rate: Math.max(50, Math.round(webhookMax / 2)),
       seconds,
     }, ROUNDS);
+    // The same arrival rate against the yardsticks: the bare server (the machine's own scheduling noise, no Redis)
+    // and the floor (node:http + BullMQ addBulk). What they show at this rate the gateway cannot do better than.
+    const yardstickAtHalfLoad = async (port: number, tag: string) =>
+      openModelRounds({
+        url: `http://127.0.0.1:${port}/`,
+        headers: { 'content-type': 'application/json' },
+        body: (n) => statusUpdate(`${tag}-${prefix}-${n}`, 'ringing'),
+        rate: halfLoad.rate,
+        seconds,
+      }, ROUNDS);
+    const baselineHalfLoad = await yardstickAtHalfLoad(baselinePort, 'half-baseline');
+    const floorHalfLoad = await yardstickAtHalfLoad(floorPort, 'half-floor');
     // assistant-request the same way: VAPI sends one as each call starts, so its latency matters below saturation.
     const assistantMax = results.find((r) => r.name.startsWith('gateway assistant-request'))?.requestsPerSecond ?? 100;
     const assistantHalfLoad = await openModelRounds({
@@ -257,6 +269,8 @@ async function main() {
       `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests in ${ROUNDS} rounds): ` +
       `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms; each round ${halfLoad.p99Rounds.join(' / ')}), ` +
       `max ${halfLoad.maxMs} ms, ${halfLoad.errors} errors.\n` +
+      `  At the same rate, the bare server: p99 ${baselineHalfLoad.p99Ms} ms (${baselineHalfLoad.p99Rounds.join(' / ')}); ` +
+      `the floor: p99 ${floorHalfLoad.p99Ms} ms (${floorHalfLoad.p99Rounds.join(' / ')}).\n` +
       `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
       `p99 ${assistantHalfLoad.p99Ms} ms (target p99 < 50 ms; each round ${assistantHalfLoad.p99Rounds.join(' / ')}), ` +
       `max ${assistantHalfLoad.maxMs} ms, ${assistantHalfLoad.errors} errors.\n`;
@@ -279,6 +293,8 @@ async function main() {
       webhookIngestOfFloor: ofFloor,
       webhookIngestOfGetBaseline: ofGetBaseline,
       webhookAtHalfLoad: halfLoad,
+      baselineAtWebhookHalfLoad: baselineHalfLoad,
+      floorAtWebhookHalfLoad: floorHalfLoad,
       assistantRequestAtHalfLoad: assistantHalfLoad,
       voiceWorker: worker,
       analysis: { ...accuracy, endToEnd: pipeline },
