@@ -175,7 +175,7 @@ async function main() {
         baseline: 'post',
       },
       {
-        name: 'gateway POST /webhooks/vapi (verify, enqueue)',
+        name: 'gateway POST /webhooks/vapi (verify, seal, enqueue)',
         url: `${base}/webhooks/vapi`,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
