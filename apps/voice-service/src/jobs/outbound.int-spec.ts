@@ -151,6 +151,22 @@ describe('voice service: outbound calls', () => {
     expect(callsFor(userId)).toHaveLength(1);
   });
 
+  it('does not dial before the planned time when the plan moved later while its job was already running', async () => {
+    const userId = randomUUID();
+    // The plan is a minute away; its job runs now, as one does that had started before the plan moved.
+    const { rowId, job } = await planThenPlaceNow(userId, `status = 'scheduled'`);
+    expect(job?.returnvalue).toMatchObject({ outcome: 'deferred' });
+    expect(callsFor(userId)).toHaveLength(0);
+    expect((await rowsOf(userId))[0]?.status).toBe('scheduled');
+    const waiting = await voice.producer.queue('voice').getJob(`place-${rowId}-at-${new Date(job?.returnvalue.until).getTime()}`);
+    expect(await waiting?.getState()).toBe('delayed');
+    // When that time comes (here: now), the call is placed once.
+    await voice.pool.query(`update voice.voice_calls set scheduled_for = now() where id = $1`, [rowId]);
+    await waiting?.promote();
+    await waitFor(async () => (await rowsOf(userId))[0]?.status === 'placed', 'the call to be placed');
+    expect(callsFor(userId)).toHaveLength(1);
+  });
+
   it('reports a cancellation again when the cancel is retried after it had cancelled the row', async () => {
     const userId = randomUUID();
     await plan(userId, 2, 60_000);

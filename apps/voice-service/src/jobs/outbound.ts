@@ -14,6 +14,9 @@ type Payload<N extends keyof VoiceJobs & string> = JobPayloadOf<VoiceJobs, N>;
 
 const placeJobId = (voiceCallId: string) => `place-${voiceCallId}`;
 
+/** A place job this much before its row's time (the plan moved later while the job was already running) waits. */
+const EARLY_SLACK_MS = 5000;
+
 /** A `dialing` row whose try never sent its request and has not moved for this long was abandoned. */
 const ABANDONED_DIALING_MS = 15 * 60 * 1000;
 
@@ -109,6 +112,7 @@ export class OutboundCalls {
       }
       // `dialing` without a request sent: the try that claimed it stopped before calling VAPI; this one takes over.
       if (!row || (row.status !== 'scheduled' && row.status !== 'dialing')) return 'skipped' as const;
+      if (row.status === 'scheduled' && row.scheduledFor.getTime() > Date.now() + EARLY_SLACK_MS) return { early: row.scheduledFor };
       await tx.update(voiceCalls).set({ status: 'dialing', claimId, attempts: row.attempts + 1, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
       return 'claimed' as const;
     });
@@ -117,6 +121,15 @@ export class OutboundCalls {
       return { outcome: 'unknown' };
     }
     if (claim === 'skipped') return { outcome: 'skipped' };
+    if (typeof claim === 'object') {
+      // Planned again for later while this job was already running, so its delay could not be moved: a job of
+      // its own waits for the new time (this one's id is still taken), and any job that runs early waits again.
+      await this.producer.enqueue('voice', 'place-outbound-call', p, {
+        jobId: `${placeJobId(p.voiceCallId)}-at-${claim.early.getTime()}`,
+        delay: claim.early.getTime() - Date.now(),
+      });
+      return { outcome: 'deferred', until: claim.early.toISOString() };
+    }
 
     const lastTry = attempt >= (job.opts.attempts ?? 1);
     const release = (error: Error, final: boolean) =>
