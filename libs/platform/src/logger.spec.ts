@@ -1,6 +1,20 @@
 import { captureLogs } from './__fixtures__/capture-logs';
 import { lazyChild } from './logger';
 
+describe('redaction', () => {
+  it("drops a caller's details and what was said, at the top or nested as VAPI sends them", async () => {
+    const { lines, logger } = captureLogs('info');
+    const customer = { number: '+14155550123', name: 'Ada' };
+    logger.info({ customer, ip: '203.0.113.9', message: { call: { customer, id: 'call-1' }, transcript: 'I sell bread', customerName: 'Ada' } }, 'vapi');
+    logger.info({ call: { id: 'call-2', customerNumber: '+14155550123' }, type: 'status-update' }, 'call');
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = JSON.stringify(lines);
+    for (const personal of ['+14155550123', 'Ada', '203.0.113.9', 'I sell bread']) expect(text).not.toContain(personal);
+    expect(lines[0]?.message).toMatchObject({ call: { id: 'call-1' } });
+    expect(lines[1]).toMatchObject({ call: { id: 'call-2' }, type: 'status-update' });
+  });
+});
+
 describe('lazyChild', () => {
   it('makes no child while nothing is logged at an enabled level', () => {
     const { logger } = captureLogs('warn');

@@ -34,6 +34,20 @@ export const REDACTED_PATHS = [
   '*.customerPhone',
   '*.customer_email',
   '*.customer_phone',
+  // VAPI's shapes: the caller (`customer: { number, name }`, at the top or inside `call`) and what was said.
+  'customer',
+  '*.customer',
+  '*.*.customer',
+  'customerNumber',
+  '*.customerNumber',
+  'customerName',
+  '*.customerName',
+  '*.customer_name',
+  'transcript',
+  '*.transcript',
+  // Client addresses: only ever stored hashed.
+  'ip',
+  '*.ip',
 ];
 
 export interface LoggerOptions {
