@@ -123,6 +123,21 @@ export interface CallView {
   summary: string | null;
 }
 
+/**
+ * An outbound call as planned: `scheduled` until its time, then `dialing`, `placed` (its call then shows among
+ * the calls), `failed` (with the reason: VAPI refused it, the founder has no number, or the outcome is unknown and
+ * it was not dialled again) or `cancelled`.
+ */
+export interface PlannedCallView {
+  id: string;
+  callStage: number;
+  status: string;
+  scheduledFor: string;
+  placedAt: string | null;
+  vapiCallId: string | null;
+  lastError: string | null;
+}
+
 export interface TranscriptView {
   callId: string;
   callStage: number | null;

@@ -219,12 +219,17 @@ describe('the founder API (/v1/me) under row-level security', () => {
       return rows.rows[0] as { vapi_call_id: string } | undefined;
     }, 'the call to be placed', 15_000);
     expect(placed.vapi_call_id).toMatch(/^simulated-/);
+    const { planned } = (await (await call(a, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; vapiCallId: string; callStage: number }[] };
+    expect(planned).toEqual([expect.objectContaining({ status: 'placed', vapiCallId: placed.vapi_call_id, callStage: 1, lastError: null })]);
 
     const later = new Date(Date.now() + 3600_000).toISOString();
     expect((await call(b, 'POST', '/v1/me/calls', { at: later })).status).toBe(202);
     await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'scheduled'`, [b.profileId])).rowCount === 1, 'the plan');
     expect((await call(b, 'DELETE', '/v1/me/calls/next')).status).toBe(202);
     await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'cancelled'`, [b.profileId])).rowCount === 1, 'the cancellation');
+    // Each founder sees their own plans only.
+    const theirs = (await (await call(b, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; scheduledFor: string }[] };
+    expect(theirs.planned).toEqual([expect.objectContaining({ status: 'cancelled', scheduledFor: later })]);
   });
 
   it('exports what it holds on the founder', async () => {

@@ -77,7 +77,7 @@ describeRoutes(
     ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
     ['put', '/v1/me/formation', 'Set formation details', formationBody],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
-    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary)', undefined],
+    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), and the outbound calls as planned (time, status, why one failed)', undefined],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest],
     ['delete', '/v1/me/calls/next', 'Cancel the planned call', undefined],
     ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined],

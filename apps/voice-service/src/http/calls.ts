@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
 import { asc, desc, eq } from 'drizzle-orm';
-import type { CallView, TranscriptView } from '@dreamseed/contracts';
+import type { CallView, PlannedCallView, TranscriptView } from '@dreamseed/contracts';
 import { createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
-import { callSessions, conversationTurns, conversations, transcripts } from '../db/schema';
+import { callSessions, conversationTurns, conversations, transcripts, voiceCalls } from '../db/schema';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,7 +18,10 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
 
   router.get('/calls', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const rows = await withFounder(db, founder, (tx) => tx.select().from(callSessions).orderBy(desc(callSessions.createdAt)).limit(100));
+    const [rows, plans] = await withFounder(db, founder, async (tx) => [
+      await tx.select().from(callSessions).orderBy(desc(callSessions.createdAt)).limit(100),
+      await tx.select().from(voiceCalls).orderBy(desc(voiceCalls.scheduledFor)).limit(20),
+    ]);
     const calls: CallView[] = rows.map((row) => ({
       id: row.id,
       vapiCallId: row.vapiCallId,
@@ -30,7 +33,17 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
       durationSeconds: row.durationSeconds,
       summary: row.summary,
     }));
-    res.json({ calls });
+    // The outbound calls as planned, newest first: a failure to place one is the founder's to see.
+    const planned: PlannedCallView[] = plans.map((plan) => ({
+      id: plan.id,
+      callStage: plan.callStage,
+      status: plan.status,
+      scheduledFor: plan.scheduledFor.toISOString(),
+      placedAt: plan.placedAt?.toISOString() ?? null,
+      vapiCallId: plan.vapiCallId,
+      lastError: plan.lastError,
+    }));
+    res.json({ calls, planned });
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {
