@@ -27,13 +27,14 @@ describe('fault tests: the VAPI event pipeline', () => {
   async function expectExactlyOnce(name: string, callPrefix: string, sent: number, accepted: number, timeoutMs = 60_000) {
     const stored = await waitFor(async () => {
       const figures = await platform.stored(callPrefix);
-      return figures.keys >= accepted ? figures : undefined;
-    }, `${accepted} events of ${name} to be stored`, timeoutMs).catch(async (error: Error) => {
+      return figures.settled >= accepted ? figures : undefined;
+    }, `${accepted} events of ${name} to be stored and processed`, timeoutMs).catch(async (error: Error) => {
       throw new Error(`${error.message}; stored ${JSON.stringify(await platform.stored(callPrefix))}`);
     });
     report(name, { sent, accepted, storedEvents: stored.keys, storedRows: stored.logs, callSessions: stored.sessions });
     expect(stored.keys).toBe(accepted);
     expect(stored.logs).toBe(stored.keys);
+    expect(stored.settled).toBe(stored.keys);
     expect(stored.sessions).toBe(accepted);
   }
 
@@ -123,9 +124,11 @@ describe('fault tests: the VAPI event pipeline', () => {
     // Every message twice, the copies interleaved, newest first.
     const { accepted } = await platform.sendWebhooks([...messages, ...messages], 8);
     expect(accepted).toHaveLength(messages.length * 2);
+    // Settled, not just stored: an end-of-call report's log row is marked processed only once its follow-ups
+    // (the profile report, the analysis job) are queued, so counting them before that races with the worker.
     const stored = await waitFor(async () => {
       const figures = await platform.stored(calls);
-      return figures.keys >= messages.length ? figures : undefined;
+      return figures.settled >= messages.length ? figures : undefined;
     }, 'the events');
     const sessions = await platform.query<{ status: string }>(`select status from voice.call_sessions where vapi_call_id like $1`, [`${calls}%`]);
     // The end of each call is reported once: one analysis job and one profile report per call.

@@ -95,13 +95,14 @@ export async function startPlatform(infra: { databaseUrl: string; redisUrl: stri
     },
     /** Rows the voice service stored for these calls: every webhook log, and the distinct event keys. */
     async stored(callPrefix: string) {
-      const { rows } = await pool.query<{ logs: number; keys: number; sessions: number }>(
+      const { rows } = await pool.query<{ logs: number; keys: number; settled: number; sessions: number }>(
         `select (select count(*)::int from voice.webhook_logs where vapi_call_id like $1) as logs,
                 (select count(distinct event_key)::int from voice.webhook_logs where vapi_call_id like $1) as keys,
+                (select count(*)::int from voice.webhook_logs where vapi_call_id like $1 and status in ('processed', 'ignored')) as settled,
                 (select count(*)::int from voice.call_sessions where vapi_call_id like $1) as sessions`,
         [`${callPrefix}%`],
       );
-      return rows[0] ?? { logs: 0, keys: 0, sessions: 0 };
+      return rows[0] ?? { logs: 0, keys: 0, settled: 0, sessions: 0 };
     },
     /** Job counts of a queue, straight from Redis. */
     async jobCounts(queue: string) {
