@@ -23,6 +23,8 @@ export interface JobContext {
   correlationId: string;
   /** 1 on the first try. */
   attempt: number;
+  /** This try is the job's last (its catalog's `attempts`): a handler records a failure for good now. */
+  lastAttempt: boolean;
   /** Aborted when shutdown can no longer wait for this job; long handlers should pass it on to their I/O. */
   signal: AbortSignal;
 }
@@ -144,7 +146,7 @@ export class QueueWorker<Q extends QueueName> {
     this.active.set(job.id ?? token, { job, token });
     try {
       const result = await runWithCorrelationId(correlationId, () =>
-        handler(payload, { job, log, correlationId, attempt, signal: signal ?? new AbortController().signal }),
+        handler(payload, { job, log, correlationId, attempt, lastAttempt: attempt >= (job.opts.attempts ?? 1), signal: signal ?? new AbortController().signal }),
       );
       return { result, log };
     } finally {

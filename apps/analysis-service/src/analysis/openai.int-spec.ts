@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import type { Job } from 'bullmq';
 import { JobProducer, createRedis } from '@dreamseed/platform';
 import { deletePrefix, startFakeServer, testInfra, uniquePrefix, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
 import { createAnalysisDb } from '../db/client';
@@ -71,8 +70,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
 
   /** One try of the job: `final` when it is the last of its attempts. */
   const attempt = (final: boolean) => ({
-    attempt: final ? 5 : 1,
-    job: { opts: { attempts: 5 } } as unknown as Job,
+    lastAttempt: final,
     log: pino({ level: 'silent' }),
     signal: new AbortController().signal,
   });

@@ -62,7 +62,7 @@ describe('analysis jobs (offline provider)', () => {
       logger: pino({ level: 'silent' }),
     });
     // The job's last try (5 of 5).
-    const context = { attempt: 5, job: { opts: { attempts: 5 } }, log: pino({ level: 'silent' }), signal: new AbortController().signal } as unknown as JobContext;
+    const context = { lastAttempt: true, log: pino({ level: 'silent' }), signal: new AbortController().signal } as unknown as JobContext;
     const payload = { userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string };
 
     await expect(analyser.run(payload, context)).rejects.toThrow(QueueUnavailableError);

@@ -39,7 +39,7 @@ const LAST_STAGE = 4;
 export class Analyser {
   constructor(private readonly deps: AnalyserDeps) {}
 
-  async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'attempt' | 'job' | 'log' | 'signal'>) {
+  async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal'>) {
     const { db, provider } = this.deps;
     const run = await this.claim(payload);
     if (run.status !== 'pending') {
@@ -47,7 +47,7 @@ export class Analyser {
       await this.followUps(run);
       return { status: run.status, dreamDnaVersion: run.dreamDnaVersion };
     }
-    const final = context.attempt >= (context.job.opts.attempts ?? 1);
+    const final = context.lastAttempt;
     const started = performance.now();
     let done: Run;
     try {

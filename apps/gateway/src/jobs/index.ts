@@ -15,7 +15,6 @@ export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer; db
     'profile-domain-selected': (p, c) => profile.domainSelected(p, c),
     'profile-payment-updated': (p, c) => profile.paymentUpdated(p, c),
     'profile-status-changed': (p, c) => profile.statusChanged(p, c),
-    'auth-mail-send': ({ mailId }, { job, attempt }) =>
-      deps.auth.deliverMail(mailId, (mail) => deps.mailer.send(mail), deps.mailer.kind, attempt >= (job.opts.attempts ?? 1)),
+    'auth-mail-send': ({ mailId }, { lastAttempt }) => deps.auth.deliverMail(mailId, (mail) => deps.mailer.send(mail), deps.mailer.kind, lastAttempt),
   };
 }

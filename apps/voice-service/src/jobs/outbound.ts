@@ -102,7 +102,7 @@ export class OutboundCalls {
     return { cancelled: cancelled.length };
   }
 
-  async place(p: Payload<'place-outbound-call'>, { job, attempt, log }: JobContext) {
+  async place(p: Payload<'place-outbound-call'>, { lastAttempt: lastTry, log }: JobContext) {
     const claimId = randomUUID();
     const claim = await withOwnerRole(this.db, 'voice', async (tx) => {
       const [row] = await tx.select().from(voiceCalls).where(eq(voiceCalls.id, p.voiceCallId)).for('update');
@@ -131,7 +131,6 @@ export class OutboundCalls {
       return { outcome: 'deferred', until: claim.early.toISOString() };
     }
 
-    const lastTry = attempt >= (job.opts.attempts ?? 1);
     const release = (error: Error, final: boolean) =>
       withOwnerRole(this.db, 'voice', (tx) =>
         tx
