@@ -40,8 +40,10 @@ export class SealedPayloadError extends Error {
 interface Key {
   id: string;
   key: KeyObject;
-  /** The JWE protected header, base64url (also the ciphertext's additional authenticated data). */
+  /** The JWE protected header, base64url. */
   header: string;
+  /** The same header's bytes: the ciphertext's additional authenticated data. */
+  aad: Buffer;
 }
 
 /** A 256-bit key from the operator's text (any length from 32 characters), and an id that does not reveal it. */
@@ -49,7 +51,7 @@ function deriveKey(text: string): Key {
   const bytes = Buffer.from(hkdfSync('sha256', text, 'dreamseed', 'job payload encryption v1', 32));
   const id = createHash('sha256').update('key id').update(bytes).digest('base64url').slice(0, 12);
   const header = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: id })).toString('base64url');
-  return { id, key: createSecretKey(bytes), header };
+  return { id, key: createSecretKey(bytes), header, aad: Buffer.from(header, 'ascii') };
 }
 
 const IV_BYTES = 12;
@@ -85,10 +87,10 @@ export class PayloadSealer {
 
   /** A compact JWE: header, an empty encrypted key (`dir`), IV, ciphertext and tag, each base64url. */
   seal(plaintext: Uint8Array): string {
-    const { key, header } = this.current;
+    const { key, header, aad } = this.current;
     const iv = nextIv();
     const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(header, 'ascii'));
+    cipher.setAAD(aad);
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return `${header}..${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
   }

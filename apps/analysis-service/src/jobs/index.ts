@@ -5,13 +5,9 @@ import { BUSINESS_FACT_ALIASES, assessmentAnswerIssues, assessmentCatalog } from
 import { jobIdFrom, withOwnerRole, type JobHandlers, type JobProducer } from '@dreamseed/platform';
 import { UnrecoverableError } from 'bullmq';
 import { normalizeField, type Field } from '../analysis/merge';
-import { BUSINESS_FACT_FIELDS } from '../analysis/output';
 import type { AnalysisDb } from '../db/client';
 import { assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
 import type { Analyser } from './analyse';
-
-/** `save_business_fact` field names as the assistant sends them, to the profile's fields. */
-const FACT_FIELDS: Record<string, (typeof BUSINESS_FACT_FIELDS)[number]> = BUSINESS_FACT_ALIASES;
 
 /** One handler per job of the `analysis` queue (the catalog is in libs/contracts). */
 export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser }): JobHandlers<'analysis'> {
@@ -48,7 +44,8 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
           .onConflictDoNothing(),
       );
       // A fact the profile holds goes there now, mapped to a valid value; the next analysis reads it too.
-      const field = FACT_FIELDS[payload.field];
+      // `save_business_fact` field names as the assistant sends them, to the profile's fields.
+      const field = Object.hasOwn(BUSINESS_FACT_ALIASES, payload.field) ? BUSINESS_FACT_ALIASES[payload.field] : undefined;
       const value = field ? normalizeField(field as Field, payload.value) : null;
       if (field && value) {
         const key = jobIdFrom('fact', payload.toolCallId);
