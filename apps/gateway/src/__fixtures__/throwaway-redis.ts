@@ -18,7 +18,9 @@ export async function throwawayRedis() {
           await probe.connect();
           return (await probe.ping()) === 'PONG';
         } finally {
-          probe.disconnect();
+          // A probe that never connected is already closed: disconnecting it again would leave ioredis's
+          // two-second "stream still open" timer behind, which kept Jest from exiting after the suite.
+          if (probe.status !== 'end') probe.disconnect();
         }
       }, 'redis-server to answer');
     },
