@@ -1,5 +1,5 @@
 import { INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
-import { INTERNAL_TOKEN_HEADER } from '@dreamseed/platform';
+import { INTERNAL_TOKEN_HEADER, callInternal } from '@dreamseed/platform';
 import type { VoiceConfig } from './config';
 
 /**
@@ -12,20 +12,14 @@ export async function fetchFounder(
   timeoutMs: number,
 ): Promise<FounderCallContext | null> {
   const headers = { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' };
-  const signal = AbortSignal.timeout(timeoutMs);
   // A number goes in the body: a path would put it in the gateway's access log.
   const response =
     'phone' in by
-      ? await fetch(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderByPhone}`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ phone: by.phone }),
-          signal,
-        })
-      : await fetch(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderById.replace(':id', encodeURIComponent(by.id))}`, { headers, signal });
+      ? await callInternal(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderByPhone}`, { headers, json: { phone: by.phone }, timeoutMs })
+      : await callInternal(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.founderById.replace(':id', encodeURIComponent(by.id))}`, { headers, timeoutMs });
   if (response.status === 404 || response.status === 400) return null;
   if (!response.ok) throw new Error(`founder lookup answered ${response.status}`);
-  return (await response.json()) as FounderCallContext;
+  return response.json<FounderCallContext>();
 }
 
 export type CallerRegistration =
@@ -39,13 +33,12 @@ export async function registerCaller(
   input: { phone: string; email: string; name?: string },
   timeoutMs: number,
 ): Promise<CallerRegistration> {
-  const response = await fetch(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.registerFounder}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(timeoutMs),
+  const response = await callInternal(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.registerFounder}`, {
+    headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+    json: input,
+    timeoutMs,
   });
-  const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string; details?: { path: string; message: string }[] } };
+  const body = response.jsonIfAny<{ id?: string; error?: { message?: string; details?: { path: string; message: string }[] } }>() ?? {};
   if ((response.status === 201 || response.status === 200) && body.id) return { outcome: response.status === 201 ? 'registered' : 'already-registered', id: body.id };
   if (response.status === 409) return { outcome: 'email-taken' };
   if (response.status === 400 || response.status === 422) {

@@ -7,6 +7,7 @@ export * from './founder-token';
 export * from './db-roles';
 export * from './development-secrets';
 export * from './health';
+export * from './internal-http';
 export * from './http';
 export * from './lifecycle';
 export * from './logger';

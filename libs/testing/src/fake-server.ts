@@ -97,7 +97,8 @@ export async function startFakeServer(routes: Record<string, FakeRoute> = {}): P
     const values = match.pattern.exec(request.path)?.slice(1) ?? [];
     request.params = Object.fromEntries(match.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
     const response = typeof match.route === 'function' ? await match.route(request) : match.route;
-    if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
+    // Unreferenced: a delayed answer nobody waits for any more must not keep the test process alive.
+    if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs).unref());
     if (response.hangUp) {
       req.socket.destroy();
       return;

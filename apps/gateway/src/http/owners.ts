@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, currentCorrelationId } from '@dreamseed/platform';
+import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, callInternal, currentCorrelationId, type InternalResponse } from '@dreamseed/platform';
 
 interface OwnerCallOptions {
   internalSecret: string | undefined;
@@ -8,6 +8,9 @@ interface OwnerCallOptions {
 
 const unavailable = () =>
   new AppError(503, 'service_unavailable', 'This part of DreamSeed cannot answer right now. Try again shortly.', undefined, { 'Retry-After': '5' });
+
+/** An owner's answer: what was asked for, or its error. */
+type OwnerAnswer<T> = T & { error?: { code: string; message: string; details?: unknown } };
 
 /**
  * Calls an owner's internal API for the founder making the request: their access token goes along (the owner
@@ -20,23 +23,22 @@ async function callOwner<T>(
   req: Request,
   options: OwnerCallOptions & { method: 'GET' | 'POST'; body?: unknown },
 ): Promise<{ status: number; body: T }> {
-  let response: Response;
+  let response: InternalResponse;
   try {
-    response = await fetch(`${baseUrl}${path}`, {
+    response = await callInternal(`${baseUrl}${path}`, {
       method: options.method,
       headers: {
         authorization: req.get('authorization') ?? '',
         [INTERNAL_TOKEN_HEADER]: options.internalSecret ?? '',
         [CORRELATION_HEADER]: currentCorrelationId() ?? '',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      json: options.body,
+      timeoutMs: options.timeoutMs ?? 5000,
     });
   } catch {
     throw unavailable();
   }
-  const body = (await response.json().catch(() => ({}))) as T & { error?: { code: string; message: string; details?: unknown } };
+  const body = response.jsonIfAny<OwnerAnswer<T>>() ?? ({} as OwnerAnswer<T>);
   if (response.status >= 400 && response.status < 500 && body.error) throw new AppError(response.status, body.error.code, body.error.message, body.error.details);
   if (!response.ok) throw unavailable();
   return { status: response.status, body };

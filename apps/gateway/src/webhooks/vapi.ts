@@ -7,6 +7,7 @@ import {
   CORRELATION_HEADER,
   INTERNAL_TOKEN_HEADER,
   PayloadSealer,
+  callInternal,
   currentCorrelationId,
   headerValue,
   sameSecret,
@@ -180,17 +181,12 @@ export class VapiWebhook implements RawRoute {
 
 async function askVoiceService(message: VapiMessage, body: unknown, config: GatewayConfig, logger: Logger): Promise<unknown> {
   try {
-    const response = await fetch(`${config.VOICE_SERVICE_URL}${INTERNAL_PATHS.voice.vapiSync}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [CORRELATION_HEADER]: currentCorrelationId() ?? '',
-        [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '',
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(config.VAPI_SYNC_TIMEOUT_MS),
+    const response = await callInternal(`${config.VOICE_SERVICE_URL}${INTERNAL_PATHS.voice.vapiSync}`, {
+      headers: { [CORRELATION_HEADER]: currentCorrelationId() ?? '', [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+      json: body,
+      timeoutMs: config.VAPI_SYNC_TIMEOUT_MS,
     });
-    if (response.ok) return await response.json();
+    if (response.ok) return response.json();
     logger.warn({ type: message.type, status: response.status }, 'voice service could not answer: fallback sent');
   } catch (error) {
     logger.warn({ type: message.type, err: { name: (error as Error).name, message: (error as Error).message } }, 'voice service unreachable or late: fallback sent');

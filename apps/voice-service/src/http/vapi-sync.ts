@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, INTERNAL_TOKEN_HEADER, jobIdFrom, type JobProducer } from '@dreamseed/platform';
+import { AppError, INTERNAL_TOKEN_HEADER, callInternal, jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
 import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
@@ -164,14 +164,13 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
     const domain = typeof args.domain === 'string' ? args.domain.trim().toLowerCase() : '';
     if (!domain) return result('Which domain should I check?');
     try {
-      const response = await fetch(`${config.DOMAIN_SERVICE_URL}${INTERNAL_PATHS.domain.check}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
-        body: JSON.stringify({ domain, alternativesTlds: Array.isArray(args.alternativesTlds) ? args.alternativesTlds : undefined }),
-        signal: AbortSignal.timeout(config.DOMAIN_CHECK_TIMEOUT_MS),
+      const response = await callInternal(`${config.DOMAIN_SERVICE_URL}${INTERNAL_PATHS.domain.check}`, {
+        headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+        json: { domain, alternativesTlds: Array.isArray(args.alternativesTlds) ? args.alternativesTlds : undefined },
+        timeoutMs: config.DOMAIN_CHECK_TIMEOUT_MS,
       });
       if (!response.ok) throw new Error(`domain check answered ${response.status}`);
-      const checked = (await response.json()) as DomainCheckResponse;
+      const checked = response.json<DomainCheckResponse>();
       const free = checked.alternatives.filter((a) => a.available).map((a) => a.domain);
       const verdict = checked.available === null ? `I could not tell whether ${domain} is free.` : checked.available ? `${domain} is available.` : `${domain} is taken.`;
       return result(free.length ? `${verdict} Available alternatives: ${free.join(', ')}.` : verdict);

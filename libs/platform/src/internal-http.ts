@@ -1,0 +1,62 @@
+import { Agent, request } from 'undici';
+import { withDeadline } from './lifecycle';
+
+/**
+ * HTTP between the platform's own services (the gateway and the services' internal APIs). It is undici's
+ * `request` over keep-alive connections rather than `fetch`: a call costs about a third of the CPU (measured
+ * on loopback: 190–250 µs against 570–700 µs a call, client and server together), and `assistant-request`
+ * makes two such calls while VAPI waits. Calls to outside APIs (VAPI, RDAP, GoDaddy) keep `fetch`.
+ *
+ * Idle connections do not keep a process alive (undici unreferences them), and every call has a deadline.
+ */
+const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+
+export interface InternalCall {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Sent as JSON (with its content type). */
+  json?: unknown;
+  /** The deadline for the whole call, answer body included. */
+  timeoutMs: number;
+  /** Ends the call early too (a job's or request's own deadline). */
+  signal?: AbortSignal;
+}
+
+export interface InternalResponse {
+  status: number;
+  ok: boolean;
+  text: string;
+  /** The body as JSON; throws when it is not JSON. */
+  json<T = unknown>(): T;
+  /** The body as JSON, or undefined when it is empty or not JSON (an error page, a cut answer). */
+  jsonIfAny<T = unknown>(): T | undefined;
+}
+
+/** One call to another service: throws when it cannot connect, or has no complete answer by the deadline. */
+export function callInternal(url: string, call: InternalCall): Promise<InternalResponse> {
+  const hasBody = call.json !== undefined;
+  return withDeadline(call.timeoutMs, call.signal, async (signal) => {
+    const response = await request(url, {
+      method: call.method ?? (hasBody ? 'POST' : 'GET'),
+      headers: { ...call.headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+      body: hasBody ? JSON.stringify(call.json) : undefined,
+      signal,
+      dispatcher: agent,
+    });
+    // Read in full either way: an unread body holds its connection.
+    const text = await response.body.text();
+    return {
+      status: response.statusCode,
+      ok: response.statusCode >= 200 && response.statusCode < 300,
+      text,
+      json: <T>() => JSON.parse(text) as T,
+      jsonIfAny: <T>() => {
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  });
+}
