@@ -10,7 +10,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { median, percentile, round } from './stats';
+import { cpuMicrosOf, median, percentile, round } from './stats';
 
 interface Pending {
   scheduled: number;
@@ -155,9 +155,19 @@ function raisePriority(from: number): boolean {
  * p99 listed. One run's p99 is decided by its 1% slowest requests, which a single stall of the shared machine
  * (a few tens of milliseconds at thousands of requests per second) fills alone.
  */
-export async function openModelRounds(options: Parameters<typeof openModel>[0], rounds: number) {
+export async function openModelRounds(options: Parameters<typeof openModel>[0], rounds: number, servers: Record<string, number | undefined> = {}) {
   const runs: Awaited<ReturnType<typeof openModel>>[] = [];
+  const cpuBefore = Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuMicrosOf(pid)]));
   for (let round = 0; round < rounds; round += 1) runs.push(await openModel(options));
+  // What each server process spent per request sent (warm-up included): at a fixed rate, how close it is to a
+  // full core, which decides how long a queue takes to drain after any pause.
+  const sent = runs.length * options.rate * (options.seconds + (options.warmupSeconds ?? 1));
+  const cpuMicrosPerRequest = Object.fromEntries(
+    Object.entries(servers).map(([name, pid]) => {
+      const [before, after] = [cpuBefore[name], cpuMicrosOf(pid)];
+      return [name, before == null || after == null ? null : Math.round((after - before) / sent)];
+    }),
+  );
   return {
     rate: options.rate,
     requests: runs.reduce((sum, run) => sum + run.requests, 0),
@@ -167,5 +177,6 @@ export async function openModelRounds(options: Parameters<typeof openModel>[0], 
     maxMs: Math.max(...runs.map((run) => run.maxMs)),
     p99Rounds: runs.map((run) => run.p99Ms),
     raisedPriority: runs.every((run) => run.raisedPriority),
+    cpuMicrosPerRequest,
   };
 }

@@ -87,6 +87,10 @@ async function measureAt(scenario: Scenario, connections: number): Promise<Omit<
 }
 
 
+/** A rounds result's CPU figures, `name value` each. */
+const cpuLine = (result: { cpuMicrosPerRequest: Record<string, number | null> }) =>
+  Object.entries(result.cpuMicrosPerRequest).map(([name, micros]) => (micros === null ? `${name} n/a` : Object.keys(result.cpuMicrosPerRequest).length > 1 ? `${name} ${micros}` : String(micros))).join(', ');
+
 /** Closed-loop concurrencies tried for each server: VAPI delivers from many calls at once. */
 const CONNECTIONS = [10, 50];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -234,19 +238,19 @@ async function main() {
       body: (n) => statusUpdate(`half-${prefix}-${n}`, 'ringing'),
       rate: Math.max(50, Math.round(webhookMax / 2)),
       seconds,
-    }, ROUNDS);
+    }, ROUNDS, { gateway: gateway.child.pid });
     // The same arrival rate against the yardsticks: the bare server (the machine's own scheduling noise, no Redis)
     // and the floor (node:http + BullMQ addBulk). What they show at this rate the gateway cannot do better than.
-    const yardstickAtHalfLoad = async (port: number, tag: string) =>
+    const yardstickAtHalfLoad = async (port: number, tag: string, pid: number | undefined) =>
       openModelRounds({
         url: `http://127.0.0.1:${port}/`,
         headers: { 'content-type': 'application/json' },
         body: (n) => statusUpdate(`${tag}-${prefix}-${n}`, 'ringing'),
         rate: halfLoad.rate,
         seconds,
-      }, ROUNDS);
-    const baselineHalfLoad = await yardstickAtHalfLoad(baselinePort, 'half-baseline');
-    const floorHalfLoad = await yardstickAtHalfLoad(floorPort, 'half-floor');
+      }, ROUNDS, { [tag]: pid });
+    const baselineHalfLoad = await yardstickAtHalfLoad(baselinePort, 'half-baseline', baseline.child.pid);
+    const floorHalfLoad = await yardstickAtHalfLoad(floorPort, 'half-floor', floor.child.pid);
     // assistant-request the same way: VAPI sends one as each call starts, so its latency matters below saturation.
     const assistantMax = results.find((r) => r.name.startsWith('gateway assistant-request'))?.requestsPerSecond ?? 100;
     const assistantHalfLoad = await openModelRounds({
@@ -255,7 +259,7 @@ async function main() {
       body: () => JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
       rate: Math.max(10, Math.round(assistantMax / 2)),
       seconds,
-    }, ROUNDS);
+    }, ROUNDS, { gateway: gateway.child.pid, voice: voice.child.pid });
     const floorIndex = scenarios.findIndex((scenario) => scenario.name.startsWith('floor:'));
     const webhookIndex = scenarios.findIndex((scenario) => scenario.name.startsWith('gateway POST /webhooks/vapi'));
     const rateIn = (measured: Omit<Result, 'ratioOfBaseline'>[], index: number) => measured[index]?.requestsPerSecond ?? 0;
@@ -273,7 +277,10 @@ async function main() {
       `the floor: p99 ${floorHalfLoad.p99Ms} ms (${floorHalfLoad.p99Rounds.join(' / ')}).\n` +
       `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
       `p99 ${assistantHalfLoad.p99Ms} ms (target p99 < 50 ms; each round ${assistantHalfLoad.p99Rounds.join(' / ')}), ` +
-      `max ${assistantHalfLoad.maxMs} ms, ${assistantHalfLoad.errors} errors.\n`;
+      `max ${assistantHalfLoad.maxMs} ms, ${assistantHalfLoad.errors} errors.\n` +
+      `CPU per request at those rates (µs, every thread of the process; a full core is ${Math.round(1e6 / halfLoad.rate)} µs ` +
+      `at the webhook rate): gateway ${cpuLine(halfLoad)}, bare server ${cpuLine(baselineHalfLoad)}, floor ${cpuLine(floorHalfLoad)}; ` +
+      `assistant-request: ${cpuLine(assistantHalfLoad)}.\n`;
     if (process.env.BENCH_QUICK === '1') {
       // The request figures alone, for working on the HTTP paths; nothing is written.
       printTable(results);

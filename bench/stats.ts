@@ -1,4 +1,5 @@
 /** The few statistics the benchmark reports, in one place. */
+import { readFileSync } from 'node:fs';
 
 /** Nearest-rank percentile (p in 0–100) of the values, in any order; 0 for none. */
 export function percentile(values: number[], p: number): number {
@@ -15,3 +16,22 @@ export function median(values: number[]): number {
 
 /** Milliseconds to one decimal. */
 export const round = (ms: number) => Number(ms.toFixed(1));
+
+/**
+ * CPU time (user and system, every thread) a process has used so far, in microseconds: from /proc on Linux,
+ * null elsewhere or once the process is gone.
+ */
+export function cpuMicrosOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name (which may hold spaces).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ, 100 on every common platform. */
+const CLOCK_TICKS_PER_SECOND = 100;
