@@ -57,7 +57,7 @@ function recordingPool() {
     pool,
     /** Transactions begun since the last call. */
     takeTransactions() {
-      const begun = statements.filter((text) => text === 'begin').length;
+      const begun = statements.filter((text) => /^begin\b/.test(text)).length;
       statements.length = 0;
       return begun;
     },
