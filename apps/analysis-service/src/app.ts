@@ -45,6 +45,9 @@ export function startAnalysisService(config: AnalysisConfig, logger: Logger = cr
         provider,
         fetchConsultation: (userId, signal) => fetchConsultation(config, userId, signal),
         logger,
+        // The provider's whole budget for one try (its own retries included), and a minute for the rest; the
+        // offline extractor answers at once, so a crashed copy's run is taken over sooner.
+        leaseMs: provider.name === 'offline' ? 30_000 : config.OPENAI_TIMEOUT_MS * (config.OPENAI_MAX_RETRIES + 1) + 60_000,
       });
       return analysisJobHandlers({ db: dbOf(deps), producer: deps.producer, analyser });
     },

@@ -32,6 +32,12 @@ export const aiAnalysis = analysis.table(
     status: text('status').notNull().default('pending'),
     error: text('error'),
     dreamDnaVersion: integer('dream_dna_version'),
+    /**
+     * The copy of the job now asking the provider, and until when: a second copy (a stalled job taken over while
+     * the first still runs) waits instead of paying for the same answer twice.
+     */
+    leaseHolder: uuid('lease_holder'),
+    leaseUntil: timestampTz('lease_until'),
     createdAt: createdAt(),
     completedAt: timestampTz('completed_at'),
   },

@@ -6,6 +6,7 @@ import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../analysis/offline';
+import { AnalysisProviderError, type AnalysisProvider } from '../analysis/provider';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
 import { createAnalysisDb } from '../db/client';
 import { fetchConsultation } from '../voice-client';
@@ -184,5 +185,81 @@ describe('analysis jobs (offline provider)', () => {
     const after = (await versions(userId)).at(-1);
     expect(after?.version).toBe(before?.version);
     expect(after?.brand_vibe).toBe('elegant');
+  });
+
+  describe('two copies of one run (a stalled job taken over while the first still runs)', () => {
+    /** The offline extractor, slowed down and counted: what a paid provider would cost. */
+    function countingProvider(delayMs: number, failFirst = false) {
+      const inner = new OfflineExtractor();
+      let calls = 0;
+      const provider: AnalysisProvider = {
+        name: inner.name,
+        model: inner.model,
+        promptVersion: inner.promptVersion,
+        async analyse(input) {
+          calls += 1;
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          if (failFirst && calls === 1) throw new AnalysisProviderError('unavailable', 'provider answered 503', true);
+          return inner.analyse(input);
+        },
+      };
+      return { provider, calls: () => calls };
+    }
+    const analyserWith = (provider: AnalysisProvider, leaseMs = 60_000) =>
+      new Analyser({
+        db: createAnalysisDb(analysis.pool),
+        producer: analysis.producer,
+        provider,
+        fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
+        logger: pino({ level: 'silent' }),
+        leaseMs,
+        leasePollMs: 50,
+      });
+    const context = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal }) as unknown as JobContext;
+    const payloadFor = (userId: string, calls: ConsultationCallView[]) => ({ userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string });
+
+    it('asks the provider once: the second copy waits for the first and takes its result', async () => {
+      const userId = randomUUID();
+      const calls = callsOf(0);
+      analysis.setCalls(userId, calls);
+      const counted = countingProvider(400);
+      const analyser = analyserWith(counted.provider);
+      const [first, second] = await Promise.all([analyser.run(payloadFor(userId, calls), context()), analyser.run(payloadFor(userId, calls), context())]);
+      expect(counted.calls()).toBe(1);
+      expect(first).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
+      expect(second).toEqual(first);
+      expect(await versions(userId)).toHaveLength(1);
+    });
+
+    it('takes over a run whose holder stopped answering once its lease lapses', async () => {
+      const userId = randomUUID();
+      const calls = callsOf(0);
+      analysis.setCalls(userId, calls);
+      const counted = countingProvider(0);
+      const payload = payloadFor(userId, calls);
+      // A copy that took the run and crashed: its lease runs out in 300 ms.
+      await analysis.pool.query(
+        `insert into analysis.ai_analysis (business_id, run_key, trigger, provider, prompt_version, lease_holder, lease_until)
+         values ($1, $2, 'call-ended', 'offline', 'offline-rules-1', gen_random_uuid(), now() + interval '300 milliseconds')`,
+        [userId, `${userId}:call-ended:${payload.sourceId}`],
+      );
+      const started = Date.now();
+      expect(await analyserWith(counted.provider).run(payload, context())).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(counted.calls()).toBe(1);
+    });
+
+    it('gives the run back when a try fails, so that the retry does not wait out its lease', async () => {
+      const userId = randomUUID();
+      const calls = callsOf(0);
+      analysis.setCalls(userId, calls);
+      const counted = countingProvider(0, true);
+      // A lease far longer than the test: a retry that waited for it would time out.
+      const analyser = analyserWith(counted.provider, 10 * 60_000);
+      await expect(analyser.run(payloadFor(userId, calls), context())).rejects.toThrow('provider answered 503');
+      expect((await runs(userId)).map((run) => [run.status, run.lease_holder])).toEqual([['pending', null]]);
+      expect(await analyser.run(payloadFor(userId, calls), context())).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
+      expect(counted.calls()).toBe(2);
+    });
   });
 });

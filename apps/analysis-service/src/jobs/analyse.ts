@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AnalysisJobs, JobPayloadOf, ConsultationView } from '@dreamseed/contracts';
-import { withOwnerRole, withoutData, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { sleep, withOwnerRole, withoutData, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { explicitSources, mergeSources, nextDreamDna, sameDreamDna, sanitizeOutput } from '../analysis/merge';
 import { BUSINESS_FACT_FIELDS, DREAM_DNA_FIELDS, type AnalysisOutput, type DreamDnaFields } from '../analysis/output';
 import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from '../analysis/provider';
@@ -25,6 +26,13 @@ export interface AnalyserDeps {
   provider: AnalysisProvider;
   fetchConsultation: (userId: string, signal?: AbortSignal) => Promise<ConsultationView>;
   logger: Logger;
+  /**
+   * How long one copy of a job may hold a run while it asks the provider (the provider's whole budget, retries
+   * included, and a margin); a copy that crashed holding it is taken over after that. Default 5 minutes.
+   */
+  leaseMs?: number;
+  /** How often a second copy looks again while another holds the run (default 1 s). */
+  leasePollMs?: number;
 }
 
 const BRAND_STAGE = 3;
@@ -46,6 +54,12 @@ export class Analyser {
       // Done before (a duplicate, or a retry after the follow-ups failed): the follow-ups are idempotent.
       await this.followUps(run);
       return { status: run.status, dreamDnaVersion: run.dreamDnaVersion };
+    }
+    // One copy asks the provider at a time; another waits for its outcome (or for its lease to lapse).
+    const held = await this.lease(run.id, context.signal);
+    if ('finished' in held) {
+      await this.followUps(held.finished);
+      return { status: held.finished.status, dreamDnaVersion: held.finished.dreamDnaVersion };
     }
     const final = context.lastAttempt;
     const started = performance.now();
@@ -106,7 +120,11 @@ export class Analyser {
       });
     } catch (error) {
       const retryable = !(error instanceof AnalysisProviderError) || error.retryable;
-      if (retryable && !final) throw error;
+      if (retryable && !final) {
+        // The retry must not wait out this try's lease.
+        await this.releaseLease(run.id, held.holder).catch(() => undefined);
+        throw error;
+      }
       // Kept on the run and shown to operators: a database error's message would carry the statement's values.
       const safe = withoutData(error);
       const message = safe instanceof Error ? safe.message.slice(0, 500) : 'unknown error';
@@ -131,6 +149,37 @@ export class Analyser {
     // cannot be queued fails the job, whose retry finds the run done and sends them again (their ids are stable).
     await this.followUps(done);
     return { status: done.status, dreamDnaVersion: done.dreamDnaVersion };
+  }
+
+  /**
+   * Takes the run for this copy of the job, or waits while another copy holds it: until that copy finishes the
+   * run (its result is returned) or its lease lapses (a crash), when this copy takes over.
+   */
+  private async lease(runId: string, signal: AbortSignal): Promise<{ holder: string } | { finished: Run }> {
+    const holder = randomUUID();
+    const leaseMs = this.deps.leaseMs ?? 5 * 60_000;
+    for (;;) {
+      const outcome = await withOwnerRole(this.deps.db, 'analysis', async (tx) => {
+        const [taken] = await tx
+          .update(aiAnalysis)
+          .set({ leaseHolder: holder, leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+          .where(and(eq(aiAnalysis.id, runId), eq(aiAnalysis.status, 'pending'), or(isNull(aiAnalysis.leaseUntil), lt(aiAnalysis.leaseUntil, sql`now()`))))
+          .returning({ id: aiAnalysis.id });
+        if (taken) return { holder };
+        const [now] = await tx.select().from(aiAnalysis).where(eq(aiAnalysis.id, runId));
+        if (!now) throw new Error('the run row disappeared');
+        return now.status === 'pending' ? undefined : { finished: now };
+      });
+      if (outcome) return outcome;
+      await sleep(this.deps.leasePollMs ?? 1000);
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('the job was stopped while another copy held its run');
+    }
+  }
+
+  private async releaseLease(runId: string, holder: string) {
+    await withOwnerRole(this.deps.db, 'analysis', (tx) =>
+      tx.update(aiAnalysis).set({ leaseHolder: null, leaseUntil: null }).where(and(eq(aiAnalysis.id, runId), eq(aiAnalysis.leaseHolder, holder))),
+    );
   }
 
   private async claim(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>): Promise<Run> {
