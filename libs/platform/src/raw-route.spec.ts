@@ -92,4 +92,27 @@ describe('raw routes', () => {
     // The server is still fine afterwards.
     expect((await send(server.port, { body: 'ok' })).status).toBe(200);
   });
+
+  it('reads and drops a refused body of a few times the limit, so the sender gets the answer, and cuts off more', async () => {
+    // Within four times the limit: the connection stays open, so the client is never reset mid-send.
+    const drained = await send(server.port, { body: 'x'.repeat(3000) });
+    expect(drained.status).toBe(413);
+    expect(drained.headers.connection).not.toBe('close');
+    const streamed = await send(server.port, { headers: { 'transfer-encoding': 'chunked' }, chunks: [Buffer.alloc(900, 1), Buffer.alloc(900, 1), Buffer.alloc(900, 1)] });
+    expect(streamed.status).toBe(413);
+    expect(streamed.headers.connection).not.toBe('close');
+    // Declared far beyond it: answered at once, and the connection closed.
+    const declaredHuge = await new Promise<{ status: number; connection: unknown }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/hook', headers: { 'content-length': 10_000_000 } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+      });
+      req.on('error', () => undefined);
+      req.write('x'.repeat(100));
+      req.on('response', () => req.destroy());
+      setTimeout(() => reject(new Error('no answer')), 5000).unref();
+    });
+    expect(declaredHuge).toEqual({ status: 413, connection: 'close' });
+    expect((await send(server.port, { body: 'ok' })).status).toBe(200);
+  });
 });

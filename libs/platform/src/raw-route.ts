@@ -73,40 +73,42 @@ function serve(route: RawRoute, req: IncomingMessage, res: ServerResponse, { log
     if (status >= 500 && !(error instanceof AppError)) logger.error({ err: error, route: route.path }, 'unhandled error');
     send(status, body, closeAfter);
   };
-  // A body that is refused before it is read leaves bytes on the connection: it is closed after the answer.
-  const refuse = (error: AppError) => {
-    fail(error, true);
-    req.resume();
-  };
-
-  const encoding = req.headers['content-encoding'];
-  if (encoding && encoding.toLowerCase() !== 'identity') {
-    refuse(new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported.'));
-    return;
-  }
+  // A refused body is still read and dropped, up to a few times the limit: closing the connection while the
+  // client is still sending reaches it as a reset rather than as our answer. A body declared beyond that, or
+  // still arriving past it, is cut off.
+  const drainLimit = route.bodyLimitBytes * 4;
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > route.bodyLimitBytes) {
-    refuse(new AppError(413, 'payload_too_large', 'The request body is too large.'));
-    return;
-  }
+  let refused = false;
+  const refuse = (error: AppError) => {
+    refused = true;
+    fail(error, declared > drainLimit);
+  };
 
   const chunks: Buffer[] = [];
   let size = 0;
-  let over = false;
   req.on('data', (chunk: Buffer) => {
-    if (over) return;
     size += chunk.length;
+    if (refused) {
+      if (size > drainLimit) req.destroy();
+      return;
+    }
     if (size > route.bodyLimitBytes) {
-      over = true;
       chunks.length = 0;
       refuse(new AppError(413, 'payload_too_large', 'The request body is too large.'));
       return;
     }
     chunks.push(chunk);
   });
+
+  const encoding = req.headers['content-encoding'];
+  if (encoding && encoding.toLowerCase() !== 'identity') {
+    refuse(new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported.'));
+  } else if (declared > route.bodyLimitBytes) {
+    refuse(new AppError(413, 'payload_too_large', 'The request body is too large.'));
+  }
   req.on('error', () => res.destroy());
   req.on('end', () => {
-    if (over) return;
+    if (refused) return;
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
     runWithCorrelationId(correlationId, () =>
       route.handle({ headers: req.headers, body }).then(
