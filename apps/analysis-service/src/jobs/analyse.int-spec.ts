@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
-import { QueueUnavailableError, type JobContext } from '@dreamseed/platform';
+import { QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
@@ -29,6 +29,21 @@ describe('analysis jobs (offline provider)', () => {
   const runs = async (userId: string) =>
     (await analysis.pool.query(`select * from analysis.ai_analysis where business_id = $1 order by created_at`, [userId])).rows as Record<string, unknown>[];
 
+  /** An Analyser as the service builds it, driven by hand (a job's try, a second copy of one). */
+  const analyserWith = (options: { provider?: AnalysisProvider; producer?: JobProducer; leaseMs?: number }) =>
+    new Analyser({
+      db: createAnalysisDb(analysis.pool),
+      producer: options.producer ?? analysis.producer,
+      provider: options.provider ?? new OfflineExtractor(),
+      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
+      logger: pino({ level: 'silent' }),
+      leaseMs: options.leaseMs ?? 60_000,
+      leasePollMs: 50,
+    });
+  const contextOf = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal }) as unknown as JobContext;
+  /** The analysis the fourth call's end asks for. */
+  const payloadFor = (userId: string, calls: ConsultationCallView[]) => ({ userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string });
+
   it('turns the calls into a Dream DNA version, a run row, and business facts for the profile', async () => {
     const userId = randomUUID();
     const calls = callsOf(0);
@@ -54,17 +69,10 @@ describe('analysis jobs (offline provider)', () => {
     const calls = callsOf(0);
     analysis.setCalls(userId, calls);
     // The service's producer, but Redis is away for the first add after the commit.
-    const flaky = producerFailingFirst(analysis.producer);
-    const analyser = new Analyser({
-      db: createAnalysisDb(analysis.pool),
-      producer: flaky,
-      provider: new OfflineExtractor(),
-      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-      logger: pino({ level: 'silent' }),
-    });
+    const analyser = analyserWith({ producer: producerFailingFirst(analysis.producer) });
     // The job's last try (5 of 5).
-    const context = { lastAttempt: true, log: pino({ level: 'silent' }), signal: new AbortController().signal } as unknown as JobContext;
-    const payload = { userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string };
+    const context = contextOf(true);
+    const payload = payloadFor(userId, calls);
 
     await expect(analyser.run(payload, context)).rejects.toThrow(QueueUnavailableError);
     expect((await runs(userId)).map((run) => run.status)).toEqual(['succeeded']);
@@ -205,26 +213,14 @@ describe('analysis jobs (offline provider)', () => {
       };
       return { provider, calls: () => calls };
     }
-    const analyserWith = (provider: AnalysisProvider, leaseMs = 60_000) =>
-      new Analyser({
-        db: createAnalysisDb(analysis.pool),
-        producer: analysis.producer,
-        provider,
-        fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-        logger: pino({ level: 'silent' }),
-        leaseMs,
-        leasePollMs: 50,
-      });
-    const context = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal }) as unknown as JobContext;
-    const payloadFor = (userId: string, calls: ConsultationCallView[]) => ({ userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string });
 
     it('asks the provider once: the second copy waits for the first and takes its result', async () => {
       const userId = randomUUID();
       const calls = callsOf(0);
       analysis.setCalls(userId, calls);
       const counted = countingProvider(400);
-      const analyser = analyserWith(counted.provider);
-      const [first, second] = await Promise.all([analyser.run(payloadFor(userId, calls), context()), analyser.run(payloadFor(userId, calls), context())]);
+      const analyser = analyserWith({ provider: counted.provider });
+      const [first, second] = await Promise.all([analyser.run(payloadFor(userId, calls), contextOf()), analyser.run(payloadFor(userId, calls), contextOf())]);
       expect(counted.calls()).toBe(1);
       expect(first).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
       expect(second).toEqual(first);
@@ -244,7 +240,7 @@ describe('analysis jobs (offline provider)', () => {
         [userId, `${userId}:call-ended:${payload.sourceId}`],
       );
       const started = Date.now();
-      expect(await analyserWith(counted.provider).run(payload, context())).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
+      expect(await analyserWith({ provider: counted.provider }).run(payload, contextOf())).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(250);
       expect(counted.calls()).toBe(1);
     });
@@ -255,10 +251,10 @@ describe('analysis jobs (offline provider)', () => {
       analysis.setCalls(userId, calls);
       const counted = countingProvider(0, true);
       // A lease far longer than the test: a retry that waited for it would time out.
-      const analyser = analyserWith(counted.provider, 10 * 60_000);
-      await expect(analyser.run(payloadFor(userId, calls), context())).rejects.toThrow('provider answered 503');
+      const analyser = analyserWith({ provider: counted.provider, leaseMs: 10 * 60_000 });
+      await expect(analyser.run(payloadFor(userId, calls), contextOf())).rejects.toThrow('provider answered 503');
       expect((await runs(userId)).map((run) => [run.status, run.lease_holder])).toEqual([['pending', null]]);
-      expect(await analyser.run(payloadFor(userId, calls), context())).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
+      expect(await analyser.run(payloadFor(userId, calls), contextOf())).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
       expect(counted.calls()).toBe(2);
     });
   });

@@ -50,14 +50,11 @@ export class Analyser {
   async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal'>) {
     const { db, provider } = this.deps;
     const run = await this.claim(payload);
-    if (run.status !== 'pending') {
-      // Done before (a duplicate, or a retry after the follow-ups failed): the follow-ups are idempotent.
-      await this.followUps(run);
-      return { status: run.status, dreamDnaVersion: run.dreamDnaVersion };
-    }
     // One copy asks the provider at a time; another waits for its outcome (or for its lease to lapse).
-    const held = await this.lease(run.id, context.signal);
+    const held = run.status === 'pending' ? await this.lease(run.id, context.signal) : { finished: run };
     if ('finished' in held) {
+      // Done before (a duplicate, a retry after the follow-ups failed) or by another copy: the follow-ups are
+      // idempotent.
       await this.followUps(held.finished);
       return { status: held.finished.status, dreamDnaVersion: held.finished.dreamDnaVersion };
     }

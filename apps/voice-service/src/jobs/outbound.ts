@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { sleep, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { stageAssistant, type Stage } from '../assistants/stages';
 import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
@@ -229,7 +229,7 @@ async function retried<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await sleep(pause);
     }
   }
   return write();
