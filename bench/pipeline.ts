@@ -10,6 +10,7 @@ import pg from 'pg';
 import { DEVELOPMENT_PAYLOAD_KEY, PayloadSealer } from '@dreamseed/platform';
 import { freePort, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
+import { cpuMicrosOf, cpuMicrosOfCommands } from './stats';
 
 /** The voice app below runs with the development key, as the gateway that seals these would. */
 const sealer = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: DEVELOPMENT_PAYLOAD_KEY });
@@ -49,6 +50,10 @@ async function drained(queue: Queue) {
   }
 }
 
+function cpuReadings(voicePid: number | undefined) {
+  return { voice: cpuMicrosOf(voicePid), postgres: cpuMicrosOfCommands(['postgres']), redis: cpuMicrosOfCommands(['redis-server']) };
+}
+
 export async function workerThroughput(options: { databaseUrl: string; redisUrl: string; prefix: string; jobs: number; concurrency: number }) {
   // The baseline: a worker that does nothing with each job.
   const noop = await fill(options.redisUrl, `${options.prefix}-noop`, options.jobs, 'noop');
@@ -79,9 +84,12 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
     started = performance.now();
     await waitForHttpOk(`http://127.0.0.1:${port}/health/ready`, 60_000, voice);
     // Counted from ready: the start-up is not the worker's throughput.
+    const cpuBefore = cpuReadings(voice.child.pid);
     started = performance.now();
     await drained(voiceQueue.queue);
     const voiceSeconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuReadings(voice.child.pid);
+    const perEvent = (key: keyof typeof cpuBefore) => Math.round(((cpuAfter[key] ?? 0) - (cpuBefore[key] ?? 0)) / options.jobs);
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 1 });
     const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from voice.webhook_logs where vapi_call_id like $1`, [`bench-voice-${options.prefix}-%`]);
     await pool.end();
@@ -92,6 +100,8 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
       voiceEventsPerSecond: Math.round(options.jobs / voiceSeconds),
       stored: rows[0]?.n ?? 0,
       ratioOfNoop: Number((noopSeconds / voiceSeconds).toFixed(3)),
+      /** CPU per event, in microseconds: the voice service, and the Postgres and Redis servers it drove. */
+      cpuMicrosPerEvent: { voice: perEvent('voice'), postgres: perEvent('postgres'), redis: perEvent('redis') },
       target: 3000,
     };
   } finally {

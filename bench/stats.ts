@@ -1,5 +1,5 @@
 /** The few statistics the benchmark reports, in one place. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Nearest-rank percentile (p in 0–100) of the values, in any order; 0 for none. */
 export function percentile(values: number[], p: number): number {
@@ -31,6 +31,31 @@ export function cpuMicrosOf(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time, in microseconds, used so far by every running process whose command name is one of these (e.g.
+ * 'postgres' for the server and its backends): from /proc on Linux, 0 elsewhere. Processes that have ended
+ * are not counted, so a reading covers those alive at both ends of a measurement.
+ */
+export function cpuMicrosOfCommands(names: string[]): number {
+  let total = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (names.includes(command)) total += cpuMicrosOf(Number(pid)) ?? 0;
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return total;
 }
 
 /** Linux's USER_HZ, 100 on every common platform. */

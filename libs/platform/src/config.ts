@@ -112,6 +112,12 @@ export const baseConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: secret(envUrl(['postgres', 'postgresql'])),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * How long an idle pool connection is kept. Long by default: a new connection costs Postgres a backend whose
+   * first queries also fill its caches, and the platform's latency-bound paths (VAPI's assistant-request) come
+   * in bursts after quiet spells, when a short timeout would have closed the pool.
+   */
+  DATABASE_POOL_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   REDIS_URL: secret(envUrl(['redis', 'rediss'])),
   /** BullMQ key prefix: lets several platforms (or test runs) share one Redis. */
   QUEUE_PREFIX: z

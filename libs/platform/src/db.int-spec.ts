@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { DATA_OWNERS } from '@dreamseed/contracts';
-import { testInfra, WORKSPACE_ROOT } from '@dreamseed/testing';
+import { testInfra, waitFor, WORKSPACE_ROOT } from '@dreamseed/testing';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { ledgerTable, migrateAll, migrationsFolder } from './db';
+import { createPool, ledgerTable, migrateAll, migrationsFolder } from './db';
 import { withOwnerRole } from './db-roles';
 
 /** A database of this test's own, so that migrating from nothing can be watched. */
@@ -50,6 +50,22 @@ async function schemaFingerprint(url: string) {
     await client.end();
   }
 }
+
+describe('createPool', () => {
+  it('keeps an idle connection for the time configured, ten minutes unless told', async () => {
+    const quick = createPool(testInfra().databaseUrl, { max: 1, idleSeconds: 1, applicationName: 'pool-idle-test' });
+    const usual = createPool(testInfra().databaseUrl, { max: 1, applicationName: 'pool-idle-test' });
+    try {
+      await Promise.all([quick.query('select 1'), usual.query('select 1')]);
+      expect([quick.idleCount, usual.idleCount]).toEqual([1, 1]);
+      await waitFor(() => quick.totalCount === 0, 'the quick pool to close its idle connection', 5_000);
+      expect(usual.totalCount).toBe(1);
+      expect(usual.options.idleTimeoutMillis).toBe(600_000);
+    } finally {
+      await Promise.all([quick.end(), usual.end()]);
+    }
+  });
+});
 
 describe('migrations', () => {
   it('two migrators started at once end with one correct schema, and a rerun changes nothing', async () => {

@@ -5,13 +5,13 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { DATA_OWNERS, type DataOwner } from '@dreamseed/contracts';
 
-export function createPool(url: string, options: { max: number; applicationName: string; logger?: Logger }): pg.Pool {
+export function createPool(url: string, options: { max: number; idleSeconds?: number; applicationName: string; logger?: Logger }): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max,
     application_name: options.applicationName,
     connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30000,
+    idleTimeoutMillis: (options.idleSeconds ?? 600) * 1000,
   });
   // A client losing its server (restart, failover) must not crash the process: idle ones are replaced by the
   // pool, and one checked out between two queries (inside a transaction) fails its next query instead.

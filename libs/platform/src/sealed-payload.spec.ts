@@ -61,6 +61,32 @@ describe('PayloadSealer', () => {
     await expect(sealer.open(parts.join('.'))).rejects.toThrow(/does not open with key .*: it was changed/);
 
     await expect(sealer.open('not a jwe')).rejects.toThrow('not a compact JWE');
+    await expect(sealer.open(`${Buffer.from('42').toString('base64url')}..a.b.c`)).rejects.toThrow('not a compact JWE');
+  });
+
+  it('refuses a changed tag, IV, encrypted key or header, and any header but the exact one its key seals under', async () => {
+    const change = (index: number, to: (part: string) => string) => {
+      const parts = sealer.seal(body).split('.');
+      parts[index] = to(parts[index] as string);
+      return parts.join('.');
+    };
+    const flipFirstByte = (part: string) => {
+      const bytes = Buffer.from(part, 'base64url');
+      bytes[0] = (bytes[0] as number) ^ 1;
+      return bytes.toString('base64url');
+    };
+    const wontOpen = /does not open with key/;
+    await expect(sealer.open(change(4, flipFirstByte))).rejects.toThrow(wontOpen);
+    await expect(sealer.open(change(4, (tag) => tag.slice(0, 10)))).rejects.toThrow(wontOpen);
+    await expect(sealer.open(change(2, flipFirstByte))).rejects.toThrow(wontOpen);
+    await expect(sealer.open(change(2, () => Buffer.alloc(16).toString('base64url')))).rejects.toThrow(wontOpen);
+    await expect(sealer.open(change(1, () => 'AAAA'))).rejects.toThrow(wontOpen);
+    // The same key id under another algorithm, or the same header written differently: not ours.
+    for (const header of [{ alg: 'dir', enc: 'A128GCM', kid: sealer.keyId }, { kid: sealer.keyId, alg: 'dir', enc: 'A256GCM' }]) {
+      await expect(sealer.open(change(0, () => Buffer.from(JSON.stringify(header)).toString('base64url')))).rejects.toThrow(
+        /does not open with key .*: its header is not the one/,
+      );
+    }
   });
 });
 

@@ -59,7 +59,7 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
 ): Promise<AppHandle & { deps: ServiceDeps<C> }> {
   const { config, logger, name, queue } = definition;
   logger.info({ config: describeConfig(definition.configSchema, config) }, 'starting');
-  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: name, logger });
+  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, idleSeconds: config.DATABASE_POOL_IDLE_SECONDS, applicationName: name, logger });
   const redis = createRedis(config.REDIS_URL, 'producer', { name, logger });
   const workerRedis = createRedis(config.REDIS_URL, 'worker', { name, logger });
   const metrics = createMetrics(name);
