@@ -1,6 +1,11 @@
 import { INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
-import { INTERNAL_TOKEN_HEADER, callInternal } from '@dreamseed/platform';
+import { CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, callInternal } from '@dreamseed/platform';
 import type { VoiceConfig } from './config';
+
+/** The headers of a call to another service's internal API: the platform's token, and the correlation id if any. */
+export function internalHeaders(config: Pick<VoiceConfig, 'INTERNAL_API_SECRET'>, correlationId: string | undefined): Record<string, string> {
+  return { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '', ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}) };
+}
 
 /**
  * The founder as the gateway's internal API knows them, by phone number or by profile id: null when there is no
@@ -10,8 +15,9 @@ export async function fetchFounder(
   config: Pick<VoiceConfig, 'GATEWAY_URL' | 'INTERNAL_API_SECRET'>,
   by: { phone: string } | { id: string },
   timeoutMs: number,
+  correlationId?: string,
 ): Promise<FounderCallContext | null> {
-  const headers = { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' };
+  const headers = internalHeaders(config, correlationId);
   // A number goes in the body: a path would put it in the gateway's access log.
   const response =
     'phone' in by
@@ -32,9 +38,10 @@ export async function registerCaller(
   config: Pick<VoiceConfig, 'GATEWAY_URL' | 'INTERNAL_API_SECRET'>,
   input: { phone: string; email: string; name?: string },
   timeoutMs: number,
+  correlationId?: string,
 ): Promise<CallerRegistration> {
   const response = await callInternal(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.registerFounder}`, {
-    headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+    headers: internalHeaders(config, correlationId),
     json: input,
     timeoutMs,
   });

@@ -3,7 +3,6 @@ import pino from 'pino';
 import request from 'supertest';
 import { z } from 'zod';
 import { captureLogs } from './__fixtures__/capture-logs';
-import { currentCorrelationId } from './context';
 import { AppError, QueueUnavailableError } from './errors';
 import { Readiness } from './health';
 import { correlationMiddleware, createHttpApp, errorMiddleware, finishHttpApp } from './http';
@@ -84,8 +83,8 @@ describe('HTTP errors', () => {
   });
 
   it('keeps a well-formed x-correlation-id, replaces a bad one, and exposes it to handlers', async () => {
-    const app = appWith((_req, res) => {
-      res.json({ seen: currentCorrelationId() });
+    const app = appWith((req, res) => {
+      res.json({ seen: req.correlationId });
     });
     const kept = await request(app).post('/thing').set('x-correlation-id', 'req-123').send({});
     expect(kept.headers['x-correlation-id']).toBe('req-123');

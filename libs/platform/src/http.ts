@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
+import { acceptCorrelationId, CORRELATION_HEADER } from './context';
 import { AppError, notFound, pgErrorCode } from './errors';
 import type { Readiness } from './health';
 import { lazyChild } from './logger';
@@ -91,7 +91,7 @@ export function correlationMiddleware(): RequestHandler {
     const correlationId = acceptCorrelationId(req.headers[CORRELATION_HEADER]);
     req.correlationId = correlationId;
     res.setHeader(CORRELATION_HEADER, correlationId);
-    runWithCorrelationId(correlationId, next);
+    next();
   };
 }
 

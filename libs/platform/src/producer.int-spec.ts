@@ -7,7 +7,6 @@ import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
 import { correlationMiddleware, finishHttpApp } from './http';
 import { JobProducer } from './producer';
 import { createRedis, waitForRedis } from './redis';
-import { runWithCorrelationId } from './context';
 
 const silent = pino({ level: 'silent' });
 const userId = '3b0f6f0e-8a8e-4d49-9a0c-5b7c1f0d2e11';
@@ -29,11 +28,9 @@ describe('JobProducer', () => {
     }
   }
 
-  it('adds a valid job with the catalog defaults and the current correlation id', () =>
+  it('adds a valid job with the catalog defaults and the correlation id it is given', () =>
     withProducer(testInfra().redisUrl, async (producer) => {
-      const { jobId } = await runWithCorrelationId('corr-42', () =>
-        producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: 's1' }),
-      );
+      const { jobId } = await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: 's1' }, { correlationId: 'corr-42' });
       const job = await producer.queue('analysis').getJob(jobId);
       expect(job?.data).toEqual({ v: 1, userId, trigger: 'manual', sourceId: 's1', correlationId: 'corr-42' });
       expect(job?.opts.attempts).toBe(5);
@@ -44,8 +41,8 @@ describe('JobProducer', () => {
     withProducer(testInfra().redisUrl, async (producer) => {
       const app = express();
       app.use(correlationMiddleware());
-      app.post('/command', async (_req, res) => {
-        res.status(202).json(await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage: 3 }));
+      app.post('/command', async (req, res) => {
+        res.status(202).json(await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage: 3 }, { correlationId: req.correlationId }));
       });
       finishHttpApp(app, silent);
       const response = await request(app).post('/command').set('x-correlation-id', 'founder-click-1');

@@ -12,7 +12,6 @@ import {
 } from '@dreamseed/contracts';
 import type { z } from 'zod';
 import { Batcher } from './batcher';
-import { currentCorrelationId } from './context';
 import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
 
 export interface EnqueueOptions {
@@ -20,7 +19,10 @@ export interface EnqueueOptions {
   jobId?: string;
   delay?: number;
   priority?: number;
-  /** Defaults to the correlation id of the request or job being handled. */
+  /**
+   * The correlation id of the request or job that causes this one (`req.correlationId`, a raw request's
+   * `correlationId`, a job's `context.correlationId`), copied into the payload. Passed by hand: see context.ts.
+   */
   correlationId?: string;
 }
 
@@ -84,7 +86,7 @@ export class JobProducer {
     const catalog: JobCatalog = jobCatalogs[queueName];
     const definition = Object.hasOwn(catalog, jobName) ? (catalog[jobName] as JobDefinition) : undefined;
     if (!definition) throw new InvalidJobPayloadError(queueName, jobName, [{ message: 'unknown job name' }]);
-    const correlationId = options.correlationId ?? currentCorrelationId();
+    const correlationId = options.correlationId;
     const parsed = definition.schema.safeParse({ ...(payload as object), ...(correlationId ? { correlationId } : {}) });
     if (!parsed.success) throw new InvalidJobPayloadError(queueName, jobName, summarizeIssues(parsed.error.issues));
 

@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import pino from 'pino';
-import { currentCorrelationId } from './context';
 import { AppError } from './errors';
 import { finishHttpApp, listen, type HttpListener } from './http';
 import { createMetrics } from './metrics';
@@ -39,8 +38,8 @@ describe('raw routes', () => {
       method: 'POST',
       path: '/hook',
       bodyLimitBytes: 1024,
-      async handle({ body, headers }) {
-        seen.push({ body: body.toString('utf8'), correlationId: currentCorrelationId() });
+      async handle({ body, headers, correlationId }) {
+        seen.push({ body: body.toString('utf8'), correlationId });
         if (headers['x-fail'] === 'client') throw new AppError(422, 'not_this', 'Not this one.');
         if (headers['x-fail'] === 'server') throw new Error('boom');
         return { status: 200, body: { got: body.length } };

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { acceptCorrelationId, CORRELATION_HEADER, runWithCorrelationId } from './context';
+import { acceptCorrelationId, CORRELATION_HEADER } from './context';
 import { AppError } from './errors';
 import { logRequestCompleted, toErrorResponse } from './http';
 import type { Metrics } from './metrics';
@@ -9,6 +9,8 @@ import type { Metrics } from './metrics';
 export interface RawRequest {
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The caller's `x-correlation-id` when well formed, else a new one (also sent back in the answer). */
+  correlationId: string;
 }
 
 export interface RawResponse {
@@ -110,11 +112,9 @@ function serve(route: RawRoute, req: IncomingMessage, res: ServerResponse, { log
   req.on('end', () => {
     if (refused) return;
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-    runWithCorrelationId(correlationId, () =>
-      route.handle({ headers: req.headers, body }).then(
-        (answer) => send(answer.status, answer.body),
-        (error: unknown) => fail(error),
-      ),
+    route.handle({ headers: req.headers, body, correlationId }).then(
+      (answer) => send(answer.status, answer.body),
+      (error: unknown) => fail(error),
     );
   });
 }

@@ -10,7 +10,6 @@ import {
   type JobPayloadOf,
   type QueueName,
 } from '@dreamseed/contracts';
-import { runWithCorrelationId } from './context';
 import { withoutData } from './errors';
 import { sleep } from './lifecycle';
 import { lazyChild } from './logger';
@@ -145,9 +144,14 @@ export class QueueWorker<Q extends QueueName> {
 
     this.active.set(job.id ?? token, { job, token });
     try {
-      const result = await runWithCorrelationId(correlationId, () =>
-        handler(payload, { job, log, correlationId, attempt, lastAttempt: attempt >= (job.opts.attempts ?? 1), signal: signal ?? new AbortController().signal }),
-      );
+      const result = await handler(payload, {
+        job,
+        log,
+        correlationId,
+        attempt,
+        lastAttempt: attempt >= (job.opts.attempts ?? 1),
+        signal: signal ?? new AbortController().signal,
+      });
       return { result, log };
     } finally {
       this.active.delete(job.id ?? token);

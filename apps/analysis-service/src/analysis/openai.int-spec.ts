@@ -73,6 +73,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     lastAttempt: final,
     log: pino({ level: 'silent' }),
     signal: new AbortController().signal,
+    correlationId: 'openai-test',
   });
 
   const rowsOf = async (userId: string) => ({

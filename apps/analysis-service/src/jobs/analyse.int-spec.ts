@@ -40,7 +40,7 @@ describe('analysis jobs (offline provider)', () => {
       leaseMs: options.leaseMs ?? 60_000,
       leasePollMs: 50,
     });
-  const contextOf = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal }) as unknown as JobContext;
+  const contextOf = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'analyse-test' }) as unknown as JobContext;
   /** The analysis the fourth call's end asks for. */
   const payloadFor = (userId: string, calls: ConsultationCallView[]) => ({ userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string });
 

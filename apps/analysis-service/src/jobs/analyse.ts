@@ -47,7 +47,7 @@ const LAST_STAGE = 4;
 export class Analyser {
   constructor(private readonly deps: AnalyserDeps) {}
 
-  async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal'>) {
+  async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal' | 'correlationId'>) {
     const { db, provider } = this.deps;
     const run = await this.claim(payload);
     // One copy asks the provider at a time; another waits for its outcome (or for its lease to lapse).
@@ -55,7 +55,7 @@ export class Analyser {
     if ('finished' in held) {
       // Done before (a duplicate, a retry after the follow-ups failed) or by another copy: the follow-ups are
       // idempotent.
-      await this.followUps(held.finished);
+      await this.followUps(held.finished, context.correlationId);
       return { status: held.finished.status, dreamDnaVersion: held.finished.dreamDnaVersion };
     }
     const final = context.lastAttempt;
@@ -144,7 +144,7 @@ export class Analyser {
     context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
     // After the commit and outside the failure handling: the run is done whatever happens here. A follow-up that
     // cannot be queued fails the job, whose retry finds the run done and sends them again (their ids are stable).
-    await this.followUps(done);
+    await this.followUps(done, context.correlationId);
     return { status: done.status, dreamDnaVersion: done.dreamDnaVersion };
   }
 
@@ -220,17 +220,17 @@ export class Analyser {
    * The profile hears the business facts, and that the analysis is ready once the four calls are in; the brand
    * call starts a domain search.
    */
-  private async followUps(run: Run) {
+  private async followUps(run: Run, correlationId: string) {
     if (run.status !== 'succeeded' && run.status !== 'unchanged') return;
     const parsed = run.parsedOutput as ParsedOutput | null;
     if (!parsed) return;
     const occurredAt = (run.completedAt ?? new Date()).toISOString();
     const facts = Object.fromEntries(BUSINESS_FACT_FIELDS.map((field) => [field, parsed.businessFacts[field]?.value]).filter(([, value]) => value));
     if (Object.keys(facts).length) {
-      await this.deps.producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: run.businessId, eventId: `analysis-facts-${run.id}`, occurredAt, facts }, { jobId: `analysis-facts-${run.id}` });
+      await this.deps.producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: run.businessId, eventId: `analysis-facts-${run.id}`, occurredAt, facts }, { jobId: `analysis-facts-${run.id}`, correlationId });
     }
     if (parsed.consultationComplete && run.dreamDnaVersion) {
-      await this.deps.producer.enqueue('gateway', 'profile-analysis-ready', { v: 1, userId: run.businessId, eventId: `analysis-ready-${run.id}`, occurredAt, dreamDnaVersion: run.dreamDnaVersion }, { jobId: `analysis-ready-${run.id}` });
+      await this.deps.producer.enqueue('gateway', 'profile-analysis-ready', { v: 1, userId: run.businessId, eventId: `analysis-ready-${run.id}`, occurredAt, dreamDnaVersion: run.dreamDnaVersion }, { jobId: `analysis-ready-${run.id}`, correlationId });
     }
     if (parsed.brandCall) {
       const [current] = await withOwnerRole(this.deps.db, 'analysis', (tx) =>
@@ -253,7 +253,7 @@ export class Analyser {
             priceLevel: (current?.priceLevel as DreamDnaFields['priceLevel']) ?? null,
           },
         },
-        { jobId: `brand-search-${run.id}` },
+        { jobId: `brand-search-${run.id}`, correlationId },
       );
     }
   }

@@ -17,7 +17,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
 
     'rerun-analysis': (payload, context) => analyser.run({ userId: payload.userId, trigger: 'manual', sourceId: payload.requestId }, context),
 
-    'submit-assessment': async (payload) => {
+    'submit-assessment': async (payload, { correlationId }) => {
       const catalog = assessmentCatalog(payload.catalogVersion);
       const issues = catalog ? assessmentAnswerIssues(catalog, payload.answers) : [{ questionId: '', message: 'unknown catalog version' }];
       // The gateway checked the answers; a job that still fails the check cannot be fixed by retrying.
@@ -32,11 +32,11 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
           await tx.insert(assessmentResponses).values(payload.answers.map((answer) => ({ assessmentId: payload.assessmentId, questionId: answer.questionId, answer: answer.value })));
         }
       });
-      await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: payload.userId, trigger: 'assessment', sourceId: payload.assessmentId }, { jobId: `analyse-assessment-${payload.assessmentId}` });
+      await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: payload.userId, trigger: 'assessment', sourceId: payload.assessmentId }, { jobId: `analyse-assessment-${payload.assessmentId}`, correlationId });
       return { assessmentId: payload.assessmentId };
     },
 
-    'record-business-fact': async (payload) => {
+    'record-business-fact': async (payload, { correlationId }) => {
       await withOwnerRole(db, 'analysis', (tx) =>
         tx
           .insert(businessFacts)
@@ -49,7 +49,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
       const value = field ? normalizeField(field as Field, payload.value) : null;
       if (field && value) {
         const key = jobIdFrom('fact', payload.toolCallId);
-        await producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: payload.userId, eventId: key, occurredAt: new Date().toISOString(), facts: { [field]: value } }, { jobId: key });
+        await producer.enqueue('gateway', 'profile-business-facts', { v: 1, userId: payload.userId, eventId: key, occurredAt: new Date().toISOString(), facts: { [field]: value } }, { jobId: key, correlationId });
       }
       return { field: field ?? null };
     },

@@ -27,7 +27,7 @@ export class CheckoutService {
     private readonly logger: Logger,
   ) {}
 
-  async start(founder: Founder, packageId: string): Promise<CheckoutResponse & { reused: boolean }> {
+  async start(founder: Founder, packageId: string, correlationId?: string): Promise<CheckoutResponse & { reused: boolean }> {
     const pkg = this.catalog.find(packageId);
     if (!pkg) throw new AppError(400, 'unknown_package', 'There is no package with this id (see GET /v1/billing/packages).');
     const businessId = founder.id;
@@ -68,7 +68,7 @@ export class CheckoutService {
       });
     }
     if (!outcome.reused) {
-      await this.reporter.report(businessId, `checkout-${outcome.checkoutId}`).catch((error: unknown) => {
+      await this.reporter.report(businessId, `checkout-${outcome.checkoutId}`, correlationId).catch((error: unknown) => {
         this.logger.warn({ err: { message: (error as Error).message } }, 'pending payment not reported to the profile');
       });
     }

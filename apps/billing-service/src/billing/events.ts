@@ -12,6 +12,8 @@ export interface BillingEvent {
   livemode?: boolean;
   createdAt: Date;
   receivedAt: Date;
+  /** The job's correlation id, carried into the profile report. */
+  correlationId?: string;
   /** The provider object the event is about (session, subscription, invoice, charge, checkout). */
   objectId: string | null;
 }
@@ -53,6 +55,6 @@ export async function applyOnce(
       .where(eq(billingEvents.id, event.id));
     return { duplicate: false, ...effect };
   });
-  if (result.outcome === 'applied' && result.businessId) await reporter.report(result.businessId, `${event.provider}-${event.id}`);
+  if (result.outcome === 'applied' && result.businessId) await reporter.report(result.businessId, `${event.provider}-${event.id}`, event.correlationId);
   return { outcome: result.duplicate ? 'duplicate' : result.outcome };
 }

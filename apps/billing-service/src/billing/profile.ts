@@ -59,7 +59,7 @@ export class ProfileReporter {
    * earlier one saw, so the gateway's "newest report wins" keeps the newest state. (Provider times, such as
    * Stripe's `created`, order events inside billing; they are another clock than the checkout's.)
    */
-  async report(businessId: string, eventId: string): Promise<void> {
+  async report(businessId: string, eventId: string, correlationId?: string): Promise<void> {
     const summary = await withOwnerRole(this.db, 'billing', (tx) => summarize(tx, businessId));
     const occurredAt = new Date();
     await this.producer.enqueue(
@@ -76,7 +76,7 @@ export class ProfileReporter {
         paymentDate: summary.paymentDate?.toISOString() ?? null,
         subscriptionExpiresAt: summary.subscriptionExpiresAt?.toISOString() ?? null,
       },
-      { jobId: jobIdFrom('payment', eventId) },
+      { jobId: jobIdFrom('payment', eventId), correlationId },
     );
   }
 }

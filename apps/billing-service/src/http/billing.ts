@@ -27,7 +27,7 @@ export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Cat
     const founder = await founderOf(req.get('authorization'));
     const body = checkoutBody.safeParse(req.body ?? {});
     if (!body.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(body.error.issues));
-    const { checkoutId, url, reused } = await checkouts.start(founder, body.data.package);
+    const { checkoutId, url, reused } = await checkouts.start(founder, body.data.package, req.correlationId);
     res.status(reused ? 200 : 201).json({ checkoutId, url });
   });
 

@@ -17,9 +17,9 @@ export class LocalCheckouts {
     private readonly reporter: ProfileReporter,
   ) {}
 
-  async confirm({ checkoutId }: JobPayloadOf<BillingJobs, 'confirm-local-checkout'>, { log }: JobContext) {
+  async confirm({ checkoutId }: JobPayloadOf<BillingJobs, 'confirm-local-checkout'>, { log, correlationId }: JobContext) {
     const now = new Date();
-    const event = { id: `confirm-${checkoutId}`, provider: 'local' as const, type: 'checkout.session.completed', createdAt: now, receivedAt: now, objectId: checkoutId };
+    const event = { id: `confirm-${checkoutId}`, provider: 'local' as const, type: 'checkout.session.completed', createdAt: now, receivedAt: now, objectId: checkoutId, correlationId };
     const result = await applyOnce(this.db, this.reporter, event, async (tx) => {
       const payment = await this.ledger.checkoutPayment(tx, { paymentId: checkoutId });
       if (payment?.provider !== 'local' || payment.status !== 'pending') return { outcome: 'ignored' };

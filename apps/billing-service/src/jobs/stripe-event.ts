@@ -39,7 +39,7 @@ export class StripeEventProcessor {
     private readonly provider: PaymentProvider,
   ) {}
 
-  async handle(job: StripeEventJob, { log }: JobContext) {
+  async handle(job: StripeEventJob, { log, correlationId }: JobContext) {
     const event = job.event as ForwardedEvent;
     const createdAt = typeof event.created === 'number' ? new Date(event.created * 1000) : new Date(job.receivedAt);
     const object = event.data?.object as { id?: unknown } | undefined;
@@ -54,6 +54,7 @@ export class StripeEventProcessor {
         createdAt,
         receivedAt: new Date(job.receivedAt),
         objectId: typeof object?.id === 'string' ? object.id : null,
+        correlationId,
       },
       (tx) => this.apply(tx, job.type, object, createdAt),
     );

@@ -44,7 +44,7 @@ export class SubscriptionJobs {
   }
 
   /** Ends every subscription past its period's end plus the grace period, and tells each founder's profile. */
-  async expire({ now: given }: JobPayloadOf<BillingJobs, 'expire-subscriptions'>, { log }: JobContext) {
+  async expire({ now: given }: JobPayloadOf<BillingJobs, 'expire-subscriptions'>, { log, correlationId }: JobContext) {
     const now = given ? new Date(given) : new Date();
     const expired = await withOwnerRole(this.db, 'billing', (tx) => expireEnded(tx, now, this.graceDays));
     const recent = await withOwnerRole(this.db, 'billing', (tx) =>
@@ -54,7 +54,7 @@ export class SubscriptionJobs {
         .where(gte(subscriptions.expiredAt, new Date(now.getTime() - REPORT_AGAIN_MS))),
     );
     for (const sub of recent) {
-      await this.reporter.report(sub.businessId, `expired-${sub.id}-${(sub.expiredAt ?? now).getTime()}`);
+      await this.reporter.report(sub.businessId, `expired-${sub.id}-${(sub.expiredAt ?? now).getTime()}`, correlationId);
     }
     if (expired.length) log.info({ expired: expired.length }, 'subscriptions expired');
     return { expired: expired.length };

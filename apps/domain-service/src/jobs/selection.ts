@@ -22,7 +22,7 @@ export class DomainSelection {
     private readonly producer: JobProducer,
   ) {}
 
-  async select(p: SelectPayload, { log, signal }: JobContext) {
+  async select(p: SelectPayload, { log, signal, correlationId }: JobContext) {
     const parsed = parseDomainName(p.domain);
     if (!parsed.ok) throw new UnrecoverableError(`not a domain the platform offers: ${parsed.problem}`);
     const domain = parsed.domain;
@@ -62,8 +62,8 @@ export class DomainSelection {
     // Sent again on a retry: the job ids (and the gateway's event id) make the second sending a no-op.
     const eventId = jobIdFrom('domain-selected', p.selectionId);
     const occurredAt = (selection.decidedAt ?? new Date()).toISOString();
-    await this.producer.enqueue('analysis', 'record-selected-domain', { v: 1, userId: p.userId, domain, ...(selection.searchId ? { searchId: selection.searchId } : {}) }, { jobId: eventId });
-    await this.producer.enqueue('gateway', 'profile-domain-selected', { v: 1, userId: p.userId, eventId, occurredAt, domain }, { jobId: eventId });
+    await this.producer.enqueue('analysis', 'record-selected-domain', { v: 1, userId: p.userId, domain, ...(selection.searchId ? { searchId: selection.searchId } : {}) }, { jobId: eventId, correlationId });
+    await this.producer.enqueue('gateway', 'profile-domain-selected', { v: 1, userId: p.userId, eventId, occurredAt, domain }, { jobId: eventId, correlationId });
     return { outcome: 'selected', searchId: selection.searchId };
   }
 

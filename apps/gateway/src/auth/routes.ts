@@ -65,7 +65,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return result.data;
 }
 
-const clientOf = (req: Request): ClientInfo => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') });
+const clientOf = (req: Request): ClientInfo => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent'), correlationId: req.correlationId });
 const redirectOf = (req: Request) => (typeof req.query.redirect_to === 'string' ? req.query.redirect_to : undefined);
 
 /** Verifies the bearer access token and that its session still exists; the result is on `req.auth`. */
@@ -135,7 +135,7 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
         password: body.password ?? undefined,
         data: body.data,
         redirectTo: redirectOf(req),
-      }),
+      }, req.correlationId),
     );
   });
 

@@ -38,6 +38,8 @@ const LINK_TYPES: Record<OneTimeTokenType, VerifyType> = {
 export interface ClientInfo {
   ip: string;
   userAgent: string | undefined;
+  /** The request's correlation id, carried into the mail job it may cause. */
+  correlationId?: string;
 }
 
 export interface TokenResponse {
@@ -122,7 +124,7 @@ export class AuthService {
 
     if (outcome.kind === 'obfuscated') return obfuscatedUser(email, input.data, randomUUID());
     if (outcome.kind === 'user') {
-      await this.dispatchMail(outcome.mailId);
+      await this.dispatchMail(outcome.mailId, client.correlationId);
       return serializeUser(outcome.user);
     }
     return this.db.transaction((tx) => this.startSession(tx, outcome.user, 'password', client));
@@ -133,7 +135,7 @@ export class AuthService {
    * password, a profile with their number, and a confirmation mail (its link signs them in; they choose a password
    * in the app). The same number again is the same founder; an address that already has an account is refused.
    */
-  async registerCaller(input: { phone: string; email: string; name?: string }): Promise<
+  async registerCaller(input: { phone: string; email: string; name?: string }, correlationId?: string): Promise<
     { kind: 'created' | 'existing'; profileId: string } | { kind: 'email_taken' }
   > {
     if (this.config.AUTH_DISABLE_SIGNUP) throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
@@ -164,7 +166,7 @@ export class AuthService {
       return { kind: 'created' as const, profileId, mailId };
     });
     if (outcome.kind !== 'created') return outcome;
-    await this.dispatchMail(outcome.mailId);
+    await this.dispatchMail(outcome.mailId, correlationId);
     return { kind: 'created', profileId: outcome.profileId };
   }
 
@@ -245,6 +247,7 @@ export class AuthService {
   async updateUser(
     current: { claims: AccessClaims; user: AuthUserRow },
     input: { email?: string; password?: string; data?: Record<string, unknown> | null; redirectTo?: string },
+    correlationId?: string,
   ) {
     const { user, claims } = current;
     let mailId: string | undefined;
@@ -279,7 +282,7 @@ export class AuthService {
       }
       return this.reloadUser(tx, user.id);
     });
-    if (mailId) await this.dispatchMail(mailId);
+    if (mailId) await this.dispatchMail(mailId, correlationId);
     return serializeUser(updated);
   }
 
@@ -325,7 +328,7 @@ export class AuthService {
       const chosen = user && choose(user, address);
       return user && chosen ? this.issueOneTimeToken(tx, user, chosen[0], chosen[1], redirectTo) : undefined;
     });
-    if (mailId) await this.dispatchMail(mailId);
+    if (mailId) await this.dispatchMail(mailId, client.correlationId);
   }
 
   /** Confirms a one-time token (typed code with the email, or the hash a link carries) and signs the user in. */
@@ -501,9 +504,9 @@ export class AuthService {
   }
 
   /** After the transaction commits: hand the mail to the queue. If Redis is down the outbox keeps it. */
-  private async dispatchMail(mailId: string): Promise<void> {
+  private async dispatchMail(mailId: string, correlationId?: string): Promise<void> {
     try {
-      await this.producer.enqueue('gateway', 'auth-mail-send', { v: 1, mailId }, { jobId: `mail-${mailId}` });
+      await this.producer.enqueue('gateway', 'auth-mail-send', { v: 1, mailId }, { jobId: `mail-${mailId}`, correlationId });
     } catch (error) {
       this.logger.warn({ err: error, mailId }, 'mail left in the outbox for the relay');
     }

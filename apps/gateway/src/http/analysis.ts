@@ -69,7 +69,7 @@ export function addAnalysisRoutes(
   router.post('/analyses', async (req, res) => {
     const founder = await founderOf(req);
     const requestId = requestIdOf(req, founder, 'rerun');
-    await producer.enqueue('analysis', 'rerun-analysis', { v: 1, userId: founder.id, requestId }, { jobId: `rerun-${requestId}` });
+    await producer.enqueue('analysis', 'rerun-analysis', { v: 1, userId: founder.id, requestId }, { jobId: `rerun-${requestId}`, correlationId: req.correlationId });
     res.status(202).json({ request_id: requestId });
   });
 
@@ -94,7 +94,7 @@ export function addAnalysisRoutes(
       'analysis',
       'submit-assessment',
       { v: 1, userId: founder.id, assessmentId, catalogVersion: catalog.version, answers },
-      { jobId: `assessment-${assessmentId}` },
+      { jobId: `assessment-${assessmentId}`, correlationId: req.correlationId },
     );
     res.status(202).json({ id: assessmentId, catalog_version: catalog.version });
   });

@@ -59,7 +59,7 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
   });
   router.post('/checkout/:id/confirm', async (req, res) => {
     const checkoutId = checkoutIdOf(req);
-    await producer.enqueue('billing', 'confirm-local-checkout', { v: 1, checkoutId }, { jobId: jobIdFrom('confirm', checkoutId) });
+    await producer.enqueue('billing', 'confirm-local-checkout', { v: 1, checkoutId }, { jobId: jobIdFrom('confirm', checkoutId), correlationId: req.correlationId });
     if (req.accepts(['json', 'html']) === 'html') {
       res.status(202).type('html').send('<!doctype html><meta charset="utf-8"><title>DreamSeed checkout</title><p>Payment confirmed. You can close this page.</p>');
       return;
@@ -90,7 +90,7 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
   router.post('/subscription/cancel', async (req, res) => {
     const profileId = (req.auth?.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
     if (typeof profileId !== 'string') throw notFound('This account has no founder profile.');
-    await producer.enqueue('billing', 'cancel-subscription', { v: 1, userId: profileId, requestId: randomUUID() });
+    await producer.enqueue('billing', 'cancel-subscription', { v: 1, userId: profileId, requestId: randomUUID() }, { correlationId: req.correlationId });
     res.status(202).json({ cancelling: true, atPeriodEnd: true });
   });
 

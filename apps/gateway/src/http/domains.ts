@@ -88,7 +88,7 @@ export function domainsRouter(
       'domain',
       'search-domains',
       { v: 1, userId: founder.id, searchId, trigger: 'api', keywords: body.keywords, tlds: body.tlds?.length ? [...new Set(body.tlds)] : undefined, brief },
-      { jobId: searchId },
+      { jobId: searchId, correlationId: req.correlationId },
     );
     res.location(`/v1/domains/searches/${searchId}`);
     if (await finished(producer, searchId)) {
@@ -111,7 +111,7 @@ export function domainsRouter(
     if (!parsed.ok) throw new AppError(400, 'invalid_domain', parsed.message, { problem: parsed.problem });
     const founder = await founderOf(req, db);
     const selectionId = randomUUID();
-    await producer.enqueue('domain', 'select-domain', { v: 1, userId: founder.id, domain: parsed.domain, selectionId }, { jobId: selectionId });
+    await producer.enqueue('domain', 'select-domain', { v: 1, userId: founder.id, domain: parsed.domain, selectionId }, { jobId: selectionId, correlationId: req.correlationId });
     res.location(`/v1/domains/selections/${selectionId}`);
     if (!(await finished(producer, selectionId))) {
       res.status(202).json({ id: selectionId, domain: parsed.domain, status: 'pending' });

@@ -57,7 +57,7 @@ export function internalRouter(db: GatewayDb, auth: AuthService): Router {
   router.post('/founders', express.json({ limit: '8kb' }), async (req, res) => {
     const parsed = callerRegistration.safeParse(req.body ?? {});
     if (!parsed.success) throw badRequest('validation_failed', 'The registration is not valid.', summarizeIssues(parsed.error.issues));
-    const outcome = await auth.registerCaller(parsed.data);
+    const outcome = await auth.registerCaller(parsed.data, req.correlationId);
     if (outcome.kind === 'email_taken') throw new AppError(409, 'email_exists', 'This email address already has an account.');
     res.status(outcome.kind === 'created' ? 201 : 200).json({ id: outcome.profileId, created: outcome.kind === 'created' });
   });

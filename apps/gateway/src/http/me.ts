@@ -196,13 +196,13 @@ export function meRouter(
     if (!profile) throw notFound('No profile.');
     if (profile.current_call_stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
     const notBefore = at ? new Date(at).toISOString() : new Date().toISOString();
-    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: profile.current_call_stage, notBefore });
+    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: profile.current_call_stage, notBefore }, { correlationId: req.correlationId });
     res.status(202).json({ callStage: profile.current_call_stage, at: notBefore });
   });
 
   router.delete('/calls/next', async (req, res) => {
     const founder = await founderOf(req);
-    await producer.enqueue('voice', 'cancel-next-call', { v: 1, userId: founder.id, requestId: randomUUID() });
+    await producer.enqueue('voice', 'cancel-next-call', { v: 1, userId: founder.id, requestId: randomUUID() }, { correlationId: req.correlationId });
     res.status(202).json({ cancelling: true });
   });
 

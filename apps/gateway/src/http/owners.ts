@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, callInternal, currentCorrelationId, type InternalResponse } from '@dreamseed/platform';
+import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, callInternal, type InternalResponse } from '@dreamseed/platform';
 
 interface OwnerCallOptions {
   internalSecret: string | undefined;
@@ -30,7 +30,7 @@ async function callOwner<T>(
       headers: {
         authorization: req.get('authorization') ?? '',
         [INTERNAL_TOKEN_HEADER]: options.internalSecret ?? '',
-        [CORRELATION_HEADER]: currentCorrelationId() ?? '',
+        [CORRELATION_HEADER]: req.correlationId ?? '',
       },
       json: options.body,
       timeoutMs: options.timeoutMs ?? 5000,

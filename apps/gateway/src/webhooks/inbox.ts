@@ -21,16 +21,16 @@ export class WebhookInbox {
     queue: Q,
     jobName: N,
     payload: JobInputOf<CatalogOf<Q>, N>,
-    jobId: string,
+    { jobId, correlationId }: { jobId: string; correlationId?: string },
   ): Promise<'queued' | 'inbox'> {
     try {
-      await this.producer.enqueue(queue, jobName, payload, { jobId });
+      await this.producer.enqueue(queue, jobName, payload, { jobId, correlationId });
       return 'queued';
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      await withOwnerRole(this.db, 'gateway', (tx) =>
-        tx.insert(webhookInbox).values({ jobId, queue, jobName, payload: withoutNul(payload) }).onConflictDoNothing(),
-      );
+      // Kept with its correlation id, which the relay's enqueue then finds in the payload.
+      const held = withoutNul(correlationId ? { ...(payload as object), correlationId } : payload);
+      await withOwnerRole(this.db, 'gateway', (tx) => tx.insert(webhookInbox).values({ jobId, queue, jobName, payload: held }).onConflictDoNothing());
       this.logger.warn({ queue, jobName, jobId }, 'queue unavailable: webhook kept in the Postgres inbox');
       return 'inbox';
     }

@@ -92,7 +92,7 @@ export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox):
         receivedAt: new Date().toISOString(),
         event: { id: event.id, type: event.type, created: event.created, livemode: event.livemode, data: { object: forBilling(event.data.object) } },
       },
-      jobIdFrom('stripe', event.id),
+      { jobId: jobIdFrom('stripe', event.id), correlationId: req.correlationId },
     );
     res.status(200).json({ received: true });
   });

@@ -87,9 +87,11 @@ describe('POST /webhooks/vapi', () => {
         customer: { number, name: 'Dana Founder' },
       },
     };
-    expect((await post(gateway, body)).status).toBe(200);
+    const response = await post(gateway, body);
+    expect(response.status).toBe(200);
     const [job] = (await voiceQueue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter((j) => j.data.vapiCallId === callId);
     expect(Object.keys(job?.data ?? {}).sort()).toEqual(['correlationId', 'eventKey', 'messageType', 'receivedAt', 'sealedBody', 'v', 'vapiCallId']);
+    expect(job?.data.correlationId).toBe(response.headers.get('x-correlation-id'));
     // Everything Redis holds for the job, as stored.
     const stored = JSON.stringify(await redis.hgetall(`${gateway.config.QUEUE_PREFIX}:voice:${job?.id}`));
     for (const secret of [number, said, 'Dana Founder', number.slice(1)]) expect(stored).not.toContain(secret);
@@ -200,7 +202,7 @@ describe('POST /webhooks/vapi while Redis is down', () => {
       const update = statusUpdate(callId, 'ended');
       // A NUL character, which Postgres's jsonb refuses: held all the same, without it.
       if (callId === callIds[2]) Object.assign(update.message, { note: 'caller said\u0000 nothing' });
-      const response = await post(gateway, update);
+      const response = await post(gateway, update, { 'x-vapi-secret': SECRET, 'x-correlation-id': `outage-${callId}` });
       expect(response.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(2000);
     }
@@ -222,6 +224,8 @@ describe('POST /webhooks/vapi while Redis is down', () => {
     const queue = new Queue('voice', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
     const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
     expect(jobs.map((job) => job.data.vapiCallId).sort()).toEqual([...callIds].sort());
+    // Each under the correlation id of the delivery the inbox took.
+    for (const job of jobs) expect(job.data.correlationId).toBe(`outage-${job.data.vapiCallId}`);
     await queue.close();
     redis.disconnect();
   });

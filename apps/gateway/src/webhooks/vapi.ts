@@ -8,7 +8,6 @@ import {
   INTERNAL_TOKEN_HEADER,
   PayloadSealer,
   callInternal,
-  currentCorrelationId,
   headerValue,
   sameSecret,
   secretMatcher,
@@ -140,7 +139,7 @@ export class VapiWebhook implements RawRoute {
     this.sealer = new PayloadSealer(config);
   }
 
-  async handle({ headers, body: raw }: RawRequest): Promise<RawResponse> {
+  async handle({ headers, body: raw, correlationId }: RawRequest): Promise<RawResponse> {
     this.authenticate(headers, raw);
     if (!JSON_MEDIA_TYPE.test(headerValue(headers, 'content-type') ?? '')) {
       throw new AppError(415, 'unsupported_media_type', 'VAPI webhooks are JSON (Content-Type: application/json).');
@@ -156,7 +155,7 @@ export class VapiWebhook implements RawRoute {
     const { message } = body.data;
 
     if (SYNC_TYPES.has(message.type)) {
-      return { status: 200, body: await askVoiceService(message, parsed, this.config, this.logger) };
+      return { status: 200, body: await askVoiceService(message, parsed, correlationId, this.config, this.logger) };
     }
     const eventKey = vapiEventKey(message, raw);
     const jobId = `vapi-${hash('sha256', eventKey, 'hex').slice(0, 40)}`;
@@ -173,16 +172,16 @@ export class VapiWebhook implements RawRoute {
         receivedAt: new Date().toISOString(),
         sealedBody: this.sealer.seal(raw),
       },
-      jobId,
+      { jobId, correlationId },
     );
     return { status: 200, body: {} };
   }
 }
 
-async function askVoiceService(message: VapiMessage, body: unknown, config: GatewayConfig, logger: Logger): Promise<unknown> {
+async function askVoiceService(message: VapiMessage, body: unknown, correlationId: string, config: GatewayConfig, logger: Logger): Promise<unknown> {
   try {
     const response = await callInternal(`${config.VOICE_SERVICE_URL}${INTERNAL_PATHS.voice.vapiSync}`, {
-      headers: { [CORRELATION_HEADER]: currentCorrelationId() ?? '', [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+      headers: { [CORRELATION_HEADER]: correlationId, [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
       json: body,
       timeoutMs: config.VAPI_SYNC_TIMEOUT_MS,
     });

@@ -2,9 +2,9 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, INTERNAL_TOKEN_HEADER, callInternal, jobIdFrom, type JobProducer } from '@dreamseed/platform';
+import { AppError, callInternal, jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
-import { fetchFounder, registerCaller } from '../gateway-client';
+import { fetchFounder, internalHeaders, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import { callOf, type VapiMessage } from '../vapi/message';
 
@@ -53,10 +53,10 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
     const message = body.data.message as VapiMessage;
     switch (message.type) {
       case 'assistant-request':
-        res.json(await answerAssistantRequest(message));
+        res.json(await answerAssistantRequest(message, req.correlationId));
         return;
       case 'tool-calls':
-        res.json({ results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call))) });
+        res.json({ results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call, req.correlationId))) });
         return;
       case 'transfer-destination-request':
         res.json(
@@ -71,11 +71,11 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
   });
 
   /** The assistant for the founder's current stage, with their context as variable values and call metadata. */
-  async function answerAssistantRequest(message: VapiMessage) {
+  async function answerAssistantRequest(message: VapiMessage, correlationId: string | undefined) {
     const call = callOf(message);
     let founder: FounderCallContext | null;
     try {
-      founder = call.customerNumber ? await fetchFounder(config, { phone: call.customerNumber }, config.FOUNDER_LOOKUP_TIMEOUT_MS) : null;
+      founder = call.customerNumber ? await fetchFounder(config, { phone: call.customerNumber }, config.FOUNDER_LOOKUP_TIMEOUT_MS, correlationId) : null;
     } catch (error) {
       logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
       return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };
@@ -97,14 +97,14 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
     return shared ? { assistantId: shared, assistantOverrides } : { assistant: stageAssistant(stage, config.VAPI_SERVER_URL), assistantOverrides };
   }
 
-  async function answerToolCall(message: VapiMessage, call: ToolCall) {
+  async function answerToolCall(message: VapiMessage, call: ToolCall, correlationId: string | undefined) {
     const result = (text: string) => ({ toolCallId: call.id, name: call.name, result: oneLine(text) });
     const error = (text: string) => ({ toolCallId: call.id, name: call.name, error: oneLine(text) });
     if ('unreadable' in call.args) return error(`The arguments could not be read (${String(call.args.unreadable)}).`);
     const founder = callOf(message);
     switch (call.name) {
       case 'check_domain':
-        return checkDomain(call.args, result);
+        return checkDomain(call.args, result, correlationId);
       case 'save_business_fact': {
         const field = typeof call.args.field === 'string' ? call.args.field.slice(0, 100) : '';
         const value = typeof call.args.value === 'string' ? call.args.value.slice(0, 2000) : '';
@@ -117,7 +117,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
           'analysis',
           'record-business-fact',
           { v: 1, userId: founder.userId, vapiCallId: founder.id, toolCallId: call.id, field, value },
-          { jobId: jobIdFrom('fact', call.id) },
+          { jobId: jobIdFrom('fact', call.id), correlationId },
         );
         return result(`Saved: ${field}.`);
       }
@@ -129,7 +129,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
           'voice',
           'schedule-next-call',
           { v: 1, userId: founder.userId, callStage: founder.callStage + 1, ...(at ? { notBefore: at } : {}) },
-          { jobId: jobIdFrom('next-call-tool', call.id) },
+          { jobId: jobIdFrom('next-call-tool', call.id), correlationId },
         );
         return result(at ? `The next call is planned for ${at}.` : 'The next call will be planned.');
       }
@@ -139,7 +139,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
         if (!founder.customerNumber) return error('The number this call comes from is hidden, so it cannot be registered.');
         if (!email) return error('An email address is needed to register.');
         try {
-          const registration = await registerCaller(config, { phone: founder.customerNumber, email, name }, config.FOUNDER_LOOKUP_TIMEOUT_MS);
+          const registration = await registerCaller(config, { phone: founder.customerNumber, email, name }, config.FOUNDER_LOOKUP_TIMEOUT_MS, correlationId);
           switch (registration.outcome) {
             case 'registered':
               return result('Registered. A confirmation email is on its way; the first consultation starts the next time they call this number.');
@@ -160,12 +160,16 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
     }
   }
 
-  async function checkDomain(args: Record<string, unknown>, result: (text: string) => { toolCallId: string; name: string; result: string }) {
+  async function checkDomain(
+    args: Record<string, unknown>,
+    result: (text: string) => { toolCallId: string; name: string; result: string },
+    correlationId: string | undefined,
+  ) {
     const domain = typeof args.domain === 'string' ? args.domain.trim().toLowerCase() : '';
     if (!domain) return result('Which domain should I check?');
     try {
       const response = await callInternal(`${config.DOMAIN_SERVICE_URL}${INTERNAL_PATHS.domain.check}`, {
-        headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+        headers: internalHeaders(config, correlationId),
         json: { domain, alternativesTlds: Array.isArray(args.alternativesTlds) ? args.alternativesTlds : undefined },
         timeoutMs: config.DOMAIN_CHECK_TIMEOUT_MS,
       });

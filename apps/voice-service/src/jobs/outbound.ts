@@ -42,7 +42,7 @@ export class OutboundCalls {
     private readonly config: VoiceConfig,
   ) {}
 
-  async schedule(p: Payload<'schedule-next-call'>, { log }: JobContext) {
+  async schedule(p: Payload<'schedule-next-call'>, { log, correlationId }: JobContext) {
     const scheduledFor = p.notBefore ? new Date(p.notBefore) : new Date(Date.now() + this.config.NEXT_CALL_DELAY_HOURS * 3600 * 1000);
     const planned = await withOwnerRole(this.db, 'voice', async (tx) => {
       const [open] = await tx
@@ -73,15 +73,15 @@ export class OutboundCalls {
       // A finished job still holds the id (kept a week, or a month when failed), and adding under a held id does
       // nothing: it goes first, or the plan would never be placed.
       if (existing && state !== 'unknown') await existing.remove();
-      await this.producer.enqueue('voice', 'place-outbound-call', { v: 1, userId: p.userId, callStage: p.callStage, voiceCallId: planned }, { jobId: placeJobId(planned), delay });
+      await this.producer.enqueue('voice', 'place-outbound-call', { v: 1, userId: p.userId, callStage: p.callStage, voiceCallId: planned }, { jobId: placeJobId(planned), delay, correlationId });
     }
     // Waiting or running: it places the row as it now stands.
-    await this.reportPlan(p.userId, p.callStage, planned, scheduledFor);
+    await this.reportPlan(p.userId, p.callStage, planned, scheduledFor, correlationId);
     log.info({ voiceCallId: planned, scheduledFor: scheduledFor.toISOString() }, 'outbound call planned');
     return { outcome: 'scheduled', voiceCallId: planned, scheduledFor: scheduledFor.toISOString() };
   }
 
-  async cancel(p: Payload<'cancel-next-call'>, { log }: JobContext) {
+  async cancel(p: Payload<'cancel-next-call'>, { log, correlationId }: JobContext) {
     // The rows this request cancels are marked with it, so that a retry (after a failure to remove a job or to
     // report) finds and finishes them, including those an earlier try already cancelled.
     const cancelled = await withOwnerRole(this.db, 'voice', async (tx) => {
@@ -96,13 +96,13 @@ export class OutboundCalls {
     });
     for (const { id, callStage } of cancelled) {
       await (await this.producer.queue('voice').getJob(placeJobId(id)))?.remove().catch(() => undefined);
-      await this.reportPlan(p.userId, callStage, id, null);
+      await this.reportPlan(p.userId, callStage, id, null, correlationId);
     }
     log.info({ cancelled: cancelled.length }, 'outbound calls cancelled');
     return { cancelled: cancelled.length };
   }
 
-  async place(p: Payload<'place-outbound-call'>, { lastAttempt: lastTry, log }: JobContext) {
+  async place(p: Payload<'place-outbound-call'>, { lastAttempt: lastTry, log, correlationId }: JobContext) {
     const claimId = randomUUID();
     const claim = await withOwnerRole(this.db, 'voice', async (tx) => {
       const [row] = await tx.select().from(voiceCalls).where(eq(voiceCalls.id, p.voiceCallId)).for('update');
@@ -125,6 +125,7 @@ export class OutboundCalls {
       // Planned again for later while this job was already running, so its delay could not be moved: a job of
       // its own waits for the new time (this one's id is still taken), and any job that runs early waits again.
       await this.producer.enqueue('voice', 'place-outbound-call', p, {
+        correlationId,
         jobId: `${placeJobId(p.voiceCallId)}-at-${claim.early.getTime()}`,
         delay: claim.early.getTime() - Date.now(),
       });
@@ -140,7 +141,7 @@ export class OutboundCalls {
       );
     let request: Parameters<CallProvider['place']>[0];
     try {
-      const founder = await fetchFounder(this.config, { id: p.userId }, 5000);
+      const founder = await fetchFounder(this.config, { id: p.userId }, 5000, correlationId);
       if (!founder) throw new CallProviderError('the founder no longer exists', false);
       if (!founder.customerPhone) throw new CallProviderError('the founder has no phone number', false);
       const stage = p.callStage as Stage;
@@ -212,13 +213,13 @@ export class OutboundCalls {
     return { outcome: 'placed', provider: this.provider.name, vapiCallId };
   }
 
-  private async reportPlan(userId: string, callStage: number, voiceCallId: string, at: Date | null) {
+  private async reportPlan(userId: string, callStage: number, voiceCallId: string, at: Date | null, correlationId: string) {
     const occurredAt = new Date();
     await this.producer.enqueue(
       'gateway',
       'profile-next-call-scheduled',
       { v: 1, userId, eventId: `next-call-${voiceCallId}-${occurredAt.getTime()}`, occurredAt: occurredAt.toISOString(), callStage, scheduledAt: at?.toISOString() ?? null },
-      { jobId: `next-call-${voiceCallId}-${at?.getTime() ?? 'cancelled'}` },
+      { jobId: `next-call-${voiceCallId}-${at?.getTime() ?? 'cancelled'}`, correlationId },
     );
   }
 }

@@ -131,6 +131,17 @@ describe('voice service: VAPI events', () => {
     ]);
   });
 
+  it("sends the follow-ups under the report's correlation id, so one id runs from VAPI's delivery onwards", async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    const m = callMessages(vapiCallId, randomUUID(), 2);
+    const report = { ...eventOf(m.report(), `end-of-call-report|${vapiCallId}`), correlationId: 'vapi-delivery-7' };
+    expect((await voice.run('voice', 'vapi-event', report)).outcome).toBe('stored');
+    const nextCall = await voice.producer.queue('voice').getJob(`next-call-${vapiCallId}`);
+    const sent = [...(await followUps('gateway', vapiCallId)), ...(await followUps('analysis', vapiCallId)), ...(nextCall ? [nextCall] : [])];
+    expect(sent.map((job) => job.name).sort()).toEqual(['analyse-founder', 'profile-call-completed', 'schedule-next-call']);
+    for (const job of sent) expect(job.data.correlationId).toBe('vapi-delivery-7');
+  });
+
   it('keeps the report final when status updates come after it', async () => {
     const vapiCallId = `call-${randomUUID()}`;
     const m = callMessages(vapiCallId, randomUUID(), 2);

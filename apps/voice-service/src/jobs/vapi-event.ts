@@ -187,9 +187,10 @@ export class VapiEventProcessor {
     });
   }
 
-  async handle(received: VapiEventPayload, { log }: JobContext) {
+  async handle(received: VapiEventPayload, { log, correlationId }: JobContext) {
     const { sealedBody, message, ...fields } = received;
-    const event: VapiEvent = { ...fields, message: withoutNul(sealedBody === undefined ? (message ?? {}) : await this.open(sealedBody)) };
+    const opened = withoutNul(sealedBody === undefined ? (message ?? {}) : await this.open(sealedBody));
+    const event: VapiEvent = { ...fields, correlationId, message: opened };
     const outcome = isEndOfCallReport(event) ? await this.storeOne(event) : await this.batcher.submit(event);
     log.info({ type: event.messageType, outcome }, 'vapi event handled');
     return { outcome };
@@ -245,7 +246,7 @@ export class VapiEventProcessor {
       return { outcome: 'stored' as const, followUps, settled: !followUps.callCompleted };
     });
 
-    if (result.outcome === 'stored' && result.followUps.callCompleted) await this.sendFollowUps(result.followUps.callCompleted);
+    if (result.outcome === 'stored' && result.followUps.callCompleted) await this.sendFollowUps(result.followUps.callCompleted, event.correlationId);
     if (!result.settled) {
       await withOwnerRole(this.db, 'voice', (tx) =>
         tx.update(webhookLogs).set({ status: 'processed', processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey)),
@@ -473,22 +474,23 @@ export class VapiEventProcessor {
     return session;
   }
 
-  private async sendFollowUps(done: NonNullable<FollowUps['callCompleted']>) {
+  /** Under the report job's correlation id (the webhook's), so one id runs from VAPI's delivery to the Dream DNA. */
+  private async sendFollowUps(done: NonNullable<FollowUps['callCompleted']>, correlationId: string | undefined) {
     const key = jobIdFrom(done.vapiCallId);
     await this.producer.enqueue(
       'gateway',
       'profile-call-completed',
       { v: 1, userId: done.userId, eventId: `call-completed-${key}`, occurredAt: done.endedAt, callStage: done.callStage, callId: done.vapiCallId },
-      { jobId: `call-completed-${key}` },
+      { jobId: `call-completed-${key}`, correlationId },
     );
     await this.producer.enqueue(
       'analysis',
       'analyse-founder',
       { v: 1, userId: done.userId, trigger: 'call-ended', sourceId: done.vapiCallId },
-      { jobId: `analyse-call-${key}` },
+      { jobId: `analyse-call-${key}`, correlationId },
     );
     if (done.callStage < 4) {
-      await this.producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: done.callStage + 1 }, { jobId: `next-call-${key}` });
+      await this.producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: done.callStage + 1 }, { jobId: `next-call-${key}`, correlationId });
     }
   }
 }
