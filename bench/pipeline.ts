@@ -59,9 +59,12 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
   const noop = await fill(options.redisUrl, `${options.prefix}-noop`, options.jobs, 'noop');
   const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   let started = performance.now();
+  const noopCpu = process.cpuUsage();
   const worker = new Worker('voice', async () => undefined, { connection: workerConnection, prefix: `${options.prefix}-noop`, concurrency: options.concurrency });
   await drained(noop.queue);
   const noopSeconds = (performance.now() - started) / 1000;
+  // This process's CPU over the drain: the no-op worker, and the polling that watches the queue empty.
+  const noopCpuMicros = Object.values(process.cpuUsage(noopCpu)).reduce((sum, micros) => sum + micros, 0);
   await worker.close();
   workerConnection.disconnect();
   await noop.queue.close();
@@ -101,7 +104,7 @@ export async function workerThroughput(options: { databaseUrl: string; redisUrl:
       stored: rows[0]?.n ?? 0,
       ratioOfNoop: Number((noopSeconds / voiceSeconds).toFixed(3)),
       /** CPU per event, in microseconds: the voice service, and the Postgres and Redis servers it drove. */
-      cpuMicrosPerEvent: { voice: perEvent('voice'), postgres: perEvent('postgres'), redis: perEvent('redis') },
+      cpuMicrosPerEvent: { voice: perEvent('voice'), postgres: perEvent('postgres'), redis: perEvent('redis'), noopWorker: Math.round(noopCpuMicros / options.jobs) },
       target: 3000,
     };
   } finally {

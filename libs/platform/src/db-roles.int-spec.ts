@@ -3,7 +3,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { testInfra } from '@dreamseed/testing';
-import { withFounder, withOwnerRole } from './db-roles';
+import { readAsOwner, withFounder, withOwnerRole } from './db-roles';
 import { ownerRoleName } from './schema-helpers';
 
 describe('role transactions (withOwnerRole, withFounder)', () => {
@@ -84,5 +84,33 @@ describe('role transactions (withOwnerRole, withFounder)', () => {
     for (let i = 0; i < 4; i += 1) {
       expect(await withOwnerRole(db, 'domain', async (tx) => (await tx.execute(sql`select 1 as one`)).rows[0])).toEqual({ one: 1 });
     }
+  });
+
+  describe('readAsOwner', () => {
+    it('reads under the role in one round trip, and leaves the connection as it was', async () => {
+      statements.length = 0;
+      const rows = await readAsOwner<{ who: string; n: string }>(db, 'voice', 'select current_user as who, $1::int + 1 as n', [41]);
+      expect(rows).toEqual([{ who: ownerRoleName('voice'), n: 42 }]);
+      expect(statements).toEqual([`begin; select set_config('role', '${ownerRoleName('voice')}', true); select current_user as who, '41'::int + 1 as n; commit`]);
+      const after = await pool.query<{ who: string }>('select current_user as who');
+      expect(after.rows[0]?.who).not.toBe(ownerRoleName('voice'));
+    });
+
+    it('writes each value as a literal: quotes, backslashes, a "$2" and a statement inside one change nothing', async () => {
+      const awkward = `O'Brien \\ "x" $2 '; drop table core.users; --`;
+      const rows = await readAsOwner<{ a: string; b: string | null; c: boolean }>(db, 'gateway', 'select $1::text as a, $2::text as b, $3::boolean as c', [awkward, null, true]);
+      expect(rows).toEqual([{ a: awkward, b: null, c: true }]);
+    });
+
+    it('rolls back a failed statement and leaves the connection usable', async () => {
+      await expect(readAsOwner(db, 'gateway', 'select 1 / $1::int', [0])).rejects.toThrow('division by zero');
+      await expect(readAsOwner(db, 'gateway', 'select $1::text, $2::text', ['only one'])).rejects.toThrow('no value for $2');
+      // A connection left inside the failed transaction would refuse these ("current transaction is aborted").
+      for (let i = 0; i < 3; i += 1) {
+        const { rows } = await pool.query<{ who: string }>('select current_user as who');
+        expect(rows[0]?.who).not.toBe(ownerRoleName('gateway'));
+      }
+      expect(await readAsOwner(db, 'gateway', 'select 1 as one', [])).toEqual([{ one: 1 }]);
+    });
   });
 });

@@ -51,6 +51,51 @@ async function withRole<S extends Record<string, unknown>, T>(
   }
 }
 
+/** A value that `readAsOwner` writes into its statement as a quoted literal. */
+export type LiteralValue = string | number | boolean | null;
+
+/**
+ * One read statement under an owner's role, in a single round trip: `begin`, the role, the statement and
+ * `commit` go to Postgres as one simple query. For the few reads on a path someone waits on (the founder lookup
+ * of VAPI's assistant-request), where the three round trips of a transaction (begin, statement, commit) cost
+ * more than the statement: every message to another process costs a system call and a wake-up on both sides,
+ * the largest cost on that path (see the benchmark notes in the README).
+ *
+ * A simple query takes no parameters: each `$n` of `text` becomes the n-th value as a literal quoted by pg's
+ * `escapeLiteral` (`null` as null). `text` is the caller's own SQL, never input, and holds no `$n` inside
+ * its own string literals. A failed statement rolls the transaction back, as `withOwnerRole` does.
+ */
+export async function readAsOwner<Row extends Record<string, unknown>>(
+  db: NodePgDatabase<Record<string, unknown>>,
+  owner: string,
+  text: string,
+  values: LiteralValue[],
+): Promise<Row[]> {
+  const client = await poolOf(db).connect();
+  let broken = false;
+  try {
+    const statement = text.replace(/\$(\d+)/g, (_, index: string) => {
+      const position = Number(index);
+      if (position < 1 || position > values.length) throw new Error(`readAsOwner: no value for $${index}`);
+      const value = values[position - 1];
+      return value === null || value === undefined ? 'null' : client.escapeLiteral(String(value));
+    });
+    const results = (await client.query(
+      `begin; select set_config('role', ${client.escapeLiteral(ownerRoleName(owner))}, true); ${statement}; commit`,
+    )) as unknown as pg.QueryResult<Row>[];
+    const read = results[2];
+    if (!Array.isArray(results) || results.length !== 4 || !read) throw new Error('readAsOwner takes exactly one statement');
+    return read.rows;
+  } catch (error) {
+    await client.query('rollback').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /** The pool a drizzle database was made on (`drizzle(pool, …)`, as every app's is). */
 function poolOf(db: NodePgDatabase<Record<string, unknown>>): pg.Pool {
   const client = (db as { $client?: unknown }).$client;

@@ -154,7 +154,15 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect((await lookup('guess')).status).toBe(401);
     const found = await lookup('internal-secret-for-tests');
     expect(found.status).toBe(200);
-    expect(await found.json()).toMatchObject({ id: a.profileId, currentCallStage: 1, assistantType: 'shared' });
+    const founder = (await found.json()) as Record<string, unknown>;
+    expect(founder).toMatchObject({ id: a.profileId, currentCallStage: 1, assistantType: 'shared' });
+    expect(Object.keys(founder).sort()).toEqual(
+      ['assistantType', 'businessName', 'businessType', 'currentCallStage', 'customerName', 'customerPhone', 'id', 'individualAssistantId', 'status'],
+    );
+    // By profile id (an outbound call's metadata), the same founder.
+    const byId = await fetch(`${gateway.url}/internal/founders/${a.profileId}`, { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
+    expect(await byId.json()).toEqual(founder);
+    expect((await fetch(`${gateway.url}/internal/founders/${randomUUID()}`, { headers: { 'x-internal-token': 'internal-secret-for-tests' } })).status).toBe(404);
     expect((await lookup('internal-secret-for-tests', '+19995550000')).status).toBe(404);
     for (const bad of ['555', 42, null]) expect((await lookup('internal-secret-for-tests', bad)).status).toBe(400);
   });
