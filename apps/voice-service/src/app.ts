@@ -3,7 +3,7 @@ import { voiceConfigSchema, type VoiceConfig } from './config';
 import { createVoiceDb, type VoiceDb } from './db/client';
 import { callsRouter } from './http/calls';
 import { consultationRouter } from './http/consultation';
-import { vapiSyncRouter } from './http/vapi-sync';
+import { vapiSyncRoute } from './http/vapi-sync';
 import { voiceJobHandlers } from './jobs';
 
 export const APP_NAME = 'voice-service';
@@ -30,11 +30,11 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
         )
         .catch((error) => logger.warn({ err: error }, 'retention schedule not set; it is retried at the next start'));
     },
+    rawRoutes: (deps) => [vapiSyncRoute(config, deps.producer, deps.logger)],
     routes: (app, deps) => {
       app.use(
         '/internal',
         requireInternalToken(config.INTERNAL_API_SECRET),
-        vapiSyncRouter(config, deps.producer, deps.logger),
         callsRouter(config, dbOf(deps)),
         consultationRouter(dbOf(deps)),
       );

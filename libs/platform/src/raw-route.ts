@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Logger } from 'pino';
 import { acceptCorrelationId, CORRELATION_HEADER } from './context';
 import { AppError } from './errors';
-import { logRequestCompleted, toErrorResponse } from './http';
+import { INTERNAL_TOKEN_HEADER, logRequestCompleted, secretMatcher, toErrorResponse } from './http';
 import type { Metrics } from './metrics';
 
 /** What a raw route's handler gets: the body read in full (up to the route's limit) and the headers as sent. */
@@ -124,3 +124,43 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** A Content-Type naming JSON, with or without parameters. */
+export const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+
+/**
+ * A raw route for a JSON call from another of the platform's services: the internal token checked as
+ * `requireInternalToken` does for the Express routes, the body parsed as JSON, the answer sent as JSON. For the
+ * internal calls a caller waits on (the two hops of VAPI's assistant-request), where Express's stack and body
+ * parser cost more than the handler.
+ */
+export function internalJsonRoute(options: {
+  path: string;
+  /** INTERNAL_API_SECRET: unset, every call is refused. */
+  secret: string | undefined;
+  bodyLimitBytes: number;
+  handle: (body: unknown, request: RawRequest) => Promise<RawResponse>;
+}): RawRoute {
+  const matches = options.secret ? secretMatcher(options.secret) : () => false;
+  return {
+    method: 'POST',
+    path: options.path,
+    bodyLimitBytes: options.bodyLimitBytes,
+    async handle(request) {
+      if (!matches(headerValue(request.headers, INTERNAL_TOKEN_HEADER) ?? '')) {
+        throw new AppError(401, 'unauthorized', "This internal API is for the platform's own services.");
+      }
+      if (!JSON_MEDIA_TYPE.test(headerValue(request.headers, 'content-type') ?? '')) {
+        throw new AppError(415, 'unsupported_media_type', 'This API takes JSON (Content-Type: application/json).');
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(request.body.toString('utf8'));
+      } catch {
+        throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+      }
+      return options.handle(body, request);
+    },
+  };
+}
+

@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import type { FounderCallContext } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, readAsOwner, summarizeIssues } from '@dreamseed/platform';
+import { INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
+import { AppError, badRequest, internalJsonRoute, notFound, readAsOwner, summarizeIssues, type RawRoute } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { users } from '../db/schema';
@@ -26,30 +26,41 @@ const callerRegistration = z
   })
   .strict();
 
+/** VAPI's assistant-request waits on this read, so it is one round trip to Postgres (readAsOwner), not three. */
+async function founderWhere(db: GatewayDb, column: 'customer_phone' | 'id', value: string): Promise<FounderRow> {
+  const [founder] = await readAsOwner<FounderRow>(
+    db,
+    'gateway',
+    `select id, customer_phone as "customerPhone", customer_name as "customerName", business_name as "businessName",
+            business_type as "businessType", current_call_stage as "currentCallStage", assistant_type as "assistantType",
+            individual_assistant_id as "individualAssistantId", status
+       from ${FOUNDERS} where ${column} = $1 and deleted_at is null`,
+    [value],
+  );
+  if (!founder) throw notFound('No such founder.');
+  return founder;
+}
+
+/**
+ * The founder calling from a number, for the voice service's answer to assistant-request: a raw route (served
+ * before Express), since VAPI waits on it while the call starts. The number goes in the body, so that it stays
+ * out of access logs (which record the path).
+ */
+export function founderLookupRoute(db: GatewayDb, internalSecret: string | undefined): RawRoute {
+  return internalJsonRoute({
+    path: INTERNAL_PATHS.gateway.founderByPhone,
+    secret: internalSecret,
+    bodyLimitBytes: 1024,
+    handle: async (body) => {
+      const phone: unknown = (body as { phone?: unknown } | null)?.phone;
+      if (typeof phone !== 'string' || !E164.test(phone)) throw badRequest('invalid_phone', 'The phone number must be in E.164 format.');
+      return { status: 200, body: await founderWhere(db, 'customer_phone', phone) };
+    },
+  });
+}
+
 export function internalRouter(db: GatewayDb, auth: AuthService): Router {
   const router = express.Router();
-
-  // VAPI's assistant-request waits on this read, so it is one round trip to Postgres (readAsOwner), not three.
-  const founderWhere = async (column: 'customer_phone' | 'id', value: string) => {
-    const [founder] = await readAsOwner<FounderRow>(
-      db,
-      'gateway',
-      `select id, customer_phone as "customerPhone", customer_name as "customerName", business_name as "businessName",
-              business_type as "businessType", current_call_stage as "currentCallStage", assistant_type as "assistantType",
-              individual_assistant_id as "individualAssistantId", status
-         from ${FOUNDERS} where ${column} = $1 and deleted_at is null`,
-      [value],
-    );
-    if (!founder) throw notFound('No such founder.');
-    return founder;
-  };
-
-  // By number: in the body, so that the caller's number stays out of access logs (which record the path).
-  router.post('/founders/lookup', express.json({ limit: '1kb' }), async (req, res) => {
-    const phone: unknown = (req.body as { phone?: unknown } | undefined)?.phone;
-    if (typeof phone !== 'string' || !E164.test(phone)) throw badRequest('invalid_phone', 'The phone number must be in E.164 format.');
-    res.json(await founderWhere('customer_phone', phone));
-  });
 
   // A caller the intake assistant registered (the voice service's `register_caller` tool).
   router.post('/founders', express.json({ limit: '8kb' }), async (req, res) => {
@@ -62,7 +73,7 @@ export function internalRouter(db: GatewayDb, auth: AuthService): Router {
 
   router.get('/founders/:id', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('No such founder.');
-    res.json(await founderWhere('id', req.params.id));
+    res.json(await founderWhere(db, 'id', req.params.id));
   });
 
   return router;

@@ -6,6 +6,7 @@ import {
   AppError,
   CORRELATION_HEADER,
   INTERNAL_TOKEN_HEADER,
+  JSON_MEDIA_TYPE,
   PayloadSealer,
   callInternal,
   headerValue,
@@ -115,8 +116,6 @@ function fallbackAnswer(message: VapiMessage, config: GatewayConfig): unknown {
       return { documents: [] };
   }
 }
-
-const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
 
 /**
  * `POST /webhooks/vapi`: verify, then answer synchronous messages through the voice service or enqueue. Served

@@ -73,6 +73,17 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((await ask({ type: 'assistant-request' }, 'wrong')).status).toBe(401);
   });
 
+  it("passes the caller's correlation id on to the founder lookup", async () => {
+    const response = await fetch(`${voice.url}/internal/vapi/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, 'x-correlation-id': 'vapi-delivery-9' },
+      body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'c0' }, customer: { number: '+14155550101' } } }),
+    });
+    expect(response.headers.get('x-correlation-id')).toBe('vapi-delivery-9');
+    const lookup = gateway.requests.filter((request) => request.path === '/internal/founders/lookup').at(-1);
+    expect(lookup?.headers['x-correlation-id']).toBe('vapi-delivery-9');
+  });
+
   it("answers assistant-request with the founder's stage assistant, their context and the call's metadata", async () => {
     const { status, body } = await ask({ type: 'assistant-request', call: { id: 'c1' }, customer: { number: '+14155550101' } });
     expect(status).toBe(200);
@@ -167,5 +178,10 @@ describe('voice service: answers to VAPI synchronous messages', () => {
       body: JSON.stringify({ nothing: true }),
     });
     expect(broken.status).toBe(400);
+    const send = (body: string, contentType = 'application/json') =>
+      fetch(`${voice.url}/internal/vapi/sync`, { method: 'POST', headers: { 'content-type': contentType, 'x-internal-token': TOKEN }, body });
+    const notJson = await send('{"message":');
+    expect({ status: notJson.status, code: ((await notJson.json()) as { error: { code: string } }).error.code }).toEqual({ status: 400, code: 'invalid_json' });
+    expect((await send('message=hello', 'application/x-www-form-urlencoded')).status).toBe(415);
   });
 });

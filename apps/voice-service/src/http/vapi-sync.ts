@@ -1,8 +1,7 @@
-import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, callInternal, jobIdFrom, type JobProducer } from '@dreamseed/platform';
+import { AppError, callInternal, internalJsonRoute, jobIdFrom, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
 import { fetchFounder, internalHeaders, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
@@ -44,34 +43,35 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 1000
  * The voice service's answers to VAPI's synchronous messages, reached through the gateway (which holds the
  * deadline and the fallback). Every answer is a 200 with something VAPI can use; failures become spoken errors.
  */
-export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logger: Logger): Router {
-  const router = express.Router();
-  // Mounted at /internal: INTERNAL_PATHS.voice.vapiSync.
-  router.post('/vapi/sync', express.json({ limit: '2mb' }), async (req, res) => {
-    const body = envelope.safeParse(req.body);
+export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger: Logger): RawRoute {
+  // A raw route (served before Express): VAPI waits on assistant-request while the call starts.
+  return internalJsonRoute({
+    path: INTERNAL_PATHS.voice.vapiSync,
+    secret: config.INTERNAL_API_SECRET,
+    bodyLimitBytes: 2 * 1024 * 1024,
+    handle: async (received, { correlationId }) => ({ status: 200, body: await answer(received, correlationId) }),
+  });
+
+  async function answer(received: unknown, correlationId: string) {
+    const body = envelope.safeParse(received);
     if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI message carries { message: { type, ... } }.');
     const message = body.data.message as VapiMessage;
     switch (message.type) {
       case 'assistant-request':
-        res.json(await answerAssistantRequest(message, req.correlationId));
-        return;
+        return answerAssistantRequest(message, correlationId);
       case 'tool-calls':
-        res.json({ results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call, req.correlationId))) });
-        return;
+        return { results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call, correlationId))) };
       case 'transfer-destination-request':
-        res.json(
-          config.VOICE_TRANSFER_NUMBER
-            ? { destination: { type: 'number', number: config.VOICE_TRANSFER_NUMBER }, message: { type: 'request-start', message: 'Let me put you through to someone on our team.' } }
-            : { error: 'Nobody is available to take the call right now. We will call you back.' },
-        );
-        return;
+        return config.VOICE_TRANSFER_NUMBER
+          ? { destination: { type: 'number', number: config.VOICE_TRANSFER_NUMBER }, message: { type: 'request-start', message: 'Let me put you through to someone on our team.' } }
+          : { error: 'Nobody is available to take the call right now. We will call you back.' };
       default:
-        res.json({ documents: [] });
+        return { documents: [] };
     }
-  });
+  }
 
   /** The assistant for the founder's current stage, with their context as variable values and call metadata. */
-  async function answerAssistantRequest(message: VapiMessage, correlationId: string | undefined) {
+  async function answerAssistantRequest(message: VapiMessage, correlationId: string) {
     const call = callOf(message);
     let founder: FounderCallContext | null;
     try {
@@ -97,7 +97,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
     return shared ? { assistantId: shared, assistantOverrides } : { assistant: stageAssistant(stage, config.VAPI_SERVER_URL), assistantOverrides };
   }
 
-  async function answerToolCall(message: VapiMessage, call: ToolCall, correlationId: string | undefined) {
+  async function answerToolCall(message: VapiMessage, call: ToolCall, correlationId: string) {
     const result = (text: string) => ({ toolCallId: call.id, name: call.name, result: oneLine(text) });
     const error = (text: string) => ({ toolCallId: call.id, name: call.name, error: oneLine(text) });
     if ('unreadable' in call.args) return error(`The arguments could not be read (${String(call.args.unreadable)}).`);
@@ -163,7 +163,7 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
   async function checkDomain(
     args: Record<string, unknown>,
     result: (text: string) => { toolCallId: string; name: string; result: string },
-    correlationId: string | undefined,
+    correlationId: string,
   ) {
     const domain = typeof args.domain === 'string' ? args.domain.trim().toLowerCase() : '';
     if (!domain) return result('Which domain should I check?');
@@ -182,6 +182,4 @@ export function vapiSyncRouter(config: VoiceConfig, producer: JobProducer, logge
       return result(`I could not check ${domain} right now; we can look at domains together after the call.`);
     }
   }
-
-  return router;
 }
