@@ -29,9 +29,7 @@ async function withRole<S extends Record<string, unknown>, T>(
   settings: Record<string, string>,
   fn: (tx: Transaction<S>) => Promise<T>,
 ): Promise<T> {
-  const client = await poolOf(db).connect();
-  let broken = false;
-  try {
+  return inTransaction(db, async (client) => {
     // set_config('role', …, true) is SET LOCAL ROLE.
     const assignments = Object.entries({ role, ...settings }).map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`);
     await client.query(`begin; select ${assignments.join(', ')}`);
@@ -40,8 +38,19 @@ async function withRole<S extends Record<string, unknown>, T>(
     const result = await fn(tx);
     await client.query('commit');
     return result;
+  });
+}
+
+/**
+ * Runs `work` (which begins and ends its own transaction) on a pool connection. Should it throw, the transaction
+ * is rolled back; a connection that cannot even roll back (it was lost) is closed rather than returned to the pool.
+ */
+async function inTransaction<T>(db: NodePgDatabase<Record<string, unknown>>, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await poolOf(db).connect();
+  let broken = false;
+  try {
+    return await work(client);
   } catch (error) {
-    // A connection that cannot even roll back (it was lost) is closed rather than returned to the pool.
     await client.query('rollback').catch(() => {
       broken = true;
     });
@@ -71,9 +80,7 @@ export async function readAsOwner<Row extends Record<string, unknown>>(
   text: string,
   values: LiteralValue[],
 ): Promise<Row[]> {
-  const client = await poolOf(db).connect();
-  let broken = false;
-  try {
+  return inTransaction(db, async (client) => {
     const statement = text.replace(/\$(\d+)/g, (_, index: string) => {
       const position = Number(index);
       if (position < 1 || position > values.length) throw new Error(`readAsOwner: no value for $${index}`);
@@ -86,14 +93,7 @@ export async function readAsOwner<Row extends Record<string, unknown>>(
     const read = results[2];
     if (!Array.isArray(results) || results.length !== 4 || !read) throw new Error('readAsOwner takes exactly one statement');
     return read.rows;
-  } catch (error) {
-    await client.query('rollback').catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** The pool a drizzle database was made on (`drizzle(pool, …)`, as every app's is). */
