@@ -12,7 +12,7 @@ import { mountQueueAdminApi } from './http/admin-api';
 import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
 import { domainsRouter } from './http/domains';
-import { founderLookupRoute, internalRouter } from './http/internal';
+import { findFounder, founderLookupRoute, internalRouter } from './http/internal';
 import { meRouter } from './http/me';
 import { mountApiDocs } from './http/openapi';
 import { gatewayJobHandlers } from './jobs';
@@ -64,7 +64,10 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       ];
       return async () => relays.forEach(clearInterval);
     },
-    rawRoutes: (deps) => [new VapiWebhook(config, parts(deps).inbox, logger), founderLookupRoute(parts(deps).db, config.INTERNAL_API_SECRET)],
+    rawRoutes: (deps) => {
+      const { db, inbox } = parts(deps);
+      return [new VapiWebhook(config, inbox, logger, (phone) => findFounder(db, 'customer_phone', phone)), founderLookupRoute(db, config.INTERNAL_API_SECRET)];
+    },
     routes: (app, deps) => {
       const { auth, db, inbox } = parts(deps);
       app.use(STRIPE_WEBHOOK_PATH, stripeWebhookRouter(config, inbox));

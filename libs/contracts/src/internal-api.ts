@@ -17,7 +17,12 @@ export const INTERNAL_PATHS = {
     registerFounder: '/internal/founders',
   },
   voice: {
-    /** Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. */
+    /**
+     * Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. The
+     * gateway sends VAPI's body, and with an assistant-request from an E.164 number also `founder`: the
+     * `FounderCallContext` calling from it, or null for nobody (a missing `founder` means the gateway could not
+     * say, and the voice service looks the number up itself).
+     */
     vapiSync: '/internal/vapi/sync',
     calls: '/internal/calls',
     callTranscript: '/internal/calls/:id/transcript',

@@ -11,7 +11,7 @@ import { users } from '../db/schema';
 const FOUNDERS = `${getTableConfig(users).schema}.${getTableConfig(users).name}`;
 type FounderRow = Omit<FounderCallContext, 'assistantType'> & { assistantType: string } & Record<string, unknown>;
 
-const E164 = /^\+[1-9][0-9]{6,14}$/;
+export const E164 = /^\+[1-9][0-9]{6,14}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -28,6 +28,13 @@ const callerRegistration = z
 
 /** VAPI's assistant-request waits on this read, so it is one round trip to Postgres (readAsOwner), not three. */
 async function founderWhere(db: GatewayDb, column: 'customer_phone' | 'id', value: string): Promise<FounderRow> {
+  const founder = await findFounder(db, column, value);
+  if (!founder) throw notFound('No such founder.');
+  return founder;
+}
+
+/** The founder with this phone number or profile id, or null. */
+export async function findFounder(db: GatewayDb, column: 'customer_phone' | 'id', value: string): Promise<FounderRow | null> {
   const [founder] = await readAsOwner<FounderRow>(
     db,
     'gateway',
@@ -37,8 +44,7 @@ async function founderWhere(db: GatewayDb, column: 'customer_phone' | 'id', valu
        from ${FOUNDERS} where ${column} = $1 and deleted_at is null`,
     [value],
   );
-  if (!founder) throw notFound('No such founder.');
-  return founder;
+  return founder ?? null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PayloadSealer } from '@dreamseed/platform';
 import { startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
-import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
+import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 import { throwawayRedis } from '../__fixtures__/throwaway-redis';
 
 const SECRET = 'vapi-webhook-secret-for-tests';
@@ -118,6 +118,22 @@ describe('POST /webhooks/vapi', () => {
     const response = await post(gateway, { message: { type: 'assistant-request', call: { id: randomUUID() }, customer: { number: '+14155550100' } } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ assistantId: 'assistant-stage-1' });
+  });
+
+  it('sends the founder calling along with an assistant-request, so that the voice service need not ask back', async () => {
+    const phone = uniquePhone();
+    const { data } = await gateway.client().signUp({ email: uniqueEmail(), password: 'a long enough passphrase', options: { data: { full_name: 'Fay Founder', phone } } });
+    const profileId = (data.user?.app_metadata as { profile_id?: string } | undefined)?.profile_id;
+    const forwarded = async (customer: unknown) => {
+      await post(gateway, { message: { type: 'assistant-request', call: { id: randomUUID() }, customer } });
+      return voice.requests.filter((request) => request.path === '/internal/vapi/sync').at(-1)?.body as Record<string, unknown>;
+    };
+    expect((await forwarded({ number: phone })).founder).toMatchObject({ id: profileId, customerName: 'Fay Founder', currentCallStage: 1 });
+    // Nobody calls from this number: null, which the voice service answers with the intake assistant.
+    const nobody = await forwarded({ number: uniquePhone() });
+    expect(Object.hasOwn(nobody, 'founder') && nobody.founder).toBeNull();
+    // No usable number: nothing added.
+    expect(Object.hasOwn(await forwarded({ number: 'anonymous' }), 'founder')).toBe(false);
   });
 
   it('answers tool calls with a result for every id when the voice service is late', async () => {

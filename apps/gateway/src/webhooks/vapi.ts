@@ -18,6 +18,7 @@ import {
 } from '@dreamseed/platform';
 import { INTERNAL_PATHS } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
+import { E164 } from '../http/internal';
 import type { WebhookInbox } from './inbox';
 
 export const VAPI_WEBHOOK_PATH = '/webhooks/vapi';
@@ -133,6 +134,8 @@ export class VapiWebhook implements RawRoute {
     private readonly config: GatewayConfig,
     private readonly inbox: WebhookInbox,
     private readonly logger: Logger,
+    /** The founder calling from an E.164 number, or null (the gateway owns the founders). */
+    private readonly findFounder: FounderFinder,
   ) {
     this.authenticate = authenticator(config);
     this.sealer = new PayloadSealer(config);
@@ -154,7 +157,8 @@ export class VapiWebhook implements RawRoute {
     const { message } = body.data;
 
     if (SYNC_TYPES.has(message.type)) {
-      return { status: 200, body: await askVoiceService(message, parsed, correlationId, this.config, this.logger) };
+      const forwarded = message.type === 'assistant-request' ? await this.withFounder(message, parsed as Record<string, unknown>) : parsed;
+      return { status: 200, body: await askVoiceService(message, forwarded, correlationId, this.config, this.logger) };
     }
     const eventKey = vapiEventKey(message, raw);
     const jobId = `vapi-${hash('sha256', eventKey, 'hex').slice(0, 40)}`;
@@ -175,7 +179,27 @@ export class VapiWebhook implements RawRoute {
     );
     return { status: 200, body: {} };
   }
+
+  /**
+   * An assistant-request goes to the voice service with the founder calling (or null for nobody), so that the
+   * answer needs no call back to the gateway: one hop fewer while VAPI waits. When the lookup fails, the body goes
+   * as it came, and the voice service asks for the founder itself.
+   */
+  private async withFounder(message: VapiMessage, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const m = message as { customer?: { number?: unknown }; call?: { customer?: { number?: unknown } } | null };
+    const number = m.customer?.number ?? m.call?.customer?.number;
+    if (typeof number !== 'string' || !E164.test(number)) return body;
+    try {
+      return { ...body, founder: await this.findFounder(number) };
+    } catch (error) {
+      this.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'founder lookup failed; the voice service will ask');
+      return body;
+    }
+  }
 }
+
+/** Finds the founder calling from an E.164 number: null when nobody is. */
+export type FounderFinder = (phone: string) => Promise<object | null>;
 
 async function askVoiceService(message: VapiMessage, body: unknown, correlationId: string, config: GatewayConfig, logger: Logger): Promise<unknown> {
   try {

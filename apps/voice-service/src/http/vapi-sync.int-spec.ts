@@ -103,6 +103,27 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((await ask({ type: 'assistant-request', customer: { number: '+14155550199' } })).body.error).toMatch(/can't take your call/);
   });
 
+  it('answers from the founder the gateway sends along, without asking the gateway back', async () => {
+    const lookups = () => gateway.requests.filter((request) => request.path === '/internal/founders/lookup').length;
+    const before = lookups();
+    const send = async (founder: unknown) => {
+      const response = await fetch(`${voice.url}/internal/vapi/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
+        body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'c-given' }, customer: { number: '+14155550188' } }, founder }),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const given = { id: randomUUID(), customerName: 'Cleo', businessName: 'Kiln Works', businessType: 'pottery', currentCallStage: 3, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' };
+    const answer = await send(given);
+    expect(answer.assistantOverrides).toMatchObject({ variableValues: { founderName: 'Cleo', businessName: 'Kiln Works' }, metadata: { userId: given.id, callStage: 3 } });
+    expect(((await send(null)).assistant as { name: string }).name).toBe('DreamSeed intake');
+    expect(lookups()).toBe(before);
+    // Something that is not a founder is not trusted: the number is looked up as usual.
+    await send({ id: 42 });
+    expect(lookups()).toBe(before + 1);
+  });
+
   it('registers an unknown caller under the number they call from, through the intake assistant', async () => {
     const intake = (await ask({ type: 'assistant-request', customer: { number: '+14155550177' } })).body.assistant as { model: { tools: { function: { name: string } }[] } };
     expect(intake.model.tools.map((tool) => tool.function.name)).toEqual(['register_caller']);

@@ -36,6 +36,12 @@ function toolCallsOf(message: VapiMessage): ToolCall[] {
   });
 }
 
+/** A founder as the gateway sends it with an assistant-request (the shape of `FounderCallContext`). */
+function isFounderContext(value: unknown): value is FounderCallContext {
+  const founder = value as Partial<FounderCallContext> | null;
+  return typeof founder === 'object' && founder !== null && typeof founder.id === 'string' && typeof founder.currentCallStage === 'number' && typeof founder.assistantType === 'string';
+}
+
 /** Tool results are single-line strings (VAPI's rule). */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 1000);
 
@@ -58,7 +64,7 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
     const message = body.data.message as VapiMessage;
     switch (message.type) {
       case 'assistant-request':
-        return answerAssistantRequest(message, correlationId);
+        return answerAssistantRequest(message, correlationId, (received as { founder?: unknown }).founder);
       case 'tool-calls':
         return { results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call, correlationId))) };
       case 'transfer-destination-request':
@@ -71,11 +77,19 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
   }
 
   /** The assistant for the founder's current stage, with their context as variable values and call metadata. */
-  async function answerAssistantRequest(message: VapiMessage, correlationId: string) {
+  /**
+   * `given` is the founder the gateway found calling from the number (null: nobody), sent along so that no call
+   * back is needed; without it (the gateway could not say), the number is looked up here.
+   */
+  async function answerAssistantRequest(message: VapiMessage, correlationId: string, given: unknown) {
     const call = callOf(message);
     let founder: FounderCallContext | null;
     try {
-      founder = call.customerNumber ? await fetchFounder(config, { phone: call.customerNumber }, config.FOUNDER_LOOKUP_TIMEOUT_MS, correlationId) : null;
+      founder = isFounderContext(given) || given === null
+        ? given
+        : call.customerNumber
+          ? await fetchFounder(config, { phone: call.customerNumber }, config.FOUNDER_LOOKUP_TIMEOUT_MS, correlationId)
+          : null;
     } catch (error) {
       logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
       return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };
