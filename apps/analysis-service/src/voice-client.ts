@@ -1,5 +1,5 @@
 import { INTERNAL_PATHS, type ConsultationView } from '@dreamseed/contracts';
-import { INTERNAL_TOKEN_HEADER, callInternal } from '@dreamseed/platform';
+import { callInternal, internalHeaders } from '@dreamseed/platform';
 import type { AnalysisConfig } from './config';
 
 /** The founder's ended calls from the voice service (which owns them); an error when it cannot answer. */
@@ -9,7 +9,7 @@ export async function fetchConsultation(
   signal?: AbortSignal,
 ): Promise<ConsultationView> {
   const path = INTERNAL_PATHS.voice.founderConsultation.replace(':userId', encodeURIComponent(userId));
-  const response = await callInternal(`${config.VOICE_SERVICE_URL}${path}`, { headers: { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' }, timeoutMs: 10_000, signal });
+  const response = await callInternal(`${config.VOICE_SERVICE_URL}${path}`, { headers: internalHeaders(config.INTERNAL_API_SECRET), timeoutMs: 10_000, signal });
   if (!response.ok) throw new Error(`the voice service answered ${response.status} for the consultation`);
   return response.json<ConsultationView>();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E164 } from '@dreamseed/contracts';
 import {
   DEVELOPMENT_JWT_SECRET,
   baseConfigSchema,
@@ -74,7 +75,7 @@ export const gatewayConfigSchema = baseConfigSchema
   VAPI_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(7000).default(5000),
   /** Answers when the voice service cannot: an assistant to fall back on, and a number to transfer to. */
   VAPI_FALLBACK_ASSISTANT_ID: z.string().optional(),
-  VAPI_FALLBACK_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
+  VAPI_FALLBACK_TRANSFER_NUMBER: z.string().regex(E164, 'must be E.164').optional(),
   /** Stripe webhooks: the endpoint's signing secret (whsec_...). Unset, every Stripe webhook gets 400. */
   STRIPE_WEBHOOK_SECRET: secret(z.string().min(1).optional()),
   /** Signed Stripe events older or newer than this are refused (replays); stripe-node's default. */

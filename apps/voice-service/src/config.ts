@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E164 } from '@dreamseed/contracts';
 import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(7000).default(fallback);
@@ -41,7 +42,7 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   /** Transcripts and webhook logs older than this are archived (compressed) and the originals deleted, daily. */
   VOICE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Where `transfer-destination-request` sends a caller who asks for a person. */
-  VOICE_TRANSFER_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be E.164').optional(),
+  VOICE_TRANSFER_NUMBER: z.string().regex(E164, 'must be E.164').optional(),
 }).superRefine(refuseDevelopmentSecrets);
 
 export type VoiceConfig = ReturnType<typeof loadVoiceConfig>;

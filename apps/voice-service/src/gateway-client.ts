@@ -1,11 +1,6 @@
 import { INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
-import { CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, callInternal } from '@dreamseed/platform';
+import { callInternal, internalHeaders } from '@dreamseed/platform';
 import type { VoiceConfig } from './config';
-
-/** The headers of a call to another service's internal API: the platform's token, and the correlation id if any. */
-export function internalHeaders(config: Pick<VoiceConfig, 'INTERNAL_API_SECRET'>, correlationId: string | undefined): Record<string, string> {
-  return { [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '', ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}) };
-}
 
 /**
  * The founder as the gateway's internal API knows them, by phone number or by profile id: null when there is no
@@ -17,7 +12,7 @@ export async function fetchFounder(
   timeoutMs: number,
   correlationId?: string,
 ): Promise<FounderCallContext | null> {
-  const headers = internalHeaders(config, correlationId);
+  const headers = internalHeaders(config.INTERNAL_API_SECRET, correlationId);
   // A number goes in the body: a path would put it in the gateway's access log.
   const response =
     'phone' in by
@@ -41,7 +36,7 @@ export async function registerCaller(
   correlationId?: string,
 ): Promise<CallerRegistration> {
   const response = await callInternal(`${config.GATEWAY_URL}${INTERNAL_PATHS.gateway.registerFounder}`, {
-    headers: internalHeaders(config, correlationId),
+    headers: internalHeaders(config.INTERNAL_API_SECRET, correlationId),
     json: input,
     timeoutMs,
   });

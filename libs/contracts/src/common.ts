@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const userId = z.uuid();
 export const callStage = z.number().int().min(1).max(4);
 export const isoDateTime = z.iso.datetime({ offset: true });
+/** A phone number in E.164 form (the founders' numbers, the transfer numbers). */
+export const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export const ENTITY_TYPES = ['llc', 'corporation', 'partnership', 'sole_proprietorship', 'nonprofit'] as const;
 export const PROFILE_STATUSES = [

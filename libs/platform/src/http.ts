@@ -74,12 +74,30 @@ export function secretMatcher(expected: string): (given: string) => boolean {
   return (given) => timingSafeEqual(digestOf(given), expectedDigest);
 }
 
+/**
+ * Checks a caller's `x-internal-token` against INTERNAL_API_SECRET (unset: every caller is refused), throwing the
+ * 401 when it does not match: for the Express routes (`requireInternalToken`) and the raw ones alike.
+ */
+export function internalTokenCheck(secret: string | undefined): (given: string | undefined) => void {
+  const matches = secret ? secretMatcher(secret) : () => false;
+  return (given) => {
+    if (!matches(given ?? '')) throw new AppError(401, 'unauthorized', "This internal API is for the platform's own services.");
+  };
+}
+
+/** The headers of a call to another service's internal API: the platform's token, and the correlation id if any. */
+export function internalHeaders(secret: string | undefined, correlationId?: string): Record<string, string> {
+  return { [INTERNAL_TOKEN_HEADER]: secret ?? '', ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}) };
+}
+
 /** Guards an app's internal API: only callers holding INTERNAL_API_SECRET (the other apps) get through. */
 export function requireInternalToken(secret: string | undefined): RequestHandler {
-  const matches = secret ? secretMatcher(secret) : () => false;
+  const check = internalTokenCheck(secret);
   return (req, _res, next) => {
-    if (!matches(req.get(INTERNAL_TOKEN_HEADER) ?? '')) {
-      next(new AppError(401, 'unauthorized', 'This internal API is for the platform\'s own services.'));
+    try {
+      check(req.get(INTERNAL_TOKEN_HEADER));
+    } catch (error) {
+      next(error);
       return;
     }
     next();

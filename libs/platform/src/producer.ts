@@ -86,7 +86,7 @@ export class JobProducer {
     const catalog: JobCatalog = jobCatalogs[queueName];
     const definition = Object.hasOwn(catalog, jobName) ? (catalog[jobName] as JobDefinition) : undefined;
     if (!definition) throw new InvalidJobPayloadError(queueName, jobName, [{ message: 'unknown job name' }]);
-    const correlationId = options.correlationId;
+    const { correlationId } = options;
     const parsed = definition.schema.safeParse({ ...(payload as object), ...(correlationId ? { correlationId } : {}) });
     if (!parsed.success) throw new InvalidJobPayloadError(queueName, jobName, summarizeIssues(parsed.error.issues));
 

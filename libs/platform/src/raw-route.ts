@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Logger } from 'pino';
 import { acceptCorrelationId, CORRELATION_HEADER } from './context';
 import { AppError } from './errors';
-import { INTERNAL_TOKEN_HEADER, logRequestCompleted, secretMatcher, toErrorResponse } from './http';
+import { INTERNAL_TOKEN_HEADER, internalTokenCheck, logRequestCompleted, toErrorResponse } from './http';
 import type { Metrics } from './metrics';
 
 /** What a raw route's handler gets: the body read in full (up to the route's limit) and the headers as sent. */
@@ -126,7 +126,20 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 }
 
 /** A Content-Type naming JSON, with or without parameters. */
-export const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+
+/**
+ * A raw request's body as JSON: 415 (with `mediaTypeMessage`) unless the Content-Type names JSON, 400
+ * `invalid_json` when it does not parse.
+ */
+export function jsonBodyOf(request: Pick<RawRequest, 'headers' | 'body'>, mediaTypeMessage: string): unknown {
+  if (!JSON_MEDIA_TYPE.test(headerValue(request.headers, 'content-type') ?? '')) throw new AppError(415, 'unsupported_media_type', mediaTypeMessage);
+  try {
+    return JSON.parse(request.body.toString('utf8'));
+  } catch {
+    throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+  }
+}
 
 /**
  * A raw route for a JSON call from another of the platform's services: the internal token checked as
@@ -141,25 +154,14 @@ export function internalJsonRoute(options: {
   bodyLimitBytes: number;
   handle: (body: unknown, request: RawRequest) => Promise<RawResponse>;
 }): RawRoute {
-  const matches = options.secret ? secretMatcher(options.secret) : () => false;
+  const checkToken = internalTokenCheck(options.secret);
   return {
     method: 'POST',
     path: options.path,
     bodyLimitBytes: options.bodyLimitBytes,
     async handle(request) {
-      if (!matches(headerValue(request.headers, INTERNAL_TOKEN_HEADER) ?? '')) {
-        throw new AppError(401, 'unauthorized', "This internal API is for the platform's own services.");
-      }
-      if (!JSON_MEDIA_TYPE.test(headerValue(request.headers, 'content-type') ?? '')) {
-        throw new AppError(415, 'unsupported_media_type', 'This API takes JSON (Content-Type: application/json).');
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-      }
-      return options.handle(body, request);
+      checkToken(headerValue(request.headers, INTERNAL_TOKEN_HEADER));
+      return options.handle(jsonBodyOf(request, 'This API takes JSON (Content-Type: application/json).'), request);
     },
   };
 }

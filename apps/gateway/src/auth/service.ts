@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { E164 } from '@dreamseed/contracts';
 import type { JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb, GatewayTx } from '../db/client';
@@ -52,7 +53,6 @@ export interface TokenResponse {
   weak_password?: { message: string; reasons: string[] };
 }
 
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /**
  * Supabase Auth's flows over the gateway's `auth` and `core` tables. Each flow runs in one transaction; mails

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, badRequest, internalJsonRoute, notFound, readAsOwner, summarizeIssues, type RawRoute } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
@@ -11,7 +11,6 @@ import { users } from '../db/schema';
 const FOUNDERS = `${getTableConfig(users).schema}.${getTableConfig(users).name}`;
 type FounderRow = Omit<FounderCallContext, 'assistantType'> & { assistantType: string } & Record<string, unknown>;
 
-export const E164 = /^\+[1-9][0-9]{6,14}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -26,14 +25,17 @@ const callerRegistration = z
   })
   .strict();
 
-/** VAPI's assistant-request waits on this read, so it is one round trip to Postgres (readAsOwner), not three. */
+/** The founder with this phone number or profile id; 404 when there is none. */
 async function founderWhere(db: GatewayDb, column: 'customer_phone' | 'id', value: string): Promise<FounderRow> {
   const founder = await findFounder(db, column, value);
   if (!founder) throw notFound('No such founder.');
   return founder;
 }
 
-/** The founder with this phone number or profile id, or null. */
+/**
+ * The founder with this phone number or profile id, or null. VAPI's assistant-request waits on this read, so it
+ * is one round trip to Postgres (readAsOwner), not three.
+ */
 export async function findFounder(db: GatewayDb, column: 'customer_phone' | 'id', value: string): Promise<FounderRow | null> {
   const [founder] = await readAsOwner<FounderRow>(
     db,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
+import { E164, ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
 import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
@@ -21,7 +21,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const profilePatch = z
   .object({
     customer_name: text(200).nullable(),
-    customer_phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number, for example +14155550123').nullable(),
+    customer_phone: z.string().regex(E164, 'must be an E.164 number, for example +14155550123').nullable(),
     business_name: text(200).nullable(),
     business_type: text(200).nullable(),
     state_of_operation: z.enum(US_STATES).nullable(),

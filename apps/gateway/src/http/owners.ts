@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AppError, CORRELATION_HEADER, INTERNAL_TOKEN_HEADER, callInternal, type InternalResponse } from '@dreamseed/platform';
+import { AppError, callInternal, internalHeaders, type InternalResponse } from '@dreamseed/platform';
 
 interface OwnerCallOptions {
   internalSecret: string | undefined;
@@ -27,11 +27,7 @@ async function callOwner<T>(
   try {
     response = await callInternal(`${baseUrl}${path}`, {
       method: options.method,
-      headers: {
-        authorization: req.get('authorization') ?? '',
-        [INTERNAL_TOKEN_HEADER]: options.internalSecret ?? '',
-        [CORRELATION_HEADER]: req.correlationId ?? '',
-      },
+      headers: { authorization: req.get('authorization') ?? '', ...internalHeaders(options.internalSecret, req.correlationId) },
       json: options.body,
       timeoutMs: options.timeoutMs ?? 5000,
     });

@@ -4,21 +4,19 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   AppError,
-  CORRELATION_HEADER,
-  INTERNAL_TOKEN_HEADER,
-  JSON_MEDIA_TYPE,
   PayloadSealer,
   callInternal,
   headerValue,
+  internalHeaders,
+  jsonBodyOf,
   sameSecret,
   secretMatcher,
   type RawRequest,
   type RawResponse,
   type RawRoute,
 } from '@dreamseed/platform';
-import { INTERNAL_PATHS } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
-import { E164 } from '../http/internal';
 import type { WebhookInbox } from './inbox';
 
 export const VAPI_WEBHOOK_PATH = '/webhooks/vapi';
@@ -143,15 +141,7 @@ export class VapiWebhook implements RawRoute {
 
   async handle({ headers, body: raw, correlationId }: RawRequest): Promise<RawResponse> {
     this.authenticate(headers, raw);
-    if (!JSON_MEDIA_TYPE.test(headerValue(headers, 'content-type') ?? '')) {
-      throw new AppError(415, 'unsupported_media_type', 'VAPI webhooks are JSON (Content-Type: application/json).');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-    }
+    const parsed = jsonBodyOf({ headers, body: raw }, 'VAPI webhooks are JSON (Content-Type: application/json).');
     const body = envelope.safeParse(parsed);
     if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI webhook carries { message: { type, ... } }.');
     const { message } = body.data;
@@ -204,7 +194,7 @@ export type FounderFinder = (phone: string) => Promise<object | null>;
 async function askVoiceService(message: VapiMessage, body: unknown, correlationId: string, config: GatewayConfig, logger: Logger): Promise<unknown> {
   try {
     const response = await callInternal(`${config.VOICE_SERVICE_URL}${INTERNAL_PATHS.voice.vapiSync}`, {
-      headers: { [CORRELATION_HEADER]: correlationId, [INTERNAL_TOKEN_HEADER]: config.INTERNAL_API_SECRET ?? '' },
+      headers: internalHeaders(config.INTERNAL_API_SECRET, correlationId),
       json: body,
       timeoutMs: config.VAPI_SYNC_TIMEOUT_MS,
     });

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, callInternal, internalJsonRoute, jobIdFrom, type JobProducer, type RawRoute } from '@dreamseed/platform';
+import { AppError, callInternal, internalHeaders, internalJsonRoute, jobIdFrom, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
-import { fetchFounder, internalHeaders, registerCaller } from '../gateway-client';
+import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import { callOf, type VapiMessage } from '../vapi/message';
 
@@ -76,8 +76,8 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
     }
   }
 
-  /** The assistant for the founder's current stage, with their context as variable values and call metadata. */
   /**
+   * The assistant for the founder's current stage, with their context as variable values and call metadata.
    * `given` is the founder the gateway found calling from the number (null: nobody), sent along so that no call
    * back is needed; without it (the gateway could not say), the number is looked up here.
    */
@@ -183,7 +183,7 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
     if (!domain) return result('Which domain should I check?');
     try {
       const response = await callInternal(`${config.DOMAIN_SERVICE_URL}${INTERNAL_PATHS.domain.check}`, {
-        headers: internalHeaders(config, correlationId),
+        headers: internalHeaders(config.INTERNAL_API_SECRET, correlationId),
         json: { domain, alternativesTlds: Array.isArray(args.alternativesTlds) ? args.alternativesTlds : undefined },
         timeoutMs: config.DOMAIN_CHECK_TIMEOUT_MS,
       });
