@@ -170,7 +170,7 @@ async function main() {
         connections: CONNECTIONS,
       },
       {
-        name: 'floor: node:http + JSON.parse + BullMQ addBulk, no checks',
+        name: 'floor: node:http + JSON.parse + BullMQ add, no checks',
         url: `http://127.0.0.1:${floorPort}/`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -240,7 +240,7 @@ async function main() {
       seconds,
     }, ROUNDS, { gateway: gateway.child.pid });
     // The same arrival rate against the yardsticks: the bare server (the machine's own scheduling noise, no Redis)
-    // and the floor (node:http + BullMQ addBulk). What they show at this rate the gateway cannot do better than.
+    // and the floor (node:http + BullMQ add). What they show at this rate the gateway cannot do better than.
     const yardstickAtHalfLoad = async (port: number, tag: string, pid: number | undefined) =>
       openModelRounds({
         url: `http://127.0.0.1:${port}/`,
@@ -266,7 +266,7 @@ async function main() {
     const ofFloor = Number(median(rounds.map((measured) => rateIn(measured, webhookIndex) / rateIn(measured, floorIndex))).toFixed(3));
     const ofGetBaseline = Number(median(rounds.map((measured) => rateIn(measured, webhookIndex) / rateIn(measured, 0))).toFixed(3));
     const floorLine =
-      `\nWebhook ingest ÷ the floor (node:http + BullMQ addBulk alone), median of the rounds: ${ofFloor}.\n` +
+      `\nWebhook ingest ÷ the floor (node:http + BullMQ add alone), median of the rounds: ${ofFloor}.\n` +
       `Webhook ingest ÷ the GET baseline (one fixed request, which costs the load generator least): ${ofGetBaseline}.\n`;
     const halfLoadLines =
       floorLine +

@@ -50,64 +50,26 @@ describe('Batcher', () => {
     expect(errors).toEqual([['batch refused', 3]]);
   });
 
-  it('falls back one after the other or all at once, and not at all when fallBack says the failure would repeat', async () => {
-    const order = async (fallbackOrder: 'sequential' | 'concurrent') => {
-      const events: string[] = [];
-      const batcher = new Batcher<string, string>({
-        writeBatch: async () => {
-          throw new Error('batch refused');
-        },
-        writeOne: async (item) => {
-          events.push(`start ${item}`);
-          await new Promise((resolve) => setImmediate(resolve));
-          events.push(`end ${item}`);
-          return item;
-        },
-        fallbackOrder,
-      });
-      expect(await outcomes(['a', 'b'].map((item) => batcher.submit(item)))).toEqual(['a', 'b']);
-      return events;
-    };
-    expect(await order('sequential')).toEqual(['start a', 'end a', 'start b', 'end b']);
-    expect(await order('concurrent')).toEqual(['start a', 'start b', 'end a', 'end b']);
-
-    const down = store({ fallBack: () => false, errorOf: (error) => new Error(`unavailable (${(error as Error).message})`) });
-    expect(await outcomes(['a', 'bad'].map((item) => down.batcher.submit(item)))).toEqual([
-      'error: unavailable (batch refused)',
-      'error: unavailable (batch refused)',
-    ]);
-    expect(down.ones).toEqual([]);
-  });
-
-  it('writes a batch of one with writeOne when that is the cheaper path', async () => {
-    const { batcher, calls, ones } = store({ singleByWriteOne: true });
-    expect(await batcher.submit('a')).toBe('alone a');
-    expect([calls, ones]).toEqual([[], ['a']]);
+  it('writes the items of a failed batch one after the other, never two at once', async () => {
+    const events: string[] = [];
+    const batcher = new Batcher<string, string>({
+      writeBatch: async () => {
+        throw new Error('batch refused');
+      },
+      writeOne: async (item) => {
+        events.push(`start ${item}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        events.push(`end ${item}`);
+        return item;
+      },
+    });
+    expect(await outcomes(['a', 'b'].map((item) => batcher.submit(item)))).toEqual(['a', 'b']);
+    expect(events).toEqual(['start a', 'end a', 'start b', 'end b']);
   });
 
   it('fails a batch that returns the wrong number of results as a whole', async () => {
     const { batcher } = store({ writeBatch: async () => ['only one'] });
     expect(await outcomes(['a', 'b'].map((item) => batcher.submit(item)))).toEqual(['alone a', 'alone b']);
-  });
-
-  it('fails the items of a batch not written within timeoutMs, and ignores their late outcome', async () => {
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
-    try {
-      let finish: (results: string[]) => void = () => undefined;
-      const batcher = new Batcher<string, string>({
-        writeBatch: () => new Promise((resolve) => (finish = resolve)),
-        writeOne: async (item) => item,
-        timeoutMs: 750,
-        timeoutError: () => new Error('too slow'),
-      });
-      const settled = outcomes(['a', 'b'].map((item) => batcher.submit(item)));
-      await new Promise((resolve) => setImmediate(resolve));
-      jest.advanceTimersByTime(750);
-      finish(['late a', 'late b']);
-      expect(await settled).toEqual(['error: too slow', 'error: too slow']);
-    } finally {
-      jest.useRealTimers();
-    }
   });
 
   it('refuses limits below one', () => {

@@ -1,16 +1,15 @@
 /**
  * Group commit: callers submit one item each and await their own result; the items submitted in one turn of the
  * event loop (and those that arrive while earlier batches are still being written) are written together by one
- * `writeBatch` call, such as one Redis pipeline or one database transaction.
+ * `writeBatch` call, such as one database transaction.
  *
- * If a batch fails as a whole, its items are written again each on its own with `writeOne` (unless `fallBack`
- * says the failure would only repeat), so that an item the store refuses fails alone and only its submitter sees
- * the error.
+ * If a batch fails as a whole, its items are written again one after the other with `writeOne`, so that an item
+ * the store refuses fails alone and only its submitter sees the error.
  */
 export interface BatcherOptions<T, R> {
   /** Writes the items in one go: one result per item, in the items' order. Throws to fail the batch. */
   writeBatch: (items: T[]) => Promise<R[]>;
-  /** Writes one item on its own: after a failed batch, and for a batch of one with `singleByWriteOne`. */
+  /** Writes one item on its own, after a failed batch. */
   writeOne: (item: T) => Promise<R>;
   /** At most this many items per batch; more wait for the next one. Unlimited if not given. */
   maxSize?: number;
@@ -19,20 +18,6 @@ export interface BatcherOptions<T, R> {
    * next batch, which keeps batches large under load and the connections used bounded. Unlimited if not given.
    */
   maxInFlight?: number;
-  /** A batch of one is written by `writeOne` (when that is the cheaper path). */
-  singleByWriteOne?: boolean;
-  /** Whether the items of a failed batch are written one by one (the default), or all fail with its error. */
-  fallBack?: (error: unknown) => boolean;
-  /** The fallback writes one item after the other in submission order (the default), or all at once. */
-  fallbackOrder?: 'sequential' | 'concurrent';
-  /**
-   * Items not settled this long after their batch started fail with `timeoutError`; whatever happens to them
-   * later is not reported.
-   */
-  timeoutMs?: number;
-  timeoutError?: () => unknown;
-  /** What a submitter receives when its item failed (by default the error itself). */
-  errorOf?: (error: unknown) => unknown;
   /** Told when a batch failed as a whole, before its items are written one by one. */
   onBatchError?: (error: unknown, size: number) => void;
 }
@@ -59,8 +44,7 @@ export class Batcher<T, R> {
   /** Resolves with the item's own result once its batch (or, after a failed batch, its own write) is done. */
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const errorOf = this.options.errorOf;
-      this.queue.push({ item, resolve, reject: errorOf ? (error) => reject(errorOf(error)) : reject });
+      this.queue.push({ item, resolve, reject });
       this.schedule();
     });
   }
@@ -69,7 +53,7 @@ export class Batcher<T, R> {
     if (this.scheduled) return;
     this.scheduled = true;
     // setImmediate runs after the I/O callbacks of this turn: every caller woken by the same socket read (the
-    // requests of one TCP read, the jobs of one Redis reply) has submitted its item by then.
+    // jobs of one Redis reply) has submitted its item by then.
     setImmediate(() => {
       this.scheduled = false;
       this.startBatches();
@@ -87,27 +71,7 @@ export class Batcher<T, R> {
     }
   }
 
-  private async write(batch: Pending<T, R>[]) {
-    const { timeoutMs, timeoutError } = this.options;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            const late = timeoutError?.() ?? new Error(`not written within ${timeoutMs} ms`);
-            for (const pending of batch) pending.reject(late); // no effect on those already settled
-          }, timeoutMs);
-    try {
-      await this.writeTogether(batch);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async writeTogether(batch: Pending<T, R>[]): Promise<void> {
-    if (batch.length === 1 && this.options.singleByWriteOne) {
-      await this.writeEach(batch);
-      return;
-    }
+  private async write(batch: Pending<T, R>[]): Promise<void> {
     let results: R[];
     try {
       results = await this.options.writeBatch(batch.map((pending) => pending.item));
@@ -118,28 +82,15 @@ export class Batcher<T, R> {
       } catch {
         // Reporting must not keep the items from being written.
       }
-      if (this.options.fallBack && !this.options.fallBack(error)) {
-        for (const pending of batch) pending.reject(error);
-      } else {
-        await this.writeEach(batch);
+      for (const pending of batch) {
+        try {
+          pending.resolve(await this.options.writeOne(pending.item));
+        } catch (oneError) {
+          pending.reject(oneError);
+        }
       }
       return;
     }
     batch.forEach((pending, index) => pending.resolve(results[index] as R));
-  }
-
-  private async writeEach(batch: Pending<T, R>[]) {
-    const writeOne = async (pending: Pending<T, R>) => {
-      try {
-        pending.resolve(await this.options.writeOne(pending.item));
-      } catch (error) {
-        pending.reject(error);
-      }
-    };
-    if (this.options.fallbackOrder === 'concurrent') {
-      await Promise.all(batch.map(writeOne));
-      return;
-    }
-    for (const pending of batch) await writeOne(pending);
   }
 }

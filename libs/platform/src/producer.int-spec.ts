@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
@@ -59,36 +58,42 @@ describe('JobProducer', () => {
       expect(jobs.filter((job) => job.id === 'same-id')).toHaveLength(1);
     }));
 
-  it('sends the adds of one moment to Redis together, and each caller gets its own job with its own options', () =>
+  it('adds many jobs asked for at once, each with its own options, and one refused add fails alone', () =>
     withProducer(testInfra().redisUrl, async (producer) => {
-      const bulk = jest.spyOn(Queue.prototype, 'addBulk');
-      try {
-        const results = await Promise.all([
-          ...[1, 2, 3, 4].map((n) => producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: `b${n}` }, { jobId: `bulk-${prefix}-${n}` })),
-          producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: 'later' }, { jobId: `bulk-${prefix}-delayed`, delay: 60_000 }),
-        ]);
-        expect(bulk).toHaveBeenCalledTimes(1);
-        expect(results.map((r) => r.jobId)).toEqual([1, 2, 3, 4].map((n) => `bulk-${prefix}-${n}`).concat(`bulk-${prefix}-delayed`));
-        const queue = producer.queue('analysis');
-        expect((await queue.getJob(`bulk-${prefix}-3`))?.data.sourceId).toBe('b3');
-        expect(await (await queue.getJob(`bulk-${prefix}-delayed`))?.getState()).toBe('delayed');
-      } finally {
-        bulk.mockRestore();
-      }
+      const results = await Promise.allSettled([
+        ...[1, 2, 3, 4].map((n) => producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: `b${n}` }, { jobId: `many-${prefix}-${n}` })),
+        producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: 'later' }, { jobId: `many-${prefix}-delayed`, delay: 60_000 }),
+        // BullMQ refuses this id; the other callers must not notice.
+        producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: 'refused' }, { jobId: '0' }),
+      ]);
+      expect(results.slice(0, 5).map((r) => (r.status === 'fulfilled' ? r.value.jobId : r.reason))).toEqual(
+        [1, 2, 3, 4].map((n) => `many-${prefix}-${n}`).concat(`many-${prefix}-delayed`),
+      );
+      expect(results[5]).toMatchObject({ status: 'rejected', reason: expect.any(QueueUnavailableError) });
+      const queue = producer.queue('analysis');
+      expect((await queue.getJob(`many-${prefix}-3`))?.data.sourceId).toBe('b3');
+      expect(await (await queue.getJob(`many-${prefix}-delayed`))?.getState()).toBe('delayed');
+      expect(await (await queue.getJob(`many-${prefix}-1`))?.getState()).toBe('waiting');
     }));
 
-  it('adds each job on its own when a joint add fails while Redis is up', () =>
-    withProducer(testInfra().redisUrl, async (producer) => {
-      const bulk = jest.spyOn(Queue.prototype, 'addBulk').mockRejectedValueOnce(new Error('refused'));
-      try {
-        const ids = [1, 2, 3].map((n) => `single-${prefix}-${n}`);
-        await Promise.all(ids.map((jobId, n) => producer.enqueue('analysis', 'analyse-founder', { v: 1, userId, trigger: 'manual', sourceId: `s${n}` }, { jobId })));
-        const jobs = await Promise.all(ids.map((id) => producer.queue('analysis').getJob(id)));
-        expect(jobs.map((job) => job?.id)).toEqual(ids);
-      } finally {
-        bulk.mockRestore();
-      }
-    }));
+  it('fails as unavailable within its deadline when Redis takes the add but never answers', async () => {
+    const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
+    const producer = new JobProducer({ connection: redis, prefix, logger: silent, addTimeoutMs: 300 });
+    try {
+      await waitForRedis(redis, 2000);
+      // Loads BullMQ's scripts while answers still arrive, then stops reading them: Redis "accepts but is silent".
+      await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage: 2 });
+      (redis as unknown as { stream: import('node:net').Socket }).stream.pause();
+      const started = Date.now();
+      const error = await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage: 3 }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(QueueUnavailableError);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      redis.disconnect();
+      await producer.close();
+    }
+  });
 
   it('refuses an invalid payload before it reaches Redis', () =>
     withProducer(testInfra().redisUrl, async (producer) => {
