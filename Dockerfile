@@ -41,5 +41,9 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const p=process.env.PORT||({'voice-service':8081,'analysis-service':8082,'domain-service':8083,'billing-service':8084}[process.env.APP]||8080);fetch('http://127.0.0.1:'+p+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ARG APP=gateway
 ENV APP=${APP}
+# V8_POOL_SIZE: V8's helper threads (concurrent GC marking, background compiling), one by default where node's own
+# default is four; on two cores four marking threads took the other core from Redis in bursts (see the README's
+# benchmarks). Set it to the cores a container is given.
+ENV V8_POOL_SIZE=1
 # exec: node is PID 1 and receives SIGTERM itself; compose adds an init for reaping (init: true).
-CMD ["sh", "-c", "exec node dist/apps/${APP}/main.js"]
+CMD ["sh", "-c", "exec node --v8-pool-size=${V8_POOL_SIZE} dist/apps/${APP}/main.js"]

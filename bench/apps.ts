@@ -31,8 +31,12 @@ export function buildApps(): void {
   }
 }
 
-/** Node flags for every process started here, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles". */
-const nodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/**
+ * The image's node flags (the Dockerfile's start command, with its default V8_POOL_SIZE), then any of
+ * BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles", for every process started here.
+ */
+const IMAGE_NODE_ARGS = ['--v8-pool-size=1'];
+const nodeArgs = () => [...IMAGE_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
 
 export function runApp(app: BenchApp, env: Record<string, string | undefined>): RunningProcess {
   return runCommand(process.execPath, [...nodeArgs(), path.join(root, 'dist/apps', app, 'main.js')], env, root);

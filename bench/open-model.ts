@@ -6,6 +6,12 @@
  * connection, answers framed by Content-Length). node:http's client costs several times more CPU per request,
  * and on a small machine the load generator's CPU is taken from the server it measures; the figure should be
  * the server's, not the generator's.
+ *
+ * The pool is opened before the round (`preopen`, default 100 ms of arrivals), each connection used once, as a
+ * sender at a steady rate holds its connections. Opened as needed instead, any pause of the server leaves every
+ * connection busy and the client opens a hundred or more at once; a new connection costs the server several
+ * times a request on an open one, and their first requests were the whole of the half-load tail (2026-12-03).
+ * The client still opens more when all are busy, and their latency counts. `preopen: 0` measures that case.
  */
 import net from 'node:net';
 import os from 'node:os';
@@ -36,6 +42,10 @@ export async function openModel(options: {
   rate: number;
   seconds: number;
   warmupSeconds?: number;
+  /** Connections opened (and used once) before the round; default 100 ms of arrivals. */
+  preopen?: number;
+  /** Server processes whose CPU time is read over the round (warm-up included, the pool's opening not). */
+  servers?: Record<string, number | undefined>;
 }) {
   const target = new URL(options.url);
   const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n${Object.entries(options.headers)
@@ -116,6 +126,12 @@ export async function openModel(options: {
   // can leave any process waiting tens of milliseconds: the measuring process goes first where it may.
   const priority = os.getPriority();
   const raised = raisePriority(priority);
+  const preopen = Math.min(MAX_CONNECTIONS, options.preopen ?? Math.ceil(options.rate / 10));
+  await Promise.all(
+    Array.from({ length: preopen }, (_, i) => new Promise<void>((resolve) => write(open(), -1 - i, { scheduled: performance.now(), counted: false, resolve }))),
+  );
+  const servers = Object.entries(options.servers ?? {});
+  const cpuBefore = servers.map(([, pid]) => cpuMicrosOf(pid));
   const inflight: Promise<void>[] = [];
   const begin = performance.now();
   for (let n = 0; n < total; n += 1) {
@@ -125,6 +141,12 @@ export async function openModel(options: {
     inflight.push(send(n, scheduled));
   }
   await Promise.all(inflight);
+  const cpuMicros = Object.fromEntries(
+    servers.map(([name, pid], i) => {
+      const [before, after] = [cpuBefore[i], cpuMicrosOf(pid)];
+      return [name, before == null || after == null ? null : after - before];
+    }),
+  );
   if (raised) os.setPriority(priority);
   for (const connection of all) connection.socket.destroy();
   const sorted = latencies.sort((a, b) => a - b);
@@ -137,6 +159,11 @@ export async function openModel(options: {
     p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted.at(-1) ?? 0),
     raisedPriority: raised,
+    preopened: preopen,
+    /** Connections the client had to open during the round, all of the pool's being busy. */
+    openedInRound: opened - preopen,
+    sent: total,
+    cpuMicros,
   };
 }
 
@@ -155,17 +182,16 @@ function raisePriority(from: number): boolean {
  * p99 listed. One run's p99 is decided by its 1% slowest requests, which a single stall of the shared machine
  * (a few tens of milliseconds at thousands of requests per second) fills alone.
  */
-export async function openModelRounds(options: Parameters<typeof openModel>[0], rounds: number, servers: Record<string, number | undefined> = {}) {
+export async function openModelRounds(options: Omit<Parameters<typeof openModel>[0], 'servers'>, rounds: number, servers: Record<string, number | undefined> = {}) {
   const runs: Awaited<ReturnType<typeof openModel>>[] = [];
-  const cpuBefore = Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuMicrosOf(pid)]));
-  for (let round = 0; round < rounds; round += 1) runs.push(await openModel(options));
+  for (let round = 0; round < rounds; round += 1) runs.push(await openModel({ ...options, servers }));
   // What each server process spent per request sent (warm-up included): at a fixed rate, how close it is to a
   // full core, which decides how long a queue takes to drain after any pause.
-  const sent = runs.length * options.rate * (options.seconds + (options.warmupSeconds ?? 1));
+  const sent = runs.reduce((sum, run) => sum + run.sent, 0);
   const cpuMicrosPerRequest = Object.fromEntries(
-    Object.entries(servers).map(([name, pid]) => {
-      const [before, after] = [cpuBefore[name], cpuMicrosOf(pid)];
-      return [name, before == null || after == null ? null : Math.round((after - before) / sent)];
+    Object.keys(servers).map((name) => {
+      const spent = runs.map((run) => run.cpuMicros[name]);
+      return [name, spent.some((micros) => micros == null) ? null : Math.round(spent.reduce((sum: number, micros) => sum + (micros as number), 0) / sent)];
     }),
   );
   return {
@@ -177,6 +203,8 @@ export async function openModelRounds(options: Parameters<typeof openModel>[0], 
     maxMs: Math.max(...runs.map((run) => run.maxMs)),
     p99Rounds: runs.map((run) => run.p99Ms),
     raisedPriority: runs.every((run) => run.raisedPriority),
+    preopened: runs[0]?.preopened ?? 0,
+    openedInRounds: runs.map((run) => run.openedInRound),
     cpuMicrosPerRequest,
   };
 }

@@ -251,6 +251,16 @@ async function main() {
       }, ROUNDS, { [tag]: pid });
     const baselineHalfLoad = await yardstickAtHalfLoad(baselinePort, 'half-baseline', baseline.child.pid);
     const floorHalfLoad = await yardstickAtHalfLoad(floorPort, 'half-floor', floor.child.pid);
+    // The webhook again with no pool opened ahead: connections opened as the requests find none idle, which after
+    // any pause of the gateway means a hundred or more at once (see open-model.ts).
+    const halfLoadColdPool = await openModelRounds({
+      url: `${base}/webhooks/vapi`,
+      headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+      body: (n) => statusUpdate(`half-cold-${prefix}-${n}`, 'ringing'),
+      rate: halfLoad.rate,
+      seconds,
+      preopen: 0,
+    }, ROUNDS, { gateway: gateway.child.pid });
     // assistant-request the same way: VAPI sends one as each call starts, so its latency matters below saturation.
     const assistantMax = results.find((r) => r.name.startsWith('gateway assistant-request'))?.requestsPerSecond ?? 100;
     const assistantHalfLoad = await openModelRounds({
@@ -272,7 +282,10 @@ async function main() {
       floorLine +
       `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests in ${ROUNDS} rounds): ` +
       `p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms (target p99 < 25 ms; each round ${halfLoad.p99Rounds.join(' / ')}), ` +
-      `max ${halfLoad.maxMs} ms, ${halfLoad.errors} errors.\n` +
+      `max ${halfLoad.maxMs} ms, ${halfLoad.errors} errors; ${halfLoad.preopened} connections opened ahead, ` +
+      `${halfLoad.openedInRounds.join(' / ')} more opened in the rounds.\n` +
+      `  With no connections opened ahead: p99 ${halfLoadColdPool.p99Ms} ms (${halfLoadColdPool.p99Rounds.join(' / ')}), ` +
+      `max ${halfLoadColdPool.maxMs} ms, ${halfLoadColdPool.openedInRounds.join(' / ')} connections opened in the rounds.\n` +
       `  At the same rate, the bare server: p99 ${baselineHalfLoad.p99Ms} ms (${baselineHalfLoad.p99Rounds.join(' / ')}); ` +
       `the floor: p99 ${floorHalfLoad.p99Ms} ms (${floorHalfLoad.p99Rounds.join(' / ')}).\n` +
       `assistant-request at half its maximum (${assistantHalfLoad.rate} req/s, open model): p50 ${assistantHalfLoad.p50Ms} ms, ` +
@@ -300,6 +313,7 @@ async function main() {
       webhookIngestOfFloor: ofFloor,
       webhookIngestOfGetBaseline: ofGetBaseline,
       webhookAtHalfLoad: halfLoad,
+      webhookAtHalfLoadColdPool: halfLoadColdPool,
       baselineAtWebhookHalfLoad: baselineHalfLoad,
       floorAtWebhookHalfLoad: floorHalfLoad,
       assistantRequestAtHalfLoad: assistantHalfLoad,
