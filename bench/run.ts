@@ -96,6 +96,8 @@ const CONNECTIONS = [10, 50];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASELINE = 'baseline: node:http JSON';
 const POST_BASELINE = 'baseline: node:http JSON, POST of webhook bodies';
+const WEBHOOK_SECRET = 'benchmark-webhook-secret';
+const WEBHOOK_HEADERS = { 'content-type': 'application/json', 'x-vapi-secret': WEBHOOK_SECRET };
 /** A status update as VAPI sends it, fresh per request: the same event twice would be dropped as a duplicate. */
 const statusUpdate = (callId: string, status = 'in-progress') =>
   JSON.stringify({ message: { type: 'status-update', status, timestamp: Date.now(), call: { id: callId, orgId: 'org', type: 'inboundPhoneCall' } } });
@@ -129,7 +131,7 @@ async function main() {
     // Access logs off: the figures are the request path's own cost.
     LOG_LEVEL: 'warn',
     AUTH_AUTOCONFIRM: 'true',
-    VAPI_WEBHOOK_SECRET: 'benchmark-webhook-secret',
+    VAPI_WEBHOOK_SECRET: WEBHOOK_SECRET,
     VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`,
     ...internal,
     // Abuse limits would cap a load test from one IP: lifted here, measured by the tests.
@@ -182,7 +184,7 @@ async function main() {
         name: 'gateway POST /webhooks/vapi (verify, seal, enqueue)',
         url: `${base}/webhooks/vapi`,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+        headers: WEBHOOK_HEADERS,
         bodyFor: (n) => statusUpdate(`bench-${prefix}-${n}`),
         connections: CONNECTIONS,
         baseline: 'post',
@@ -191,7 +193,7 @@ async function main() {
         name: 'gateway assistant-request (via voice, founder lookup)',
         url: `${base}/webhooks/vapi`,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+        headers: WEBHOOK_HEADERS,
         body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
         connections: CONNECTIONS,
       },
@@ -232,13 +234,16 @@ async function main() {
 
     // Webhook latency at half the measured maximum, at a fixed arrival rate (open model).
     const webhookMax = results.find((r) => r.name.startsWith('gateway POST /webhooks/vapi'))?.requestsPerSecond ?? 1000;
-    const halfLoad = await openModelRounds({
-      url: `${base}/webhooks/vapi`,
-      headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
-      body: (n) => statusUpdate(`half-${prefix}-${n}`, 'ringing'),
-      rate: Math.max(50, Math.round(webhookMax / 2)),
-      seconds,
-    }, ROUNDS, { gateway: gateway.child.pid });
+    const webhookRounds = (tag: string, rate: number, preopen?: number) =>
+      openModelRounds({
+        url: `${base}/webhooks/vapi`,
+        headers: WEBHOOK_HEADERS,
+        body: (n) => statusUpdate(`${tag}-${prefix}-${n}`, 'ringing'),
+        rate,
+        seconds,
+        preopen,
+      }, ROUNDS, { gateway: gateway.child.pid });
+    const halfLoad = await webhookRounds('half', Math.max(50, Math.round(webhookMax / 2)));
     // The same arrival rate against the yardsticks: the bare server (the machine's own scheduling noise, no Redis)
     // and the floor (node:http + BullMQ add). What they show at this rate the gateway cannot do better than.
     const yardstickAtHalfLoad = async (port: number, tag: string, pid: number | undefined) =>
@@ -253,19 +258,12 @@ async function main() {
     const floorHalfLoad = await yardstickAtHalfLoad(floorPort, 'half-floor', floor.child.pid);
     // The webhook again with no pool opened ahead: connections opened as the requests find none idle, which after
     // any pause of the gateway means a hundred or more at once (see open-model.ts).
-    const halfLoadColdPool = await openModelRounds({
-      url: `${base}/webhooks/vapi`,
-      headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
-      body: (n) => statusUpdate(`half-cold-${prefix}-${n}`, 'ringing'),
-      rate: halfLoad.rate,
-      seconds,
-      preopen: 0,
-    }, ROUNDS, { gateway: gateway.child.pid });
+    const halfLoadColdPool = await webhookRounds('half-cold', halfLoad.rate, 0);
     // assistant-request the same way: VAPI sends one as each call starts, so its latency matters below saturation.
     const assistantMax = results.find((r) => r.name.startsWith('gateway assistant-request'))?.requestsPerSecond ?? 100;
     const assistantHalfLoad = await openModelRounds({
       url: `${base}/webhooks/vapi`,
-      headers: { 'content-type': 'application/json', 'x-vapi-secret': 'benchmark-webhook-secret' },
+      headers: WEBHOOK_HEADERS,
       body: () => JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
       rate: Math.max(10, Math.round(assistantMax / 2)),
       seconds,
