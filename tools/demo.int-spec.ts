@@ -21,7 +21,7 @@ describe('npm run demo against npm start: the whole founder journey', () => {
       for (const line of ['Call 4 done.', 'call_1_completed: true', 'call_4_completed: true', 'current_call_stage: 5', 'status: analysis_ready', 'entity_type: llc', 'state_of_operation: TX']) {
         expect(output).toContain(line);
       }
-      expect(output).toMatch(/stage 1: ended, \d+ s, Founder wants to cut food waste/);
+      expect(output).toMatch(/stage 1: ended, \d+(\.\d+)? s, Founder wants to cut food waste/);
       expect(output).toMatch(/stage 4: ended/);
       // The Dream DNA, read through the gateway from the analysis service (offline extractor).
       for (const line of ['brandVibe: friendly', 'colorPreference: minimal', 'priceLevel: mid-market', 'package_preference: standard']) {

@@ -1,12 +1,14 @@
 /**
- * docs/grafana-dashboard.json must keep matching what the apps expose: every PromQL expression in it parses,
- * and every metric and label it uses is in a real `/metrics` scrape of the platform's HTTP skeleton. Renaming a
- * metric or a label without updating the dashboard fails here instead of leaving an empty panel.
+ * docs/grafana-dashboard.json and the alert rules beside it (docs/prometheus-alerts.yml) must keep matching what
+ * the apps expose: every PromQL expression in them parses, and every metric and label it uses is in a real
+ * `/metrics` scrape of the platform's HTTP skeleton. Renaming a metric or a label without updating them fails
+ * here instead of leaving an empty panel or an alert that never fires.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import pino from 'pino';
+import { parse as parseYaml } from 'yaml';
 import { createHttpApp, createMetrics, listen, Readiness } from '@dreamseed/platform';
 import { parsePrometheusText, WORKSPACE_ROOT } from '@dreamseed/testing';
 
@@ -92,37 +94,37 @@ const expressions = [
     })),
 ];
 
-describe('docs/grafana-dashboard.json', () => {
-  /** Series name → the labels it can carry, from a scrape of a started HTTP app and the registry behind it. */
-  const exposed = new Map<string, Set<string>>();
+/** Series name → the labels it can carry, from a scrape of a started HTTP app and the registry behind it. */
+const exposed = new Map<string, Set<string>>();
 
-  beforeAll(async () => {
-    const metrics = createMetrics('dashboard-check');
-    const app = createHttpApp({ logger: pino({ level: 'silent' }), metrics, readiness: new Readiness([]) });
-    const http = await listen(app, 0, '127.0.0.1');
-    try {
-      await fetch(`http://127.0.0.1:${http.port}/health/live`); // one request observed, as in any running app
-      const scrape = parsePrometheusText(await (await fetch(`http://127.0.0.1:${http.port}/metrics`)).text());
-      const labelsOf = new Map(
-        metrics.registry.getMetricsAsArray().map((metric) => {
-          const { name, labelNames } = metric as unknown as { name: string; labelNames?: readonly string[] };
-          return [name, labelNames ?? []] as const;
-        }),
+beforeAll(async () => {
+  const metrics = createMetrics('dashboard-check');
+  const app = createHttpApp({ logger: pino({ level: 'silent' }), metrics, readiness: new Readiness([]) });
+  const http = await listen(app, 0, '127.0.0.1');
+  try {
+    await fetch(`http://127.0.0.1:${http.port}/health/live`); // one request observed, as in any running app
+    const scrape = parsePrometheusText(await (await fetch(`http://127.0.0.1:${http.port}/metrics`)).text());
+    const labelsOf = new Map(
+      metrics.registry.getMetricsAsArray().map((metric) => {
+        const { name, labelNames } = metric as unknown as { name: string; labelNames?: readonly string[] };
+        return [name, labelNames ?? []] as const;
+      }),
+    );
+    // Every app's registry adds `service`; Prometheus adds `job` and `instance` when it scrapes.
+    const common = ['service', 'job', 'instance'];
+    for (const series of scrape.seriesNames()) {
+      const family = [...labelsOf.keys()].find(
+        (name) => series === name || (series.startsWith(name) && /^_(bucket|count|sum)$/.test(series.slice(name.length))),
       );
-      // Every app's registry adds `service`; Prometheus adds `job` and `instance` when it scrapes.
-      const common = ['service', 'job', 'instance'];
-      for (const series of scrape.seriesNames()) {
-        const family = [...labelsOf.keys()].find(
-          (name) => series === name || (series.startsWith(name) && /^_(bucket|count|sum)$/.test(series.slice(name.length))),
-        );
-        const observed = scrape.find(series).flatMap((sample) => Object.keys(sample.labels));
-        exposed.set(series, new Set([...common, ...(family ? labelsOf.get(family) ?? [] : []), ...observed, ...(series.endsWith('_bucket') ? ['le'] : [])]));
-      }
-    } finally {
-      await http.close(Promise.resolve());
+      const observed = scrape.find(series).flatMap((sample) => Object.keys(sample.labels));
+      exposed.set(series, new Set([...common, ...(family ? labelsOf.get(family) ?? [] : []), ...observed, ...(series.endsWith('_bucket') ? ['le'] : [])]));
     }
-  });
+  } finally {
+    await http.close(Promise.resolve());
+  }
+});
 
+describe('docs/grafana-dashboard.json', () => {
   it('reads metric names and labels out of PromQL, and tells a made-up metric from a real one', () => {
     const analysis = analysePromQl(
       'histogram_quantile(0.95, sum by (le, queue) (rate(job_duration_seconds_bucket{service=~"$service", outcome="completed"}[$__rate_interval]))) / nope_total',
@@ -221,5 +223,56 @@ describe('docs/grafana-dashboard.json', () => {
     ]) {
       expect(used).toContain(metric);
     }
+  });
+});
+
+interface AlertRule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+const alertRules = (parseYaml(readFileSync(path.join(WORKSPACE_ROOT, 'docs/prometheus-alerts.yml'), 'utf8')) as { groups: { name: string; rules: AlertRule[] }[] }).groups;
+const alerts = alertRules.flatMap((group) => group.rules);
+
+describe('docs/prometheus-alerts.yml', () => {
+  it('is a Prometheus rule file: named groups of alerts, each with a severity, a summary and a description', () => {
+    expect(alertRules.length).toBeGreaterThan(0);
+    for (const group of alertRules) expect(group.name).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(new Set(alerts.map((rule) => rule.alert)).size).toBe(alerts.length);
+    for (const rule of alerts) {
+      expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({ alert: expect.stringMatching(/^DreamSeed[A-Za-z]+$/), severity: expect.stringMatching(/^(page|warn)$/) });
+      expect(rule.annotations).toEqual(expect.objectContaining({ summary: expect.any(String), description: expect.any(String) }));
+      if (rule.for !== undefined) expect(rule.for).toMatch(/^\d+[smhd]$/);
+    }
+  });
+
+  it('has only valid PromQL, on metrics and labels that /metrics exposes', () => {
+    const problems: string[] = [];
+    for (const rule of alerts) {
+      const { selectors, grouping, errors } = analysePromQl(rule.expr);
+      problems.push(...errors.map((error) => `${rule.alert}: ${error}`));
+      const carried = new Set<string>();
+      for (const { metric, labels } of selectors) {
+        const known = exposed.get(metric);
+        if (!known) problems.push(`${rule.alert}: ${metric} is not exposed`);
+        for (const label of labels) if (known && !known.has(label)) problems.push(`${rule.alert}: ${metric} has no label ${label}`);
+        known?.forEach((label) => carried.add(label));
+      }
+      for (const label of grouping) if (!carried.has(label)) problems.push(`${rule.alert}: groups by ${label}, which its metrics lack`);
+      for (const [, label] of `${rule.annotations?.summary} ${rule.annotations?.description}`.matchAll(/\$labels\.([a-z_]+)/g)) {
+        if (!grouping.includes(label as string)) problems.push(`${rule.alert}: its text names $labels.${label}, which its expression drops`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('tells operators of jobs that failed for good and of jobs that keep retrying, per queue', () => {
+    const watched = alerts.map((rule) => rule.expr);
+    expect(watched).toContainEqual(expect.stringMatching(/jobs_finished_total\{outcome="failed"\}/));
+    expect(watched).toContainEqual(expect.stringMatching(/jobs_finished_total\{outcome="retried"\}/));
+    expect(watched).toContainEqual(expect.stringMatching(/bullmq_queue_jobs\{state="failed"\}/));
   });
 });

@@ -56,6 +56,10 @@ async function start(): Promise<AppHandle[]> {
           GATEWAY_URL: env.GATEWAY_URL ?? serviceUrl(ports.gateway),
           JWT_ISSUER: issuer,
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
+          // The gateway's address and webhook secret: written on the server objects of the assistants and tools
+          // the voice service hands VAPI, so that VAPI's messages reach the gateway and pass its check.
+          PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`,
+          VAPI_WEBHOOK_SECRET: vapiSecret,
         }),
       ),
       startAnalysisService(

@@ -62,7 +62,11 @@ export const gatewayConfigSchema = baseConfigSchema
   /** SMTP server (smtp://user:pass@host:587); without it mails go to the local outbox (auth.mail_outbox). */
   SMTP_URL: secret(envUrl(['smtp', 'smtps']).optional()),
   MAIL_FROM: z.string().default('DreamSeed <no-reply@dreamseed.local>'),
-  /** VAPI webhooks: the shared secret (X-Vapi-Secret, Bearer token, or HMAC key). Unset, every call gets 401. */
+  /**
+   * VAPI webhooks: the shared secret (X-Vapi-Secret, Bearer token, or HMAC key). Unset, every call gets 401. The
+   * voice service gets the same value (and VAPI_WEBHOOK_AUTH): it writes the proof on every server object it hands
+   * VAPI (VAPI_SERVER_CREDENTIAL_ID, or in header mode the secret as X-Vapi-Secret).
+   */
   VAPI_WEBHOOK_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()),
   /** `header`: X-Vapi-Secret or Authorization: Bearer; `hmac`: a signature over `{timestamp}.{body}`. */
   VAPI_WEBHOOK_AUTH: z.enum(['header', 'hmac']).default('header'),

@@ -30,7 +30,7 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
         )
         .catch((error) => logger.warn({ err: error }, 'retention schedule not set; it is retried at the next start'));
     },
-    rawRoutes: (deps) => [vapiSyncRoute(config, deps.producer, deps.logger)],
+    rawRoutes: (deps) => [vapiSyncRoute(config, { db: dbOf(deps), producer: deps.producer, logger: deps.logger })],
     routes: (app, deps) => {
       app.use(
         '/internal',

@@ -25,8 +25,20 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   FOUNDER_LOOKUP_TIMEOUT_MS: ms(2000),
   /** The `check_domain` tool answers within this, with "could not check" if the domain service has not. */
   DOMAIN_CHECK_TIMEOUT_MS: ms(3000),
-  /** Where VAPI sends the assistants' messages and tool calls: the gateway's public webhook. */
-  VAPI_SERVER_URL: envUrl(['http', 'https']).default('http://localhost:8080/webhooks/vapi'),
+  /** The gateway's public address (the gateway's own PUBLIC_URL): VAPI_SERVER_URL follows it unless set. */
+  PUBLIC_URL: envUrl(['http', 'https']).default('http://localhost:8080'),
+  /** Where VAPI sends the assistants' messages and tool calls: the gateway's public webhook. Unset: PUBLIC_URL/webhooks/vapi. */
+  VAPI_SERVER_URL: envUrl(['http', 'https']).optional(),
+  /**
+   * How VAPI proves its messages to that URL come from it, written on every server object the platform hands VAPI
+   * (see `vapiServer`). A VAPI "webhook" credential the operator creates (bearer or HMAC, holding the gateway's
+   * VAPI_WEBHOOK_SECRET) is named by its id; it is required with VAPI_WEBHOOK_AUTH=hmac, since VAPI signs only
+   * through a credential. Without one, in header mode the secret itself travels as an `X-Vapi-Secret` header.
+   */
+  VAPI_SERVER_CREDENTIAL_ID: z.string().min(1).max(200).optional(),
+  /** The gateway's VAPI_WEBHOOK_SECRET and VAPI_WEBHOOK_AUTH, set alike in both apps. */
+  VAPI_WEBHOOK_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()),
+  VAPI_WEBHOOK_AUTH: z.enum(['header', 'hmac']).default('header'),
   /** Shared assistants kept in VAPI, per stage; unset, the assistant is sent whole from the code's definition. */
   VAPI_ASSISTANT_ID_STAGE_1: z.string().optional(),
   VAPI_ASSISTANT_ID_STAGE_2: z.string().optional(),
@@ -43,10 +55,41 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   VOICE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Where `transfer-destination-request` sends a caller who asks for a person. */
   VOICE_TRANSFER_NUMBER: z.string().regex(E164, 'must be E.164').optional(),
-}).superRefine(refuseDevelopmentSecrets);
+})
+  .superRefine(refuseDevelopmentSecrets)
+  .superRefine(refuseUnauthenticatedVapiServer);
+
+/**
+ * The gateway refuses (401) every VAPI message that does not prove itself, so server objects without a credential
+ * would leave calls without their tools and events: refused at start rather than found out on a call.
+ */
+function refuseUnauthenticatedVapiServer(
+  config: { NODE_ENV: string; VAPI_SERVER_CREDENTIAL_ID?: string; VAPI_WEBHOOK_SECRET?: string; VAPI_WEBHOOK_AUTH: 'header' | 'hmac' },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.VAPI_SERVER_CREDENTIAL_ID) return;
+  if (config.VAPI_WEBHOOK_AUTH === 'hmac') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VAPI_SERVER_CREDENTIAL_ID'],
+      message: "must be set with VAPI_WEBHOOK_AUTH=hmac: VAPI signs its messages only with a webhook credential (create one with an HMAC plan keyed with VAPI_WEBHOOK_SECRET and set its id here)",
+    });
+  } else if (config.NODE_ENV === 'production' && !config.VAPI_WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VAPI_WEBHOOK_SECRET'],
+      message: "must be set in production, or VAPI_SERVER_CREDENTIAL_ID: without either, VAPI's messages carry no credential and the gateway refuses them (401)",
+    });
+  }
+}
 
 export type VoiceConfig = ReturnType<typeof loadVoiceConfig>;
 
 export function loadVoiceConfig(env: Env = process.env) {
-  return loadConfig('voice-service', voiceConfigSchema, env);
+  return withDerivedDefaults(loadConfig('voice-service', voiceConfigSchema, env));
+}
+
+/** Defaults that follow another key: VAPI_SERVER_URL is the gateway's webhook at PUBLIC_URL unless set. */
+function withDerivedDefaults(config: z.output<typeof voiceConfigSchema>) {
+  return Object.freeze({ ...config, VAPI_SERVER_URL: config.VAPI_SERVER_URL ?? `${config.PUBLIC_URL.replace(/\/+$/, '')}/webhooks/vapi` });
 }

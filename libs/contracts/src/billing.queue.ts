@@ -12,6 +12,11 @@ export const billingJobs = defineCatalog({
       eventId: z.string().min(1).max(255),
       type: z.string().min(1).max(255),
       receivedAt: isoDateTime,
+      /**
+       * The event's `api_version`, at which its object is rendered (null: the event had none). Absent from jobs
+       * of gateways older than this field; billing reads only the versions it supports.
+       */
+      apiVersion: z.string().max(255).nullish(),
       event: z.record(z.string(), z.unknown()),
     }),
     { attempts: 10, backoffMs: 2000 },

@@ -25,7 +25,7 @@ export const voiceJobs = defineCatalog({
     payloadV1({
       eventKey: z.string().min(1).max(200),
       messageType: z.string().min(1).max(100),
-      vapiCallId: z.string().max(128).nullable(),
+      vapiCallId: z.string().max(200).nullable(),
       receivedAt: isoDateTime,
       /** The body (`{ message: { ... } }`) sealed; up to 2 MB of body, so about 2.7 MB of base64url. */
       sealedBody: z.string().min(1).max(3_000_000).optional(),

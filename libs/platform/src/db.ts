@@ -97,26 +97,33 @@ async function countApplied(client: pg.Client, owner: string): Promise<number> {
 }
 
 const NUL = '\u0000';
+/** A UTF-16 surrogate without its pair: JSON can carry one (`"\\udc00"`), UTF-8 cannot encode it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
-function holdsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes(NUL);
+const unfit = (text: string) => text.includes(NUL) || LONE_SURROGATE.test(text);
+const fitted = (text: string) => (unfit(text) ? text.replaceAll(NUL, '').replace(LONE_SURROGATES, '\uFFFD') : text);
+
+function holdsUnfit(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return unfit(value);
   if (!value || typeof value !== 'object' || depth > 64) return false;
-  if (Array.isArray(value)) return value.some((item) => holdsNul(item, depth + 1));
-  return Object.entries(value).some(([key, inner]) => key.includes(NUL) || holdsNul(inner, depth + 1));
+  if (Array.isArray(value)) return value.some((item) => holdsUnfit(item, depth + 1));
+  return Object.entries(value).some(([key, inner]) => unfit(key) || holdsUnfit(inner, depth + 1));
 }
 
-function stripNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll(NUL, '');
+function fitAll(value: unknown): unknown {
+  if (typeof value === 'string') return fitted(value);
   if (!value || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(stripNul);
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll(NUL, ''), stripNul(inner)]));
+  if (Array.isArray(value)) return value.map(fitAll);
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [fitted(key), fitAll(inner)]));
 }
 
 /**
- * JSON from outside (a webhook's body) without NUL characters, which no Postgres text or jsonb value can hold:
- * stored as it came, one would fail the statement every time it is tried. The value itself when it has none
- * (nearly always), so the check costs one walk and no copy.
+ * JSON from outside (a webhook's body) made storable in Postgres: NUL characters dropped and lone surrogates
+ * replaced by U+FFFD, since no text or jsonb value can hold either (Postgres refuses `\\u0000` and an unpaired
+ * `\\udc00` in jsonb); stored as it came, one would fail the statement every time it is tried. The value itself
+ * when it needs no change (nearly always), so the check costs one walk and no copy.
  */
-export function withoutNul<T>(value: T): T {
-  return holdsNul(value) ? (stripNul(value) as T) : value;
+export function fitForPostgres<T>(value: T): T {
+  return holdsUnfit(value) ? (fitAll(value) as T) : value;
 }

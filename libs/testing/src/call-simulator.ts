@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { vapiCallDeliveries, type VapiCallLine } from './vapi/calls';
 
 /**
- * Plays a four-call DreamSeed consultation into a running platform the way VAPI would: for each stage an
- * assistant-request (the founder found by phone), status updates, and an end-of-call report with a transcript,
- * messages and analysis, all to the gateway's /webhooks/vapi with the shared secret. `npm run demo` and the
- * end-to-end tests use it.
+ * Plays a four-call DreamSeed consultation into a running platform the way VAPI would, to the gateway's
+ * /webhooks/vapi with the shared secret: each call is the deliveries `vapiCallDeliveries` builds from VAPI's own
+ * message shapes (assistant-request, status updates, conversation updates, the ended status and the end-of-call
+ * report), with the metadata the platform's assistant-request answer set echoed in every later message, as VAPI
+ * echoes `assistantOverrides.metadata`. `npm run demo` and the end-to-end tests use it.
  */
 export interface ConsultationScript {
   stage: number;
-  lines: [speaker: 'AI' | 'User', text: string][];
+  lines: VapiCallLine[];
   summary: string;
   structuredData: Record<string, unknown>;
 }
@@ -68,49 +70,36 @@ export interface SimulatorOptions {
 }
 
 export async function simulateConsultation(options: SimulatorOptions): Promise<{ callIds: string[] }> {
-  const send = async (message: Record<string, unknown>) => {
+  const send = async (delivery: { message: { type?: string } }) => {
     const response = await fetch(`${options.gatewayUrl}/webhooks/vapi`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-vapi-secret': options.webhookSecret },
-      body: JSON.stringify({ message: { timestamp: Date.now(), ...message } }),
+      body: JSON.stringify(delivery),
     });
-    if (!response.ok) throw new Error(`webhook ${String(message.type)} answered ${response.status}: ${await response.text()}`);
+    if (!response.ok) throw new Error(`webhook ${String(delivery.message.type)} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   };
 
   const callIds: string[] = [];
-  for (const call of options.script ?? DEFAULT_CONSULTATION) {
-    const vapiCallId = `sim-${randomUUID()}`;
-    callIds.push(vapiCallId);
-    const customer = { number: options.phone };
+  for (const script of options.script ?? DEFAULT_CONSULTATION) {
+    const plan = {
+      callId: randomUUID(),
+      direction: 'inbound' as const,
+      customerNumber: options.phone,
+      stage: script.stage,
+      lines: script.lines,
+      summary: script.summary,
+      structuredData: script.structuredData,
+      startedAt: new Date(),
+    };
+    callIds.push(plan.callId);
     // The assistant VAPI would run comes back with the metadata that ties every later message to the founder.
-    const answer = await send({ type: 'assistant-request', call: { id: vapiCallId, type: 'inboundPhoneCall' }, customer });
-    const overrides = (answer.assistantOverrides ?? {}) as { metadata?: Record<string, unknown> };
-    if (!overrides.metadata) throw new Error(`assistant-request for stage ${call.stage} named no founder: ${JSON.stringify(answer).slice(0, 300)}`);
-    const vapiCall = { id: vapiCallId, orgId: 'simulator', type: 'inboundPhoneCall', assistantOverrides: overrides, customer };
-
-    const startedAt = new Date();
-    await send({ type: 'status-update', status: 'ringing', call: vapiCall, customer });
-    await send({ type: 'status-update', status: 'in-progress', call: vapiCall, customer });
-    let seconds = 0;
-    const messages = call.lines.map(([speaker, text]) => {
-      seconds += 4;
-      return { role: speaker === 'AI' ? 'bot' : 'user', message: text, secondsFromStart: seconds, duration: 3500 };
-    });
-    const endedAt = new Date(startedAt.getTime() + (seconds + 5) * 1000);
-    await send({ type: 'status-update', status: 'ended', endedReason: 'customer-ended-call', call: vapiCall, customer });
-    await send({
-      type: 'end-of-call-report',
-      endedReason: 'customer-ended-call',
-      call: vapiCall,
-      customer,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      cost: 0.05 * call.lines.length,
-      artifact: { transcript: call.lines.map(([speaker, text]) => `${speaker}: ${text}`).join('\n'), messages },
-      analysis: { summary: call.summary, structuredData: call.structuredData, successEvaluation: 'true' },
-    });
-    await options.afterCall?.(call.stage, vapiCallId);
+    const [assistantRequest] = vapiCallDeliveries(plan);
+    const answer = await send(assistantRequest);
+    const metadata = (answer.assistantOverrides as { metadata?: Record<string, unknown> } | undefined)?.metadata;
+    if (!metadata) throw new Error(`assistant-request for stage ${script.stage} named no founder: ${JSON.stringify(answer).slice(0, 300)}`);
+    for (const delivery of vapiCallDeliveries({ ...plan, metadata }).slice(1)) await send(delivery);
+    await options.afterCall?.(script.stage, plan.callId);
   }
   return { callIds };
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startFakeServer, type FakeServer } from './fake-server';
 
+/** Stripe's own objects and events for tests (fixtures/stripe/README.md). */
+export * from '../fixtures/stripe';
+
 /**
  * A fake Stripe API for stripe-node pointed at it (`host`/`port`/`protocol`): Checkout Sessions are created and
  * expired, subscriptions updated. Stripe's requests are form-encoded; `calls` gives each one's parameters and

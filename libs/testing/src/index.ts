@@ -5,3 +5,7 @@ export * from './processes';
 export * from './app-lifecycle';
 export * from './call-simulator';
 export * from './prometheus';
+export * from './vapi/schema';
+export * from './vapi/fixtures';
+export * from './vapi/arbitraries';
+export * from './vapi/calls';

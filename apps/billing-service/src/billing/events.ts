@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { withOwnerRole } from '@dreamseed/platform';
 import type { BillingDb, BillingTx } from '../db/client';
 import { billingEvents } from '../db/schema';
@@ -10,6 +10,8 @@ export interface BillingEvent {
   provider: 'stripe' | 'local';
   type: string;
   livemode?: boolean;
+  /** The Stripe API version its object was rendered at. */
+  apiVersion?: string | null;
   createdAt: Date;
   receivedAt: Date;
   /** The job's correlation id, carried into the profile report. */
@@ -18,18 +20,27 @@ export interface BillingEvent {
   objectId: string | null;
 }
 
+/** An event kept but not applied: billing cannot read it (yet), and says why. */
+export interface Unsupported {
+  outcome: 'unsupported';
+  error: string;
+}
+
 /**
  * Applies a provider event once: its id goes into `billing_events` in the same transaction as its effect, so a
- * second delivery, or a retry after the effect committed, changes nothing. The founder's profile report
- * follows the commit and is sent again on a retry under the same id, which the gateway applies once.
+ * second delivery, or a retry after the effect committed, changes nothing. An event recorded as `unsupported`
+ * is the exception: its row is taken over by the next delivery, which applies it if it can now be read. The
+ * founder's profile report follows the commit and is sent again on a retry under the same id (a duplicate of an
+ * applied event), which the gateway applies once.
  */
 export async function applyOnce(
   db: BillingDb,
   reporter: ProfileReporter,
   event: BillingEvent,
-  effectOf: (tx: BillingTx) => Promise<Effect>,
-): Promise<{ outcome: Outcome | 'duplicate' }> {
+  effectOf: (tx: BillingTx) => Promise<Effect | Unsupported>,
+): Promise<{ outcome: Outcome | 'duplicate' } | Unsupported> {
   const result = await withOwnerRole(db, 'billing', async (tx) => {
+    const apiVersion = event.apiVersion ?? null;
     const recorded = await tx
       .insert(billingEvents)
       .values({
@@ -37,24 +48,36 @@ export async function applyOnce(
         provider: event.provider,
         type: event.type,
         livemode: event.livemode ?? false,
+        apiVersion,
         eventCreatedAt: event.createdAt,
         outcome: 'ignored',
         receivedAt: event.receivedAt,
       })
-      .onConflictDoNothing()
+      .onConflictDoUpdate({
+        target: billingEvents.id,
+        set: { apiVersion, outcome: 'ignored', error: null, receivedAt: event.receivedAt, processedAt: sql`now()` },
+        setWhere: sql`${billingEvents.outcome} = 'unsupported'`,
+      })
       .returning({ id: billingEvents.id });
     if (!recorded.length) {
       const [prior] = await tx.select().from(billingEvents).where(eq(billingEvents.id, event.id));
       const refs = (prior?.objectRefs ?? {}) as { businessId?: string | null };
-      return { duplicate: true, outcome: (prior?.outcome ?? 'ignored') as Outcome, businessId: refs.businessId ?? undefined };
+      return { duplicate: true, effect: { outcome: (prior?.outcome ?? 'ignored') as Outcome, businessId: refs.businessId ?? undefined } };
     }
     const effect = await effectOf(tx);
+    const unsupported = effect.outcome === 'unsupported';
     await tx
       .update(billingEvents)
-      .set({ outcome: effect.outcome, objectRefs: { objectId: event.objectId, businessId: effect.businessId ?? null } })
+      .set({
+        outcome: effect.outcome,
+        error: unsupported ? effect.error : null,
+        objectRefs: { objectId: event.objectId, businessId: unsupported ? null : (effect.businessId ?? null) },
+      })
       .where(eq(billingEvents.id, event.id));
-    return { duplicate: false, ...effect };
+    return { duplicate: false, effect };
   });
-  if (result.outcome === 'applied' && result.businessId) await reporter.report(result.businessId, `${event.provider}-${event.id}`, event.correlationId);
-  return { outcome: result.duplicate ? 'duplicate' : result.outcome };
+  const { effect } = result;
+  if (effect.outcome === 'unsupported') return effect;
+  if (effect.outcome === 'applied' && effect.businessId) await reporter.report(effect.businessId, `${event.provider}-${event.id}`, event.correlationId);
+  return { outcome: result.duplicate ? 'duplicate' : effect.outcome };
 }

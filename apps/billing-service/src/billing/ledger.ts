@@ -4,6 +4,7 @@ import { payments, subscriptions } from '../db/schema';
 import {
   fromSeconds,
   invoicePeriodEnd,
+  invoiceSubscriptionOf,
   periodOf,
   type ChargeObject,
   type InvoiceObject,
@@ -175,8 +176,7 @@ export class Ledger {
   async applyInvoicePaid(tx: BillingTx, inv: InvoiceObject, at: Date): Promise<Effect> {
     const context = await this.invoiceContext(tx, inv);
     if (!context) return ignored();
-    const { businessId, pkg, sub } = context;
-    const meta = inv.parent?.subscription_details?.metadata;
+    const { businessId, pkg, sub, subscriptionId, metadata: meta } = context;
     let changed = false;
 
     const [billed] = await tx.select().from(payments).where(eq(payments.invoiceId, inv.id)).for('update');
@@ -189,7 +189,6 @@ export class Ledger {
     } else if (checkout?.provider === 'stripe' && !checkout.invoiceId) {
       // The first invoice of a checkout's subscription is that checkout's payment, not a second one.
       await tx.update(payments).set({ invoiceId: inv.id, updatedAt: new Date() }).where(eq(payments.id, checkout.id));
-      const subscriptionId = inv.parent?.subscription_details?.subscription;
       changed = (await this.completeCheckout(tx, { ...checkout, invoiceId: inv.id }, { at, subscriptionId, customerId: inv.customer })).outcome === 'applied' || changed;
     } else {
       await this.insertInvoicePayment(tx, context, inv, at, {
@@ -200,7 +199,7 @@ export class Ledger {
       changed = true;
     }
 
-    const current = sub ?? (await this.stripeSubscription(tx, inv.parent?.subscription_details?.subscription ?? ''));
+    const current = sub ?? (await this.stripeSubscription(tx, subscriptionId));
     if (current) {
       // A paid invoice newer than the last change brings a failing or lapsed subscription back; the period it
       // paid for only ever extends access, whatever the order.
@@ -300,7 +299,6 @@ export class Ledger {
     return row;
   }
 
-  /** The founder and plan of a subscription invoice: from our row, else from the metadata we set at checkout. */
   /** A subscription invoice's payment row, the first time Stripe tells us about that invoice (paid or failed). */
   private async insertInvoicePayment(
     tx: BillingTx,
@@ -322,14 +320,15 @@ export class Ledger {
     });
   }
 
+  /** The founder and plan of a subscription invoice: from our row, else from the metadata we set at checkout. */
   private async invoiceContext(tx: BillingTx, inv: InvoiceObject) {
-    const details = inv.parent?.subscription_details;
-    if (!details?.subscription) return undefined;
-    const sub = await this.stripeSubscription(tx, details.subscription);
-    const businessId = sub?.businessId ?? details.metadata?.businessId;
-    const pkg = this.catalog.find(sub?.packageId ?? details.metadata?.packageId);
+    const { subscriptionId, metadata } = invoiceSubscriptionOf(inv);
+    if (!subscriptionId) return undefined;
+    const sub = await this.stripeSubscription(tx, subscriptionId);
+    const businessId = sub?.businessId ?? metadata?.businessId;
+    const pkg = this.catalog.find(sub?.packageId ?? metadata?.packageId);
     if (!businessId || !pkg) return undefined;
-    return { businessId, pkg, sub };
+    return { businessId, pkg, sub, subscriptionId, metadata };
   }
 
   private async markInvoicePaymentPaid(tx: BillingTx, payment: PaymentRow, at: Date): Promise<boolean> {

@@ -96,7 +96,11 @@ export const subscriptions = billing.table(
   ],
 );
 
-/** Every provider event applied, once: inserted in the same transaction as its effect. */
+/**
+ * Every provider event applied, once: inserted in the same transaction as its effect. An event billing cannot
+ * read (a Stripe API version it does not support) is kept as `unsupported` with the reason, and applied when it
+ * comes again once it can be read.
+ */
 export const billingEvents = billing.table(
   'billing_events',
   {
@@ -105,7 +109,11 @@ export const billingEvents = billing.table(
     type: text('type').notNull(),
     livemode: boolean('livemode').notNull().default(false),
     eventCreatedAt: timestampTz('event_created_at'),
+    /** The Stripe API version the event's object was rendered at (null for the local provider, or none given). */
+    apiVersion: text('api_version'),
     outcome: text('outcome').notNull(),
+    /** Why an `unsupported` event was not applied. */
+    error: text('error'),
     /** The ids the event concerned (session, subscription, invoice, charge): no card or personal data. */
     objectRefs: jsonb('object_refs').notNull().default({}),
     receivedAt: timestampTz('received_at').notNull(),
@@ -114,7 +122,8 @@ export const billingEvents = billing.table(
   (t) => [
     ownerAll('billing_events', 'billing'),
     index('billing_events_type_idx').on(t.type, t.processedAt),
-    oneOf('billing_events_outcome', 'outcome', ['applied', 'ignored', 'stale']),
+    oneOf('billing_events_outcome', 'outcome', ['applied', 'ignored', 'stale', 'unsupported']),
+    check('billing_events_error', sql`(${t.outcome} = 'unsupported') = (${t.error} is not null)`),
   ],
   // Platform data, no founder's: row-level security on and no policy, so founders see none of it.
 ).enableRLS();

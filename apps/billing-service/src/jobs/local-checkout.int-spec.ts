@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { event, session, stripeHarness } from '../__fixtures__/stripe-events';
 import { founder, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
 
 describe('the local payment provider (no Stripe key)', () => {
@@ -39,9 +40,8 @@ describe('the local payment provider (no Stripe key)', () => {
     expect(await confirm(first.checkoutId)).toEqual({ outcome: 'ignored' });
     expect(await confirm(randomUUID())).toEqual({ outcome: 'ignored' });
     // A (signed) Stripe event naming a local checkout pays nothing either.
-    const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-    const forged = { id: eventId, type: 'checkout.session.completed', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cs_x', payment_status: 'paid', metadata: { paymentId: second.checkoutId } } } };
-    expect(await billing.run('billing', 'stripe-event', { v: 1, eventId, type: forged.type, receivedAt: new Date().toISOString(), event: forged })).toEqual({ outcome: 'ignored' });
+    const forged = session(who, { checkoutId: second.checkoutId, sessionId: 'cs_x' }, { mode: 'payment' });
+    expect(await stripeHarness(() => billing).deliver(event('checkout.session.completed', forged))).toEqual({ outcome: 'ignored' });
     expect(await confirm(second.checkoutId)).toEqual({ outcome: 'applied' });
     const rows = await billing.pool.query('select package_id, status from billing.payments where business_id = $1 order by created_at', [who.profileId]);
     expect(rows.rows).toEqual([

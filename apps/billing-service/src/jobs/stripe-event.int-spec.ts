@@ -1,28 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { jobIdFrom } from '@dreamseed/platform';
-import { startFakeStripe, type FakeStripe } from '@dreamseed/testing';
-import { founder, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
-
-const DAY = 24 * 3600;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-/** Stripe ids unique to the run: every run adds to the same database. */
-const stripeId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-
-interface StripeEvent {
-  id: string;
-  type: string;
-  created: number;
-  livemode: boolean;
-  data: { object: Record<string, unknown> };
-}
-
-const event = (type: string, object: Record<string, unknown>, created = nowSeconds()): StripeEvent => ({
-  id: `evt_${randomUUID().replace(/-/g, '')}`,
-  type,
-  created,
-  livemode: false,
-  data: { object },
-});
+import { startFakeStripe, stripeFixtures, stripeObject, type FakeStripe } from '@dreamseed/testing';
+import { DAY, event, invoiceAt, nowSeconds, session, stripeHarness, stripeId, subscriptionAt } from '../__fixtures__/stripe-events';
+import { founder, startTestBilling, type TestBilling } from '../__fixtures__/test-billing';
 
 describe('Stripe events in the billing service', () => {
   let billing: TestBilling;
@@ -37,37 +16,7 @@ describe('Stripe events in the billing service', () => {
     await stripe.close();
   });
 
-  /** Delivers an event as the gateway would; `again` makes a second job (the event id is the dedupe under test). */
-  const deliver = (evt: StripeEvent, again = '') =>
-    billing.run(
-      'billing',
-      'stripe-event',
-      { v: 1, eventId: evt.id, type: evt.type, receivedAt: new Date().toISOString(), event: evt as unknown as Record<string, unknown> },
-      jobIdFrom('stripe', evt.id) + again,
-    );
-
-  const startCheckout = async (who: TestFounder, pkg: string) => {
-    const response = await billing.call('POST', '/checkout', who, { package: pkg });
-    const { checkoutId } = (await response.json()) as { checkoutId: string };
-    const row = await billing.pool.query('select checkout_session_id from billing.payments where id = $1', [checkoutId]);
-    return { checkoutId, sessionId: row.rows[0].checkout_session_id as string };
-  };
-
-  const session = (who: TestFounder, checkout: { checkoutId: string; sessionId: string }, fields: Record<string, unknown>) => ({
-    id: checkout.sessionId,
-    object: 'checkout.session',
-    client_reference_id: who.profileId,
-    payment_status: 'paid',
-    currency: 'usd',
-    metadata: { paymentId: checkout.checkoutId, businessId: who.profileId },
-    ...fields,
-  });
-
-  const payments = async (who: TestFounder) =>
-    (await billing.pool.query('select * from billing.payments where business_id = $1 order by created_at', [who.profileId])).rows;
-  const subscriptionOf = async (who: TestFounder) =>
-    (await billing.pool.query('select * from billing.subscriptions where business_id = $1', [who.profileId])).rows;
-  const lastReport = async (who: TestFounder) => (await billing.profileReports(who.profileId)).at(-1);
+  const { deliver, startCheckout, activeSubscription, payments, subscriptionOf, lastReport } = stripeHarness(() => billing);
 
   it('pays a one-time package once, however often the event is delivered', async () => {
     const who = await founder();
@@ -115,7 +64,7 @@ describe('Stripe events in the billing service', () => {
     const checkout2 = await startCheckout(second, 'formation-premium');
     const unpaid2 = session(second, checkout2, { mode: 'payment', payment_status: 'unpaid' });
     await deliver(event('checkout.session.completed', unpaid2));
-    await deliver(event('checkout.session.async_payment_succeeded', { ...unpaid2, payment_status: 'paid', amount_total: 39900 }));
+    await deliver(event('checkout.session.async_payment_succeeded', session(second, checkout2, { mode: 'payment', payment_status: 'paid', amount_total: 39900 })));
     expect((await payments(second))[0].status).toBe('paid');
     expect(await lastReport(second)).toMatchObject({ paymentStatus: 'paid', amountPaid: 39900 });
   });
@@ -126,7 +75,7 @@ describe('Stripe events in the billing service', () => {
     const t = nowSeconds();
     const intent = stripeId('pi');
     await deliver(event('checkout.session.completed', session(who, checkout, { mode: 'payment', payment_intent: intent, amount_total: 9900 }), t));
-    const charge = (refunded: number) => ({ id: 'ch_1', object: 'charge', amount: 9900, amount_refunded: refunded, refunded: refunded === 9900, currency: 'usd', payment_intent: intent });
+    const charge = (refunded: number) => stripeObject('dahlia', 'charge', { id: 'ch_1', amount: 9900, amount_refunded: refunded, refunded: refunded === 9900, currency: 'usd', payment_intent: intent });
 
     expect(await deliver(event('charge.refunded', charge(3000), t + 10))).toEqual({ outcome: 'applied' });
     expect((await payments(who))[0]).toMatchObject({ status: 'partially_refunded', amount_refunded_minor: 3000 });
@@ -142,40 +91,16 @@ describe('Stripe events in the billing service', () => {
   });
 
   describe('a subscription', () => {
-    const subscriptionObject = (who: TestFounder, checkoutId: string, id: string, status: string, periodEnd: number, extra: Record<string, unknown> = {}) => ({
-      id,
-      object: 'subscription',
-      status,
-      customer: 'cus_sub',
-      cancel_at_period_end: false,
-      metadata: { paymentId: checkoutId, businessId: who.profileId, packageId: 'monthly' },
-      items: { object: 'list', data: [{ id: 'si_1', current_period_start: periodEnd - 30 * DAY, current_period_end: periodEnd, price: { id: 'price_1', recurring: { interval: 'month' } } }] },
-      ...extra,
-    });
-    const invoiceObject = (who: TestFounder, checkoutId: string, subId: string, id: string, reason: string, periodEnd: number, extra: Record<string, unknown> = {}) => ({
-      id,
-      object: 'invoice',
-      status: 'paid',
-      billing_reason: reason,
-      customer: 'cus_sub',
-      amount_paid: 2900,
-      amount_due: 2900,
-      currency: 'usd',
-      parent: { type: 'subscription_details', subscription_details: { subscription: subId, metadata: { paymentId: checkoutId, businessId: who.profileId, packageId: 'monthly' } } },
-      lines: { object: 'list', data: [{ period: { start: periodEnd - 30 * DAY, end: periodEnd } }] },
-      ...extra,
-    });
-
     it('starts from events in any order: one payment, active, never rolled back by an older event', async () => {
       const who = await founder();
       const checkout = await startCheckout(who, 'monthly');
       const subId = stripeId('sub');
       const t = nowSeconds();
       const periodEnd = t + 30 * DAY;
-      const created = event('customer.subscription.created', subscriptionObject(who, checkout.checkoutId, subId, 'incomplete', periodEnd), t);
+      const created = event('customer.subscription.created', subscriptionAt('dahlia', who, checkout.checkoutId, subId, 'incomplete', periodEnd), t);
       const completed = event('checkout.session.completed', session(who, checkout, { mode: 'subscription', subscription: subId, customer: 'cus_sub', amount_total: 2900 }), t + 1);
-      const paid = event('invoice.paid', invoiceObject(who, checkout.checkoutId, subId, `in_${subId}_1`, 'subscription_create', periodEnd), t + 1);
-      const updated = event('customer.subscription.updated', subscriptionObject(who, checkout.checkoutId, subId, 'active', periodEnd), t + 2);
+      const paid = event('invoice.paid', invoiceAt('dahlia', who, checkout.checkoutId, subId, `in_${subId}_1`, 'subscription_create', periodEnd), t + 1);
+      const updated = event('customer.subscription.updated', subscriptionAt('dahlia', who, checkout.checkoutId, subId, 'active', periodEnd), t + 2);
 
       expect(await deliver(updated)).toEqual({ outcome: 'applied' });
       expect(await deliver(created)).toEqual({ outcome: 'stale' });
@@ -202,29 +127,21 @@ describe('Stripe events in the billing service', () => {
       expect((await billing.call('POST', '/checkout', who, { package: 'yearly' })).status).toBe(409);
     });
 
-    async function activeSubscription(who: TestFounder, periodEnd: number, t = nowSeconds() - 60) {
-      const checkout = await startCheckout(who, 'monthly');
-      const subId = stripeId('sub');
-      await deliver(event('checkout.session.completed', session(who, checkout, { mode: 'subscription', subscription: subId, amount_total: 2900 }), t));
-      await deliver(event('customer.subscription.updated', subscriptionObject(who, checkout.checkoutId, subId, 'active', periodEnd), t));
-      return { checkout, subId };
-    }
-
     it('goes past due when a renewal fails, recovers when the retry is paid (a late failure changes nothing), and finds the renewal again for its refund', async () => {
       const who = await founder();
       const t = nowSeconds();
       const { checkout, subId } = await activeSubscription(who, t + 5);
       const renewalEnd = t + 5 + 30 * DAY;
       const invoiceId = `in_${subId}_renewal`;
-      const failed = event('invoice.payment_failed', invoiceObject(who, checkout.checkoutId, subId, invoiceId, 'subscription_cycle', renewalEnd, { status: 'open', amount_paid: 0, attempt_count: 1 }), t + 100);
+      const failed = event('invoice.payment_failed', invoiceAt('dahlia', who, checkout.checkoutId, subId, invoiceId, 'subscription_cycle', renewalEnd, { status: 'open', amount_paid: 0, attempt_count: 1 }), t + 100);
       expect(await deliver(failed)).toEqual({ outcome: 'applied' });
       expect((await subscriptionOf(who))[0].status).toBe('past_due');
       expect((await payments(who)).find((p) => p.invoice_id === invoiceId)).toMatchObject({ status: 'failed', amount_minor: 2900 });
       expect(await lastReport(who)).toMatchObject({ paymentStatus: 'failed', subscriptionType: 'monthly' });
 
-      const paid = event('invoice.paid', invoiceObject(who, checkout.checkoutId, subId, invoiceId, 'subscription_cycle', renewalEnd), t + 200);
+      const paid = event('invoice.paid', invoiceAt('dahlia', who, checkout.checkoutId, subId, invoiceId, 'subscription_cycle', renewalEnd), t + 200);
       expect(await deliver(paid)).toEqual({ outcome: 'applied' });
-      const lateFailure = event('invoice.payment_failed', invoiceObject(who, checkout.checkoutId, subId, invoiceId, 'subscription_cycle', renewalEnd, { status: 'open', attempt_count: 2 }), t + 150);
+      const lateFailure = event('invoice.payment_failed', invoiceAt('dahlia', who, checkout.checkoutId, subId, invoiceId, 'subscription_cycle', renewalEnd, { status: 'open', attempt_count: 2 }), t + 150);
       expect(await deliver(lateFailure)).toEqual({ outcome: 'stale' });
 
       const [sub] = await subscriptionOf(who);
@@ -236,11 +153,11 @@ describe('Stripe events in the billing service', () => {
       // The renewal is refunded: its charge names only the payment intent, which Stripe maps to the invoice.
       const intent = stripeId('pi');
       stripe.linkInvoicePayment(intent, invoiceId);
-      const refund = event('charge.refunded', { id: stripeId('ch'), object: 'charge', amount: 2900, amount_refunded: 2900, refunded: true, payment_intent: intent }, t + 300);
+      const refund = event('charge.refunded', stripeObject('dahlia', 'charge', { id: stripeId('ch'), amount: 2900, amount_refunded: 2900, refunded: true, payment_intent: intent }), t + 300);
       expect(await deliver(refund)).toEqual({ outcome: 'applied' });
       expect((await payments(who)).find((p) => p.invoice_id === invoiceId)).toMatchObject({ status: 'refunded', payment_intent_id: intent });
       expect(await lastReport(who)).toMatchObject({ amountPaid: 2900 });
-      const unknown = event('charge.refunded', { id: stripeId('ch'), object: 'charge', amount: 100, amount_refunded: 100, payment_intent: stripeId('pi') });
+      const unknown = event('charge.refunded', stripeObject('dahlia', 'charge', { id: stripeId('ch'), amount: 100, amount_refunded: 100, payment_intent: stripeId('pi') }));
       expect(await deliver(unknown)).toEqual({ outcome: 'ignored' });
     });
 
@@ -249,8 +166,8 @@ describe('Stripe events in the billing service', () => {
       const t = nowSeconds();
       const periodEnd = t + 20 * DAY;
       const { checkout, subId } = await activeSubscription(who, periodEnd, t - 100);
-      const deleted = event('customer.subscription.deleted', subscriptionObject(who, checkout.checkoutId, subId, 'canceled', periodEnd, { ended_at: t, canceled_at: t }), t + 50);
-      const olderUpdate = event('customer.subscription.updated', subscriptionObject(who, checkout.checkoutId, subId, 'active', periodEnd), t + 40);
+      const deleted = event('customer.subscription.deleted', subscriptionAt('dahlia', who, checkout.checkoutId, subId, 'canceled', periodEnd, { ended_at: t, canceled_at: t }), t + 50);
+      const olderUpdate = event('customer.subscription.updated', subscriptionAt('dahlia', who, checkout.checkoutId, subId, 'active', periodEnd), t + 40);
       expect(await deliver(deleted)).toEqual({ outcome: 'applied' });
       expect(await deliver(olderUpdate)).toEqual({ outcome: 'stale' });
       const [sub] = await subscriptionOf(who);
@@ -289,9 +206,10 @@ describe('Stripe events in the billing service', () => {
   });
 
   it('records unknown event types and events about objects that are not ours as ignored', async () => {
-    const unknown = event('customer.tax_id.created', { id: 'txi_1', object: 'tax_id' });
+    // Stripe's own example event: a plan.created, a type billing does not read.
+    const unknown = event('plan.created', stripeFixtures.dahlia.event.data.object);
     expect(await deliver(unknown)).toEqual({ outcome: 'ignored' });
-    const stranger = event('checkout.session.completed', { id: 'cs_not_ours', object: 'checkout.session', payment_status: 'paid' });
+    const stranger = event('checkout.session.completed', stripeObject('dahlia', 'checkout.session', { id: 'cs_not_ours', payment_status: 'paid' }));
     expect(await deliver(stranger)).toEqual({ outcome: 'ignored' });
     const rows = await billing.pool.query('select id, outcome from billing.billing_events where id = any($1) order by id', [[unknown.id, stranger.id]]);
     expect(rows.rows.map((r) => r.outcome)).toEqual(['ignored', 'ignored']);

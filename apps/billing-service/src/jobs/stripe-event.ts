@@ -1,3 +1,4 @@
+import { UnrecoverableError } from 'bullmq';
 import type { BillingJobs, JobPayloadOf } from '@dreamseed/contracts';
 import type { JobContext } from '@dreamseed/platform';
 import { applyOnce } from '../billing/events';
@@ -6,6 +7,7 @@ import type { ProfileReporter } from '../billing/profile';
 import type { PaymentProvider } from '../billing/provider';
 import type { BillingDb, BillingTx } from '../db/client';
 import { charge, checkoutSession, invoice, subscription } from '../stripe/objects';
+import { stripeShapeOf } from '../stripe/versions';
 
 type StripeEventJob = JobPayloadOf<BillingJobs, 'stripe-event'>;
 
@@ -30,7 +32,11 @@ const HANDLED = new Set([
   'charge.refunded',
 ]);
 
-/** Applies one Stripe event, once (see applyOnce), by its type; unknown types are recorded as ignored. */
+/**
+ * Applies one Stripe event, once (see applyOnce), by its type; unknown types are recorded as ignored. An event
+ * at an API version billing does not read is recorded as unsupported and fails for good, so that it shows
+ * among the failed jobs (and can be retried there once the version is supported) instead of passing as handled.
+ */
 export class StripeEventProcessor {
   constructor(
     private readonly db: BillingDb,
@@ -43,6 +49,9 @@ export class StripeEventProcessor {
     const event = job.event as ForwardedEvent;
     const createdAt = typeof event.created === 'number' ? new Date(event.created * 1000) : new Date(job.receivedAt);
     const object = event.data?.object as { id?: unknown } | undefined;
+    // A job queued by a gateway from before versions were forwarded carries no field at all: billing reads both
+    // shapes, so it is applied as it was then rather than failed during the upgrade.
+    const version = job.apiVersion === undefined ? { shape: 'either' } : stripeShapeOf(job.apiVersion);
     const result = await applyOnce(
       this.db,
       this.reporter,
@@ -51,14 +60,16 @@ export class StripeEventProcessor {
         provider: 'stripe',
         type: job.type,
         livemode: event.livemode === true,
+        apiVersion: job.apiVersion,
         createdAt,
         receivedAt: new Date(job.receivedAt),
         objectId: typeof object?.id === 'string' ? object.id : null,
         correlationId,
       },
-      (tx) => this.apply(tx, job.type, object, createdAt),
+      async (tx) => ('refused' in version ? { outcome: 'unsupported' as const, error: version.refused } : this.apply(tx, job.type, object, createdAt)),
     );
-    log.info({ type: job.type, outcome: result.outcome }, 'stripe event handled');
+    if (result.outcome === 'unsupported') throw new UnrecoverableError(result.error);
+    log.info({ type: job.type, apiVersion: job.apiVersion, outcome: result.outcome }, 'stripe event handled');
     return result;
   }
 

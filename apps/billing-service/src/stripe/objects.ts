@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 /**
  * The parts of Stripe's objects the billing service reads, as the gateway forwards them (it strips everything
- * else: no card, contact or address data reaches the queue). Shapes follow the API version stripe-node pins
- * (post-Basil): a subscription's period is on its items, an invoice's subscription under `parent`.
- * Every field is optional or nullable: events differ, and an unexpected shape is ignored rather than failed.
+ * else: no card, contact or address data reaches the queue). Both shapes of the supported API versions are read
+ * (versions.ts): from Basil (2025-03-31) a subscription's period is on its items and an invoice's subscription
+ * under `parent`; before it both were at the top level. Every field is optional or nullable: events differ, and
+ * an unexpected shape is ignored rather than failed.
  */
 const id = z.string().min(1).max(255);
 const seconds = z.number().int().nonnegative();
@@ -37,6 +38,9 @@ export const subscription = z.looseObject({
   canceled_at: seconds.nullish(),
   ended_at: seconds.nullish(),
   metadata: ourMetadata.nullish(),
+  /** Before Basil. */
+  current_period_start: seconds.nullish(),
+  current_period_end: seconds.nullish(),
   items: z
     .looseObject({
       data: z.array(
@@ -64,6 +68,9 @@ export const invoice = z.looseObject({
       subscription_details: z.looseObject({ subscription: id.nullish(), metadata: ourMetadata.nullish() }).nullish(),
     })
     .nullish(),
+  /** Before Basil: the subscription's id, and (since 2023-08) its metadata. */
+  subscription: id.nullish(),
+  subscription_details: z.looseObject({ metadata: ourMetadata.nullish() }).nullish(),
   lines: z.looseObject({ data: z.array(z.looseObject({ period: z.looseObject({ start: seconds, end: seconds }).nullish() })) }).nullish(),
   status_transitions: z.looseObject({ paid_at: seconds.nullish() }).nullish(),
 });
@@ -83,20 +90,37 @@ export type SubscriptionObject = z.output<typeof subscription>;
 export type InvoiceObject = z.output<typeof invoice>;
 export type ChargeObject = z.output<typeof charge>;
 
-/** A subscription's period: the widest over its items (the subscription-level fields went away in Basil). */
+const numbers = (values: (number | null | undefined)[]) => values.filter((s): s is number => typeof s === 'number');
+
+/**
+ * A subscription's period: the widest over its items (Basil moved it there), else the subscription's own
+ * (before Basil).
+ */
 export function periodOf(sub: SubscriptionObject): { start: Date | null; end: Date | null } {
   const items = sub.items?.data ?? [];
-  const starts = items.map((i) => i.current_period_start).filter((s): s is number => typeof s === 'number');
-  const ends = items.map((i) => i.current_period_end).filter((s): s is number => typeof s === 'number');
+  const starts = numbers(items.map((i) => i.current_period_start));
+  const ends = numbers(items.map((i) => i.current_period_end));
   return {
-    start: starts.length ? new Date(Math.min(...starts) * 1000) : null,
-    end: ends.length ? new Date(Math.max(...ends) * 1000) : null,
+    start: starts.length ? new Date(Math.min(...starts) * 1000) : fromSeconds(sub.current_period_start),
+    end: ends.length ? new Date(Math.max(...ends) * 1000) : fromSeconds(sub.current_period_end),
+  };
+}
+
+/**
+ * The subscription an invoice bills, and the metadata we set on it: under `parent.subscription_details` from
+ * Basil, at the top level (`subscription`, `subscription_details.metadata`) before it.
+ */
+export function invoiceSubscriptionOf(inv: InvoiceObject): { subscriptionId: string | null; metadata: z.output<typeof ourMetadata> | null } {
+  const details = inv.parent?.subscription_details;
+  return {
+    subscriptionId: details?.subscription ?? inv.subscription ?? null,
+    metadata: details?.metadata ?? inv.subscription_details?.metadata ?? null,
   };
 }
 
 /** The end of the period an invoice paid for (its lines' latest end). */
 export function invoicePeriodEnd(inv: InvoiceObject): Date | null {
-  const ends = (inv.lines?.data ?? []).map((line) => line.period?.end).filter((s): s is number => typeof s === 'number');
+  const ends = numbers((inv.lines?.data ?? []).map((line) => line.period?.end));
   return ends.length ? new Date(Math.max(...ends) * 1000) : null;
 }
 

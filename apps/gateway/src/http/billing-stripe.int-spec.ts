@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { freePort, runTs, startFakeStripe, testInfra, uniquePrefix, waitFor, waitForHttpOk, type FakeStripe, type RunningProcess } from '@dreamseed/testing';
+import {
+  freePort,
+  runTs,
+  startFakeStripe,
+  stripeEvent,
+  stripeObject,
+  testInfra,
+  uniquePrefix,
+  waitFor,
+  waitForHttpOk,
+  type FakeStripe,
+  type RunningProcess,
+} from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const WEBHOOK_SECRET = 'whsec_journey_secret';
@@ -48,9 +60,9 @@ describe('billing through the gateway, with Stripe', () => {
     return { sessionId: url.split('/').pop() as string, checkoutId };
   }
 
-  /** Sends a Stripe event to the gateway's webhook, signed as Stripe would. */
+  /** Sends a Stripe event (Stripe's own fixtures, at the dahlia shapes) to the gateway's webhook, signed as Stripe would. */
   async function deliver(type: string, object: Record<string, unknown>, created: number) {
-    const payload = JSON.stringify({ id: `evt_${randomUUID().replace(/-/g, '')}`, object: 'event', type, created, livemode: false, data: { object } });
+    const payload = JSON.stringify(stripeEvent('dahlia', type, object, { created }));
     const response = await fetch(`${gateway.url}/webhooks/stripe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
@@ -96,10 +108,10 @@ describe('billing through the gateway, with Stripe', () => {
     const { sessionId, checkoutId } = await checkout(founder, 'formation-basic');
     const t = Math.floor(Date.now() / 1000);
     const intent = `pi_${randomUUID().slice(0, 12)}`;
-    const session = {
+    const session = stripeObject('dahlia', 'checkout.session', {
       id: sessionId,
-      object: 'checkout.session',
       mode: 'payment',
+      status: 'complete',
       payment_status: 'paid',
       amount_total: 9900,
       currency: 'usd',
@@ -107,7 +119,7 @@ describe('billing through the gateway, with Stripe', () => {
       payment_intent: intent,
       customer_details: { email: 'someone@example.com', name: 'Some One' },
       metadata: { paymentId: checkoutId, businessId: founder.profileId, packageId: 'formation-basic' },
-    };
+    });
     await deliver('checkout.session.completed', session, t);
     await deliver('checkout.session.completed', session, t);
     const paid = await profileWhere(founder, 'the profile to be paid', (p) => p.payment_status === 'paid');
@@ -115,7 +127,7 @@ describe('billing through the gateway, with Stripe', () => {
     const { payments } = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: unknown[] };
     expect(payments).toHaveLength(1);
 
-    await deliver('charge.refunded', { id: 'ch_1', object: 'charge', amount: 9900, amount_refunded: 9900, refunded: true, payment_intent: intent }, t + 60);
+    await deliver('charge.refunded', stripeObject('dahlia', 'charge', { id: 'ch_1', amount: 9900, amount_refunded: 9900, refunded: true, payment_intent: intent }), t + 60);
     const refunded = await profileWhere(founder, 'the profile to show the refund', (p) => p.payment_status === 'refunded');
     expect(refunded).toMatchObject({ amount_paid: 0 });
   });
@@ -126,33 +138,39 @@ describe('billing through the gateway, with Stripe', () => {
     const t = Math.floor(Date.now() / 1000) - 60;
     const subId = `sub_${randomUUID().slice(0, 12)}`;
     const metadata = { paymentId: checkoutId, businessId: founder.profileId, packageId: 'monthly' };
-    const subscription = (status: string, periodEnd: number) => ({
-      id: subId,
-      object: 'subscription',
-      status,
-      customer: 'cus_journey',
-      cancel_at_period_end: false,
-      metadata,
-      items: { object: 'list', data: [{ id: 'si_1', current_period_start: periodEnd - 30 * DAY, current_period_end: periodEnd, price: { id: 'price_1', recurring: { interval: 'month' } } }] },
-    });
-    const invoice = (id: string, reason: string, periodEnd: number) => ({
-      id,
-      object: 'invoice',
-      billing_reason: reason,
-      amount_paid: 2900,
-      amount_due: 2900,
-      currency: 'usd',
-      customer_email: 'someone@example.com',
-      parent: { type: 'subscription_details', subscription_details: { subscription: subId, metadata } },
-      lines: { object: 'list', data: [{ period: { start: periodEnd - 30 * DAY, end: periodEnd } }] },
-    });
+    const subscription = (status: string, periodEnd: number) =>
+      stripeObject('dahlia', 'subscription', {
+        id: subId,
+        status,
+        customer: 'cus_journey',
+        cancel_at_period_end: false,
+        cancel_at: null,
+        canceled_at: null,
+        ended_at: null,
+        metadata,
+        items: { data: [{ current_period_start: periodEnd - 30 * DAY, current_period_end: periodEnd }] },
+      });
+    const invoice = (id: string, status: string, reason: string, periodEnd: number) =>
+      stripeObject('dahlia', 'invoice', {
+        id,
+        status,
+        billing_reason: reason,
+        amount_paid: status === 'paid' ? 2900 : 0,
+        amount_due: 2900,
+        currency: 'usd',
+        customer_email: 'someone@example.com',
+        subscription: undefined,
+        parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: subId, metadata } },
+        lines: { data: [{ period: { start: periodEnd - 30 * DAY, end: periodEnd } }] },
+      });
     const firstEnd = t + 30 * DAY;
 
     // Newest first: the activation, then the older creation (incomplete), then the first invoice and the session.
     await deliver('customer.subscription.updated', subscription('active', firstEnd), t + 2);
     await deliver('customer.subscription.created', subscription('incomplete', firstEnd), t);
-    await deliver('invoice.paid', invoice(`in_${subId}_1`, 'subscription_create', firstEnd), t + 1);
-    await deliver('checkout.session.completed', { id: sessionId, object: 'checkout.session', mode: 'subscription', payment_status: 'paid', amount_total: 2900, subscription: subId, metadata }, t + 1);
+    await deliver('invoice.paid', invoice(`in_${subId}_1`, 'paid', 'subscription_create', firstEnd), t + 1);
+    const session = { id: sessionId, mode: 'subscription', status: 'complete', payment_status: 'paid', amount_total: 2900, subscription: subId, metadata };
+    await deliver('checkout.session.completed', stripeObject('dahlia', 'checkout.session', session), t + 1);
     // Events are applied as they come (in any order): wait for the state all four make together.
     const subscribed = await profileWhere(founder, 'the plan on the profile', (p) => p.subscription_type === 'monthly' && p.amount_paid === 2900);
     expect(subscribed).toMatchObject({ status: 'paid', payment_status: 'paid' });
@@ -161,9 +179,9 @@ describe('billing through the gateway, with Stripe', () => {
     expect(view.subscription).toMatchObject({ status: 'active', plan: 'monthly' });
 
     const renewalEnd = firstEnd + 30 * DAY;
-    await deliver('invoice.payment_failed', invoice(`in_${subId}_2`, 'subscription_cycle', renewalEnd), t + 100);
+    await deliver('invoice.payment_failed', invoice(`in_${subId}_2`, 'open', 'subscription_cycle', renewalEnd), t + 100);
     await profileWhere(founder, 'the failed renewal on the profile', (p) => p.payment_status === 'failed');
-    await deliver('invoice.paid', invoice(`in_${subId}_2`, 'subscription_cycle', renewalEnd), t + 200);
+    await deliver('invoice.paid', invoice(`in_${subId}_2`, 'paid', 'subscription_cycle', renewalEnd), t + 200);
     const recovered = await profileWhere(founder, 'the recovery on the profile', (p) => p.payment_status === 'paid');
     expect(recovered).toMatchObject({ amount_paid: 5800 });
     expect(Date.parse(String(recovered.subscription_expires_at))).toBe(renewalEnd * 1000);

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
-import { QueueUnavailableError, withOwnerRole, withoutNul, type JobProducer } from '@dreamseed/platform';
+import { QueueUnavailableError, withOwnerRole, fitForPostgres, type JobProducer } from '@dreamseed/platform';
 import type { GatewayDb } from '../db/client';
 import { webhookInbox } from '../db/schema';
 
@@ -29,7 +29,7 @@ export class WebhookInbox {
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       // Kept with its correlation id, which the relay's enqueue then finds in the payload.
-      const held = withoutNul(correlationId ? { ...(payload as object), correlationId } : payload);
+      const held = fitForPostgres(correlationId ? { ...(payload as object), correlationId } : payload);
       await withOwnerRole(this.db, 'gateway', (tx) => tx.insert(webhookInbox).values({ jobId, queue, jobName, payload: held }).onConflictDoNothing());
       this.logger.warn({ queue, jobName, jobId }, 'queue unavailable: webhook kept in the Postgres inbox');
       return 'inbox';

@@ -9,11 +9,15 @@ export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Fields billing reads: ids, amounts, statuses and times. Nothing that names, reaches or bills a person. */
+/**
+ * Fields billing reads: ids, amounts, statuses and times. Nothing that names, reaches or bills a person.
+ * `current_period_*` are a subscription's own before API version 2025-03-31 (Basil), its items' after.
+ */
 const PLAIN_FIELDS = [
   'id', 'object', 'status', 'created', 'livemode', 'mode', 'payment_status', 'client_reference_id', 'currency',
   'amount', 'amount_total', 'amount_paid', 'amount_due', 'amount_refunded', 'refunded', 'billing_reason',
   'attempt_count', 'cancel_at_period_end', 'cancel_at', 'canceled_at', 'ended_at', 'expires_at',
+  'current_period_start', 'current_period_end',
 ] as const;
 /** References that may arrive expanded: only their id is kept. */
 const REFERENCE_FIELDS = ['customer', 'payment_intent', 'subscription', 'invoice', 'charge'] as const;
@@ -25,6 +29,9 @@ const idOf = (value: unknown) => (typeof value === 'string' ? value : isObject(v
 const listOf = (value: unknown, item: (entry: Json) => Json) =>
   isObject(value) && Array.isArray(value.data) ? { data: value.data.filter(isObject).map(item) } : undefined;
 const metadataOf = (value: unknown) => (isObject(value) ? pick(value, METADATA_KEYS) : undefined);
+/** An invoice's `subscription_details`: under `parent` from Basil, at the top level (metadata only) before. */
+const subscriptionDetailsOf = (details: unknown) =>
+  isObject(details) ? { subscription: idOf(details.subscription), metadata: metadataOf(details.metadata) ?? null } : null;
 
 /**
  * Reduces a Stripe object (session, subscription, invoice, charge, or any other) to what the billing service
@@ -46,21 +53,32 @@ export function forBilling(object: unknown): Json {
   if (items) kept.items = items;
   const lines = listOf(object.lines, (line) => ({ period: isObject(line.period) ? pick(line.period, ['start', 'end']) : null }));
   if (lines) kept.lines = lines;
-  if (isObject(object.parent)) {
-    const details = object.parent.subscription_details;
-    kept.parent = {
-      type: object.parent.type,
-      subscription_details: isObject(details) ? { subscription: idOf(details.subscription), metadata: metadataOf(details.metadata) ?? null } : null,
-    };
-  }
+  if (isObject(object.parent)) kept.parent = { type: object.parent.type, subscription_details: subscriptionDetailsOf(object.parent.subscription_details) };
+  if (isObject(object.subscription_details)) kept.subscription_details = subscriptionDetailsOf(object.subscription_details);
   if (isObject(object.status_transitions)) kept.status_transitions = pick(object.status_transitions, ['paid_at']);
   return kept;
 }
 
 /**
- * `POST /webhooks/stripe`: the raw body's `Stripe-Signature` is checked by stripe-node (within the tolerance),
- * then the event, reduced to what billing needs, is held durably (queue, or the Postgres inbox while Redis is
- * away) under a job id from the event id before the 2xx. A bad or stale signature is a 400 and nothing is kept.
+ * The time a `Stripe-Signature` header was signed at (`t=`, seconds), read as stripe-node reads it: the last
+ * `t` wins. After the signature is verified this is the signed time.
+ */
+function signedAt(header: string): number {
+  let timestamp = Number.NaN;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
+  }
+  return timestamp;
+}
+
+/**
+ * `POST /webhooks/stripe`: the raw body's `Stripe-Signature` is checked by stripe-node, which refuses one older
+ * than the tolerance; one dated further ahead than the tolerance is refused here (stripe-node lets it through),
+ * so a signature made in advance cannot be kept for later. Then the event, reduced to what billing needs, is
+ * held durably (queue, or the Postgres inbox while Redis is away) under a job id from the event id before the
+ * 2xx, with its `api_version`: billing decides whether it can read that version, and keeps the event either way.
+ * A bad, stale or future signature is a 400 and nothing is kept.
  */
 export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox): Router {
   const router = express.Router();
@@ -70,14 +88,19 @@ export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox):
     if (!secret) throw new AppError(400, 'webhook_not_configured', 'Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET).');
     const signature = req.get('stripe-signature');
     if (!signature) throw new AppError(400, 'invalid_signature', 'The Stripe-Signature header is missing.');
+    const tolerance = config.STRIPE_WEBHOOK_TOLERANCE_SECONDS;
     let event: Stripe.Event;
     try {
-      event = Stripe.webhooks.constructEvent(raw, signature, secret, config.STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+      event = Stripe.webhooks.constructEvent(raw, signature, secret, tolerance);
     } catch (error) {
       if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
         throw new AppError(400, 'invalid_signature', 'The Stripe signature does not match this body, or is outside the tolerance.');
       }
       throw new AppError(400, 'invalid_event', 'The body is not a Stripe event.');
+    }
+    const ahead = signedAt(signature) - Math.floor(Date.now() / 1000);
+    if (ahead > tolerance) {
+      throw new AppError(400, 'invalid_signature', `The Stripe signature is dated ${ahead} s ahead of this server's clock, beyond the ${tolerance} s tolerance.`);
     }
     if (typeof event.id !== 'string' || typeof event.type !== 'string' || !isObject(event.data)) {
       throw new AppError(400, 'invalid_event', 'The body is not a Stripe event.');
@@ -89,6 +112,7 @@ export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox):
         v: 1,
         eventId: event.id,
         type: event.type,
+        apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
         receivedAt: new Date().toISOString(),
         event: { id: event.id, type: event.type, created: event.created, livemode: event.livemode, data: { object: forBilling(event.data.object) } },
       },

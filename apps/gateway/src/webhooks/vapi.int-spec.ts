@@ -2,7 +2,21 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PayloadSealer } from '@dreamseed/platform';
-import { startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
+import {
+  VAPI_SYNC_TYPES,
+  deletePrefix,
+  freePort,
+  runTs,
+  startFakeServer,
+  testInfra,
+  uniquePrefix,
+  validateVapiReply,
+  vapiMessageFixture,
+  waitFor,
+  waitForHttpOk,
+  type FakeServer,
+  type RunningProcess,
+} from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 import { throwawayRedis } from '../__fixtures__/throwaway-redis';
 
@@ -155,6 +169,26 @@ describe('POST /webhooks/vapi', () => {
     expect(body.results.every((r) => !r.error.includes('\n'))).toBe(true);
   });
 
+  it('takes a message without a type that carries a tool call list as tool-calls, as VAPI\'s schema allows', async () => {
+    const callId = randomUUID();
+    const response = await post(gateway, {
+      message: {
+        call: { id: callId },
+        toolCallList: [{ id: 'tc-untyped', type: 'function', function: { name: 'check_domain', arguments: { domain: 'seed.com' } } }],
+        toolWithToolCallList: [],
+      },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(validateVapiReply('tool-calls', body)).toEqual({ ok: true, errors: [] });
+    expect((body as { results: { toolCallId: string }[] }).results.map((r) => r.toolCallId)).toEqual(['tc-untyped']);
+    // The voice service was asked with the type written in.
+    const forwarded = voice.requests.filter((request) => request.path === '/internal/vapi/sync').at(-1)?.body as { message: { type: string; call: { id: string } } };
+    expect(forwarded.message).toMatchObject({ type: 'tool-calls', call: { id: callId } });
+    // Without a type and without a tool call list, the message is still refused.
+    expect((await post(gateway, { message: { call: { id: callId } } })).status).toBe(400);
+  });
+
   it('answers bad input with a clear 4xx', async () => {
     const codes = async (response: Response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code];
     expect(await codes(await post(gateway, '{"message":'))).toEqual([400, 'invalid_json']);
@@ -166,6 +200,119 @@ describe('POST /webhooks/vapi', () => {
     expect((await post(gateway, huge)).status).toBe(413);
     const big = { message: { type: 'conversation-update', call: { id: randomUUID() }, blob: 'x'.repeat(1.5 * 1024 * 1024) } };
     expect((await post(gateway, big)).status).toBe(200);
+  });
+});
+
+const FALLBACKS: { label: string; env: Record<string, string> }[] = [
+  { label: 'no fallback configured', env: {} },
+  { label: 'a fallback assistant and transfer number', env: { VAPI_FALLBACK_ASSISTANT_ID: 'assistant-fallback', VAPI_FALLBACK_TRANSFER_NUMBER: '+14155550100' } },
+];
+
+describe.each(FALLBACKS)('POST /webhooks/vapi while the voice service is down, $label', ({ env }) => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: `http://127.0.0.1:${await freePort()}`, ...env });
+  });
+  afterAll(() => gateway.stop());
+
+  it.each(VAPI_SYNC_TYPES)("answers %s itself, as VAPI's reply schema for the type requires", async (type) => {
+    const response = await post(gateway, vapiMessageFixture(type));
+    expect(response.status).toBe(200);
+    expect(validateVapiReply(type, await response.json())).toEqual({ ok: true, errors: [] });
+  });
+
+  it('answers a legacy function-call with { result } (VAPI publishes no schema for it)', async () => {
+    const response = await post(gateway, { message: { type: 'function-call', call: { id: randomUUID() }, functionCall: { name: 'check_domain', parameters: { domain: 'seed.com' } } } });
+    expect(await response.json()).toEqual({ result: 'This could not be completed right now. Please carry on without it.' });
+  });
+
+  it('answers with the configured fallbacks, or spoken errors without them', async () => {
+    const answer = async (type: 'assistant-request' | 'transfer-destination-request' | 'handoff-destination-request') =>
+      (await post(gateway, vapiMessageFixture(type))).json();
+    const configured = 'VAPI_FALLBACK_ASSISTANT_ID' in env;
+    expect(await answer('assistant-request')).toEqual(configured ? { assistantId: 'assistant-fallback' } : { error: expect.stringMatching(/can't take your call/) });
+    expect(await answer('transfer-destination-request')).toEqual(
+      configured ? { destination: { type: 'number', number: '+14155550100' } } : { error: 'No one is available to take the call right now.' },
+    );
+    expect(await answer('handoff-destination-request')).toEqual({ destination: {}, error: 'The handoff is not available right now; carry on with the caller.' });
+  });
+});
+
+/**
+ * The voice service as its own process (its own code, as deployed) behind this gateway: what VAPI sends with the
+ * server objects of the assistants and tools the voice service answered with passes the gateway's real check.
+ */
+describe("VAPI messages sent with the voice service's own server objects", () => {
+  let gateway: TestGateway;
+  let voice: RunningProcess;
+  const voicePrefix = uniquePrefix('vapi-credential');
+
+  beforeAll(async () => {
+    const voicePort = await freePort();
+    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
+    voice = runTs('apps/voice-service/src/main.ts', {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: testInfra().databaseUrl,
+      REDIS_URL: testInfra().redisUrl,
+      QUEUE_PREFIX: voicePrefix,
+      PORT: String(voicePort),
+      HOST: '127.0.0.1',
+      INTERNAL_API_SECRET: 'internal-secret-for-tests',
+      GATEWAY_URL: gateway.url,
+      // The server URL follows the gateway's public address: VAPI is sent straight back to this gateway.
+      PUBLIC_URL: gateway.url,
+      VAPI_SERVER_URL: undefined,
+      VAPI_WEBHOOK_SECRET: SECRET,
+    });
+    await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 30_000, voice);
+  });
+  afterAll(async () => {
+    voice.kill('SIGTERM');
+    await voice.exited;
+    await gateway.stop();
+    await deletePrefix(testInfra().redisUrl, voicePrefix);
+  });
+
+  interface Server {
+    url: string;
+    headers?: Record<string, string>;
+  }
+  interface Answer {
+    assistant: { name: string; server: Server; model: { tools: { function: { name: string }; server: Server }[] } };
+  }
+  /** A delivery as VAPI makes it: to `server.url`, with `server.headers`. */
+  const asVapi = (server: Server, body: unknown) =>
+    fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...server.headers }, body: JSON.stringify(body) });
+
+  it("pass the gateway's check: the assistant's messages and each tool's calls, for a new caller and for a founder", async () => {
+    const phone = uniquePhone();
+    const { data } = await gateway.client().signUp({ email: uniqueEmail(), password: 'a long enough passphrase', options: { data: { full_name: 'Gil Founder', phone } } });
+    const profileId = (data.user?.app_metadata as { profile_id?: string } | undefined)?.profile_id;
+    for (const [number, name] of [[uniquePhone(), 'DreamSeed intake'], [phone, 'DreamSeed discovery']]) {
+      const callId = randomUUID();
+      const answered = await post(gateway, { message: { type: 'assistant-request', call: { id: callId }, customer: { number } } });
+      const { assistant } = (await answered.json()) as Answer;
+      expect(assistant.name).toBe(name);
+      expect(assistant.server.url).toBe(`${gateway.url}/webhooks/vapi`);
+
+      expect((await asVapi(assistant.server, statusUpdate(callId, 'in-progress'))).status).toBe(200);
+      expect((await asVapi({ url: assistant.server.url }, statusUpdate(callId, 'in-progress'))).status).toBe(401);
+      for (const tool of assistant.model.tools) {
+        const toolCallList = [{ id: `tc-${randomUUID()}`, type: 'function', function: { name: tool.function.name, arguments: {} } }];
+        const reply = await asVapi(tool.server, { message: { type: 'tool-calls', call: { id: callId }, toolCallList, toolWithToolCallList: [] } });
+        expect(reply.status).toBe(200);
+        const results = await reply.json();
+        expect(validateVapiReply('tool-calls', results)).toEqual({ ok: true, errors: [] });
+        // Answered by the voice service's tool, not by the gateway's fallback.
+        const [only] = (results as { results: { toolCallId: string; error?: string }[] }).results;
+        expect(only?.toolCallId).toBe(toolCallList[0]?.id);
+        expect(only?.error).not.toBe('This could not be completed right now. Please carry on without it.');
+      }
+    }
+    // The founder's call was bound to them by the voice service as it answered.
+    const bound = await gateway.pool.query(`select user_id, source from voice.call_founders where user_id = $1`, [profileId]);
+    expect(bound.rows).toEqual([{ user_id: profileId, source: 'assistant-request' }]);
   });
 });
 

@@ -21,8 +21,31 @@ import type { WebhookInbox } from './inbox';
 
 export const VAPI_WEBHOOK_PATH = '/webhooks/vapi';
 
-/** The messages VAPI waits on for an answer; every other type is informational. */
-const SYNC_TYPES = new Set(['assistant-request', 'tool-calls', 'transfer-destination-request', 'knowledge-base-request']);
+/**
+ * The messages VAPI waits on for an answer (those with a reply schema in VAPI's OpenAPI document, and the legacy
+ * `function-call`); every other type is informational.
+ */
+const SYNC_TYPES = new Set([
+  'assistant-request',
+  'tool-calls',
+  'function-call',
+  'transfer-destination-request',
+  'handoff-destination-request',
+  'knowledge-base-request',
+  'campaign.predial',
+  'voice-request',
+  'call.endpointing.request',
+]);
+
+/**
+ * VAPI's schema requires no `type` on a tool-calls message (only its lists): one without a type that carries a
+ * tool call list is taken as tool-calls, with the type written in, rather than refused.
+ */
+function withInferredType(parsed: unknown): unknown {
+  const message = (parsed as { message?: unknown } | null)?.message as { type?: unknown; toolCallList?: unknown } | null | undefined;
+  if (!message || typeof message !== 'object' || message.type != null || !Array.isArray(message.toolCallList)) return parsed;
+  return { ...(parsed as object), message: { ...message, type: 'tool-calls' } };
+}
 
 /** The envelope: only `message.type` is certain. Unknown fields and unknown types are kept as they come. */
 const envelope = z.looseObject({
@@ -85,10 +108,18 @@ export function vapiEventKey(message: VapiMessage, raw: Buffer): string {
         : message.type === 'transcript' || message.type.startsWith('transcript[')
           ? [callId, message.timestamp, m.role, m.transcriptType]
           : [callId, message.timestamp, hash('sha256', raw, 'hex')];
-  return `${message.type}|${parts.map(String).join('|')}`;
+  const key = `${message.type}|${parts.map(String).join('|')}`;
+  // Keys are at most EVENT_KEY_MAX long (the job's contract and the log's index): a longer one (a long call id
+  // or type, which VAPI's schema does not bound) is named by its hash, still the same for every copy.
+  return key.length <= EVENT_KEY_MAX ? key : `${message.type.slice(0, 60)}|sha256:${hash('sha256', key, 'hex')}`;
 }
 
-/** What VAPI gets when the voice service cannot answer in time: always a 200 with something usable. */
+const EVENT_KEY_MAX = 200;
+
+/**
+ * What VAPI gets when the voice service cannot answer in time: always a 200 with what VAPI's reply schema for
+ * the type requires.
+ */
 function fallbackAnswer(message: VapiMessage, config: GatewayConfig): unknown {
   switch (message.type) {
     case 'assistant-request':
@@ -107,12 +138,26 @@ function fallbackAnswer(message: VapiMessage, config: GatewayConfig): unknown {
           })),
       };
     }
+    case 'function-call':
+      return { result: 'This could not be completed right now. Please carry on without it.' };
     case 'transfer-destination-request':
       return config.VAPI_FALLBACK_TRANSFER_NUMBER
         ? { destination: { type: 'number', number: config.VAPI_FALLBACK_TRANSFER_NUMBER } }
         : { error: 'No one is available to take the call right now.' };
-    default:
+    case 'handoff-destination-request':
+      // The schema requires a destination: an empty one with an error is "no handoff".
+      return { destination: {}, error: 'The handoff is not available right now; carry on with the caller.' };
+    case 'knowledge-base-request':
       return { documents: [] };
+    case 'campaign.predial':
+      // Nobody is dialled on an unchecked word.
+      return { eligible: false };
+    case 'voice-request':
+      return { data: '' };
+    case 'call.endpointing.request':
+      return { timeoutSeconds: 0.5 };
+    default:
+      return {};
   }
 }
 
@@ -142,12 +187,13 @@ export class VapiWebhook implements RawRoute {
   async handle({ headers, body: raw, correlationId }: RawRequest): Promise<RawResponse> {
     this.authenticate(headers, raw);
     const parsed = jsonBodyOf({ headers, body: raw }, 'VAPI webhooks are JSON (Content-Type: application/json).');
-    const body = envelope.safeParse(parsed);
+    const typed = withInferredType(parsed);
+    const body = envelope.safeParse(typed);
     if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI webhook carries { message: { type, ... } }.');
     const { message } = body.data;
 
     if (SYNC_TYPES.has(message.type)) {
-      const forwarded = message.type === 'assistant-request' ? await this.withFounder(message, parsed as Record<string, unknown>) : parsed;
+      const forwarded = message.type === 'assistant-request' ? await this.withFounder(message, typed as Record<string, unknown>) : typed;
       return { status: 200, body: await askVoiceService(message, forwarded, correlationId, this.config, this.logger) };
     }
     const eventKey = vapiEventKey(message, raw);

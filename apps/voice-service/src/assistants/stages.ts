@@ -4,6 +4,8 @@
  * precedence; these definitions are what the platform sends otherwise, and what such assistants are built from.
  */
 import { BUSINESS_FACT_NAMES } from '@dreamseed/contracts';
+import { INTAKE_PURPOSE } from '../vapi/message';
+import type { VapiServer } from '../vapi/server';
 
 export const ASSISTANTS_VERSION = '2026-12-02.1';
 
@@ -90,11 +92,21 @@ const TOOL_DEFINITIONS: Record<ToolName, { description: string; parameters: Reco
   },
 };
 
-const toolsOf = (names: ToolName[], serverUrl: string) =>
-  names.map((name) => ({ type: 'function', function: { name, ...TOOL_DEFINITIONS[name] }, server: { url: serverUrl } }));
+/** Whose call it is: on the assistant-request answer's overrides, on a placed call's, and on the assistant itself. */
+export interface CallMetadata {
+  userId: string;
+  callStage: number;
+}
 
-/** The whole assistant for a stage, as VAPI's CreateAssistantDTO, pointing its messages at our server URL. */
-export function stageAssistant(stage: Stage, serverUrl: string) {
+const toolsOf = (names: ToolName[], server: VapiServer) =>
+  names.map((name) => ({ type: 'function', function: { name, ...TOOL_DEFINITIONS[name] }, server }));
+
+/**
+ * The whole assistant for a stage, as VAPI's CreateAssistantDTO: its messages and its tools' calls go to `server`
+ * (`vapiServer`). The call's metadata rides on the assistant too: VAPI records a transient assistant on
+ * `call.assistant`, a place to find the founder when the overrides are not echoed.
+ */
+export function stageAssistant(stage: Stage, server: VapiServer, metadata: CallMetadata) {
   const definition = STAGES[stage];
   const system = [
     `You are DreamSeed's ${definition.key} guide (assistants version ${ASSISTANTS_VERSION}), on a phone call with {{founderName}}.`,
@@ -109,10 +121,11 @@ export function stageAssistant(stage: Stage, serverUrl: string) {
       provider: 'openai',
       model: 'gpt-4o-mini',
       messages: [{ role: 'system', content: system }],
-      tools: toolsOf(definition.tools, serverUrl),
+      tools: toolsOf(definition.tools, server),
     },
-    server: { url: serverUrl },
+    server,
     serverMessages: ['status-update', 'end-of-call-report', 'conversation-update', 'tool-calls', 'hang', 'transfer-destination-request'],
+    metadata,
   };
 }
 
@@ -120,7 +133,7 @@ export function stageAssistant(stage: Stage, serverUrl: string) {
  * For callers the platform does not know: a short intake that explains DreamSeed and, if they want to start,
  * registers them under the number they call from (`register_caller`); their next call is the first consultation.
  */
-export function intakeAssistant(serverUrl: string) {
+export function intakeAssistant(server: VapiServer) {
   return {
     name: 'DreamSeed intake',
     firstMessage: "Hi, you've reached DreamSeed. I don't recognise this number yet. Are you starting a business?",
@@ -138,9 +151,11 @@ export function intakeAssistant(serverUrl: string) {
           ].join(' '),
         },
       ],
-      tools: toolsOf(['register_caller'], serverUrl),
+      tools: toolsOf(['register_caller'], server),
     },
-    server: { url: serverUrl },
+    server,
     serverMessages: ['status-update', 'end-of-call-report', 'tool-calls'],
+    // Its calls are no consultation, whoever registers during them.
+    metadata: { purpose: INTAKE_PURPOSE },
   };
 }

@@ -11,6 +11,10 @@ export const voice = pgSchema('voice');
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
+/** How a call's founder became known, most certain first. */
+export const CALL_FOUNDER_SOURCES = ['assistant-request', 'outbound', 'metadata', 'caller-number'] as const;
+export type CallFounderSource = (typeof CALL_FOUNDER_SOURCES)[number];
+
 const CALL_STAGE_CHECK = (name: string, column: string) => check(name, sql.raw(`"${column}" is null or "${column}" between 1 and 4`));
 
 /** One consultation call, inbound or outbound, from the first status update to the end-of-call report. */
@@ -29,7 +33,8 @@ export const callSessions = voice.table(
     startedAt: timestampTz('started_at'),
     endedAt: timestampTz('ended_at'),
     endedReason: text('ended_reason'),
-    durationSeconds: integer('duration_seconds'),
+    /** VAPI reports durations in fractional seconds (`202.5`). */
+    durationSeconds: numeric('duration_seconds', { precision: 12, scale: 3, mode: 'number' }),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6 }),
     recordingUrl: text('recording_url'),
     stereoRecordingUrl: text('stereo_recording_url'),
@@ -50,6 +55,29 @@ export const callSessions = voice.table(
     oneOf('call_sessions_direction', 'direction', ['inbound', 'outbound', 'web']),
     oneOf('call_sessions_status', 'status', ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended']),
     founderReads('call_sessions', 'user_id'),
+  ],
+);
+
+/**
+ * Which founder a VAPI call belongs to, recorded by the platform when it answers the call's assistant-request
+ * or places it, or learnt later (the call's metadata, the caller's number). Every message of the call resolves
+ * its founder here first, whatever VAPI echoes of our metadata.
+ */
+export const callFounders = voice.table(
+  'call_founders',
+  {
+    vapiCallId: text('vapi_call_id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    callStage: smallint('call_stage'),
+    source: text('source').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    ownerAll('call_founders', 'voice'),
+    index('call_founders_user_id_idx').on(t.userId),
+    CALL_STAGE_CHECK('call_founders_call_stage', 'call_stage'),
+    oneOf('call_founders_source', 'source', CALL_FOUNDER_SOURCES),
+    founderReads('call_founders', 'user_id'),
   ],
 );
 
@@ -146,7 +174,8 @@ export const conversationTurns = voice.table(
   (t) => [
     ownerAll('conversation_turns', 'voice'),
     uniqueIndex('conversation_turns_conversation_seq_key').on(t.conversationId, t.seq),
-    oneOf('conversation_turns_role', 'role', ['assistant', 'user', 'system', 'tool', 'bot']),
+    // What was said, by whom: system prompts, tool calls and their results are not turns.
+    oneOf('conversation_turns_role', 'role', ['assistant', 'user']),
     founderReadsThroughParent('conversation_turns', { schema: 'voice', table: 'conversations', founderColumn: 'user_id' }, 'conversation_id'),
   ],
 );

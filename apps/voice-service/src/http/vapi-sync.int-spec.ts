@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeServer, type FakeServer } from '@dreamseed/testing';
+import { VAPI_SYNC_TYPES, startFakeServer, validateVapiReply, vapiMessageFixture, type FakeServer } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
 const TOKEN = 'internal-secret-for-tests';
+const WEBHOOK_SECRET = 'vapi-webhook-secret-for-tests';
+const SERVER_URL = 'https://api.dreamseed.example/webhooks/vapi';
 const FOUNDER = randomUUID();
 
 describe('voice service: answers to VAPI synchronous messages', () => {
@@ -51,7 +53,8 @@ describe('voice service: answers to VAPI synchronous messages', () => {
       GATEWAY_URL: gateway.url,
       DOMAIN_SERVICE_URL: domains.url,
       DOMAIN_CHECK_TIMEOUT_MS: '300',
-      VAPI_SERVER_URL: 'https://api.dreamseed.example/webhooks/vapi',
+      VAPI_SERVER_URL: SERVER_URL,
+      VAPI_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
   });
   afterAll(async () => {
@@ -77,7 +80,7 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     const response = await fetch(`${voice.url}/internal/vapi/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, 'x-correlation-id': 'vapi-delivery-9' },
-      body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'c0' }, customer: { number: '+14155550101' } } }),
+      body: JSON.stringify({ message: { type: 'assistant-request', call: { id: `call-${randomUUID()}` }, customer: { number: '+14155550101' } } }),
     });
     expect(response.headers.get('x-correlation-id')).toBe('vapi-delivery-9');
     const lookup = gateway.requests.filter((request) => request.path === '/internal/founders/lookup').at(-1);
@@ -85,16 +88,21 @@ describe('voice service: answers to VAPI synchronous messages', () => {
   });
 
   it("answers assistant-request with the founder's stage assistant, their context and the call's metadata", async () => {
-    const { status, body } = await ask({ type: 'assistant-request', call: { id: 'c1' }, customer: { number: '+14155550101' } });
+    const { status, body } = await ask({ type: 'assistant-request', call: { id: `call-${randomUUID()}` }, customer: { number: '+14155550101' } });
     expect(status).toBe(200);
+    expect(validateVapiReply('assistant-request', body)).toEqual({ ok: true, errors: [] });
     expect(body.assistantOverrides).toEqual({
       variableValues: { founderName: 'Ada', businessName: 'Seed Bakery', whatWeFound: 'a bakery business' },
       metadata: { userId: FOUNDER, callStage: 2 },
     });
-    const assistant = body.assistant as { name: string; server: { url: string }; model: { tools: { function: { name: string } }[] } };
+    const assistant = body.assistant as { name: string; server: object; metadata: object; model: { tools: { function: { name: string }; server: object }[] } };
     expect(assistant.name).toBe('DreamSeed positioning');
-    expect(assistant.server.url).toBe('https://api.dreamseed.example/webhooks/vapi');
+    // The metadata rides on the transient assistant too: VAPI records it on `call.assistant`.
+    expect(assistant.metadata).toEqual({ userId: FOUNDER, callStage: 2 });
+    const server = { url: SERVER_URL, timeoutSeconds: 10, headers: { 'X-Vapi-Secret': WEBHOOK_SECRET } };
+    expect(assistant.server).toEqual(server);
     expect(assistant.model.tools.map((t) => t.function.name)).toEqual(['save_business_fact', 'schedule_next_call']);
+    for (const tool of assistant.model.tools) expect(tool.server).toEqual(server);
   });
 
   it("uses a founder's individual assistant, an intake assistant for unknown callers, and apologises when the lookup fails", async () => {
@@ -110,7 +118,7 @@ describe('voice service: answers to VAPI synchronous messages', () => {
       const response = await fetch(`${voice.url}/internal/vapi/sync`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
-        body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'c-given' }, customer: { number: '+14155550188' } }, founder }),
+        body: JSON.stringify({ message: { type: 'assistant-request', call: { id: `call-${randomUUID()}` }, customer: { number: '+14155550188' } }, founder }),
       });
       return (await response.json()) as Record<string, unknown>;
     };
@@ -190,6 +198,71 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((body.results as { error: string }[])[0]?.error).toMatch(/not tied to a founder/);
   });
 
+  it.each(VAPI_SYNC_TYPES)("answers %s as VAPI's reply schema for the type requires", async (type) => {
+    const { status, body } = await ask(vapiMessageFixture(type).message as unknown as Record<string, unknown>);
+    expect(status).toBe(200);
+    expect(validateVapiReply(type, body)).toEqual({ ok: true, errors: [] });
+  });
+
+  it('answers the types VAPI sends only to servers the platform never configures with harmless values', async () => {
+    expect((await ask({ type: 'handoff-destination-request', call, parameters: {} })).body).toEqual({
+      destination: {},
+      error: 'There is no one to hand this call to; carry on with the caller.',
+    });
+    expect((await ask({ type: 'campaign.predial', campaignId: 'campaign-1', contact: { number: '+14155550111' } })).body).toEqual({ eligible: false });
+    expect((await ask({ type: 'voice-request', call, text: 'Hello', sampleRate: 24000 })).body).toEqual({ data: '' });
+    expect((await ask({ type: 'call.endpointing.request', call, messagesOpenAIFormatted: [] })).body).toEqual({ timeoutSeconds: 0.5 });
+    expect((await ask({ type: 'a-type-vapi-adds-later', call })).body).toEqual({});
+  });
+
+  it('answers a legacy function-call with { result }, through the same tools, once however often it is delivered', async () => {
+    const functionCall = (name: string, parameters: unknown) => ({ type: 'function-call', timestamp: 1794931373318, call, functionCall: { name, parameters } });
+    const saved = await ask(functionCall('save_business_fact', { field: 'business_type', value: 'bakery' }));
+    expect(saved).toEqual({ status: 200, body: { result: 'Saved: business_type.' } });
+    await ask(functionCall('save_business_fact', { field: 'business_type', value: 'bakery' }));
+    const facts = (await voice.producer.queue('analysis').getJobs(['waiting', 'delayed', 'prioritized'])).filter(
+      (job) => job.data.vapiCallId === 'call-sync-1' && job.data.field === 'business_type',
+    );
+    expect(facts).toHaveLength(1);
+    expect(facts[0]?.data.toolCallId).toMatch(/^function-call-[0-9a-f]{40}$/);
+    expect((await ask(functionCall('check_domain', '{"domain":"seedbakery.com"}'))).body).toEqual({ result: 'seedbakery.com is taken. Available alternatives: seedbakery.co.' });
+    expect((await ask(functionCall('order_pizza', {}))).body).toEqual({ result: 'There is no tool called order_pizza.' });
+    expect((await ask(functionCall('save_business_fact', '{"field":'))).body.result).toMatch(/not valid JSON/);
+  });
+
+  it("records the founder of the call before answering an assistant-request, whichever assistant answers", async () => {
+    const founderOf = async (vapiCallId: string) =>
+      (await voice.pool.query('select user_id, call_stage, source from voice.call_founders where vapi_call_id = $1', [vapiCallId])).rows;
+    const known = `call-${randomUUID()}`;
+    await ask({ type: 'assistant-request', call: { id: known }, customer: { number: '+14155550101' } });
+    expect(await founderOf(known)).toEqual([{ user_id: FOUNDER, call_stage: 2, source: 'assistant-request' }]);
+    // The founder's own assistant (an assistantId answer) is bound the same way.
+    const own = `call-${randomUUID()}`;
+    const answered = await ask({ type: 'assistant-request', call: { id: own }, customer: { number: '+14155550102' } });
+    expect(answered.body.assistantId).toBe('asst-bo');
+    expect(await founderOf(own)).toEqual([{ user_id: (answered.body.assistantOverrides as { metadata: { userId: string } }).metadata.userId, call_stage: 1, source: 'assistant-request' }]);
+    // A caller nobody knows: the intake assistant, and no founder.
+    const unknown = `call-${randomUUID()}`;
+    await ask({ type: 'assistant-request', call: { id: unknown }, customer: { number: '+14155550177' } });
+    expect(await founderOf(unknown)).toEqual([]);
+  });
+
+  it('still answers an assistant-request when the founder cannot be recorded', async () => {
+    const vapiCallId = `call-${randomUUID()}`;
+    // An id Postgres refuses (not a uuid): the record fails; the metadata still names the founder.
+    const founder = { id: 'not-a-uuid', customerName: 'Di', businessName: null, businessType: null, currentCallStage: 1, assistantType: 'shared', individualAssistantId: null, status: 'registered' };
+    const response = await fetch(`${voice.url}/internal/vapi/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
+      body: JSON.stringify({ message: { type: 'assistant-request', call: { id: vapiCallId } }, founder }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { assistant: { name: string }; assistantOverrides: object };
+    expect(body.assistant.name).toBe('DreamSeed discovery');
+    expect(body.assistantOverrides).toMatchObject({ metadata: { userId: 'not-a-uuid', callStage: 1 } });
+    expect((await voice.pool.query('select 1 from voice.call_founders where vapi_call_id = $1', [vapiCallId])).rows).toEqual([]);
+  });
+
   it('answers a transfer request without a number, knowledge-base requests, and a broken envelope', async () => {
     expect((await ask({ type: 'transfer-destination-request', call })).body.error).toBeTruthy();
     expect((await ask({ type: 'knowledge-base-request', call })).body).toEqual({ documents: [] });
@@ -204,5 +277,27 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     const notJson = await send('{"message":');
     expect({ status: notJson.status, code: ((await notJson.json()) as { error: { code: string } }).error.code }).toEqual({ status: 400, code: 'invalid_json' });
     expect((await send('message=hello', 'application/x-www-form-urlencoded')).status).toBe(415);
+  });
+});
+
+describe('voice service: a transfer request with a number to transfer to', () => {
+  let voice: TestVoice;
+  beforeAll(async () => {
+    voice = await startTestVoice({ INTERNAL_API_SECRET: TOKEN, VOICE_TRANSFER_NUMBER: '+14155550100' });
+  });
+  afterAll(() => voice.stop());
+
+  it('names the number, and what is said meanwhile in the field VAPI speaks (`content`)', async () => {
+    const response = await fetch(`${voice.url}/internal/vapi/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
+      body: JSON.stringify(vapiMessageFixture('transfer-destination-request')),
+    });
+    const body = await response.json();
+    expect(body).toEqual({
+      destination: { type: 'number', number: '+14155550100' },
+      message: { type: 'request-start', content: 'Let me put you through to someone on our team.' },
+    });
+    expect(validateVapiReply('transfer-destination-request', body)).toEqual({ ok: true, errors: [] });
   });
 });

@@ -1,11 +1,14 @@
+import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, callInternal, internalHeaders, internalJsonRoute, jobIdFrom, type JobProducer, type RawRoute } from '@dreamseed/platform';
-import { intakeAssistant, stageAssistant, type Stage } from '../assistants/stages';
+import { AppError, callInternal, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
+import { intakeAssistant, stageAssistant, type CallMetadata, type Stage } from '../assistants/stages';
 import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
+import type { VoiceDb } from '../db/client';
 import { callOf, type VapiMessage } from '../vapi/message';
+import { vapiServer } from '../vapi/server';
 
 const envelope = z.looseObject({ message: z.looseObject({ type: z.string().min(1) }) });
 
@@ -16,24 +19,41 @@ interface ToolCall {
   args: Record<string, unknown> | { unreadable: string };
 }
 
-/** VAPI sends arguments as an object or as a JSON string, under `function` or flattened. */
+type ToolResult = { toolCallId: string; name: string } & ({ result: string } | { error: string });
+
+/** Arguments as VAPI sends them: an object, or a JSON string of one. */
+function argumentsOf(raw: unknown): ToolCall['args'] {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { unreadable: 'not valid JSON' };
+    }
+  }
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { unreadable: 'not an object' };
+}
+
+/** The calls of a `tool-calls` message, named under `function` or flattened. */
 function toolCallsOf(message: VapiMessage): ToolCall[] {
   const list = Array.isArray(message.toolCallList) ? message.toolCallList : [];
   return list.flatMap((item): ToolCall[] => {
     const call = (item ?? {}) as { id?: unknown; name?: unknown; arguments?: unknown; parameters?: unknown; function?: { name?: unknown; arguments?: unknown } };
     if (typeof call.id !== 'string') return [];
-    const name = String(call.function?.name ?? call.name ?? '');
-    const raw = call.function?.arguments ?? call.arguments ?? call.parameters ?? {};
-    if (typeof raw === 'string') {
-      try {
-        const parsed: unknown = JSON.parse(raw);
-        return [{ id: call.id, name, args: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : { unreadable: 'not an object' } }];
-      } catch {
-        return [{ id: call.id, name, args: { unreadable: 'not valid JSON' } }];
-      }
-    }
-    return [{ id: call.id, name, args: raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : { unreadable: 'not an object' } }];
+    return [{ id: call.id, name: String(call.function?.name ?? call.name ?? ''), args: argumentsOf(call.function?.arguments ?? call.arguments ?? call.parameters ?? {}) }];
   });
+}
+
+/**
+ * The call of a legacy `function-call` message (`functionCall: { name, parameters }`, from assistants with
+ * `model.functions`). It has no id, so one is made from the call, the moment and the function: a repeated
+ * delivery makes the same id, and so the same job ids downstream.
+ */
+function functionCallOf(message: VapiMessage): ToolCall {
+  const functionCall = (message.functionCall ?? {}) as { name?: unknown; parameters?: unknown };
+  const name = typeof functionCall.name === 'string' ? functionCall.name : '';
+  const id = hash('sha256', JSON.stringify([callOf(message).id, message.timestamp ?? null, name, functionCall.parameters ?? null]), 'hex');
+  return { id: `function-call-${id.slice(0, 40)}`, name, args: argumentsOf(functionCall.parameters ?? {}) };
 }
 
 /** A founder as the gateway sends it with an assistant-request (the shape of `FounderCallContext`). */
@@ -45,11 +65,29 @@ function isFounderContext(value: unknown): value is FounderCallContext {
 /** Tool results are single-line strings (VAPI's rule). */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 1000);
 
+/** The most an assistant-request waits on recording its call's founder before answering without the record. */
+const FOUNDER_RECORD_WAIT_MS = 1000;
+
+/**
+ * The call's founder as `bindCallFounder` records it (the first record wins), in one statement and one round trip
+ * (`readAsOwner`): VAPI starts the call only once it has our answer, so the call has no rows of ours yet for
+ * `bindCallFounder` to link, nor a report whose follow-ups would be owed. Measured on loopback, `bindCallFounder`
+ * in `withOwnerRole` cost 3.8-4.4 ms and 2.6-2.9 ms of client CPU per call (the whole assistant-request cost the
+ * voice service 151 µs of CPU in the bench), this statement 0.6-1.6 ms and 0.3-0.4 ms. A change re-measures
+ * with the bench's assistant-request rounds.
+ */
+const RECORD_CALL_FOUNDER = `insert into voice.call_founders (vapi_call_id, user_id, call_stage, source)
+  values ($1, $2, $3, 'assistant-request') on conflict (vapi_call_id) do nothing`;
+
 /**
  * The voice service's answers to VAPI's synchronous messages, reached through the gateway (which holds the
- * deadline and the fallback). Every answer is a 200 with something VAPI can use; failures become spoken errors.
+ * deadline and the fallback). Every answer is a 200 with what VAPI's reply schema for the type requires;
+ * failures become spoken errors.
  */
-export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger: Logger): RawRoute {
+export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer: JobProducer; logger: Logger }): RawRoute {
+  const { db, producer, logger } = deps;
+  // On every assistant and tool we hand VAPI, so that its messages pass the gateway's check.
+  const server = vapiServer(config);
   // A raw route (served before Express): VAPI waits on assistant-request while the call starts.
   return internalJsonRoute({
     path: INTERNAL_PATHS.voice.vapiSync,
@@ -58,7 +96,7 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
     handle: async (received, { correlationId }) => ({ status: 200, body: await answer(received, correlationId) }),
   });
 
-  async function answer(received: unknown, correlationId: string) {
+  async function answer(received: unknown, correlationId: string): Promise<object> {
     const body = envelope.safeParse(received);
     if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI message carries { message: { type, ... } }.');
     const message = body.data.message as VapiMessage;
@@ -67,19 +105,40 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
         return answerAssistantRequest(message, correlationId, (received as { founder?: unknown }).founder);
       case 'tool-calls':
         return { results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call, correlationId))) };
+      case 'function-call': {
+        const answered = await answerToolCall(message, functionCallOf(message), correlationId);
+        return { result: 'result' in answered ? answered.result : answered.error };
+      }
       case 'transfer-destination-request':
         return config.VOICE_TRANSFER_NUMBER
-          ? { destination: { type: 'number', number: config.VOICE_TRANSFER_NUMBER }, message: { type: 'request-start', message: 'Let me put you through to someone on our team.' } }
+          ? { destination: { type: 'number', number: config.VOICE_TRANSFER_NUMBER }, message: { type: 'request-start', content: 'Let me put you through to someone on our team.' } }
           : { error: 'Nobody is available to take the call right now. We will call you back.' };
-      default:
+      case 'handoff-destination-request':
+        // No squads here. VAPI's schema requires a destination; an empty one with an error means "no handoff",
+        // and the error goes into the conversation for the model.
+        return { destination: {}, error: 'There is no one to hand this call to; carry on with the caller.' };
+      case 'knowledge-base-request':
         return { documents: [] };
+      case 'campaign.predial':
+        // The platform runs no VAPI campaigns and cannot vouch for a contact: nobody is dialled on its word.
+        return { eligible: false };
+      case 'voice-request':
+        // Sent only to a custom voice's own server, which the platform never configures; VAPI plays the bytes
+        // of the answer as audio, so the schema's smallest answer is a few bytes of near silence.
+        return { data: '' };
+      case 'call.endpointing.request':
+        // Only with a custom endpointing model, which the platform never configures: VAPI's documented example.
+        return { timeoutSeconds: 0.5 };
+      default:
+        return {};
     }
   }
 
   /**
    * The assistant for the founder's current stage, with their context as variable values and call metadata.
    * `given` is the founder the gateway found calling from the number (null: nobody), sent along so that no call
-   * back is needed; without it (the gateway could not say), the number is looked up here.
+   * back is needed; without it (the gateway could not say), the number is looked up here. The call's founder is
+   * recorded before the answer goes, so that the call keeps its founder whatever VAPI echoes of the metadata.
    */
   async function answerAssistantRequest(message: VapiMessage, correlationId: string, given: unknown) {
     const call = callOf(message);
@@ -94,24 +153,42 @@ export function vapiSyncRoute(config: VoiceConfig, producer: JobProducer, logger
       logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
       return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };
     }
-    if (!founder) return { assistant: intakeAssistant(config.VAPI_SERVER_URL) };
+    if (!founder) return { assistant: intakeAssistant(server) };
     const stage = Math.min(Math.max(founder.currentCallStage, 1), 4) as Stage;
-    const assistantOverrides = {
-      variableValues: {
-        founderName: founder.customerName ?? 'there',
-        businessName: founder.businessName ?? 'your business',
-        whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea',
-      },
-      metadata: { userId: founder.id, callStage: stage },
+    const metadata = { userId: founder.id, callStage: stage };
+    if (call.id) await recordCallFounder(call.id, metadata, correlationId);
+    const variableValues = {
+      founderName: founder.customerName ?? 'there',
+      businessName: founder.businessName ?? 'your business',
+      whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea',
     };
-    if (founder.assistantType === 'individual' && founder.individualAssistantId) {
-      return { assistantId: founder.individualAssistantId, assistantOverrides };
-    }
-    const shared = config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
-    return shared ? { assistantId: shared, assistantOverrides } : { assistant: stageAssistant(stage, config.VAPI_SERVER_URL), assistantOverrides };
+    const savedAssistantId =
+      founder.assistantType === 'individual' && founder.individualAssistantId ? founder.individualAssistantId : config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
+    // A saved assistant gets our server through the overrides, so that its messages carry our credential too.
+    return savedAssistantId
+      ? { assistantId: savedAssistantId, assistantOverrides: { server, variableValues, metadata } }
+      : { assistant: stageAssistant(stage, server, metadata), assistantOverrides: { variableValues, metadata } };
   }
 
-  async function answerToolCall(message: VapiMessage, call: ToolCall, correlationId: string) {
+  /**
+   * Records the call's founder, waiting at most FOUNDER_RECORD_WAIT_MS: the caller hears nothing while VAPI
+   * waits, and the metadata on the answer remains the fallback. A failure is logged, not thrown.
+   */
+  async function recordCallFounder(vapiCallId: string, metadata: CallMetadata, correlationId: string): Promise<void> {
+    const recorded = readAsOwner(db, 'voice', RECORD_CALL_FOUNDER, [vapiCallId, metadata.userId, metadata.callStage]).then(
+      () => true,
+      (error: unknown) => {
+        logger.warn({ err: error, correlationId }, 'call founder not recorded at assistant-request; the call metadata names the founder');
+        return true;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), FOUNDER_RECORD_WAIT_MS)));
+    if (!(await Promise.race([recorded, late]))) logger.warn({ correlationId }, 'call founder not recorded in time; answered without waiting longer');
+    clearTimeout(timer);
+  }
+
+  async function answerToolCall(message: VapiMessage, call: ToolCall, correlationId: string): Promise<ToolResult> {
     const result = (text: string) => ({ toolCallId: call.id, name: call.name, result: oneLine(text) });
     const error = (text: string) => ({ toolCallId: call.id, name: call.name, error: oneLine(text) });
     if ('unreadable' in call.args) return error(`The arguments could not be read (${String(call.args.unreadable)}).`);

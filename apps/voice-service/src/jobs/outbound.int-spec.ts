@@ -15,7 +15,7 @@ describe('voice service: outbound calls', () => {
   beforeAll(async () => {
     vapi = await startFakeServer({
       'POST /call': (request) => {
-        const userId = (request.body as { metadata: { userId: string } }).metadata.userId;
+        const userId = (request.body as { assistantOverrides: { metadata: { userId: string } } }).assistantOverrides.metadata.userId;
         return vapiAnswers.get(userId) ?? { status: 201, body: { id: `vapi-${randomUUID()}`, status: 'queued' } };
       },
     });
@@ -42,7 +42,8 @@ describe('voice service: outbound calls', () => {
   const plan = (userId: string, callStage: number, inMs: number) =>
     voice.producer.enqueue('voice', 'schedule-next-call', { v: 1, userId, callStage, notBefore: new Date(Date.now() + inMs).toISOString() });
   const rowsOf = async (userId: string) => (await voice.pool.query('select * from voice.voice_calls where user_id = $1 order by created_at', [userId])).rows;
-  const callsFor = (userId: string): FakeRequest[] => vapi.requests.filter((r) => (r.body as { metadata?: { userId?: string } }).metadata?.userId === userId);
+  const callsFor = (userId: string): FakeRequest[] =>
+    vapi.requests.filter((r) => (r.body as { assistantOverrides?: { metadata?: { userId?: string } } }).assistantOverrides?.metadata?.userId === userId);
 
   it('places the call at its time through VAPI, with the founder, the stage assistant and metadata', async () => {
     const userId = randomUUID();

@@ -8,7 +8,9 @@ import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, voiceCalls } from '../db/schema';
+import { bindCallFounder, queueCallCompleted } from '../calls/founders';
 import { CallProviderError, type CallProvider } from '../vapi/provider';
+import { vapiServer } from '../vapi/server';
 
 type Payload<N extends keyof VoiceJobs & string> = JobPayloadOf<VoiceJobs, N>;
 
@@ -146,17 +148,20 @@ export class OutboundCalls {
       if (!founder.customerPhone) throw new CallProviderError('the founder has no phone number', false);
       const stage = p.callStage as Stage;
       const shared = this.config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
+      const server = vapiServer(this.config);
+      const metadata = { userId: p.userId, callStage: p.callStage };
       const assistant =
         founder.assistantType === 'individual' && founder.individualAssistantId
           ? { assistantId: founder.individualAssistantId }
           : shared
             ? { assistantId: shared }
-            : { assistant: stageAssistant(stage, this.config.VAPI_SERVER_URL) };
+            : { assistant: stageAssistant(stage, server, metadata) };
       request = {
         assistant,
+        server,
         customerNumber: founder.customerPhone,
         variableValues: { founderName: founder.customerName ?? 'there', businessName: founder.businessName ?? 'your business', whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea' },
-        metadata: { userId: p.userId, callStage: p.callStage },
+        metadata,
       };
     } catch (error) {
       const retryable = !(error instanceof CallProviderError) || error.retryable;
@@ -195,20 +200,24 @@ export class OutboundCalls {
     }
 
     // The call exists now: its record is retried here rather than by the job, whose next try could not tell.
-    await retried(() =>
+    // VAPI may already have sent the call's first messages: the founder recorded here links what they stored.
+    const { completed } = await retried(() =>
       withOwnerRole(this.db, 'voice', async (tx) => {
         const [session] = await tx
           .insert(callSessions)
           .values({ vapiCallId, userId: p.userId, callStage: p.callStage, direction: 'outbound', status: 'queued' })
           .onConflictDoUpdate({ target: callSessions.vapiCallId, set: { updatedAt: new Date() } })
           .returning({ id: callSessions.id });
+        const bound = await bindCallFounder(tx, { vapiCallId, userId: p.userId, callStage: p.callStage, source: 'outbound' });
         // Placed wins over anything a concurrent try wrote meanwhile (an "outcome unknown" included).
         await tx
           .update(voiceCalls)
           .set({ status: 'placed', vapiCallId, callSessionId: session?.id, placedAt: new Date(), claimId: null, lastError: null, updatedAt: new Date() })
           .where(eq(voiceCalls.id, p.voiceCallId));
+        return bound;
       }),
     );
+    if (completed) await queueCallCompleted(this.producer, completed, correlationId);
     log.info({ voiceCallId: p.voiceCallId, provider: this.provider.name }, 'outbound call placed');
     return { outcome: 'placed', provider: this.provider.name, vapiCallId };
   }

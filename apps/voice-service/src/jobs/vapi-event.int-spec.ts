@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { PayloadSealer, QueueUnavailableError, type JobContext } from '@dreamseed/platform';
 import { producerFailingFirst } from '@dreamseed/platform/testing';
-import { waitFor } from '@dreamseed/testing';
+import { INTERNAL_PATHS } from '@dreamseed/contracts';
+import { startFakeServer, waitFor, type FakeServer } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 import { createVoiceDb } from '../db/client';
 import { VapiEventProcessor } from './vapi-event';
@@ -47,10 +48,21 @@ function callMessages(vapiCallId: string, userId: string, callStage: number) {
 
 describe('voice service: VAPI events', () => {
   let voice: TestVoice;
+  /** The gateway's founder lookup by number: nobody, unless a test says otherwise. */
+  let gateway: FakeServer;
   beforeAll(async () => {
-    voice = await startTestVoice({ INTERNAL_API_SECRET: 'internal-secret-for-tests', PAYLOAD_ENCRYPTION_KEY: KEY, PAYLOAD_ENCRYPTION_KEY_PREVIOUS: OLD_KEY });
+    gateway = await startFakeServer({ [`POST ${INTERNAL_PATHS.gateway.founderByPhone}`]: { status: 404, body: { error: { code: 'not_found' } } } });
+    voice = await startTestVoice({
+      INTERNAL_API_SECRET: 'internal-secret-for-tests',
+      PAYLOAD_ENCRYPTION_KEY: KEY,
+      PAYLOAD_ENCRYPTION_KEY_PREVIOUS: OLD_KEY,
+      GATEWAY_URL: gateway.url,
+    });
   });
-  afterAll(() => voice.stop());
+  afterAll(async () => {
+    await voice.stop();
+    await gateway.close();
+  });
   const pool = { query: (text: string, values?: unknown[]) => voice.pool.query(text, values) };
 
   type Message = Record<string, unknown> & { type: string; call: { id: string } };
@@ -89,7 +101,7 @@ describe('voice service: VAPI events', () => {
       direction: 'outbound',
       status: 'ended',
       ended_reason: 'customer-ended-call',
-      duration_seconds: 750,
+      duration_seconds: '750.000',
       recording_url: 'https://recordings.example/mono.wav',
       stereo_recording_url: 'https://recordings.example/stereo.wav',
       summary: 'The founder wants to cut bakery waste.',
@@ -104,7 +116,8 @@ describe('voice service: VAPI events', () => {
         where c.call_session_id = $1 order by t.seq`,
       [session.id],
     )).rows;
-    expect(turns.map((t) => t.role)).toEqual(['system', 'bot', 'user']);
+    // What was said only: the system prompt is not a turn, and VAPI's `bot` is the assistant.
+    expect(turns.map((t) => t.role)).toEqual(['assistant', 'user']);
 
     const profileChanges = await followUps('gateway', vapiCallId);
     expect(profileChanges).toHaveLength(1);
@@ -123,8 +136,7 @@ describe('voice service: VAPI events', () => {
         summary: 'The founder wants to cut bakery waste.',
         structuredData: { problem: 'bread waste' },
         turns: [
-          { role: 'system', content: 'You are a discovery guide.' },
-          { role: 'bot', content: 'Tell me about the problem.' },
+          { role: 'assistant', content: 'Tell me about the problem.' },
           { role: 'user', content: 'Bakeries waste bread every night.' },
         ],
       }),

@@ -4,21 +4,22 @@ import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
 import {
   Batcher,
   SealedPayloadError,
-  jobIdFrom,
   withOwnerRole,
-  withoutNul,
+  fitForPostgres,
   type JobContext,
   type JobProducer,
   type Logger,
   type PayloadSealer,
 } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
-import { callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
-import { callOf, directionOf, endOfCallReport, redact, type VapiMessage } from '../vapi/message';
+import { callFounders, callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
+import { bindCallFounder, queueCallCompleted, type CallFounder, type CompletedCall } from '../calls/founders';
+import { callOf, directionOf, endOfCallReport, redact, speaksOfLiveCall, type VapiMessage } from '../vapi/message';
+import { storableReport } from '../vapi/storable';
 
 type VapiEventPayload = JobPayloadOf<VoiceJobs, 'vapi-event'>;
 /** A `vapi-event` job's payload with its message opened. */
-type VapiEvent = Omit<VapiEventPayload, 'sealedBody' | 'message'> & { message: Record<string, unknown> };
+type VapiEvent = Omit<VapiEventPayload, 'sealedBody' | 'message'> & { message: Record<string, unknown>; lastAttempt?: boolean };
 export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored';
 
 /** A call's statuses in the order they happen; an older one never overwrites a newer one, and ended is final. */
@@ -86,7 +87,8 @@ const isEndOfCallReport = (event: VapiEvent) =>
   event.messageType === 'end-of-call-report' || (event.message as VapiMessage).type === 'end-of-call-report';
 
 /**
- * `upsertSession` for many calls in one statement (a CTE named `upserted`), with the same conflict rules:
+ * `upsertSession` for many calls in one statement (a CTE named `upserted`), with the same conflict rules and the
+ * founder recorded for each call (`call_founders`) before the one its metadata names:
  * the status moves forward only, and only for a change that has one (which `excluded` cannot tell, since it
  * holds 'queued' for the others, so it is read back from the input); existing values are kept; the latest
  * event time wins. Rows go in call id order.
@@ -106,9 +108,12 @@ function sessionsUpsert(changes: SessionChange[]) {
   }));
   return sql`
     sessions_in as (
-      select * from json_to_recordset(${JSON.stringify(rows)}::json)
-        as t(vapi_call_id text, user_id uuid, call_stage smallint, direction text, status text, assistant_id text,
-             phone_number_id text, customer_number text, ended_reason text, last_event_at timestamptz)
+      select t.vapi_call_id, coalesce(f.user_id, t.user_id) as user_id, coalesce(f.call_stage, t.call_stage) as call_stage,
+             t.direction, t.status, t.assistant_id, t.phone_number_id, t.customer_number, t.ended_reason, t.last_event_at
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+          as t(vapi_call_id text, user_id uuid, call_stage smallint, direction text, status text, assistant_id text,
+               phone_number_id text, customer_number text, ended_reason text, last_event_at timestamptz)
+        left join ${callFounders} f on f.vapi_call_id = t.vapi_call_id
     ), upserted as (
       insert into ${callSessions} as s
         (vapi_call_id, user_id, call_stage, direction, status, assistant_id, phone_number_id, customer_number, ended_reason, last_event_at)
@@ -138,9 +143,15 @@ function markLogs(marks: { event_key: string; status: 'processed' | 'ignored' }[
 }
 
 interface FollowUps {
-  /** The founder and stage of a call whose end-of-call report was stored for the first time. */
-  callCompleted?: { userId: string; callStage: number; vapiCallId: string; endedAt: string };
+  /** The founder and stage of a call whose end-of-call report was stored, or whose founder became known after it. */
+  callCompleted?: CompletedCall;
 }
+
+/**
+ * The founder calling from a number, as the gateway knows them (null: nobody): the last way to find the founder
+ * of a call that neither our records nor VAPI's metadata name.
+ */
+export type FounderByNumber = (phone: string, correlationId: string | undefined) => Promise<{ id: string; currentCallStage: number } | null>;
 
 export interface VapiEventProcessorOptions {
   /** Events written in one transaction at most (default 200). */
@@ -151,6 +162,8 @@ export interface VapiEventProcessorOptions {
   logger?: Logger;
   /** Opens the sealed bodies the gateway queues (`PAYLOAD_ENCRYPTION_KEY`). */
   sealer?: PayloadSealer;
+  /** Finds the founder of an end-of-call report that names none, by the caller's number. */
+  founderByNumber?: FounderByNumber;
 }
 
 /**
@@ -166,6 +179,8 @@ export interface VapiEventProcessorOptions {
 export class VapiEventProcessor {
   private readonly batcher: Batcher<VapiEvent, VapiEventOutcome>;
   private readonly sealer?: PayloadSealer;
+  private readonly founderByNumber?: FounderByNumber;
+  private readonly logger?: Logger;
 
   constructor(
     private readonly db: VoiceDb,
@@ -173,6 +188,8 @@ export class VapiEventProcessor {
     options: VapiEventProcessorOptions = {},
   ) {
     this.sealer = options.sealer;
+    this.founderByNumber = options.founderByNumber;
+    this.logger = options.logger;
     this.batcher = new Batcher({
       maxSize: options.maxBatchSize ?? 200,
       maxInFlight: options.maxBatchesInFlight ?? 2,
@@ -187,10 +204,10 @@ export class VapiEventProcessor {
     });
   }
 
-  async handle(received: VapiEventPayload, { log, correlationId }: JobContext) {
+  async handle(received: VapiEventPayload, { log, correlationId, lastAttempt }: JobContext) {
     const { sealedBody, message, ...fields } = received;
-    const opened = withoutNul(sealedBody === undefined ? (message ?? {}) : await this.open(sealedBody));
-    const event: VapiEvent = { ...fields, correlationId, message: opened };
+    const opened = fitForPostgres(sealedBody === undefined ? (message ?? {}) : await this.open(sealedBody));
+    const event: VapiEvent = { ...fields, correlationId, lastAttempt, message: opened };
     const outcome = isEndOfCallReport(event) ? await this.storeOne(event) : await this.batcher.submit(event);
     log.info({ type: event.messageType, outcome }, 'vapi event handled');
     return { outcome };
@@ -219,6 +236,8 @@ export class VapiEventProcessor {
   private async storeOne(event: VapiEvent): Promise<VapiEventOutcome> {
     const message = event.message as VapiMessage;
     const call = callOf(message);
+    const live = Boolean(call.id) && speaksOfLiveCall(message.type);
+    const byNumber = live && message.type === 'end-of-call-report' ? await this.founderOfUnnamedCall(call, event) : null;
     const result = await withOwnerRole(this.db, 'voice', async (tx) => {
       await tx
         .insert(webhookLogs)
@@ -233,26 +252,57 @@ export class VapiEventProcessor {
         .onConflictDoNothing();
       const [logged] = await tx.select({ status: webhookLogs.status }).from(webhookLogs).where(eq(webhookLogs.eventKey, event.eventKey)).for('update');
       if (logged?.status === 'processed' || logged?.status === 'ignored') return { outcome: 'duplicate' as const, settled: true };
-      const markDone = (status: 'processed' | 'ignored') =>
-        tx.update(webhookLogs).set({ status, processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey));
-      if (!call.id) {
+      const markDone = (status: 'processed' | 'ignored', error: string | null = null) =>
+        tx.update(webhookLogs).set({ status, error, processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey));
+      if (!live || !call.id) {
         await markDone('ignored');
         return { outcome: 'ignored' as const, settled: true };
       }
-      const followUps = await this.apply(tx, message, { ...call, id: call.id }, new Date(event.receivedAt));
+      const { followUps, refused } = await this.apply(tx, message, { ...call, id: call.id }, new Date(event.receivedAt), byNumber);
+      // What could not be stored is said on the log row; the rest of the event was applied.
+      const note = refused.length ? `not stored: ${refused.join('; ')}` : null;
       // Without follow-ups the event is done in this same transaction; with them it stays `received` until they
       // are queued, so a retry after a crash in between sends them again.
-      if (!followUps.callCompleted) await markDone('processed');
+      if (!followUps.callCompleted) await markDone('processed', note);
+      else if (note) await tx.update(webhookLogs).set({ error: note }).where(eq(webhookLogs.eventKey, event.eventKey));
       return { outcome: 'stored' as const, followUps, settled: !followUps.callCompleted };
     });
 
-    if (result.outcome === 'stored' && result.followUps.callCompleted) await this.sendFollowUps(result.followUps.callCompleted, event.correlationId);
+    if (result.outcome === 'stored' && result.followUps.callCompleted) await queueCallCompleted(this.producer, result.followUps.callCompleted, event.correlationId);
     if (!result.settled) {
       await withOwnerRole(this.db, 'voice', (tx) =>
         tx.update(webhookLogs).set({ status: 'processed', processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey)),
       );
     }
     return result.outcome;
+  }
+
+  /**
+   * The founder of a call nothing names (no record of ours, no metadata, no founder on its session), by the
+   * caller's number; null when the call is named, is an intake, or the number is nobody's. Asked outside the
+   * transaction: it is a call to the gateway. When the gateway cannot say, the job tries again later; its last
+   * try stores the report without a founder rather than lose it.
+   */
+  private async founderOfUnnamedCall(call: ReturnType<typeof callOf>, { correlationId, lastAttempt }: VapiEvent): Promise<CallFounder | null> {
+    if (!this.founderByNumber || !call.id || call.userId || call.intake || !call.customerNumber) return null;
+    const vapiCallId = call.id;
+    const named = await withOwnerRole(this.db, 'voice', async (tx) => {
+      const [bound] = await tx.select({ id: callFounders.userId }).from(callFounders).where(eq(callFounders.vapiCallId, vapiCallId));
+      const [session] = await tx.select({ id: callSessions.userId }).from(callSessions).where(eq(callSessions.vapiCallId, vapiCallId));
+      return Boolean(bound?.id ?? session?.id);
+    });
+    if (named) return null;
+    let founder: Awaited<ReturnType<FounderByNumber>>;
+    try {
+      founder = await this.founderByNumber(call.customerNumber, correlationId);
+    } catch (error) {
+      if (!lastAttempt) throw error;
+      this.logger?.warn({ err: { message: (error as Error).message } }, 'founder lookup by number failed on the last try: report stored without a founder');
+      return null;
+    }
+    if (!founder) return null;
+    const stage = Math.min(Math.max(Math.trunc(founder.currentCallStage), 1), 4);
+    return { vapiCallId, userId: founder.id, callStage: stage, source: 'caller-number' };
   }
 
   /**
@@ -284,7 +334,7 @@ export class VapiEventProcessor {
       user_id: call.userId,
       payload: redact(message),
       received_at: event.receivedAt,
-      status: call.id ? 'processed' : 'ignored',
+      status: call.id && speaksOfLiveCall(message.type) ? 'processed' : 'ignored',
       processed_at: now,
     }));
 
@@ -325,7 +375,7 @@ export class VapiEventProcessor {
       const outcomes = entries.map((entry): VapiEventOutcome => {
         const status = statusOf.get(entry.event.eventKey);
         if (firstOfKey.get(entry.event.eventKey) !== entry || status === 'processed' || status === 'ignored') return 'duplicate';
-        return entry.call.id ? 'stored' : 'ignored';
+        return entry.call.id && speaksOfLiveCall(entry.message.type) ? 'stored' : 'ignored';
       });
       // One change per call: a multi-row upsert must not touch the same row twice.
       const changes = new Map<string, SessionChange>();
@@ -350,11 +400,20 @@ export class VapiEventProcessor {
     });
   }
 
-  private async apply(tx: VoiceTx, message: VapiMessage, call: CallWithId, at: Date): Promise<FollowUps> {
-    const session = await this.upsertSession(tx, sessionChangeOf(message, call, at));
-    if (message.type !== 'end-of-call-report') return {};
+  /**
+   * Applies a live call's message to its session and, for an end-of-call report, its records. The founder is the
+   * one recorded for the call, else the one its metadata names (recorded now), else the one its caller's number
+   * names (`byNumber`); a record made now also links the call's earlier rows.
+   */
+  private async apply(tx: VoiceTx, message: VapiMessage, call: CallWithId, at: Date, byNumber: CallFounder | null): Promise<{ followUps: FollowUps; refused: string[] }> {
+    const learnt: CallFounder | null = call.userId ? { vapiCallId: call.id, userId: call.userId, callStage: call.callStage, source: 'metadata' } : byNumber;
+    const bound = learnt ? await bindCallFounder(tx, learnt) : null;
+    const [recorded] = bound ? [bound.founder] : await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, call.id));
+    const founderCall = recorded ? { ...call, userId: recorded.userId, callStage: recorded.callStage ?? call.callStage } : call;
+    const session = await this.upsertSession(tx, sessionChangeOf(message, founderCall, at));
+    if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [] };
 
-    const report = endOfCallReport(message);
+    const { report, refused } = storableReport(endOfCallReport(message));
     await tx
       .update(callSessions)
       .set({
@@ -427,14 +486,12 @@ export class VapiEventProcessor {
     // The founder moves on each time the report is applied: the first time, or again when an earlier try
     // committed but stopped before queueing the follow-ups (the log row is then still `received`). A report
     // already processed never gets here, and the follow-ups' ids derive from the call, so none goes out twice.
-    if (!session.userId || !session.callStage) return {};
+    if (!session.userId || !session.callStage) return { followUps: {}, refused };
     return {
-      callCompleted: {
-        userId: session.userId,
-        callStage: session.callStage,
-        vapiCallId: call.id,
-        endedAt: (report.endedAt ?? at).toISOString(),
+      followUps: {
+        callCompleted: { userId: session.userId, callStage: session.callStage, vapiCallId: call.id, endedAt: (report.endedAt ?? at).toISOString() },
       },
+      refused,
     };
   }
 
@@ -472,25 +529,5 @@ export class VapiEventProcessor {
       .returning();
     if (!session) throw new Error('upsert returned nothing');
     return session;
-  }
-
-  /** Under the report job's correlation id (the webhook's), so one id runs from VAPI's delivery to the Dream DNA. */
-  private async sendFollowUps(done: NonNullable<FollowUps['callCompleted']>, correlationId: string | undefined) {
-    const key = jobIdFrom(done.vapiCallId);
-    await this.producer.enqueue(
-      'gateway',
-      'profile-call-completed',
-      { v: 1, userId: done.userId, eventId: `call-completed-${key}`, occurredAt: done.endedAt, callStage: done.callStage, callId: done.vapiCallId },
-      { jobId: `call-completed-${key}`, correlationId },
-    );
-    await this.producer.enqueue(
-      'analysis',
-      'analyse-founder',
-      { v: 1, userId: done.userId, trigger: 'call-ended', sourceId: done.vapiCallId },
-      { jobId: `analyse-call-${key}`, correlationId },
-    );
-    if (done.callStage < 4) {
-      await this.producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: done.callStage + 1 }, { jobId: `next-call-${key}`, correlationId });
-    }
   }
 }

@@ -21,10 +21,35 @@ const date = (value: unknown): Date | null => {
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 };
 
+/** The `purpose` in the metadata of the intake assistant's calls. */
+export const INTAKE_PURPOSE = 'intake';
+
+/**
+ * The types that speak of a live call and so may create or move its session. Others (`call.deleted`,
+ * `campaign.predial`, `chat.*`, `session.*`, types VAPI adds later) are logged only: a deleted call or a
+ * campaign's pre-dial check is not a call in progress.
+ */
+const LIVE_CALL_TYPES = new Set([
+  'assistant-request', 'status-update', 'end-of-call-report', 'conversation-update', 'transcript', 'speech-update', 'hang',
+  'user-interrupted', 'model-output', 'tool-calls', 'function-call', 'transfer-destination-request', 'transfer-update',
+  'handoff-destination-request', 'knowledge-base-request', 'language-change-detected', 'voice-input', 'phone-call-control',
+  'assistant.started', 'assistant.speechStarted',
+]);
+
+export const speaksOfLiveCall = (type: string) => LIVE_CALL_TYPES.has(type) || type.startsWith('transcript[');
+
+/**
+ * The call a message is about, and our metadata wherever VAPI carries it: the overrides we answered with, the
+ * call's own metadata, or the transient assistant we returned (recorded on `call.assistant`, and sent as
+ * `message.assistant`). The first place that names a founder wins.
+ */
 export function callOf(message: VapiMessage) {
   const call = object(message.call);
   const overrides = object(call.assistantOverrides);
-  const metadata = { ...object(call.metadata), ...object(overrides.metadata) };
+  const places = [object(overrides.metadata), object(call.metadata), object(object(call.assistant).metadata), object(object(message.assistant).metadata)];
+  const metadata = places.find((m) => founderId(m.userId ?? m.user_id)) ?? {};
+  // The intake assistant (a caller we did not know) marks its calls: no consultation, whoever registers in it.
+  const intake = places.some((m) => m.purpose === INTAKE_PURPOSE);
   const stage = Number(metadata.callStage ?? metadata.call_stage);
   return {
     id: text(call.id),
@@ -35,6 +60,7 @@ export function callOf(message: VapiMessage) {
     customerNumber: text(object(message.customer).number) ?? text(object(call.customer).number),
     userId: founderId(metadata.userId ?? metadata.user_id),
     callStage: Number.isInteger(stage) && stage >= 1 && stage <= 4 ? stage : null,
+    intake,
     raw: call,
   };
 }
@@ -45,45 +71,59 @@ export function directionOf(callType: string | null): 'inbound' | 'outbound' | '
   return 'inbound';
 }
 
+/** A founder-visible turn: what the assistant or the founder said. */
 export interface Turn {
-  role: 'assistant' | 'user' | 'system' | 'tool' | 'bot';
+  role: 'assistant' | 'user';
   content: string;
   secondsFromStart: number | null;
   durationSeconds: number | null;
 }
 
-const ROLES = new Set(['assistant', 'user', 'system', 'tool', 'bot']);
+/**
+ * Only speech becomes a turn: VAPI's `artifact.messages` begins with the system prompt and carries tool calls and
+ * their results (`tool_calls`, `tool_call_result`), none of which was said. The assistant is `bot` there and
+ * `assistant` in the OpenAI-formatted list.
+ */
+const SPEAKERS: Record<string, Turn['role']> = { bot: 'assistant', assistant: 'assistant', user: 'user' };
+
+const seconds = (ms: unknown) => (number(ms) === null ? null : (number(ms) as number) / 1000);
 
 /** What the end-of-call report says about the call, wherever the payload keeps it. */
 export function endOfCallReport(message: VapiMessage) {
   const artifact = object(message.artifact);
   const analysis = object(message.analysis);
   const recording = object(artifact.recording);
+  const call = object(message.call);
   const messages = (Array.isArray(artifact.messages) ? artifact.messages : Array.isArray(message.messages) ? message.messages : []) as unknown[];
   const turns: Turn[] = messages
     .map(object)
-    .filter((m) => ROLES.has(String(m.role)) && typeof (m.message ?? m.content) === 'string')
+    .filter((m) => Object.hasOwn(SPEAKERS, String(m.role)) && typeof (m.message ?? m.content) === 'string' && String(m.message ?? m.content).trim())
     .map((m) => ({
-      role: String(m.role) as Turn['role'],
+      role: SPEAKERS[String(m.role)] as Turn['role'],
       content: String(m.message ?? m.content),
       secondsFromStart: number(m.secondsFromStart),
-      durationSeconds: number(m.duration) !== null ? (number(m.duration) as number) / 1000 : null,
+      durationSeconds: seconds(m.duration),
     }));
-  const startedAt = date(message.startedAt) ?? date(object(message.call).startedAt);
-  const endedAt = date(message.endedAt) ?? date(object(message.call).endedAt);
+  const startedAt = date(message.startedAt) ?? date(call.startedAt);
+  const endedAt = date(message.endedAt) ?? date(call.endedAt);
+  // Fractional seconds as VAPI reports them; the legacy fields first, then the call's own times.
   const duration =
-    number(message.durationSeconds) ?? (startedAt && endedAt ? Math.round((endedAt.getTime() - startedAt.getTime()) / 1000) : null);
+    number(message.durationSeconds) ??
+    seconds(message.durationMs) ??
+    (number(message.durationMinutes) === null ? null : (number(message.durationMinutes) as number) * 60) ??
+    (startedAt && endedAt ? (endedAt.getTime() - startedAt.getTime()) / 1000 : null);
+  const evaluation = analysis.successEvaluation;
   return {
-    endedReason: text(message.endedReason),
+    endedReason: text(message.endedReason) ?? text(call.endedReason),
     transcript: text(artifact.transcript) ?? text(message.transcript) ?? turns.map((t) => `${t.role === 'user' ? 'User' : 'AI'}: ${t.content}`).join('\n'),
     turns,
     summary: text(analysis.summary) ?? text(message.summary),
     structuredData: Object.keys(object(analysis.structuredData)).length ? object(analysis.structuredData) : null,
-    successEvaluation: analysis.successEvaluation === undefined ? null : String(analysis.successEvaluation),
+    successEvaluation: evaluation === undefined || evaluation === null ? null : typeof evaluation === 'string' ? evaluation : JSON.stringify(evaluation),
     recordingUrl: text(recording.mono && object(recording.mono).combinedUrl) ?? text(artifact.recordingUrl) ?? text(message.recordingUrl),
     stereoRecordingUrl: text(recording.stereoUrl) ?? text(artifact.stereoRecordingUrl) ?? text(message.stereoRecordingUrl),
-    costUsd: number(message.cost),
-    costBreakdown: message.costBreakdown ?? message.costs ?? null,
+    costUsd: number(message.cost) ?? number(call.cost),
+    costBreakdown: message.costBreakdown ?? message.costs ?? call.costBreakdown ?? call.costs ?? null,
     startedAt,
     endedAt,
     durationSeconds: duration,

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { VapiServer } from './server';
 
 export interface OutboundCallRequest {
   assistant: { assistantId: string } | { assistant: Record<string, unknown> };
+  /**
+   * Where the call's messages go (`vapiServer`). A transient assistant carries it itself; a saved one
+   * (`assistantId`) gets it through the call's overrides, so that its messages carry our credential too.
+   */
+  server?: VapiServer;
   customerNumber: string;
   variableValues: Record<string, string>;
   metadata: { userId: string; callStage: number };
@@ -32,6 +38,10 @@ function lostRequest(error: unknown): CallProviderError {
   return new CallProviderError(`VAPI request sent, ${name}: the call may have been placed`, false, true);
 }
 
+/** `text` with the server object's header values (the webhook secret) masked. */
+const withoutSecrets = (text: string, server: VapiServer | undefined) =>
+  Object.values(server?.headers ?? {}).reduce((scrubbed, secret) => scrubbed.replaceAll(secret, '[secret]'), text);
+
 /** Places outbound calls: VAPI's `POST /call` when a key is configured, else a local stand-in. */
 export interface CallProvider {
   readonly name: 'vapi' | 'local';
@@ -54,8 +64,11 @@ export function createCallProvider(options: { apiKey?: string; baseUrl: string; 
             ...request.assistant,
             phoneNumberId: options.phoneNumberId,
             customer: { number: request.customerNumber },
-            assistantOverrides: { variableValues: request.variableValues, metadata: request.metadata },
-            metadata: request.metadata,
+            assistantOverrides: {
+              server: 'assistantId' in request.assistant ? request.server : undefined,
+              variableValues: request.variableValues,
+              metadata: request.metadata,
+            },
           }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
@@ -65,7 +78,9 @@ export function createCallProvider(options: { apiKey?: string; baseUrl: string; 
       const body = (await response.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
       if (!response.ok) {
         const retryable = response.status === 429 || response.status >= 500;
-        throw new CallProviderError(`VAPI answered ${response.status}: ${String(body.message ?? '').slice(0, 200)}`, retryable);
+        // VAPI's validation messages may quote what was sent: the secret on the server object never goes on
+        // into the row's last error, the job's failure reason or a log.
+        throw new CallProviderError(`VAPI answered ${response.status}: ${withoutSecrets(String(body.message ?? ''), request.server).slice(0, 200)}`, retryable);
       }
       if (typeof body.id !== 'string') throw new CallProviderError(`VAPI answered ${response.status} without a call id: the call may have been placed`, false, true);
       return { vapiCallId: body.id };

@@ -1,0 +1,88 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { jobIdFrom, type JobProducer } from '@dreamseed/platform';
+import type { VoiceTx } from '../db/client';
+import { callFounders, callSessions, conversations, transcripts, webhookLogs, type CallFounderSource } from '../db/schema';
+
+/**
+ * Which founder a VAPI call belongs to. The platform records it itself when it answers a call's assistant-request
+ * or places a call, so a call keeps its founder whatever VAPI echoes of our metadata; metadata and the caller's
+ * number are the fallbacks (see `resolveCallFounder`).
+ */
+export interface CallFounder {
+  vapiCallId: string;
+  userId: string;
+  callStage: number | null;
+  source: CallFounderSource;
+}
+
+/** A call whose end-of-call report was stored before its founder was known: its follow-ups are still owed. */
+export interface CompletedCall {
+  userId: string;
+  callStage: number;
+  vapiCallId: string;
+  endedAt: string;
+}
+
+/**
+ * Records the call's founder (the first record wins: a later one for the same call changes nothing) and links
+ * the call's rows stored before it: its session, transcript, conversation and logged messages. Returns the call
+ * when its end-of-call report was already applied without a founder, so the caller queues its follow-ups
+ * (`queueCallCompleted`), which the report could not.
+ */
+export async function bindCallFounder(tx: VoiceTx, binding: CallFounder): Promise<{ founder: CallFounder; completed: CompletedCall | null }> {
+  await tx
+    .insert(callFounders)
+    .values({ vapiCallId: binding.vapiCallId, userId: binding.userId, callStage: binding.callStage, source: binding.source })
+    .onConflictDoNothing();
+  const [bound] = await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, binding.vapiCallId));
+  const founder: CallFounder = bound ? { ...bound, source: bound.source as CallFounderSource } : binding;
+
+  const linked = await tx
+    .update(callSessions)
+    .set({ userId: founder.userId, callStage: sql`coalesce(${callSessions.callStage}, ${founder.callStage}::smallint)`, updatedAt: new Date() })
+    .where(and(eq(callSessions.vapiCallId, founder.vapiCallId), isNull(callSessions.userId)))
+    .returning({ id: callSessions.id, callStage: callSessions.callStage, endedAt: callSessions.endedAt });
+  await tx.update(webhookLogs).set({ userId: founder.userId }).where(and(eq(webhookLogs.vapiCallId, founder.vapiCallId), isNull(webhookLogs.userId)));
+  const session = linked[0];
+  if (!session) return { founder, completed: null };
+
+  const sessionIds = [session.id];
+  const ownedBySession = { userId: founder.userId, callStage: session.callStage };
+  const [transcript] = await tx
+    .update(transcripts)
+    .set(ownedBySession)
+    .where(and(inArray(transcripts.callSessionId, sessionIds), isNull(transcripts.userId)))
+    .returning({ id: transcripts.id });
+  await tx.update(conversations).set(ownedBySession).where(and(inArray(conversations.callSessionId, sessionIds), isNull(conversations.userId)));
+  // A transcript exists only once the end-of-call report was applied.
+  const completed =
+    transcript && session.callStage
+      ? { userId: founder.userId, callStage: session.callStage, vapiCallId: founder.vapiCallId, endedAt: (session.endedAt ?? new Date()).toISOString() }
+      : null;
+  return { founder, completed };
+}
+
+/** The founder recorded for a call, if any. */
+export async function recordedCallFounder(tx: VoiceTx, vapiCallId: string): Promise<CallFounder | null> {
+  const [row] = await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, vapiCallId));
+  return row ? { ...row, source: row.source as CallFounderSource } : null;
+}
+
+/**
+ * The jobs that follow a completed consultation: the profile's progress, the analysis and, before the last
+ * stage, the next call's plan. Their ids derive from the call, so a second report, a retry or a late binding
+ * never sends one twice.
+ */
+export async function queueCallCompleted(producer: JobProducer, done: CompletedCall, correlationId: string | undefined): Promise<void> {
+  const key = jobIdFrom(done.vapiCallId);
+  await producer.enqueue(
+    'gateway',
+    'profile-call-completed',
+    { v: 1, userId: done.userId, eventId: `call-completed-${key}`, occurredAt: done.endedAt, callStage: done.callStage, callId: done.vapiCallId },
+    { jobId: `call-completed-${key}`, correlationId },
+  );
+  await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: done.userId, trigger: 'call-ended', sourceId: done.vapiCallId }, { jobId: `analyse-call-${key}`, correlationId });
+  if (done.callStage < 4) {
+    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: done.callStage + 1 }, { jobId: `next-call-${key}`, correlationId });
+  }
+}
