@@ -11,3 +11,4 @@ export * from './domain-names';
 export * from './billing.queue';
 export * from './internal-api';
 export * from './assessments';
+export * from './vapi';

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PayloadSealer } from '@dreamseed/platform';
+import { VAPI_STANDING_REPLIES } from '@dreamseed/contracts';
 import {
   VAPI_SYNC_TYPES,
   deletePrefix,
@@ -234,7 +235,7 @@ describe.each(FALLBACKS)('POST /webhooks/vapi while the voice service is down, $
     expect(await answer('transfer-destination-request')).toEqual(
       configured ? { destination: { type: 'number', number: '+14155550100' } } : { error: 'No one is available to take the call right now.' },
     );
-    expect(await answer('handoff-destination-request')).toEqual({ destination: {}, error: 'The handoff is not available right now; carry on with the caller.' });
+    expect(await answer('handoff-destination-request')).toEqual(VAPI_STANDING_REPLIES['handoff-destination-request']);
   });
 });
 

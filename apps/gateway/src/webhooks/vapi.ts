@@ -15,7 +15,7 @@ import {
   type RawResponse,
   type RawRoute,
 } from '@dreamseed/platform';
-import { E164, INTERNAL_PATHS } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
 
@@ -144,20 +144,8 @@ function fallbackAnswer(message: VapiMessage, config: GatewayConfig): unknown {
       return config.VAPI_FALLBACK_TRANSFER_NUMBER
         ? { destination: { type: 'number', number: config.VAPI_FALLBACK_TRANSFER_NUMBER } }
         : { error: 'No one is available to take the call right now.' };
-    case 'handoff-destination-request':
-      // The schema requires a destination: an empty one with an error is "no handoff".
-      return { destination: {}, error: 'The handoff is not available right now; carry on with the caller.' };
-    case 'knowledge-base-request':
-      return { documents: [] };
-    case 'campaign.predial':
-      // Nobody is dialled on an unchecked word.
-      return { eligible: false };
-    case 'voice-request':
-      return { data: '' };
-    case 'call.endpointing.request':
-      return { timeoutSeconds: 0.5 };
     default:
-      return {};
+      return hasStandingReply(message.type) ? VAPI_STANDING_REPLIES[message.type] : {};
   }
 }
 

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
+import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, callInternal, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type CallMetadata, type Stage } from '../assistants/stages';
 import { fetchFounder, registerCaller } from '../gateway-client';
@@ -113,24 +113,8 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
         return config.VOICE_TRANSFER_NUMBER
           ? { destination: { type: 'number', number: config.VOICE_TRANSFER_NUMBER }, message: { type: 'request-start', content: 'Let me put you through to someone on our team.' } }
           : { error: 'Nobody is available to take the call right now. We will call you back.' };
-      case 'handoff-destination-request':
-        // No squads here. VAPI's schema requires a destination; an empty one with an error means "no handoff",
-        // and the error goes into the conversation for the model.
-        return { destination: {}, error: 'There is no one to hand this call to; carry on with the caller.' };
-      case 'knowledge-base-request':
-        return { documents: [] };
-      case 'campaign.predial':
-        // The platform runs no VAPI campaigns and cannot vouch for a contact: nobody is dialled on its word.
-        return { eligible: false };
-      case 'voice-request':
-        // Sent only to a custom voice's own server, which the platform never configures; VAPI plays the bytes
-        // of the answer as audio, so the schema's smallest answer is a few bytes of near silence.
-        return { data: '' };
-      case 'call.endpointing.request':
-        // Only with a custom endpointing model, which the platform never configures: VAPI's documented example.
-        return { timeoutSeconds: 0.5 };
       default:
-        return {};
+        return hasStandingReply(message.type) ? VAPI_STANDING_REPLIES[message.type] : {};
     }
   }
 
