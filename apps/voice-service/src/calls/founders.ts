@@ -10,7 +10,8 @@ import { callFounders, callSessions, conversations, transcripts, webhookLogs, ty
  */
 export interface CallFounder {
   vapiCallId: string;
-  userId: string;
+  /** Null only for an intake call (`source` 'intake'): answered for nobody, and nobody's for good. */
+  userId: string | null;
   callStage: number | null;
   source: CallFounderSource;
 }
@@ -36,18 +37,20 @@ export async function bindCallFounder(tx: VoiceTx, binding: CallFounder): Promis
     .onConflictDoNothing();
   const [bound] = await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, binding.vapiCallId));
   const founder: CallFounder = bound ? { ...bound, source: bound.source as CallFounderSource } : binding;
+  if (!founder.userId) return { founder, completed: null };
+  const userId = founder.userId;
 
   const linked = await tx
     .update(callSessions)
-    .set({ userId: founder.userId, callStage: sql`coalesce(${callSessions.callStage}, ${founder.callStage}::smallint)`, updatedAt: new Date() })
+    .set({ userId, callStage: sql`coalesce(${callSessions.callStage}, ${founder.callStage}::smallint)`, updatedAt: new Date() })
     .where(and(eq(callSessions.vapiCallId, founder.vapiCallId), isNull(callSessions.userId)))
     .returning({ id: callSessions.id, callStage: callSessions.callStage, endedAt: callSessions.endedAt });
-  await tx.update(webhookLogs).set({ userId: founder.userId }).where(and(eq(webhookLogs.vapiCallId, founder.vapiCallId), isNull(webhookLogs.userId)));
+  await tx.update(webhookLogs).set({ userId }).where(and(eq(webhookLogs.vapiCallId, founder.vapiCallId), isNull(webhookLogs.userId)));
   const session = linked[0];
   if (!session) return { founder, completed: null };
 
   const sessionIds = [session.id];
-  const ownedBySession = { userId: founder.userId, callStage: session.callStage };
+  const ownedBySession = { userId, callStage: session.callStage };
   const [transcript] = await tx
     .update(transcripts)
     .set(ownedBySession)
@@ -57,15 +60,9 @@ export async function bindCallFounder(tx: VoiceTx, binding: CallFounder): Promis
   // A transcript exists only once the end-of-call report was applied.
   const completed =
     transcript && session.callStage
-      ? { userId: founder.userId, callStage: session.callStage, vapiCallId: founder.vapiCallId, endedAt: (session.endedAt ?? new Date()).toISOString() }
+      ? { userId, callStage: session.callStage, vapiCallId: founder.vapiCallId, endedAt: (session.endedAt ?? new Date()).toISOString() }
       : null;
   return { founder, completed };
-}
-
-/** The founder recorded for a call, if any. */
-export async function recordedCallFounder(tx: VoiceTx, vapiCallId: string): Promise<CallFounder | null> {
-  const [row] = await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, vapiCallId));
-  return row ? { ...row, source: row.source as CallFounderSource } : null;
 }
 
 /**

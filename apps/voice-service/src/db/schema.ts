@@ -11,8 +11,11 @@ export const voice = pgSchema('voice');
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
-/** How a call's founder became known, most certain first. */
-export const CALL_FOUNDER_SOURCES = ['assistant-request', 'outbound', 'metadata', 'caller-number'] as const;
+/**
+ * How a call's founder became known, most certain first. `intake`: the call was answered for nobody (a caller
+ * the platform did not know), so nothing later makes it a founder's consultation.
+ */
+export const CALL_FOUNDER_SOURCES = ['assistant-request', 'outbound', 'metadata', 'caller-number', 'intake'] as const;
 export type CallFounderSource = (typeof CALL_FOUNDER_SOURCES)[number];
 
 const CALL_STAGE_CHECK = (name: string, column: string) => check(name, sql.raw(`"${column}" is null or "${column}" between 1 and 4`));
@@ -67,7 +70,8 @@ export const callFounders = voice.table(
   'call_founders',
   {
     vapiCallId: text('vapi_call_id').primaryKey(),
-    userId: uuid('user_id').notNull(),
+    /** Null only for an intake call. */
+    userId: uuid('user_id'),
     callStage: smallint('call_stage'),
     source: text('source').notNull(),
     createdAt: createdAt(),
@@ -77,6 +81,7 @@ export const callFounders = voice.table(
     index('call_founders_user_id_idx').on(t.userId),
     CALL_STAGE_CHECK('call_founders_call_stage', 'call_stage'),
     oneOf('call_founders_source', 'source', CALL_FOUNDER_SOURCES),
+    check('call_founders_intake_is_nobody', sql`(${t.source} = 'intake') = (${t.userId} is null)`),
     founderReads('call_founders', 'user_id'),
   ],
 );

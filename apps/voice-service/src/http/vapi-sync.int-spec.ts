@@ -198,6 +198,31 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((body.results as { error: string }[])[0]?.error).toMatch(/not tied to a founder/);
   });
 
+  it("uses a tool for the founder recorded at the call's assistant-request when VAPI echoes no metadata", async () => {
+    const answered = await ask({ type: 'assistant-request', call: { id: 'call-no-echo' }, customer: { number: '+14155550101' } });
+    const metadata = (answered.body.assistantOverrides as { metadata: { userId: string; callStage: number } }).metadata;
+    const { body } = await ask({
+      type: 'tool-calls',
+      call: { id: 'call-no-echo' },
+      toolCallList: [
+        { id: 'tc-no-echo-fact', type: 'function', function: { name: 'save_business_fact', arguments: { field: 'business_type', value: 'bakery' } } },
+        { id: 'tc-no-echo-next', type: 'function', function: { name: 'schedule_next_call', arguments: {} } },
+      ],
+    });
+    expect((body.results as { result?: string }[]).map((r) => r.result)).toEqual(['Saved: business_type.', 'The next call will be planned.']);
+    expect((await voice.producer.queue('analysis').getJob('fact-tc-no-echo-fact'))?.data).toMatchObject({ userId: metadata.userId, vapiCallId: 'call-no-echo' });
+    expect((await voice.producer.queue('voice').getJob('next-call-tool-tc-no-echo-next'))?.data).toMatchObject({ userId: metadata.userId, callStage: metadata.callStage + 1 });
+
+    // An intake call is nobody's, whatever its metadata claims.
+    await ask({ type: 'assistant-request', call: { id: 'call-intake-claim' }, customer: { number: '+14155550178' } });
+    const intake = await ask({
+      type: 'tool-calls',
+      call: { id: 'call-intake-claim', assistantOverrides: { metadata: { userId: metadata.userId, callStage: 2 } } },
+      toolCallList: [{ id: 'tc-intake-fact', function: { name: 'save_business_fact', arguments: { field: 'business_type', value: 'x' } } }],
+    });
+    expect((intake.body.results as { error?: string }[])[0]?.error).toMatch(/not tied to a founder/);
+  });
+
   it.each(VAPI_SYNC_TYPES)("answers %s as VAPI's reply schema for the type requires", async (type) => {
     const { status, body } = await ask(vapiMessageFixture(type).message as unknown as Record<string, unknown>);
     expect(status).toBe(200);
@@ -244,7 +269,8 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     // A caller nobody knows: the intake assistant, and no founder.
     const unknown = `call-${randomUUID()}`;
     await ask({ type: 'assistant-request', call: { id: unknown }, customer: { number: '+14155550177' } });
-    expect(await founderOf(unknown)).toEqual([]);
+    // An unknown caller's call is recorded as nobody's: registering during it does not make it a consultation.
+    expect(await founderOf(unknown)).toEqual([{ user_id: null, call_stage: null, source: 'intake' }]);
   });
 
   it('still answers an assistant-request when the founder cannot be recorded', async () => {

@@ -12,6 +12,8 @@ import { vapiServer } from '../vapi/server';
 
 const envelope = z.looseObject({ message: z.looseObject({ type: z.string().min(1) }) });
 
+type CallOfTool = Pick<ReturnType<typeof callOf>, 'id' | 'userId' | 'callStage' | 'customerNumber'>;
+
 interface ToolCall {
   id: string;
   name: string;
@@ -77,7 +79,10 @@ const FOUNDER_RECORD_WAIT_MS = 1000;
  * with the bench's assistant-request rounds.
  */
 const RECORD_CALL_FOUNDER = `insert into voice.call_founders (vapi_call_id, user_id, call_stage, source)
-  values ($1, $2, $3, 'assistant-request') on conflict (vapi_call_id) do nothing`;
+  values ($1, $2, $3, $4) on conflict (vapi_call_id) do nothing`;
+
+/** The founder recorded for a call (`user_id` null: an intake call, nobody's). */
+const RECORDED_CALL_FOUNDER = 'select user_id, call_stage from voice.call_founders where vapi_call_id = $1';
 
 /**
  * The voice service's answers to VAPI's synchronous messages, reached through the gateway (which holds the
@@ -103,10 +108,12 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
     switch (message.type) {
       case 'assistant-request':
         return answerAssistantRequest(message, correlationId, (received as { founder?: unknown }).founder);
-      case 'tool-calls':
-        return { results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(message, call, correlationId))) };
+      case 'tool-calls': {
+        const founder = await founderOfCall(message, correlationId);
+        return { results: await Promise.all(toolCallsOf(message).map((call) => answerToolCall(founder, call, correlationId))) };
+      }
       case 'function-call': {
-        const answered = await answerToolCall(message, functionCallOf(message), correlationId);
+        const answered = await answerToolCall(await founderOfCall(message, correlationId), functionCallOf(message), correlationId);
         return { result: 'result' in answered ? answered.result : answered.error };
       }
       case 'transfer-destination-request':
@@ -137,7 +144,11 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
       logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
       return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };
     }
-    if (!founder) return { assistant: intakeAssistant(server) };
+    if (!founder) {
+      // Recorded too: an intake call stays nobody's consultation, even once the caller registers in it.
+      if (call.id) await recordCallFounder(call.id, null, correlationId);
+      return { assistant: intakeAssistant(server) };
+    }
     const stage = Math.min(Math.max(founder.currentCallStage, 1), 4) as Stage;
     const metadata = { userId: founder.id, callStage: stage };
     if (call.id) await recordCallFounder(call.id, metadata, correlationId);
@@ -158,8 +169,9 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
    * Records the call's founder, waiting at most FOUNDER_RECORD_WAIT_MS: the caller hears nothing while VAPI
    * waits, and the metadata on the answer remains the fallback. A failure is logged, not thrown.
    */
-  async function recordCallFounder(vapiCallId: string, metadata: CallMetadata, correlationId: string): Promise<void> {
-    const recorded = readAsOwner(db, 'voice', RECORD_CALL_FOUNDER, [vapiCallId, metadata.userId, metadata.callStage]).then(
+  async function recordCallFounder(vapiCallId: string, metadata: CallMetadata | null, correlationId: string): Promise<void> {
+    const values = metadata ? [vapiCallId, metadata.userId, metadata.callStage, 'assistant-request'] : [vapiCallId, null, null, 'intake'];
+    const recorded = readAsOwner(db, 'voice', RECORD_CALL_FOUNDER, values).then(
       () => true,
       (error: unknown) => {
         logger.warn({ err: error, correlationId }, 'call founder not recorded at assistant-request; the call metadata names the founder');
@@ -172,11 +184,27 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
     clearTimeout(timer);
   }
 
-  async function answerToolCall(message: VapiMessage, call: ToolCall, correlationId: string): Promise<ToolResult> {
+  /**
+   * The call a tool is used in, with its founder as the voice worker resolves it: the platform's record of the
+   * call first (an intake call is nobody's), then our metadata wherever VAPI echoes it. Without the record (a
+   * call whose assistant-request we did not answer, or the database late) the metadata decides.
+   */
+  async function founderOfCall(message: VapiMessage, correlationId: string): Promise<CallOfTool> {
+    const call = callOf(message);
+    if (!call.id) return call;
+    try {
+      const [recorded] = await readAsOwner<{ user_id: string | null; call_stage: number | null }>(db, 'voice', RECORDED_CALL_FOUNDER, [call.id]);
+      return recorded ? { ...call, userId: recorded.user_id, callStage: recorded.user_id ? (recorded.call_stage ?? call.callStage) : null } : call;
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message }, correlationId }, "call's founder record not read; the call metadata decides");
+      return call;
+    }
+  }
+
+  async function answerToolCall(founder: CallOfTool, call: ToolCall, correlationId: string): Promise<ToolResult> {
     const result = (text: string) => ({ toolCallId: call.id, name: call.name, result: oneLine(text) });
     const error = (text: string) => ({ toolCallId: call.id, name: call.name, error: oneLine(text) });
     if ('unreadable' in call.args) return error(`The arguments could not be read (${String(call.args.unreadable)}).`);
-    const founder = callOf(message);
     switch (call.name) {
       case 'check_domain':
         return checkDomain(call.args, result, correlationId);

@@ -190,6 +190,18 @@ describe('voice service: every call tied to its founder, and one odd field never
     expect(await completions(intake)).toHaveLength(0);
   });
 
+  it('keeps an intake call nobody\'s when the caller registers in it and VAPI echoes nothing', async () => {
+    const number = newNumber();
+    const vapiCallId = randomUUID();
+    const db = createVoiceDb(voice.pool);
+    await withOwnerRole(db, 'voice', (tx) => bindCallFounder(tx, { vapiCallId, userId: null, callStage: null, source: 'intake' }));
+    // register_caller ran during the call: by its report the number is a founder's.
+    founders.set(number, { id: randomUUID(), currentCallStage: 1 });
+    await deliver(forCall('end-of-call-report', vapiCallId, number));
+    expect(await sessionOf(vapiCallId)).toMatchObject({ user_id: null, call_stage: null, status: 'ended' });
+    expect(await completions(vapiCallId)).toHaveLength(0);
+  });
+
   it.each(['call.deleted', 'campaign.predial', 'chat.created', 'session.created'])('logs a %s message without creating a call session', async (type) => {
     const vapiCallId = randomUUID();
     const message = forCall(type, vapiCallId, newNumber());

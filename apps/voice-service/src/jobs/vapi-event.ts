@@ -108,7 +108,9 @@ function sessionsUpsert(changes: SessionChange[]) {
   }));
   return sql`
     sessions_in as (
-      select t.vapi_call_id, coalesce(f.user_id, t.user_id) as user_id, coalesce(f.call_stage, t.call_stage) as call_stage,
+      select t.vapi_call_id,
+             case when f.vapi_call_id is null then t.user_id else f.user_id end as user_id,
+             case when f.vapi_call_id is null then t.call_stage when f.user_id is null then null else coalesce(f.call_stage, t.call_stage) end as call_stage,
              t.direction, t.status, t.assistant_id, t.phone_number_id, t.customer_number, t.ended_reason, t.last_event_at
         from json_to_recordset(${JSON.stringify(rows)}::json)
           as t(vapi_call_id text, user_id uuid, call_stage smallint, direction text, status text, assistant_id text,
@@ -287,9 +289,9 @@ export class VapiEventProcessor {
     if (!this.founderByNumber || !call.id || call.userId || call.intake || !call.customerNumber) return null;
     const vapiCallId = call.id;
     const named = await withOwnerRole(this.db, 'voice', async (tx) => {
-      const [bound] = await tx.select({ id: callFounders.userId }).from(callFounders).where(eq(callFounders.vapiCallId, vapiCallId));
-      const [session] = await tx.select({ id: callSessions.userId }).from(callSessions).where(eq(callSessions.vapiCallId, vapiCallId));
-      return Boolean(bound?.id ?? session?.id);
+      const [recorded] = await tx.select({ source: callFounders.source }).from(callFounders).where(eq(callFounders.vapiCallId, vapiCallId));
+      const [session] = await tx.select({ userId: callSessions.userId }).from(callSessions).where(eq(callSessions.vapiCallId, vapiCallId));
+      return Boolean(recorded ?? session?.userId);
     });
     if (named) return null;
     let founder: Awaited<ReturnType<FounderByNumber>>;
@@ -409,7 +411,8 @@ export class VapiEventProcessor {
     const learnt: CallFounder | null = call.userId ? { vapiCallId: call.id, userId: call.userId, callStage: call.callStage, source: 'metadata' } : byNumber;
     const bound = learnt ? await bindCallFounder(tx, learnt) : null;
     const [recorded] = bound ? [bound.founder] : await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, call.id));
-    const founderCall = recorded ? { ...call, userId: recorded.userId, callStage: recorded.callStage ?? call.callStage } : call;
+    // The record decides, an intake call's (nobody's) included.
+    const founderCall = recorded ? { ...call, userId: recorded.userId, callStage: recorded.userId ? (recorded.callStage ?? call.callStage) : null } : call;
     const session = await this.upsertSession(tx, sessionChangeOf(message, founderCall, at));
     if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [] };
 
