@@ -199,26 +199,28 @@ describe('voice service: answers to VAPI synchronous messages', () => {
   });
 
   it("uses a tool for the founder recorded at the call's assistant-request when VAPI echoes no metadata", async () => {
-    const answered = await ask({ type: 'assistant-request', call: { id: 'call-no-echo' }, customer: { number: '+14155550101' } });
+    const noEcho = `call-${randomUUID()}`;
+    const claimed = `call-${randomUUID()}`;
+    const answered = await ask({ type: 'assistant-request', call: { id: noEcho }, customer: { number: '+14155550101' } });
     const metadata = (answered.body.assistantOverrides as { metadata: { userId: string; callStage: number } }).metadata;
     const { body } = await ask({
       type: 'tool-calls',
-      call: { id: 'call-no-echo' },
+      call: { id: noEcho },
       toolCallList: [
-        { id: 'tc-no-echo-fact', type: 'function', function: { name: 'save_business_fact', arguments: { field: 'business_type', value: 'bakery' } } },
-        { id: 'tc-no-echo-next', type: 'function', function: { name: 'schedule_next_call', arguments: {} } },
+        { id: `fact-${noEcho}`, type: 'function', function: { name: 'save_business_fact', arguments: { field: 'business_type', value: 'bakery' } } },
+        { id: `next-${noEcho}`, type: 'function', function: { name: 'schedule_next_call', arguments: {} } },
       ],
     });
     expect((body.results as { result?: string }[]).map((r) => r.result)).toEqual(['Saved: business_type.', 'The next call will be planned.']);
-    expect((await voice.producer.queue('analysis').getJob('fact-tc-no-echo-fact'))?.data).toMatchObject({ userId: metadata.userId, vapiCallId: 'call-no-echo' });
-    expect((await voice.producer.queue('voice').getJob('next-call-tool-tc-no-echo-next'))?.data).toMatchObject({ userId: metadata.userId, callStage: metadata.callStage + 1 });
+    expect((await voice.producer.queue('analysis').getJob(`fact-fact-${noEcho}`))?.data).toMatchObject({ userId: metadata.userId, vapiCallId: noEcho });
+    expect((await voice.producer.queue('voice').getJob(`next-call-tool-next-${noEcho}`))?.data).toMatchObject({ userId: metadata.userId, callStage: metadata.callStage + 1 });
 
     // An intake call is nobody's, whatever its metadata claims.
-    await ask({ type: 'assistant-request', call: { id: 'call-intake-claim' }, customer: { number: '+14155550178' } });
+    await ask({ type: 'assistant-request', call: { id: claimed }, customer: { number: '+14155550178' } });
     const intake = await ask({
       type: 'tool-calls',
-      call: { id: 'call-intake-claim', assistantOverrides: { metadata: { userId: metadata.userId, callStage: 2 } } },
-      toolCallList: [{ id: 'tc-intake-fact', function: { name: 'save_business_fact', arguments: { field: 'business_type', value: 'x' } } }],
+      call: { id: claimed, assistantOverrides: { metadata: { userId: metadata.userId, callStage: 2 } } },
+      toolCallList: [{ id: `fact-${claimed}`, function: { name: 'save_business_fact', arguments: { field: 'business_type', value: 'x' } } }],
     });
     expect((intake.body.results as { error?: string }[])[0]?.error).toMatch(/not tied to a founder/);
   });
