@@ -145,6 +145,8 @@ describe('voice service: every call tied to its founder, and one odd field never
     await deliver(forCall('conversation-update', vapiCallId, number));
     await deliver(forCall('end-of-call-report', vapiCallId, number));
     expect(await sessionOf(vapiCallId)).toMatchObject({ user_id: userId, call_stage: 3, status: 'ended' });
+    const logged = await voice.pool.query('select distinct user_id from voice.webhook_logs where vapi_call_id = $1', [vapiCallId]);
+    expect(logged.rows).toEqual([{ user_id: userId }]);
     const [completed] = await completions(vapiCallId);
     expect(completed?.data).toMatchObject({ userId, callStage: 3 });
   });

@@ -252,6 +252,12 @@ export class VapiEventProcessor {
           receivedAt: new Date(event.receivedAt),
         })
         .onConflictDoNothing();
+      // The founder the call is recorded for, over what its metadata says (the batch's insert does the same).
+      if (call.id) {
+        await tx.execute(sql`
+          update ${webhookLogs} l set user_id = f.user_id from ${callFounders} f
+           where l.event_key = ${event.eventKey} and f.vapi_call_id = l.vapi_call_id and l.user_id is distinct from f.user_id`);
+      }
       const [logged] = await tx.select({ status: webhookLogs.status }).from(webhookLogs).where(eq(webhookLogs.eventKey, event.eventKey)).for('update');
       if (logged?.status === 'processed' || logged?.status === 'ignored') return { outcome: 'duplicate' as const, settled: true };
       const markDone = (status: 'processed' | 'ignored', error: string | null = null) =>
@@ -350,7 +356,10 @@ export class VapiEventProcessor {
                  status text, processed_at timestamptz)
         ), inserted as (
           insert into ${webhookLogs} (event_key, message_type, vapi_call_id, user_id, payload, received_at, status, processed_at)
-          select event_key, message_type, vapi_call_id, user_id, payload, received_at, status, processed_at from incoming order by event_key
+          select i.event_key, i.message_type, i.vapi_call_id, case when f.vapi_call_id is null then i.user_id else f.user_id end,
+                 i.payload, i.received_at, i.status, i.processed_at
+            from incoming i left join ${callFounders} f on f.vapi_call_id = i.vapi_call_id
+           order by i.event_key
           on conflict (event_key) do nothing
           returning event_key
         ), existing as (
