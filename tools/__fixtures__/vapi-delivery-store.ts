@@ -1,14 +1,14 @@
 /**
  * What the platform kept of a run of VAPI deliveries (`tools/vapi-deliveries.ts`), read back once the `voice`
  * queue under the run's prefix has drained: its `vapi-event` jobs (failed, retried, what each one decided) and
- * the `voice.webhook_logs` rows of their events. Reads only; nothing here judges, the driver does.
+ * the `voice.webhook_logs` rows of their events. Reads only: `vapi-delivery-report.ts` judges.
  */
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import type { PayloadSealer } from '@dreamseed/platform';
 
 /** The states of a job that is not finished yet. */
-const PENDING = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused'] as const;
+const PENDING = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 /** Jobs read from Redis at a time (a `vapi-event` job carries its sealed body, a few kilobytes). */
 const PAGE = 500;
 /** Event keys looked up in Postgres at a time. */
@@ -17,24 +17,37 @@ const SAMPLES = 10;
 
 export interface DrainState {
   drained: boolean;
-  /** The pending counts when it drained or the wait ran out. */
+  /** The pending counts when it drained, the wait ran out, or only retries were left. */
   pending: Record<string, number>;
   waitedMs: number;
 }
 
-/** Waits until no job of the queue is waiting, active, delayed or prioritized, or `withinMs` has passed. */
-export async function waitForDrain(queue: Queue, withinMs: number): Promise<DrainState> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until no `vapi-event` job is waiting, active, delayed or prioritized; or until `withinMs` has passed; or
+ * until all that is left of them is retries in backoff (jobs that failed before: a run counts each as a problem
+ * whether or not a later try succeeds, and their backoff can outlast any wait). Delayed jobs of other names are
+ * not waited on: the purge's scheduler always keeps its next run there.
+ */
+export async function waitForDrain(queue: Queue, withinMs: number, progress: (line: string) => void = () => undefined): Promise<DrainState> {
   const started = Date.now();
-  for (;;) {
+  for (let poll = 1; ; poll += 1) {
     const counts = await queue.getJobCounts(...PENDING);
     const pending = Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
     const waitedMs = Date.now() - started;
-    if (!Object.keys(pending).length || waitedMs >= withinMs) return { drained: !Object.keys(pending).length, pending, waitedMs };
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (Object.keys(pending).every((state) => state === 'delayed')) {
+      const delayed = (await queue.getJobs(['delayed'], 0, -1)).filter((job) => job.name === 'vapi-event');
+      if (!delayed.length) return { drained: true, pending: {}, waitedMs };
+      if (delayed.every((job) => job.attemptsMade > 0)) return { drained: false, pending: { retrying: delayed.length }, waitedMs };
+    }
+    if (waitedMs >= withinMs) return { drained: false, pending, waitedMs };
+    if (poll % 20 === 0) progress(`voice queue after ${Math.round(waitedMs / 1000)} s: ${JSON.stringify(pending)}`);
+    await sleep(250);
   }
 }
 
-/** A job that failed, or is still pending after the wait, with the delivery it carried (opened). */
+/** A job that failed, or waits for a retry, with the delivery it carried (opened). */
 export interface UnfinishedJob {
   jobId: string;
   state: string;
@@ -51,8 +64,6 @@ export interface VoiceJobs {
   /** `vapi-event` jobs completed, and per message type what the processor decided (`stored`, `duplicate`, `ignored`). */
   completed: number;
   outcomes: Record<string, Record<string, number>>;
-  /** Completed `vapi-event` jobs by message type whose call id carries the run's prefix. */
-  pinnedJobs: Record<string, number>;
   /** The event key and message type of every completed `vapi-event` job. */
   eventKeys: Map<string, string>;
   failedCount: number;
@@ -60,7 +71,7 @@ export interface VoiceJobs {
   /** Completed after more than one try (`attemptsMade > 1`). */
   retriedCount: number;
   retried: { jobId: string; messageType: string; attemptsMade: number }[];
-  /** Up to ten jobs still pending when the wait ran out. */
+  /** Up to ten `vapi-event` jobs waiting for a retry when the run stopped waiting. */
   stuck: UnfinishedJob[];
   /** Jobs of other names on the voice queue (tool calls can schedule calls), by name and state. */
   otherJobs: Record<string, number>;
@@ -69,7 +80,6 @@ export interface VoiceJobs {
 interface VapiEventData {
   eventKey?: string;
   messageType?: string;
-  vapiCallId?: string | null;
   sealedBody?: string;
 }
 
@@ -82,12 +92,13 @@ async function opened(sealer: PayloadSealer, data: VapiEventData): Promise<strin
   }
 }
 
-async function unfinished(queue: Queue, states: ('failed' | 'waiting' | 'active' | 'delayed' | 'prioritized')[], sealer: PayloadSealer) {
-  const jobs = await queue.getJobs(states, 0, SAMPLES - 1, true);
+/** Up to SAMPLES `vapi-event` jobs in a state, oldest first. */
+async function unfinished(queue: Queue, state: 'failed' | 'delayed', sealer: PayloadSealer) {
+  const jobs = (await queue.getJobs([state], 0, 10 * SAMPLES - 1, true)).filter((job) => job.name === 'vapi-event').slice(0, SAMPLES);
   return Promise.all(
     jobs.map(async (job): Promise<UnfinishedJob> => ({
       jobId: job.id ?? '',
-      state: (await job.getState()) as string,
+      state: state === 'delayed' ? 'retrying' : state,
       messageType: (job.data as VapiEventData).messageType ?? job.name,
       attemptsMade: job.attemptsMade,
       failedReason: job.failedReason ?? '',
@@ -98,17 +109,16 @@ async function unfinished(queue: Queue, states: ('failed' | 'waiting' | 'active'
 }
 
 /** Reads every finished job of the voice queue: what each decided, how many tries it took, what failed. */
-export async function inspectVoiceJobs(queue: Queue, sealer: PayloadSealer, callIdPrefix: string, drained: boolean): Promise<VoiceJobs> {
+export async function inspectVoiceJobs(queue: Queue, sealer: PayloadSealer, drained: boolean): Promise<VoiceJobs> {
   const report: VoiceJobs = {
     completed: 0,
     outcomes: {},
-    pinnedJobs: {},
     eventKeys: new Map(),
     failedCount: await queue.getJobCountByTypes('failed'),
-    failed: await unfinished(queue, ['failed'], sealer),
+    failed: await unfinished(queue, 'failed', sealer),
     retriedCount: 0,
     retried: [],
-    stuck: drained ? [] : await unfinished(queue, ['active', 'waiting', 'delayed', 'prioritized'], sealer),
+    stuck: drained ? [] : await unfinished(queue, 'delayed', sealer),
     otherJobs: {},
   };
   for (let start = 0; ; start += PAGE) {
@@ -124,7 +134,6 @@ export async function inspectVoiceJobs(queue: Queue, sealer: PayloadSealer, call
       report.completed += 1;
       report.outcomes[type] = { ...report.outcomes[type], [outcome]: (report.outcomes[type]?.[outcome] ?? 0) + 1 };
       if (data.eventKey) report.eventKeys.set(data.eventKey, type);
-      if (data.vapiCallId?.startsWith(callIdPrefix)) report.pinnedJobs[type] = (report.pinnedJobs[type] ?? 0) + 1;
       if (job.attemptsMade > 1) {
         report.retriedCount += 1;
         if (report.retried.length < SAMPLES) report.retried.push({ jobId: job.id ?? '', messageType: type, attemptsMade: job.attemptsMade });

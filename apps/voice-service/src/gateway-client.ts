@@ -1,4 +1,4 @@
-import { INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
 import { callInternal, internalHeaders } from '@dreamseed/platform';
 import type { VoiceConfig } from './config';
 
@@ -12,6 +12,8 @@ export async function fetchFounder(
   timeoutMs: number,
   correlationId?: string,
 ): Promise<FounderCallContext | null> {
+  // Only an E.164 number can be a founder's (the gateway would answer 400): not worth a request.
+  if ('phone' in by && !E164.test(by.phone)) return null;
   const headers = internalHeaders(config.INTERNAL_API_SECRET, correlationId);
   // A number goes in the body: a path would put it in the gateway's access log.
   const response =

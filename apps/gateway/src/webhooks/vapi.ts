@@ -6,6 +6,7 @@ import {
   AppError,
   PayloadSealer,
   callInternal,
+  fitForPostgres,
   headerValue,
   internalHeaders,
   jsonBodyOf,
@@ -52,7 +53,8 @@ const envelope = z.looseObject({
   message: z.looseObject({
     type: z.string().min(1).max(100),
     timestamp: z.union([z.number(), z.string()]).optional(),
-    call: z.looseObject({ id: z.string().max(200).optional() }).nullish(),
+    // VAPI's schema bounds no call id: a long one is named by its hash downstream, never refused here.
+    call: z.looseObject({ id: z.string().optional() }).nullish(),
   }),
 });
 type VapiMessage = z.infer<typeof envelope>['message'];
@@ -109,9 +111,11 @@ export function vapiEventKey(message: VapiMessage, raw: Buffer): string {
           ? [callId, message.timestamp, m.role, m.transcriptType]
           : [callId, message.timestamp, hash('sha256', raw, 'hex')];
   const key = `${message.type}|${parts.map(String).join('|')}`;
-  // Keys are at most EVENT_KEY_MAX long (the job's contract and the log's index): a longer one (a long call id
-  // or type, which VAPI's schema does not bound) is named by its hash, still the same for every copy.
-  return key.length <= EVENT_KEY_MAX ? key : `${message.type.slice(0, 60)}|sha256:${hash('sha256', key, 'hex')}`;
+  // Keys are at most EVENT_KEY_MAX long (the job's contract and the log's index) and storable in Postgres text: a
+  // longer one (a long call id or type, which VAPI's schema does not bound) or one holding a NUL or a lone
+  // surrogate is named by its hash, still the same for every copy.
+  const storable = key.length <= EVENT_KEY_MAX && fitForPostgres(key) === key;
+  return storable ? key : `${fitForPostgres(message.type).slice(0, 60)}|sha256:${hash('sha256', key, 'hex')}`;
 }
 
 const EVENT_KEY_MAX = 200;
@@ -194,8 +198,9 @@ export class VapiWebhook implements RawRoute {
       {
         v: 1,
         eventKey,
-        messageType: message.type,
-        vapiCallId: message.call?.id ?? null,
+        messageType: fitForPostgres(message.type),
+        // Informational (the voice service reads the call from the body); a pathological id is left out.
+        vapiCallId: message.call?.id && message.call.id.length <= 200 ? message.call.id : null,
         receivedAt: new Date().toISOString(),
         sealedBody: this.sealer.seal(raw),
       },

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
-import { AppError, callInternal, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
+import { AppError, callInternal, fitForPostgres, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { intakeAssistant, stageAssistant, type CallMetadata, type Stage } from '../assistants/stages';
 import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
@@ -102,7 +102,8 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
   });
 
   async function answer(received: unknown, correlationId: string): Promise<object> {
-    const body = envelope.safeParse(received);
+    // As the voice worker opens the queued messages, so that both read the same call id (a NUL dropped).
+    const body = envelope.safeParse(fitForPostgres(received));
     if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI message carries { message: { type, ... } }.');
     const message = body.data.message as VapiMessage;
     switch (message.type) {

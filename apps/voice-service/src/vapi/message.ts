@@ -2,6 +2,7 @@
  * Reading VAPI server messages defensively: the current schema keeps results under `artifact` and `analysis`,
  * older payloads at the top level, and per-call data in `assistantOverrides.metadata` or `metadata`.
  */
+import { createHash } from 'node:crypto';
 import { userId } from '@dreamseed/contracts';
 
 export type VapiMessage = Record<string, unknown> & { type: string };
@@ -19,6 +20,16 @@ const date = (value: unknown): Date | null => {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? null : parsed;
+};
+
+/**
+ * VAPI's call ids are UUIDs, but its schema bounds none: one longer than an index entry can hold is named by
+ * its hash wherever it is stored, the same for every message of the call.
+ */
+const CALL_ID_MAX = 200;
+const callIdOf = (value: unknown): string | null => {
+  const id = text(value);
+  return id === null || id.length <= CALL_ID_MAX ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
 };
 
 /** The `purpose` in the metadata of the intake assistant's calls. */
@@ -52,7 +63,7 @@ export function callOf(message: VapiMessage) {
   const intake = places.some((m) => m.purpose === INTAKE_PURPOSE);
   const stage = Number(metadata.callStage ?? metadata.call_stage);
   return {
-    id: text(call.id),
+    id: callIdOf(call.id),
     type: text(call.type),
     orgId: text(call.orgId),
     assistantId: text(call.assistantId),

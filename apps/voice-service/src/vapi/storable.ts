@@ -14,12 +14,14 @@ export function storableReport(report: Report): { report: Report; refused: strin
     refused.push(`${field} (${why})`);
     return null;
   };
-  const under = (limit: number) => (value: number) => Number.isFinite(value) && Math.abs(value) < limit;
+  /** Fits numeric(precision, scale) once Postgres has rounded it to `scale` places (999999.9999996 does not fit (12,6)). */
+  const numeric = (precision: number, scale: number) => (value: number) =>
+    Number.isFinite(value) && Math.abs(value) < 1e15 && Math.abs(Number(value.toFixed(scale))) < 10 ** (precision - scale);
   const storableDate = (value: Date) => value.getUTCFullYear() >= 1 && value.getUTCFullYear() <= 9999;
   let turnsRefused = 0;
   const turns = report.turns.map((turn) => {
-    const secondsFromStart = turn.secondsFromStart === null || under(1e7)(turn.secondsFromStart) ? turn.secondsFromStart : null;
-    const durationSeconds = turn.durationSeconds === null || under(1e7)(turn.durationSeconds) ? turn.durationSeconds : null;
+    const secondsFromStart = turn.secondsFromStart === null || numeric(10, 3)(turn.secondsFromStart) ? turn.secondsFromStart : null;
+    const durationSeconds = turn.durationSeconds === null || numeric(10, 3)(turn.durationSeconds) ? turn.durationSeconds : null;
     if (secondsFromStart !== turn.secondsFromStart || durationSeconds !== turn.durationSeconds) turnsRefused += 1;
     return { ...turn, secondsFromStart, durationSeconds };
   });
@@ -28,9 +30,8 @@ export function storableReport(report: Report): { report: Report; refused: strin
     report: {
       ...report,
       turns,
-      // numeric(12,3) and numeric(12,6): nine and six digits before the point.
-      durationSeconds: fit('durationSeconds', report.durationSeconds, under(1e9), 'out of range'),
-      costUsd: fit('cost', report.costUsd, under(1e6), 'out of range'),
+      durationSeconds: fit('durationSeconds', report.durationSeconds, numeric(12, 3), 'out of range'),
+      costUsd: fit('cost', report.costUsd, numeric(12, 6), 'out of range'),
       startedAt: fit('startedAt', report.startedAt, storableDate, 'year outside 1–9999'),
       endedAt: fit('endedAt', report.endedAt, storableDate, 'year outside 1–9999'),
     },
