@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from '@dreamseed/platform';
 import { startTestService } from '@dreamseed/platform/testing';
+import { startFakeStripe, type FakeStripe } from '@dreamseed/testing';
 import { startBillingService } from '../app';
 import { loadBillingConfig } from '../config';
 
@@ -52,3 +53,25 @@ export async function startTestBilling(env: Record<string, string> = {}) {
 }
 
 export type TestBilling = Awaited<ReturnType<typeof startTestBilling>>;
+
+/**
+ * For a describe block: a fake Stripe API and a billing service of its own pointed at it, started before the
+ * block's tests and stopped after. Read them through the getters once the tests run.
+ */
+export function billingOnFakeStripe(env: Record<string, string> = {}) {
+  let billing: TestBilling | undefined;
+  let stripe: FakeStripe | undefined;
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    billing = await startTestBilling({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE_URL: stripe.url, ...env });
+  });
+  afterAll(async () => {
+    await billing?.stop();
+    await stripe?.close();
+  });
+  const started = <T>(value: T | undefined) => {
+    if (!value) throw new Error('billingOnFakeStripe: read inside a test, after beforeAll');
+    return value;
+  };
+  return { billing: () => started(billing), stripe: () => started(stripe) };
+}

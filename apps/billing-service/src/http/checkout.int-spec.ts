@@ -1,5 +1,4 @@
-import { startFakeStripe, type FakeStripe } from '@dreamseed/testing';
-import { founder, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
+import { billingOnFakeStripe, founder, type TestFounder } from '../__fixtures__/test-billing';
 
 interface Checkout {
   checkoutId: string;
@@ -7,25 +6,15 @@ interface Checkout {
 }
 
 describe('billing internal API with Stripe (fake Stripe API)', () => {
-  let billing: TestBilling;
-  let stripe: FakeStripe;
-
-  beforeAll(async () => {
-    stripe = await startFakeStripe();
-    billing = await startTestBilling({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE_URL: stripe.url });
-  });
-  afterAll(async () => {
-    await billing.stop();
-    await stripe.close();
-  });
+  const running = billingOnFakeStripe();
 
   const checkout = async (who: TestFounder, pkg: string) => {
-    const response = await billing.call('POST', '/checkout', who, { package: pkg });
+    const response = await running.billing().call('POST', '/checkout', who, { package: pkg });
     return { status: response.status, body: (await response.json()) as Checkout & { error?: { code: string } } };
   };
 
   it('lists the catalog: three formation packages and two plans, in cents', async () => {
-    const response = await billing.call('GET', '/packages');
+    const response = await running.billing().call('GET', '/packages');
     expect(response.status).toBe(200);
     const { packages } = (await response.json()) as { packages: { id: string; kind: string; interval: string | null; amountMinor: number; currency: string }[] };
     expect(packages.map((p) => p.id)).toEqual(['formation-basic', 'formation-standard', 'formation-premium', 'monthly', 'yearly']);
@@ -37,7 +26,7 @@ describe('billing internal API with Stripe (fake Stripe API)', () => {
     const { status, body } = await checkout(who, 'formation-standard');
     expect(status).toBe(201);
     expect(body.url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
-    const [call] = stripe.calls('POST', /^\/v1\/checkout\/sessions$/).filter((c) => c.params.get('client_reference_id') === who.profileId);
+    const [call] = running.stripe().calls('POST', /^\/v1\/checkout\/sessions$/).filter((c) => c.params.get('client_reference_id') === who.profileId);
     expect(call?.idempotencyKey).toBe(`checkout-${body.checkoutId}`);
     expect(Object.fromEntries(call?.params ?? [])).toMatchObject({
       mode: 'payment',
@@ -50,7 +39,7 @@ describe('billing internal API with Stripe (fake Stripe API)', () => {
       'line_items[0][price_data][currency]': 'usd',
       'line_items[0][quantity]': '1',
     });
-    const row = await billing.pool.query('select status, provider, kind, checkout_session_id, amount_minor from billing.payments where id = $1', [body.checkoutId]);
+    const row = await running.billing().pool.query('select status, provider, kind, checkout_session_id, amount_minor from billing.payments where id = $1', [body.checkoutId]);
     expect(row.rows[0]).toMatchObject({ status: 'pending', provider: 'stripe', kind: 'one_time', amount_minor: 19900 });
     expect(body.url).toContain(row.rows[0].checkout_session_id);
   });
@@ -59,7 +48,7 @@ describe('billing internal API with Stripe (fake Stripe API)', () => {
     const who = await founder();
     const { status, body } = await checkout(who, 'monthly');
     expect(status).toBe(201);
-    const [call] = stripe.calls('POST', /^\/v1\/checkout\/sessions$/).filter((c) => c.params.get('client_reference_id') === who.profileId);
+    const [call] = running.stripe().calls('POST', /^\/v1\/checkout\/sessions$/).filter((c) => c.params.get('client_reference_id') === who.profileId);
     expect(Object.fromEntries(call?.params ?? [])).toMatchObject({
       mode: 'subscription',
       'line_items[0][price_data][recurring][interval]': 'month',
@@ -76,39 +65,39 @@ describe('billing internal API with Stripe (fake Stripe API)', () => {
     const other = await checkout(who, 'formation-premium');
     expect(other.status).toBe(201);
     expect(other.body.checkoutId).not.toBe(first.body.checkoutId);
-    const rows = await billing.pool.query('select id, status, checkout_session_id from billing.payments where business_id = $1 order by created_at', [who.profileId]);
+    const rows = await running.billing().pool.query('select id, status, checkout_session_id from billing.payments where business_id = $1 order by created_at', [who.profileId]);
     expect(rows.rows.map((r) => r.status)).toEqual(['expired', 'pending']);
-    expect(stripe.calls('POST', /\/expire$/).map((c) => c.path)).toContain(`/v1/checkout/sessions/${rows.rows[0].checkout_session_id}/expire`);
+    expect(running.stripe().calls('POST', /\/expire$/).map((c) => c.path)).toContain(`/v1/checkout/sessions/${rows.rows[0].checkout_session_id}/expire`);
     // Concurrent requests still leave one open checkout.
     const racing = await Promise.all([checkout(who, 'formation-basic'), checkout(who, 'formation-basic'), checkout(who, 'formation-basic')]);
     expect(new Set(racing.map((r) => r.body.checkoutId)).size).toBe(1);
-    const open = await billing.pool.query(`select count(*)::int as n from billing.payments where business_id = $1 and status = 'pending'`, [who.profileId]);
+    const open = await running.billing().pool.query(`select count(*)::int as n from billing.payments where business_id = $1 and status = 'pending'`, [who.profileId]);
     expect(open.rows[0].n).toBe(1);
   });
 
   it('answers bad input with a clear 4xx', async () => {
     const who = await founder();
     expect(await checkout(who, 'gold-plated')).toMatchObject({ status: 400, body: { error: { code: 'unknown_package' } } });
-    const invalid = await billing.call('POST', '/checkout', who, { package: 'formation-basic', extra: 1 });
+    const invalid = await running.billing().call('POST', '/checkout', who, { package: 'formation-basic', extra: 1 });
     expect(invalid.status).toBe(400);
-    expect((await billing.call('POST', '/checkout', undefined, { package: 'formation-basic' })).status).toBe(401);
-    const noInternal = await fetch(`${billing.url}/internal/packages`);
+    expect((await running.billing().call('POST', '/checkout', undefined, { package: 'formation-basic' })).status).toBe(401);
+    const noInternal = await fetch(`${running.billing().url}/internal/packages`);
     expect(noInternal.status).toBe(401);
-    const rows = await billing.pool.query('select count(*)::int as n from billing.payments where business_id = $1', [who.profileId]);
+    const rows = await running.billing().pool.query('select count(*)::int as n from billing.payments where business_id = $1', [who.profileId]);
     expect(rows.rows[0].n).toBe(0);
   });
 
   it('answers 503 and keeps nothing when Stripe fails', async () => {
-    stripe.server.route('POST /v1/checkout/sessions', { status: 500, body: { error: { type: 'api_error', message: 'boom' } } });
+    running.stripe().server.route('POST /v1/checkout/sessions', { status: 500, body: { error: { type: 'api_error', message: 'boom' } } });
     try {
       const who = await founder();
       const { status, body } = await checkout(who, 'formation-basic');
       expect(status).toBe(503);
       expect(body.error?.code).toBe('payment_provider_unavailable');
-      const rows = await billing.pool.query('select count(*)::int as n from billing.payments where business_id = $1', [who.profileId]);
+      const rows = await running.billing().pool.query('select count(*)::int as n from billing.payments where business_id = $1', [who.profileId]);
       expect(rows.rows[0].n).toBe(0);
     } finally {
-      stripe.restore();
+      running.stripe().restore();
     }
   });
 });

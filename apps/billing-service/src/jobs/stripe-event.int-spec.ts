@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeStripe, stripeFixtures, stripeObject, type FakeStripe } from '@dreamseed/testing';
+import { stripeFixtures, stripeObject } from '@dreamseed/testing';
 import { DAY, event, invoiceAt, nowSeconds, session, stripeHarness, stripeId, subscriptionAt } from '../__fixtures__/stripe-events';
-import { founder, startTestBilling, type TestBilling } from '../__fixtures__/test-billing';
+import { billingOnFakeStripe, founder } from '../__fixtures__/test-billing';
 
 describe('Stripe events in the billing service', () => {
-  let billing: TestBilling;
-  let stripe: FakeStripe;
+  const running = billingOnFakeStripe({ BILLING_GRACE_PERIOD_DAYS: '3' });
 
-  beforeAll(async () => {
-    stripe = await startFakeStripe();
-    billing = await startTestBilling({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE_URL: stripe.url, BILLING_GRACE_PERIOD_DAYS: '3' });
-  });
-  afterAll(async () => {
-    await billing.stop();
-    await stripe.close();
-  });
-
-  const { deliver, startCheckout, activeSubscription, payments, subscriptionOf, lastReport } = stripeHarness(() => billing);
+  const { deliver, startCheckout, activeSubscription, payments, subscriptionOf, lastReport } = stripeHarness(running.billing);
 
   it('pays a one-time package once, however often the event is delivered', async () => {
     const who = await founder();
@@ -29,10 +19,10 @@ describe('Stripe events in the billing service', () => {
 
     const [payment] = await payments(who);
     expect(payment).toMatchObject({ status: 'paid', payment_intent_id: intent, provider_customer_id: 'cus_1', amount_minor: 9900 });
-    const recorded = await billing.pool.query('select outcome, type, object_refs from billing.billing_events where id = $1', [completed.id]);
+    const recorded = await running.billing().pool.query('select outcome, type, object_refs from billing.billing_events where id = $1', [completed.id]);
     expect(recorded.rows).toEqual([{ outcome: 'applied', type: 'checkout.session.completed', object_refs: { objectId: checkout.sessionId, businessId: who.profileId } }]);
 
-    const reports = (await billing.profileReports(who.profileId)).filter((r) => r.eventId === `stripe-${completed.id}`);
+    const reports = (await running.billing().profileReports(who.profileId)).filter((r) => r.eventId === `stripe-${completed.id}`);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({
       paymentStatus: 'paid',
@@ -41,12 +31,12 @@ describe('Stripe events in the billing service', () => {
       paymentDate: new Date(completed.created * 1000).toISOString(),
     });
 
-    const listed = await billing.call('GET', '/payments', who);
+    const listed = await running.billing().call('GET', '/payments', who);
     expect(((await listed.json()) as { payments: unknown[] }).payments).toEqual([
       expect.objectContaining({ id: checkout.checkoutId, packageId: 'formation-basic', status: 'paid', amountMinor: 9900, amountRefundedMinor: 0 }),
     ]);
     // Another founder sees none of it.
-    const other = await billing.call('GET', '/payments', await founder());
+    const other = await running.billing().call('GET', '/payments', await founder());
     expect(await other.json()).toEqual({ payments: [] });
   });
 
@@ -119,12 +109,12 @@ describe('Stripe events in the billing service', () => {
         amountPaid: 2900,
         subscriptionExpiresAt: new Date(periodEnd * 1000).toISOString(),
       });
-      const view = await billing.call('GET', '/subscription', who);
+      const view = await running.billing().call('GET', '/subscription', who);
       expect(await view.json()).toEqual({
         subscription: expect.objectContaining({ plan: 'monthly', status: 'active', cancelAtPeriodEnd: false, currentPeriodEnd: new Date(periodEnd * 1000).toISOString() }),
       });
       // A second plan while this one runs is refused.
-      expect((await billing.call('POST', '/checkout', who, { package: 'yearly' })).status).toBe(409);
+      expect((await running.billing().call('POST', '/checkout', who, { package: 'yearly' })).status).toBe(409);
     });
 
     it('goes past due when a renewal fails, recovers when the retry is paid (a late failure changes nothing), and finds the renewal again for its refund', async () => {
@@ -152,7 +142,7 @@ describe('Stripe events in the billing service', () => {
 
       // The renewal is refunded: its charge names only the payment intent, which Stripe maps to the invoice.
       const intent = stripeId('pi');
-      stripe.linkInvoicePayment(intent, invoiceId);
+      running.stripe().linkInvoicePayment(intent, invoiceId);
       const refund = event('charge.refunded', stripeObject('dahlia', 'charge', { id: stripeId('ch'), amount: 2900, amount_refunded: 2900, refunded: true, payment_intent: intent }), t + 300);
       expect(await deliver(refund)).toEqual({ outcome: 'applied' });
       expect((await payments(who)).find((p) => p.invoice_id === invoiceId)).toMatchObject({ status: 'refunded', payment_intent_id: intent });
@@ -180,13 +170,13 @@ describe('Stripe events in the billing service', () => {
       const who = await founder();
       const { subId } = await activeSubscription(who, nowSeconds() + 10 * DAY);
       const requestId = randomUUID();
-      expect(await billing.run('billing', 'cancel-subscription', { v: 1, userId: who.profileId, requestId })).toEqual({ outcome: 'cancelled-at-period-end' });
-      const [call] = stripe.calls('POST', new RegExp(`^/v1/subscriptions/${subId}$`));
+      expect(await running.billing().run('billing', 'cancel-subscription', { v: 1, userId: who.profileId, requestId })).toEqual({ outcome: 'cancelled-at-period-end' });
+      const [call] = running.stripe().calls('POST', new RegExp(`^/v1/subscriptions/${subId}$`));
       expect(call?.params.get('cancel_at_period_end')).toBe('true');
       expect(call?.idempotencyKey).toBe(`cancel-${requestId}`);
-      const view = (await (await billing.call('GET', '/subscription', who)).json()) as { subscription: { cancelAtPeriodEnd: boolean; status: string } };
+      const view = (await (await running.billing().call('GET', '/subscription', who)).json()) as { subscription: { cancelAtPeriodEnd: boolean; status: string } };
       expect(view.subscription).toMatchObject({ cancelAtPeriodEnd: true, status: 'active' });
-      expect(await billing.run('billing', 'cancel-subscription', { v: 1, userId: (await founder()).profileId, requestId: randomUUID() })).toEqual({ outcome: 'no-subscription' });
+      expect(await running.billing().run('billing', 'cancel-subscription', { v: 1, userId: (await founder()).profileId, requestId: randomUUID() })).toEqual({ outcome: 'no-subscription' });
     });
 
     it('expires a subscription past its end plus the grace period, and tells the profile', async () => {
@@ -194,13 +184,13 @@ describe('Stripe events in the billing service', () => {
       const [inGrace, pastGrace] = [await founder(), await founder()];
       await activeSubscription(inGrace, t - 2 * DAY, t - 40 * DAY);
       const { subId } = await activeSubscription(pastGrace, t - 4 * DAY, t - 40 * DAY);
-      const result = await billing.run('billing', 'expire-subscriptions', { v: 1 });
+      const result = await running.billing().run('billing', 'expire-subscriptions', { v: 1 });
       expect(result.expired).toBeGreaterThanOrEqual(1);
       expect((await subscriptionOf(inGrace))[0]).toMatchObject({ status: 'active', expired_at: null });
       expect((await subscriptionOf(pastGrace))[0]).toMatchObject({ provider_subscription_id: subId, status: 'expired' });
       expect(await lastReport(inGrace)).toMatchObject({ paymentStatus: 'paid', subscriptionType: 'monthly' });
       expect(await lastReport(pastGrace)).toMatchObject({ paymentStatus: 'none', subscriptionType: null, subscriptionExpiresAt: null });
-      const view = (await (await billing.call('GET', '/subscription', pastGrace)).json()) as { subscription: { status: string } };
+      const view = (await (await running.billing().call('GET', '/subscription', pastGrace)).json()) as { subscription: { status: string } };
       expect(view.subscription.status).toBe('expired');
     });
   });
@@ -211,7 +201,7 @@ describe('Stripe events in the billing service', () => {
     expect(await deliver(unknown)).toEqual({ outcome: 'ignored' });
     const stranger = event('checkout.session.completed', stripeObject('dahlia', 'checkout.session', { id: 'cs_not_ours', payment_status: 'paid' }));
     expect(await deliver(stranger)).toEqual({ outcome: 'ignored' });
-    const rows = await billing.pool.query('select id, outcome from billing.billing_events where id = any($1) order by id', [[unknown.id, stranger.id]]);
+    const rows = await running.billing().pool.query('select id, outcome from billing.billing_events where id = any($1) order by id', [[unknown.id, stranger.id]]);
     expect(rows.rows.map((r) => r.outcome)).toEqual(['ignored', 'ignored']);
   });
 });

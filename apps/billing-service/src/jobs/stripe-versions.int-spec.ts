@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { jobIdFrom } from '@dreamseed/platform';
-import { startFakeStripe, STRIPE_FIXTURE_VERSIONS, type FakeStripe, type StripeFixtureSet, type StripeTestEvent } from '@dreamseed/testing';
+import { STRIPE_FIXTURE_VERSIONS, type StripeFixtureSet, type StripeTestEvent } from '@dreamseed/testing';
 import { DAY, event, invoiceAt, nowSeconds, stripeHarness, stripeId } from '../__fixtures__/stripe-events';
-import { founder, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
+import { billingOnFakeStripe, founder, type TestFounder } from '../__fixtures__/test-billing';
 
 describe('Stripe events by API version', () => {
-  let billing: TestBilling;
-  let stripe: FakeStripe;
+  const running = billingOnFakeStripe();
 
-  beforeAll(async () => {
-    stripe = await startFakeStripe();
-    billing = await startTestBilling({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE_URL: stripe.url });
-  });
-  afterAll(async () => {
-    await billing.stop();
-    await stripe.close();
-  });
-
-  const { deliver, activeSubscription, payments, subscriptionOf, lastReport } = stripeHarness(() => billing);
+  const { deliver, activeSubscription, payments, subscriptionOf, lastReport } = stripeHarness(running.billing);
   const eventRow = async (id: string) =>
-    (await billing.pool.query('select outcome, api_version, error from billing.billing_events where id = $1', [id])).rows[0];
+    (await running.billing().pool.query('select outcome, api_version, error from billing.billing_events where id = $1', [id])).rows[0];
   const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
   /** A founder a month into a monthly plan, and the invoice.paid of its renewal: in the shapes of `set`. */
@@ -62,7 +52,7 @@ describe('Stripe events by API version', () => {
   /** Delivers an event billing must refuse: the job fails for good, once, and the event's row says why. */
   async function refused(evt: StripeTestEvent, payload: Record<string, unknown> = {}) {
     await expect(deliver(evt, '', payload)).rejects.toThrow(/which billing does not read/);
-    const job = await billing.producer.queue('billing').getJob(jobIdFrom('stripe', evt.id));
+    const job = await running.billing().producer.queue('billing').getJob(jobIdFrom('stripe', evt.id));
     expect([await job?.getState(), job?.attemptsMade]).toEqual(['failed', 1]);
     const row = await eventRow(evt.id);
     expect(row).toMatchObject({ outcome: 'unsupported', error: job?.failedReason });
@@ -76,9 +66,9 @@ describe('Stripe events by API version', () => {
     expect(await payments(who)).toHaveLength(1);
     expect((await subscriptionOf(who))[0].current_period_end.toISOString()).not.toBe(iso(renewalEnd));
 
-    const failed = await billing.producer.queue('billing').getJobs(['failed']);
+    const failed = await running.billing().producer.queue('billing').getJobs(['failed']);
     expect(failed.map((job) => job.id)).toContain(jobIdFrom('stripe', paid.id));
-    const metrics = await (await fetch(`${billing.url}/metrics`)).text();
+    const metrics = await (await fetch(`${running.billing().url}/metrics`)).text();
     const failedCount = /^bullmq_queue_jobs\{(?=[^}]*queue="billing")(?=[^}]*state="failed")[^}]*\} (\d+)$/m.exec(metrics)?.[1];
     expect(Number(failedCount)).toBeGreaterThanOrEqual(1);
 
