@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { vapiCallDeliveries, type VapiCallLine } from './vapi/calls';
+import { VAPI_SYNC_TYPES } from './vapi/schema';
 
 /**
  * Plays a four-call DreamSeed consultation into a running platform the way VAPI would, to the gateway's
@@ -69,7 +70,10 @@ export interface SimulatorOptions {
   afterCall?: (stage: number, vapiCallId: string) => Promise<void>;
 }
 
-export async function simulateConsultation(options: SimulatorOptions): Promise<{ callIds: string[] }> {
+/** The calls played, and how many of their deliveries were events the platform queues (VAPI waits on none of them). */
+export async function simulateConsultation(options: SimulatorOptions): Promise<{ callIds: string[]; eventsSent: number }> {
+  const waitedOn = new Set<string>(VAPI_SYNC_TYPES);
+  let eventsSent = 0;
   const send = async (delivery: { message: { type?: string } }) => {
     const response = await fetch(`${options.gatewayUrl}/webhooks/vapi`, {
       method: 'POST',
@@ -98,8 +102,11 @@ export async function simulateConsultation(options: SimulatorOptions): Promise<{
     const answer = await send(assistantRequest);
     const metadata = (answer.assistantOverrides as { metadata?: Record<string, unknown> } | undefined)?.metadata;
     if (!metadata) throw new Error(`assistant-request for stage ${script.stage} named no founder: ${JSON.stringify(answer).slice(0, 300)}`);
-    for (const delivery of vapiCallDeliveries({ ...plan, metadata }).slice(1)) await send(delivery);
+    for (const delivery of vapiCallDeliveries({ ...plan, metadata }).slice(1)) {
+      await send(delivery);
+      if (!waitedOn.has(String(delivery.message.type))) eventsSent += 1;
+    }
     await options.afterCall?.(script.stage, plan.callId);
   }
-  return { callIds };
+  return { callIds, eventsSent };
 }
