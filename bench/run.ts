@@ -146,6 +146,7 @@ async function main() {
     await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 60_000, voice);
     const email = `bench-${prefix}@example.com`;
     const phone = `+1737${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const assistantRequest = (callId: string) => JSON.stringify({ message: { type: 'assistant-request', call: { id: callId }, customer: { number: phone } } });
     const password = 'benchmark passphrase';
     const signUp = await fetch(`${base}/auth/v1/signup`, {
       method: 'POST',
@@ -194,7 +195,8 @@ async function main() {
         url: `${base}/webhooks/vapi`,
         method: 'POST',
         headers: WEBHOOK_HEADERS,
-        body: JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
+        // A call id of its own per request, as VAPI's are: the voice service records each call's founder.
+        bodyFor: (n) => assistantRequest(`bench-call-${prefix}-${n}`),
         connections: CONNECTIONS,
       },
       {
@@ -260,11 +262,12 @@ async function main() {
     // any pause of the gateway means a hundred or more at once (see open-model.ts).
     const halfLoadColdPool = await webhookRounds('half-cold', halfLoad.rate, 0);
     // assistant-request the same way: VAPI sends one as each call starts, so its latency matters below saturation.
+    let halfLoadCalls = 0;
     const assistantMax = results.find((r) => r.name.startsWith('gateway assistant-request'))?.requestsPerSecond ?? 100;
     const assistantHalfLoad = await openModelRounds({
       url: `${base}/webhooks/vapi`,
       headers: WEBHOOK_HEADERS,
-      body: () => JSON.stringify({ message: { type: 'assistant-request', call: { id: 'bench-call' }, customer: { number: phone } } }),
+      body: () => assistantRequest(`bench-call-${prefix}-half-${(halfLoadCalls += 1)}`),
       rate: Math.max(10, Math.round(assistantMax / 2)),
       seconds,
     }, ROUNDS, { gateway: gateway.child.pid, voice: voice.child.pid });
