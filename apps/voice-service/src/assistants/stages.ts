@@ -3,7 +3,8 @@
  * find out, and the tools it may call. A shared assistant kept in VAPI (VAPI_ASSISTANT_ID_STAGE_N) takes
  * precedence; these definitions are what the platform sends otherwise, and what such assistants are built from.
  */
-import { BUSINESS_FACT_NAMES } from '@dreamseed/contracts';
+import { BUSINESS_FACT_NAMES, type FounderCallContext } from '@dreamseed/contracts';
+import type { VoiceConfig } from '../config';
 import { INTAKE_PURPOSE } from '../vapi/message';
 import type { VapiServer } from '../vapi/server';
 
@@ -126,6 +127,28 @@ export function stageAssistant(stage: Stage, server: VapiServer, metadata: CallM
     server,
     serverMessages: ['status-update', 'end-of-call-report', 'conversation-update', 'tool-calls', 'hang', 'transfer-destination-request'],
     metadata,
+  };
+}
+
+/** The shared assistants kept in VAPI, one per stage. */
+type SharedAssistants = Pick<VoiceConfig, 'VAPI_ASSISTANT_ID_STAGE_1' | 'VAPI_ASSISTANT_ID_STAGE_2' | 'VAPI_ASSISTANT_ID_STAGE_3' | 'VAPI_ASSISTANT_ID_STAGE_4'>;
+
+/**
+ * The assistant that takes a founder's call at a stage, inbound or outbound: the founder's own, else the stage's
+ * shared one kept in VAPI, else the stage's from code (transient, carrying `server` and `metadata` itself).
+ */
+export function founderAssistant(founder: FounderCallContext, stage: Stage, shared: SharedAssistants, server: VapiServer, metadata: CallMetadata) {
+  const assistantId =
+    founder.assistantType === 'individual' && founder.individualAssistantId ? founder.individualAssistantId : shared[`VAPI_ASSISTANT_ID_STAGE_${stage}`];
+  return assistantId ? { assistantId } : { assistant: stageAssistant(stage, server, metadata) };
+}
+
+/** What the assistants' prompts and first messages fill in about the founder (`{{founderName}}`, …). */
+export function variableValuesOf(founder: FounderCallContext) {
+  return {
+    founderName: founder.customerName ?? 'there',
+    businessName: founder.businessName ?? 'your business',
+    whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea',
   };
 }
 

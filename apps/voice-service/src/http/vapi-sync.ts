@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, callInternal, fitForPostgres, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
-import { intakeAssistant, stageAssistant, type CallMetadata, type Stage } from '../assistants/stages';
+import { founderAssistant, intakeAssistant, variableValuesOf, type CallMetadata, type Stage } from '../assistants/stages';
 import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
@@ -153,17 +153,12 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
     const stage = Math.min(Math.max(founder.currentCallStage, 1), 4) as Stage;
     const metadata = { userId: founder.id, callStage: stage };
     if (call.id) await recordCallFounder(call.id, metadata, correlationId);
-    const variableValues = {
-      founderName: founder.customerName ?? 'there',
-      businessName: founder.businessName ?? 'your business',
-      whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea',
-    };
-    const savedAssistantId =
-      founder.assistantType === 'individual' && founder.individualAssistantId ? founder.individualAssistantId : config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
+    const chosen = founderAssistant(founder, stage, config, server, metadata);
+    const variableValues = variableValuesOf(founder);
     // A saved assistant gets our server through the overrides, so that its messages carry our credential too.
-    return savedAssistantId
-      ? { assistantId: savedAssistantId, assistantOverrides: { server, variableValues, metadata } }
-      : { assistant: stageAssistant(stage, server, metadata), assistantOverrides: { variableValues, metadata } };
+    return 'assistantId' in chosen
+      ? { ...chosen, assistantOverrides: { server, variableValues, metadata } }
+      : { ...chosen, assistantOverrides: { variableValues, metadata } };
   }
 
   /**

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
 import { sleep, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
-import { stageAssistant, type Stage } from '../assistants/stages';
+import { founderAssistant, variableValuesOf, type Stage } from '../assistants/stages';
 import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
@@ -146,21 +146,13 @@ export class OutboundCalls {
       const founder = await fetchFounder(this.config, { id: p.userId }, 5000, correlationId);
       if (!founder) throw new CallProviderError('the founder no longer exists', false);
       if (!founder.customerPhone) throw new CallProviderError('the founder has no phone number', false);
-      const stage = p.callStage as Stage;
-      const shared = this.config[`VAPI_ASSISTANT_ID_STAGE_${stage}` as const];
       const server = vapiServer(this.config);
       const metadata = { userId: p.userId, callStage: p.callStage };
-      const assistant =
-        founder.assistantType === 'individual' && founder.individualAssistantId
-          ? { assistantId: founder.individualAssistantId }
-          : shared
-            ? { assistantId: shared }
-            : { assistant: stageAssistant(stage, server, metadata) };
       request = {
-        assistant,
+        assistant: founderAssistant(founder, p.callStage as Stage, this.config, server, metadata),
         server,
         customerNumber: founder.customerPhone,
-        variableValues: { founderName: founder.customerName ?? 'there', businessName: founder.businessName ?? 'your business', whatWeFound: founder.businessType ? `a ${founder.businessType} business` : 'your idea' },
+        variableValues: variableValuesOf(founder),
         metadata,
       };
     } catch (error) {
