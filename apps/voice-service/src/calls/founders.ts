@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import type { VoiceTx } from '../db/client';
 import { callFounders, callSessions, conversations, transcripts, webhookLogs, type CallFounderSource } from '../db/schema';
@@ -6,7 +6,7 @@ import { callFounders, callSessions, conversations, transcripts, webhookLogs, ty
 /**
  * Which founder a VAPI call belongs to. The platform records it itself when it answers a call's assistant-request
  * or places a call, so a call keeps its founder whatever VAPI echoes of our metadata; metadata and the caller's
- * number are the fallbacks (see `resolveCallFounder`).
+ * number are the fallbacks (`withRecordedFounder`; the voice worker's `apply`).
  */
 export interface CallFounder {
   vapiCallId: string;
@@ -14,6 +14,19 @@ export interface CallFounder {
   userId: string | null;
   callStage: number | null;
   source: CallFounderSource;
+}
+
+/**
+ * A call's founder and stage as the platform's record of the call decides, an intake call's (nobody's) included;
+ * without a record, as the call's metadata gave them. The rule of the voice worker, its batch statement
+ * (`sessionsUpsert`) and the tools alike.
+ */
+export function withRecordedFounder<C extends { userId: string | null; callStage: number | null }>(
+  call: C,
+  recorded: Pick<CallFounder, 'userId' | 'callStage'> | undefined,
+): C {
+  if (!recorded) return call;
+  return { ...call, userId: recorded.userId, callStage: recorded.userId ? (recorded.callStage ?? call.callStage) : null };
 }
 
 /** A call whose end-of-call report was stored before its founder was known: its follow-ups are still owed. */
@@ -49,14 +62,13 @@ export async function bindCallFounder(tx: VoiceTx, binding: CallFounder): Promis
   const session = linked[0];
   if (!session) return { founder, completed: null };
 
-  const sessionIds = [session.id];
   const ownedBySession = { userId, callStage: session.callStage };
   const [transcript] = await tx
     .update(transcripts)
     .set(ownedBySession)
-    .where(and(inArray(transcripts.callSessionId, sessionIds), isNull(transcripts.userId)))
+    .where(and(eq(transcripts.callSessionId, session.id), isNull(transcripts.userId)))
     .returning({ id: transcripts.id });
-  await tx.update(conversations).set(ownedBySession).where(and(inArray(conversations.callSessionId, sessionIds), isNull(conversations.userId)));
+  await tx.update(conversations).set(ownedBySession).where(and(eq(conversations.callSessionId, session.id), isNull(conversations.userId)));
   // A transcript exists only once the end-of-call report was applied.
   const completed =
     transcript && session.callStage

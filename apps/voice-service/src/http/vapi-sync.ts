@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, callInternal, fitForPostgres, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { founderAssistant, intakeAssistant, variableValuesOf, type CallMetadata, type Stage } from '../assistants/stages';
+import { withRecordedFounder } from '../calls/founders';
 import { fetchFounder, registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
@@ -190,7 +191,7 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
     if (!call.id) return call;
     try {
       const [recorded] = await readAsOwner<{ user_id: string | null; call_stage: number | null }>(db, 'voice', RECORDED_CALL_FOUNDER, [call.id]);
-      return recorded ? { ...call, userId: recorded.user_id, callStage: recorded.user_id ? (recorded.call_stage ?? call.callStage) : null } : call;
+      return withRecordedFounder(call, recorded && { userId: recorded.user_id, callStage: recorded.call_stage });
     } catch (error) {
       logger.warn({ err: { message: (error as Error).message }, correlationId }, "call's founder record not read; the call metadata decides");
       return call;

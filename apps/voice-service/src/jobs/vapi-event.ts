@@ -13,7 +13,7 @@ import {
 } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callFounders, callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
-import { bindCallFounder, queueCallCompleted, type CallFounder, type CompletedCall } from '../calls/founders';
+import { bindCallFounder, queueCallCompleted, withRecordedFounder, type CallFounder, type CompletedCall } from '../calls/founders';
 import { callOf, directionOf, endOfCallReport, redact, speaksOfLiveCall, type VapiMessage } from '../vapi/message';
 import { storableReport } from '../vapi/storable';
 
@@ -108,6 +108,7 @@ function sessionsUpsert(changes: SessionChange[]) {
   }));
   return sql`
     sessions_in as (
+      -- withRecordedFounder's rule: the call's record decides, an intake's (no founder) included.
       select t.vapi_call_id,
              case when f.vapi_call_id is null then t.user_id else f.user_id end as user_id,
              case when f.vapi_call_id is null then t.call_stage when f.user_id is null then null else coalesce(f.call_stage, t.call_stage) end as call_stage,
@@ -420,9 +421,7 @@ export class VapiEventProcessor {
     const learnt: CallFounder | null = call.userId ? { vapiCallId: call.id, userId: call.userId, callStage: call.callStage, source: 'metadata' } : byNumber;
     const bound = learnt ? await bindCallFounder(tx, learnt) : null;
     const [recorded] = bound ? [bound.founder] : await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, call.id));
-    // The record decides, an intake call's (nobody's) included.
-    const founderCall = recorded ? { ...call, userId: recorded.userId, callStage: recorded.userId ? (recorded.callStage ?? call.callStage) : null } : call;
-    const session = await this.upsertSession(tx, sessionChangeOf(message, founderCall, at));
+    const session = await this.upsertSession(tx, sessionChangeOf(message, withRecordedFounder(call, recorded), at));
     if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [] };
 
     const { report, refused } = storableReport(endOfCallReport(message));
