@@ -1,4 +1,10 @@
 /**
+ * The longest VAPI call id and `vapi-event` key the platform keeps as they are (VAPI's ids are UUIDs, but its
+ * schema bounds none): a longer one is named by its hash, so that it fits the job's contract and an index entry.
+ */
+export const VAPI_ID_MAX = 200;
+
+/**
  * The answers to VAPI's synchronous messages the platform has no use for (no squads, no knowledge base, no
  * campaigns, no custom voice or endpointing server), each what VAPI's reply schema for its type requires. The
  * voice service and the gateway's fallback give the same ones.

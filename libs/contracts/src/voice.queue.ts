@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCatalog, job, payloadV1 } from './catalog';
 import { callStage, isoDateTime, userId } from './common';
+import { VAPI_ID_MAX } from './vapi';
 
 /** The VAPI server-message types the platform knows; others are kept and stored as they come. */
 export const VAPI_ASYNC_MESSAGE_TYPES = [
@@ -23,9 +24,9 @@ export const voiceJobs = defineCatalog({
    */
   'vapi-event': job(
     payloadV1({
-      eventKey: z.string().min(1).max(200),
+      eventKey: z.string().min(1).max(VAPI_ID_MAX),
       messageType: z.string().min(1).max(100),
-      vapiCallId: z.string().max(200).nullable(),
+      vapiCallId: z.string().max(VAPI_ID_MAX).nullable(),
       receivedAt: isoDateTime,
       /** The body (`{ message: { ... } }`) sealed; up to 2 MB of body, so about 2.7 MB of base64url. */
       sealedBody: z.string().min(1).max(3_000_000).optional(),

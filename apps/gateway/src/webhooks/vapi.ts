@@ -16,7 +16,7 @@ import {
   type RawResponse,
   type RawRoute,
 } from '@dreamseed/platform';
-import { E164, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS, VAPI_ID_MAX, VAPI_STANDING_REPLIES, hasStandingReply } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
 
@@ -111,14 +111,12 @@ export function vapiEventKey(message: VapiMessage, raw: Buffer): string {
           ? [callId, message.timestamp, m.role, m.transcriptType]
           : [callId, message.timestamp, hash('sha256', raw, 'hex')];
   const key = `${message.type}|${parts.map(String).join('|')}`;
-  // Keys are at most EVENT_KEY_MAX long (the job's contract and the log's index) and storable in Postgres text: a
+  // Keys are at most VAPI_ID_MAX long (the job's contract and the log's index) and storable in Postgres text: a
   // longer one (a long call id or type, which VAPI's schema does not bound) or one holding a NUL or a lone
   // surrogate is named by its hash, still the same for every copy.
-  const storable = key.length <= EVENT_KEY_MAX && fitForPostgres(key) === key;
+  const storable = key.length <= VAPI_ID_MAX && fitForPostgres(key) === key;
   return storable ? key : `${fitForPostgres(message.type).slice(0, 60)}|sha256:${hash('sha256', key, 'hex')}`;
 }
-
-const EVENT_KEY_MAX = 200;
 
 /**
  * What VAPI gets when the voice service cannot answer in time: always a 200 with what VAPI's reply schema for
@@ -200,7 +198,7 @@ export class VapiWebhook implements RawRoute {
         eventKey,
         messageType: fitForPostgres(message.type),
         // Informational (the voice service reads the call from the body); a pathological id is left out.
-        vapiCallId: message.call?.id && message.call.id.length <= 200 ? message.call.id : null,
+        vapiCallId: message.call?.id && message.call.id.length <= VAPI_ID_MAX ? message.call.id : null,
         receivedAt: new Date().toISOString(),
         sealedBody: this.sealer.seal(raw),
       },

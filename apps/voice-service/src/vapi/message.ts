@@ -3,7 +3,7 @@
  * older payloads at the top level, and per-call data in `assistantOverrides.metadata` or `metadata`.
  */
 import { createHash } from 'node:crypto';
-import { userId } from '@dreamseed/contracts';
+import { VAPI_ID_MAX, userId } from '@dreamseed/contracts';
 
 export type VapiMessage = Record<string, unknown> & { type: string };
 
@@ -22,14 +22,10 @@ const date = (value: unknown): Date | null => {
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 };
 
-/**
- * VAPI's call ids are UUIDs, but its schema bounds none: one longer than an index entry can hold is named by
- * its hash wherever it is stored, the same for every message of the call.
- */
-const CALL_ID_MAX = 200;
+/** A call id as stored: past VAPI_ID_MAX, named by its hash, the same for every message of the call. */
 const callIdOf = (value: unknown): string | null => {
   const id = text(value);
-  return id === null || id.length <= CALL_ID_MAX ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
+  return id === null || id.length <= VAPI_ID_MAX ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
 };
 
 /** The `purpose` in the metadata of the intake assistant's calls. */
