@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AiAnalysisView, CallView, DreamDnaView, TranscriptView } from '@dreamseed/contracts';
+import { sleep } from '@dreamseed/platform';
 import {
   DEFAULT_CONSULTATION,
   uniquePrefix,
@@ -303,7 +304,7 @@ async function unknownCallerRegisters(replay: CallReplay, echo: boolean) {
   await replay.sendAll(rest);
   await replay.untilSettled(intake.callId, untilTool.length - 1, registered.id);
   // The report is settled: had it named a founder, its follow-ups would be queued by now; give them time to land.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sleep(1500);
   const afterIntake = await callerState(replay, phone, registered.id, intake.callId);
 
   // Their next call: the stage 1 consultation, which counts.

@@ -5,7 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
-import type { PayloadSealer } from '@dreamseed/platform';
+import { sleep, type PayloadSealer } from '@dreamseed/platform';
 
 /** The states of a job that is not finished yet. */
 const PENDING = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
@@ -21,8 +21,6 @@ export interface DrainState {
   pending: Record<string, number>;
   waitedMs: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits until no `vapi-event` job is waiting, active, delayed or prioritized; or until `withinMs` has passed; or
