@@ -1,6 +1,6 @@
 /**
  * Reading VAPI server messages defensively: the current schema keeps results under `artifact` and `analysis`,
- * older payloads at the top level, and per-call data in `assistantOverrides.metadata` or `metadata`.
+ * older payloads at the top level, and our per-call metadata in the overrides, the call, or the assistant (`callOf`).
  */
 import { createHash } from 'node:crypto';
 import { VAPI_ID_MAX, userId } from '@dreamseed/contracts';
