@@ -27,8 +27,10 @@ RUN npm prune --omit=dev --no-audit --no-fund \
 # --- runtime ---
 FROM node:20-bookworm-slim AS runtime
 ARG APP_VERSION=0.1.0
+# HOST: the apps listen on loopback unless told otherwise; in a container the network is the compose network.
 ENV NODE_ENV=production \
-    APP_VERSION=${APP_VERSION}
+    APP_VERSION=${APP_VERSION} \
+    HOST=0.0.0.0
 WORKDIR /app
 # Owned by root and read-only to the app: the node user runs the code but cannot change it.
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -69,6 +69,8 @@ for (const app of APPS) {
   expect(service.container_name === undefined, `${app} must not fix its container name (it would not scale)`);
   expect(service.depends_on?.migrate?.condition === 'service_completed_successfully', `${app} starts after migrate`);
   expect(Boolean(service.healthcheck) || dockerfile.includes('HEALTHCHECK'), `${app} needs a healthcheck`);
+  // The apps default to loopback, which no other container (nor the published port) reaches.
+  expect(service.environment?.HOST === '0.0.0.0', `${app} must listen on HOST 0.0.0.0`);
   if (app === 'gateway') {
     expect((service.ports ?? []).some((p) => String(p).endsWith(':8080') && String(p).includes('GATEWAY_PORT')), 'gateway publishes 8080 as ${GATEWAY_PORT:-8080}');
   } else {

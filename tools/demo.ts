@@ -81,7 +81,8 @@ async function main() {
     process.stdout.write(`Pay at ${checkout.body.url} (Stripe Checkout); the demo stops here.\n`);
     return;
   }
-  const confirmed = await fetch(confirmUrl, { method: 'POST', headers: { accept: 'application/json' } });
+  // The founders' app confirms a local checkout with the founder signed in; the link alone pays nothing.
+  const confirmed = await fetch(confirmUrl, { method: 'POST', headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
   if (confirmed.status !== 202) throw new Error(`the local checkout was not confirmed (${confirmed.status})`);
   const paid = await until(token, (p) => p.payment_status === 'paid' && p.status === 'paid', 'the payment to reach the profile');
   const finalDna = await api<Record<string, unknown>>('/v1/me/dream-dna', { token });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { createHttpApp, createMetrics, listen, Readiness } from '@dreamseed/platform';
+import { createHttpApp, createMetrics, createMetricsApp, listen, Readiness } from '@dreamseed/platform';
 import { parsePrometheusText, WORKSPACE_ROOT } from '@dreamseed/testing';
 
 interface Panel {
@@ -99,11 +99,12 @@ const exposed = new Map<string, Set<string>>();
 
 beforeAll(async () => {
   const metrics = createMetrics('dashboard-check');
-  const app = createHttpApp({ logger: pino({ level: 'silent' }), metrics, readiness: new Readiness([]) });
-  const http = await listen(app, 0, '127.0.0.1');
+  const logger = pino({ level: 'silent' });
+  const http = await listen(createHttpApp({ logger, metrics, readiness: new Readiness([]) }), 0, '127.0.0.1');
+  const metricsHttp = await listen(createMetricsApp(metrics, logger), 0, '127.0.0.1');
   try {
     await fetch(`http://127.0.0.1:${http.port}/health/live`); // one request observed, as in any running app
-    const scrape = parsePrometheusText(await (await fetch(`http://127.0.0.1:${http.port}/metrics`)).text());
+    const scrape = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metricsHttp.port}/metrics`)).text());
     const labelsOf = new Map(
       metrics.registry.getMetricsAsArray().map((metric) => {
         const { name, labelNames } = metric as unknown as { name: string; labelNames?: readonly string[] };
@@ -120,7 +121,7 @@ beforeAll(async () => {
       exposed.set(series, new Set([...common, ...(family ? labelsOf.get(family) ?? [] : []), ...observed, ...(series.endsWith('_bucket') ? ['le'] : [])]));
     }
   } finally {
-    await http.close(Promise.resolve());
+    await Promise.all([http.close(Promise.resolve()), metricsHttp.close(Promise.resolve())]);
   }
 });
 

@@ -96,6 +96,8 @@ async function start(): Promise<AppHandle[]> {
           VAPI_WEBHOOK_SECRET: vapiSecret,
           // As in Supabase's local setup: sign-ups need no mail round trip on a laptop.
           AUTH_AUTOCONFIRM: env.AUTH_AUTOCONFIRM ?? 'true',
+          // Likewise phone numbers, which no laptop can receive a text on (production refuses this).
+          AUTH_PHONE_AUTOCONFIRM: env.AUTH_PHONE_AUTOCONFIRM ?? 'true',
           VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
           ANALYSIS_SERVICE_URL: env.ANALYSIS_SERVICE_URL ?? serviceUrl(ports.analysis),
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
@@ -131,7 +133,7 @@ function printBanner(notes: string[], secrets: { adminPassword: string; vapiSecr
     `  API docs       ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Queues         ${base}/admin/queues   (user: ${env.ADMIN_USER ?? 'admin'}, password: ${shown(secrets.adminPassword, 'ADMIN_PASSWORD')})`,
     `  VAPI webhook   ${base}/webhooks/vapi   (X-Vapi-Secret: ${shown(secrets.vapiSecret, 'VAPI_WEBHOOK_SECRET')})`,
-    `  Metrics        ${apps.map((app) => `${app.name} :${app.port}/metrics`).join(', ')}`,
+    `  Metrics        ${apps.map((app) => `${app.name} :${String(app.metricsPort)}/metrics`).join(', ')}`,
     `  Health         ${base}/health/ready`,
     ...notes.map((note) => `  ${note}`),
     '  Ctrl-C stops everything.',

@@ -63,7 +63,10 @@ export class CallReplay {
     return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
   }
 
-  /** A founder signed up through `/auth/v1/signup` (autoconfirmed), their phone set through `PATCH /v1/me`. */
+  /**
+   * A founder signed up through `/auth/v1/signup` (autoconfirmed), their phone set through `PUT /auth/v1/user`
+   * (confirmed at once: `npm start` sets AUTH_PHONE_AUTOCONFIRM).
+   */
   async signUp(name: string): Promise<Founder> {
     const email = `replay-${randomUUID().slice(0, 8)}@example.com`;
     const signUp = await this.api<{ access_token?: string }>('/auth/v1/signup', {
@@ -73,9 +76,10 @@ export class CallReplay {
     const token = signUp.body.access_token;
     if (!token) throw new Error(`sign-up gave no session (${signUp.status}): ${JSON.stringify(signUp.body)}`);
     const phone = newPhone();
-    const patched = await this.api<Profile>('/v1/me', { method: 'PATCH', token, body: { customer_phone: phone } });
-    if (patched.status !== 200 || patched.body.customer_phone !== phone) throw new Error(`the phone was not set (${patched.status}): ${JSON.stringify(patched.body)}`);
-    return { id: String(patched.body.id), token, phone, email };
+    const changed = await this.api('/auth/v1/user', { method: 'PUT', token, body: { phone } });
+    const profile = await this.profile({ id: '', token, phone, email });
+    if (changed.status !== 200 || profile.customer_phone !== phone) throw new Error(`the phone was not set (${changed.status}): ${JSON.stringify(changed.body)}`);
+    return { id: String(profile.id), token, phone, email };
   }
 
   async profile(founder: Founder): Promise<Profile> {

@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { PayloadSealer, createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
 import { OfflineExtractor } from './analysis/offline';
 import { OpenAiProvider } from './analysis/openai';
 import type { AnalysisProvider } from './analysis/provider';
@@ -49,7 +49,7 @@ export function startAnalysisService(config: AnalysisConfig, logger: Logger = cr
         // offline extractor answers at once, so a crashed copy's run is taken over sooner.
         leaseMs: provider.name === 'offline' ? 30_000 : config.OPENAI_TIMEOUT_MS * (config.OPENAI_MAX_RETRIES + 1) + 60_000,
       });
-      return analysisJobHandlers({ db: dbOf(deps), producer: deps.producer, analyser });
+      return analysisJobHandlers({ db: dbOf(deps), producer: deps.producer, analyser, sealer: new PayloadSealer(config) });
     },
     routes: (app, deps) => {
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), founderRouter(config, dbOf(deps)));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const optionalNumber = z.coerce.number().nonnegative().optional();
 
@@ -9,6 +9,8 @@ export const analysisConfigSchema = baseConfigSchema
     /** The gateway's token key and issuer: the founder read API checks the tokens it forwards. */
     JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)),
     JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1'),
+    /** The gateway's sealing key (and the one before it): assessment answers reach the worker sealed. */
+    ...payloadKeyConfigShape,
     /** The voice service's internal API: the founder's ended calls and transcripts. */
     VOICE_SERVICE_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8081'),
     /** `auto`: OpenAI when OPENAI_API_KEY is set, else the offline extractor. */

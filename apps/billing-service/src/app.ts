@@ -8,6 +8,7 @@ import { billingConfigSchema, type BillingConfig } from './config';
 import { createBillingDb } from './db/client';
 import { billingRouter } from './http/billing';
 import { billingJobHandlers } from './jobs';
+import { LocalCheckouts } from './jobs/local-checkout';
 
 export const APP_NAME = 'billing-service';
 
@@ -19,7 +20,8 @@ function buildBilling(config: BillingConfig, deps: ServiceDeps<BillingConfig>) {
   const reporter = new ProfileReporter(db, deps.producer);
   const ledger = new Ledger(catalog);
   const checkouts = new CheckoutService(db, catalog, provider, reporter, deps.logger);
-  return { db, catalog, provider, reporter, ledger, checkouts };
+  const localCheckouts = new LocalCheckouts(db, ledger, reporter, deps.producer, provider);
+  return { db, catalog, provider, reporter, ledger, checkouts, localCheckouts };
 }
 
 /** Starts the billing-service: its worker on the `billing` queue and its HTTP server (health, metrics, internal API). */
@@ -46,8 +48,8 @@ export function startBillingService(config: BillingConfig, logger: Logger = crea
         .catch((error) => logger.warn({ err: error }, 'expiry schedule not set; it is retried at the next start'));
     },
     routes: (app, deps) => {
-      const { db, catalog, checkouts } = parts(deps);
-      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), billingRouter(config, db, catalog, checkouts));
+      const { db, catalog, checkouts, localCheckouts } = parts(deps);
+      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), billingRouter(config, db, catalog, checkouts, localCheckouts));
     },
   });
 }

@@ -1,8 +1,9 @@
 import { ConfigError, parseConfig } from '@dreamseed/platform';
 import { DEFAULT_CATALOG } from './billing/catalog';
-import { billingConfigSchema } from './config';
+import { billingConfigSchema, paymentProviderOf } from './config';
 
 const base = { DATABASE_URL: 'postgres://localhost/x', REDIS_URL: 'redis://localhost:6379' };
+const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-token-key-of-at-least-32-characters' };
 const parse = (env: Record<string, string>) => parseConfig('billing-service', billingConfigSchema, { ...base, ...env });
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -20,6 +21,26 @@ describe('billing configuration', () => {
     expect(config.BILLING_CATALOG).toEqual(DEFAULT_CATALOG);
     expect(config.STRIPE_SECRET_KEY).toBeUndefined();
     expect(config.BILLING_GRACE_PERIOD_DAYS).toBe(3);
+    expect(paymentProviderOf(config)).toBe('local');
+  });
+
+  it('refuses production without a Stripe key unless the free local provider is named', () => {
+    let refusal: unknown;
+    try {
+      parse(production);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).issues).toEqual([{ key: 'BILLING_PROVIDER', message: expect.stringContaining('BILLING_PROVIDER=local') }]);
+    expect(paymentProviderOf(parse({ ...production, BILLING_PROVIDER: 'local' }))).toBe('local');
+    expect(paymentProviderOf(parse({ ...production, STRIPE_SECRET_KEY: 'sk_live_x' }))).toBe('stripe');
+  });
+
+  it('refuses BILLING_PROVIDER=stripe without a Stripe key, and lets a key stand aside for local', () => {
+    expect(problemsOf({ BILLING_PROVIDER: 'stripe' })).toEqual(['STRIPE_SECRET_KEY']);
+    expect(problemsOf({ BILLING_PROVIDER: 'paypal' })).toEqual(['BILLING_PROVIDER']);
+    expect(paymentProviderOf(parse({ BILLING_PROVIDER: 'local', STRIPE_SECRET_KEY: 'sk_test_x' }))).toBe('local');
   });
 
   it('takes a catalog as JSON', () => {

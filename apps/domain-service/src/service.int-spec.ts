@@ -160,7 +160,7 @@ describe('domain service: searches, selection and the voice check against a fake
 
     it('counts the answers by provider, outcome and source in /metrics', async () => {
       await check({ domain: 'takensun.com' });
-      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      const metrics = await (await fetch(service.metricsUrl)).text();
       expect(metrics).toMatch(/domain_availability_answers_total\{provider="rdap",outcome="taken",source="provider"[^}]*\} [1-9]/);
       expect(metrics).toMatch(/domain_availability_answers_total\{provider="rdap",outcome="taken",source="cache"[^}]*\} [1-9]/);
     });

@@ -7,7 +7,7 @@ import { AuthService } from './auth/service';
 import { createTokenSigner } from './auth/tokens';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
-import { mountQueueDashboard } from './http/admin';
+import { adminAuth, mountQueueDashboard } from './http/admin';
 import { mountQueueAdminApi } from './http/admin-api';
 import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
@@ -79,8 +79,16 @@ export function startGateway(config: GatewayConfig, logger: Logger = createAppLo
       app.use('/v1/billing', billingRouter(auth, config, deps.producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
       if (config.ADMIN_PASSWORD) {
-        mountQueueDashboard(app, deps.producer, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });
-        mountQueueAdminApi(app, deps, { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD });
+        const auth = adminAuth({
+          user: config.ADMIN_USER,
+          password: config.ADMIN_PASSWORD,
+          redis: deps.redis,
+          prefix: config.QUEUE_PREFIX,
+          maxFailures: config.RATE_LIMIT_ADMIN_FAILURES_PER_15_MIN,
+          logger,
+        });
+        mountQueueDashboard(app, deps.producer, auth);
+        mountQueueAdminApi(app, deps, auth);
       } else {
         logger.info('queue dashboard off: set ADMIN_PASSWORD to turn it on');
       }

@@ -27,6 +27,20 @@ export const BUSINESS_FACT_ALIASES: Record<string, (typeof BUSINESS_FACT_NAMES)[
   package: 'packagePreference',
 };
 
+/** The answers of one assessment, as `submit-assessment` carries them (sealed or, from older gateways, clear). */
+export const assessmentAnswers = z
+  .array(
+    z.object({
+      questionId: z.string().min(1).max(100),
+      value: z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(50)]),
+    }),
+  )
+  .min(1)
+  .max(200);
+
+/** What `sealedAnswers` holds once opened. */
+export const sealedAssessment = z.object({ assessmentId: z.uuid(), answers: assessmentAnswers });
+
 export const analysisJobs = defineCatalog({
   /** Analyse everything the founder said and answered so far into a new Dream DNA version. */
   'analyse-founder': job(
@@ -40,21 +54,28 @@ export const analysisJobs = defineCatalog({
   ),
   /** Run again on request, for example with another provider or after a failure. */
   'rerun-analysis': job(payloadV1({ userId, requestId: z.uuid() }), { attempts: 5, backoffMs: 5000 }),
-  /** Store a submitted assessment; the id is minted by the gateway so a retried submission is stored once. */
+  /**
+   * Store a submitted assessment; the id is minted by the gateway so a retried submission is stored once. The
+   * answers are the founder's own words, so they travel sealed like VAPI bodies: `sealedAnswers` is
+   * `{ assessmentId, answers }` as JSON, a compact JWE under `PAYLOAD_ENCRYPTION_KEY` (libs/platform
+   * `PayloadSealer`); the assessment id inside ties the answers to this job, so sealed answers moved into
+   * another job are refused.
+   */
   'submit-assessment': job(
     payloadV1({
       userId,
       assessmentId: z.uuid(),
       catalogVersion: z.number().int().positive(),
-      answers: z
-        .array(
-          z.object({
-            questionId: z.string().min(1).max(100),
-            value: z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(50)]),
-          }),
-        )
-        .min(1)
-        .max(200),
+      /** The gateway's largest submission (100 answers of 5,000 characters of any script), sealed, with room. */
+      sealedAnswers: z.string().min(1).max(4_000_000).optional(),
+      /**
+       * The answers in the clear, as gateways before sealing sent them: still taken, so that jobs queued before an
+       * upgrade are processed after it. Nothing sends them any more; an analysis service that reads
+       * `sealedAnswers` goes out before a gateway that sends them.
+       */
+      answers: assessmentAnswers.optional(),
+    }).refine((payload) => (payload.sealedAnswers === undefined) !== (payload.answers === undefined), {
+      message: 'carries either sealedAnswers or answers',
     }),
   ),
   /** A fact the assistant saved during a call (`save_business_fact` tool). */

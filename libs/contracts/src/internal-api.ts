@@ -47,6 +47,8 @@ export const INTERNAL_PATHS = {
   billing: {
     packages: '/internal/packages',
     checkout: '/internal/checkout',
+    /** The founder confirms their own open checkout of the local provider: 202, or 404 for any other id. */
+    confirmCheckout: '/internal/checkout/:id/confirm',
     subscription: '/internal/subscription',
     payments: '/internal/payments',
   },
@@ -237,4 +239,10 @@ export interface PaymentView {
 export interface CheckoutResponse {
   checkoutId: string;
   url: string;
+}
+
+/** A local checkout's confirmation was accepted: the payment is marked paid shortly (or already was). */
+export interface CheckoutConfirmation {
+  checkoutId: string;
+  confirming: true;
 }

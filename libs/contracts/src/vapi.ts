@@ -5,6 +5,14 @@
 export const VAPI_ID_MAX = 200;
 
 /**
+ * What no store takes in a VAPI id or message type: a NUL character (Postgres text refuses it) and a lone
+ * surrogate (Postgres jsonb refuses its escape). VAPI's schema types ids as any string, so nothing else is refused:
+ * an event carrying one of these is answered 400 at the door, never acknowledged and then retried in vain.
+ */
+// eslint-disable-next-line no-control-regex -- the NUL is the very character refused
+export const VAPI_UNSTORABLE_TEXT = /[\u0000\p{Cs}]/u;
+
+/**
  * The answers to VAPI's synchronous messages the platform has no use for (no squads, no knowledge base, no
  * campaigns, no custom voice or endpointing server), each what VAPI's reply schema for its type requires. The
  * voice service and the gateway's fallback give the same ones.

@@ -25,6 +25,20 @@ describe('config', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('listens on loopback and trusts no forwarded header unless told otherwise', () => {
+    const config = parseConfig('test-app', schema, validEnv);
+    expect([config.HOST, config.TRUST_PROXY, config.METRICS_PORT]).toEqual(['127.0.0.1', undefined, undefined]);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxies, and refuses anything else by name', () => {
+    const trust = (value: string) => parseConfig('test-app', schema, { ...validEnv, TRUST_PROXY: value }).TRUST_PROXY;
+    expect(trust('1')).toBe(1);
+    expect(trust('10.0.0.0/8, loopback ,fd00::/8,192.168.1.7')).toEqual(['10.0.0.0/8', 'loopback', 'fd00::/8', '192.168.1.7']);
+    for (const wrong of ['true', '*', '10.0.0.0/33', '10.0.0', 'loopback,,', '11', 'proxy.internal']) {
+      expect(() => trust(wrong)).toThrow(/TRUST_PROXY: .*is not a proxy: give the number of proxies/);
+    }
+  });
+
   it('reports every bad variable at once', () => {
     const env = { ...validEnv, DATABASE_URL: 'mysql://nope', REDIS_URL: undefined, PORT: 'eighty', API_KEY: 'short' };
     let error: unknown;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -103,13 +104,55 @@ export const envUrl = (protocols: string[]) =>
     message: `must be a ${protocols.join(' or ')} URL`,
   });
 
+/** The named ranges Express (proxy-addr) understands in `trust proxy`. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Which peers may say who the client is (X-Forwarded-For): a hop count, or a list of addresses, CIDRs and
+ * Express's range names. Unset: nobody, `req.ip` is the socket's peer. "true" is refused: it would let every
+ * client choose its own address, and with it a fresh per-address rate limit on each request.
+ */
+export const envTrustProxy = z.string().transform((value, ctx): number | string[] => {
+  const text = value.trim();
+  if (/^\d+$/.test(text) && Number(text) <= 10) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const wrong = entries.filter((entry) => !isProxyAddress(entry));
+  if (wrong.length === 0) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      `"${wrong.join('", "').slice(0, 100)}" is not a proxy: give the number of proxies in front (0-10), or a comma-separated ` +
+      'list of their addresses or CIDRs (10.0.0.0/8) and of loopback, linklocal, uniquelocal',
+  });
+  return z.NEVER;
+});
+
 /** Variables every app reads. Each app's schema extends this one. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Reported in every log line and metric; npm sets it from package.json, the Docker image from its build. */
   APP_VERSION: z.string().min(1).max(64).default('0.0.0-dev'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * The address the HTTP and metrics ports listen on. Loopback by default, so that a laptop's apps are not on its
+   * network; containers set 0.0.0.0 (the Dockerfile does).
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** See `envTrustProxy`: behind an ingress or load balancer, its hop count (1) or its addresses. */
+  TRUST_PROXY: envTrustProxy.optional(),
+  /**
+   * The port of `GET /metrics`, apart from the API so that an ingress routing the app's port never exposes it.
+   * Unset: the app's PORT + 1000 (a free one when PORT is 0).
+   */
+  METRICS_PORT: envPort.optional(),
   DATABASE_URL: secret(envUrl(['postgres', 'postgresql'])),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /**

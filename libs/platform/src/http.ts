@@ -23,17 +23,24 @@ declare module 'http' {
   }
 }
 
-const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+const QUIET_PATHS = new Set(['/health/live', '/health/ready']);
 
 /**
- * The HTTP skeleton every app shares: correlation ids, access logs (health and metrics excluded), request
- * metrics, `/health/live`, `/health/ready` and `/metrics`. Apps add their routes, then call `finishHttpApp`.
+ * The HTTP skeleton every app shares: correlation ids, access logs (health excluded), request metrics,
+ * `/health/live` and `/health/ready`. Apps add their routes, then call `finishHttpApp`. `/metrics` is served
+ * by `createMetricsApp` on a port of its own. `trustProxy` (TRUST_PROXY) says which peers' X-Forwarded-For
+ * sets `req.ip`: none when unset, so that a client cannot pick its own address.
  */
-export function createHttpApp(options: { logger: Logger; metrics: Metrics; readiness: Readiness }): Express {
+export function createHttpApp(options: {
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Readiness;
+  trustProxy?: number | readonly string[];
+}): Express {
   const { logger, metrics, readiness } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', options.trustProxy ?? false);
 
   app.use(correlationMiddleware());
   app.use(observeRequests(logger, metrics));
@@ -45,11 +52,18 @@ export function createHttpApp(options: { logger: Logger; metrics: Metrics; readi
     const report = await readiness.report();
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
   });
+  return app;
+}
+
+/** `GET /metrics` (the app's Prometheus registry) and nothing else: for the metrics port, which no ingress routes. */
+export function createMetricsApp(metrics: Metrics, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  return app;
+  return finishHttpApp(app, logger);
 }
 
 /** The last middlewares: a JSON 404 for unknown routes and the one error handler. */

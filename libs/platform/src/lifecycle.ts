@@ -5,6 +5,8 @@ export interface AppHandle {
   name: string;
   /** The bound HTTP port. */
   port: number;
+  /** The bound port of `GET /metrics`, when the app serves it. */
+  metricsPort?: number;
   /** Resolves once the app has reached ready for the first time. */
   ready: Promise<void>;
   /** Stops taking work, finishes or returns what is running, and releases every connection within `timeoutMs`. */

@@ -60,7 +60,7 @@ describe('/metrics of a running service', () => {
   });
 
   const scrape = async (): Promise<PrometheusScrape> => {
-    const response = await fetch(`${url}/metrics`);
+    const response = await fetch(`http://127.0.0.1:${String(service.metricsPort)}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
     return parsePrometheusText(await response.text());
   };
@@ -117,6 +117,18 @@ describe('/metrics of a running service', () => {
       failed: queueCount('failed'),
       completed: queueCount('completed'),
     }).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 2, completed: 1 });
+  });
+
+  // After the route-label test, which counts the unmatched 404s.
+  it('is served on the metrics port only: the API port has no /metrics, the metrics port nothing else', async () => {
+    expect(service.metricsPort).toEqual(expect.any(Number));
+    expect(service.metricsPort).not.toBe(service.port);
+    const onApiPort = await fetch(`${url}/metrics`);
+    expect(onApiPort.status).toBe(404);
+    expect(await onApiPort.text()).not.toContain('http_request_duration_seconds');
+    expect((await scrape()).seriesNames()).toContain('http_request_duration_seconds_count');
+    expect((await fetch(`http://127.0.0.1:${String(service.metricsPort)}/health/ready`)).status).toBe(404);
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
   });
 
   it('carries the process metrics the dashboard plots', async () => {

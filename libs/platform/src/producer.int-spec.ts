@@ -104,6 +104,18 @@ describe('JobProducer', () => {
       expect(await producer.queue('analysis').count()).toBe(before);
     }));
 
+  it('tells a payload that cannot be written (valid by its schema, too deep to serialize) from Redis being away', () =>
+    withProducer(testInfra().redisUrl, async (producer) => {
+      let deep: unknown = {};
+      for (let i = 0; i < 100_000; i += 1) deep = { a: deep };
+      const eventId = `evt_${Math.random().toString(36).slice(2)}`;
+      const payload = { v: 1 as const, eventId, type: 'checkout.session.completed', receivedAt: new Date().toISOString(), event: { deep } };
+      const error = await producer.enqueue('billing', 'stripe-event', payload).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidJobPayloadError);
+      expect(error).not.toBeInstanceOf(QueueUnavailableError);
+      expect(await producer.queue('billing').getJobs(['waiting', 'delayed', 'prioritized'])).not.toContainEqual(expect.objectContaining({ data: expect.objectContaining({ eventId }) }));
+    }));
+
   it('fails within 1 s when Redis is down, and the gateway maps that to 503', async () =>
     withProducer(`redis://127.0.0.1:${await freePort()}`, async (producer) => {
       const started = Date.now();

@@ -47,7 +47,8 @@ export const SCHEDULED_JOB_OPTIONS = { attempts: 3, removeOnComplete: KEEP_COMPL
 /**
  * The one way to put a job on a queue: the payload is checked against the queue's catalog before `add`,
  * the correlation id is copied in, the catalog's retry defaults apply, and a Redis outage surfaces as a
- * `QueueUnavailableError` (503) at once, or within `addTimeoutMs` when Redis accepts but does not answer.
+ * `QueueUnavailableError` (503) at once, or within `addTimeoutMs` when Redis accepts but does not answer. A
+ * payload that cannot be written at all is an `InvalidJobPayloadError`, as one that fails its schema.
  */
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
@@ -128,7 +129,8 @@ export class JobProducer {
             },
             (error: unknown) => {
               clearTimeout(timer);
-              reject(error instanceof QueueUnavailableError ? error : new QueueUnavailableError(error));
+              if (unwritable(error)) reject(new InvalidJobPayloadError(queueName, job.name, [{ path: '', message: 'cannot be written as JSON' }]));
+              else reject(error instanceof QueueUnavailableError ? error : new QueueUnavailableError(error));
             },
           );
       });
@@ -148,6 +150,13 @@ export class JobProducer {
     this.queues.clear();
   }
 }
+
+/**
+ * JSON.stringify's own failures (nesting too deep for the stack, a cycle, a BigInt), thrown as BullMQ writes the
+ * job: the payload can never be stored, so it is not reported as Redis being away, which callers retry or
+ * hold in an inbox for later.
+ */
+const unwritable = (error: unknown) => error instanceof RangeError || error instanceof TypeError;
 
 interface JobToAdd {
   name: string;

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { AppError } from './errors';
 import { finishHttpApp, listen, type HttpListener } from './http';
 import { createMetrics } from './metrics';
-import { rawRouteDispatcher, type RawRoute } from './raw-route';
+import { JSON_MAX_DEPTH, jsonBodyOf, jsonDepthWithin, rawRouteDispatcher, type RawRoute } from './raw-route';
 
 const silent = pino({ level: 'silent' });
 
@@ -113,5 +113,40 @@ describe('raw routes', () => {
     });
     expect(declaredHuge).toEqual({ status: 413, connection: 'close' });
     expect((await send(server.port, { body: 'ok' })).status).toBe(200);
+  });
+});
+
+describe('the depth of a JSON body', () => {
+  const depthWithin = (text: string, max: number) => jsonDepthWithin(Buffer.from(text), max);
+
+  it('counts objects and arrays, and no bracket inside a string, escaped quotes and backslashes included', () => {
+    expect(depthWithin('[[1]]', 2)).toBe(true);
+    expect(depthWithin('[[1]]', 1)).toBe(false);
+    expect(depthWithin('{"a":{"b":[]}}', 3)).toBe(true);
+    expect(depthWithin('{"a":{"b":[]}}', 2)).toBe(false);
+    expect(depthWithin('{"a":"[[[[{{{{"}', 1)).toBe(true);
+    expect(depthWithin('{"a":"\\"[[[["}', 1)).toBe(true);
+    expect(depthWithin('{"a\\\\":[[]]}', 2)).toBe(false);
+    expect(depthWithin('{"a":"\\\\","b":[[]]}', 2)).toBe(false);
+    expect(depthWithin('1', 0)).toBe(true);
+    // Not JSON: answered all the same, for JSON.parse to refuse.
+    expect(depthWithin('"never closed [[[', 0)).toBe(true);
+  });
+
+  it('refuses a body nested deeper than the limit with 400 json_too_deep before parsing it, and takes one within it', () => {
+    const request = (body: string) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const refusal = (body: string) => {
+      try {
+        jsonBodyOf(request(body), 'JSON only');
+        return undefined;
+      } catch (error) {
+        return error instanceof AppError ? [error.status, error.code] : error;
+      }
+    };
+    expect(refusal(nested(JSON_MAX_DEPTH + 1))).toEqual([400, 'json_too_deep']);
+    expect(refusal(nested(1_000_000))).toEqual([400, 'json_too_deep']);
+    expect(refusal(nested(JSON_MAX_DEPTH))).toBeUndefined();
+    expect(refusal('{"a":')).toEqual([400, 'invalid_json']);
   });
 });

@@ -129,11 +129,64 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
 
 /**
+ * How deep a JSON body from outside may nest. What VAPI and Stripe send stays far within it; deeper bodies are
+ * refused because what reads them later recurses (JSON.stringify, the payload checks, Postgres's jsonb), and
+ * would fail on every retry after the delivery had been accepted.
+ */
+export const JSON_MAX_DEPTH = 64;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d];
+
+/**
+ * Whether JSON text nests no deeper than `maxDepth` objects and arrays, read from the bytes before anything
+ * parses them: JSON.parse takes a body nested hundreds of thousands deep, slowly, and what reads its result
+ * then overflows the stack. Brackets inside strings do not count; each string is skipped with a native search
+ * for its closing quote, so a body that is mostly text costs little. Text that is not JSON gets an answer
+ * too, and JSON.parse then judges it.
+ */
+export function jsonDepthWithin(raw: Buffer, maxDepth = JSON_MAX_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < raw.length; i += 1) {
+    const byte = raw[i] as number;
+    if (byte === QUOTE) {
+      i = closingQuote(raw, i);
+      if (i < 0) return true;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      depth += 1;
+      if (depth > maxDepth) return false;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      depth -= 1;
+    }
+  }
+  return true;
+}
+
+/** The index of the quote that ends the string opened at `open` (one not escaped by a backslash), or -1. */
+function closingQuote(raw: Buffer, open: number): number {
+  for (let from = open + 1; ; ) {
+    const quote = raw.indexOf(QUOTE, from);
+    if (quote < 0) return -1;
+    let backslashes = 0;
+    while (raw[quote - 1 - backslashes] === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
+}
+
+/** 400 `json_too_deep` unless the body nests within JSON_MAX_DEPTH (see jsonDepthWithin). */
+export function assertJsonDepth(raw: Buffer): void {
+  if (!jsonDepthWithin(raw)) throw new AppError(400, 'json_too_deep', `The JSON body nests deeper than ${JSON_MAX_DEPTH} levels.`);
+}
+
+/**
  * A raw request's body as JSON: 415 (with `mediaTypeMessage`) unless the Content-Type names JSON, 400
- * `invalid_json` when it does not parse.
+ * `json_too_deep` when it nests deeper than JSON_MAX_DEPTH, 400 `invalid_json` when it does not parse.
  */
 export function jsonBodyOf(request: Pick<RawRequest, 'headers' | 'body'>, mediaTypeMessage: string): unknown {
   if (!JSON_MEDIA_TYPE.test(headerValue(request.headers, 'content-type') ?? '')) throw new AppError(415, 'unsupported_media_type', mediaTypeMessage);
+  assertJsonDepth(request.body);
   try {
     return JSON.parse(request.body.toString('utf8'));
   } catch {

@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import { describeConfig, type BaseConfig } from './config';
 import { createPool, probePostgres } from './db';
 import { Readiness } from './health';
-import { createHttpApp, finishHttpApp, listen } from './http';
+import { warnOfExposedDevelopmentSecrets } from './development-secrets';
+import { createHttpApp, createMetricsApp, finishHttpApp, listen } from './http';
 import type { AppHandle } from './lifecycle';
 import { rawRouteDispatcher, type RawRoute } from './raw-route';
 import { sleep } from './lifecycle';
@@ -82,11 +83,16 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     { name: 'postgres', check: () => probePostgres(pool) },
     { name: 'redis', check: () => redis.ping() },
   ]);
-  const app = createHttpApp({ logger, metrics, readiness });
+  const app = createHttpApp({ logger, metrics, readiness, trustProxy: config.TRUST_PROXY });
   definition.routes?.(app, deps);
   finishHttpApp(app, logger);
   const rawRoutes = definition.rawRoutes?.(deps) ?? [];
   const http = await listen(app, config.PORT, config.HOST, rawRoutes.length ? rawRouteDispatcher(rawRoutes, { logger, metrics }) : undefined);
+  const metricsHttp = await listen(createMetricsApp(metrics, logger), metricsPortOf(config), config.HOST).catch(async (error: unknown) => {
+    await http.close(Promise.resolve());
+    throw error;
+  });
+  warnOfExposedDevelopmentSecrets(config, logger);
 
   let stopReadyHooks: (() => Promise<void>) | void;
   let stopped = false;
@@ -102,7 +108,7 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     worker.run();
     stopReadyHooks = await definition.onReady?.(deps);
     readiness.markStarted();
-    logger.info({ port: http.port, queue }, 'ready');
+    logger.info({ port: http.port, metricsPort: metricsHttp.port, queue }, 'ready');
   })();
 
   const stop = async (timeoutMs = config.SHUTDOWN_TIMEOUT_MS) => {
@@ -113,7 +119,7 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     const deadline = sleep(Math.max(timeoutMs - 1000, 0));
     await ready.catch(() => undefined);
     if (stopReadyHooks) await stopReadyHooks();
-    await Promise.all([http.close(deadline), worker.close(deadline)]);
+    await Promise.all([http.close(deadline), metricsHttp.close(deadline), worker.close(deadline)]);
     // The second kept back from the jobs is for closing connections; a connection that will not close in it
     // is left to the process exit.
     const released = await Promise.race([
@@ -129,5 +135,14 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     logger.info('stopped cleanly');
   };
 
-  return { name, port: http.port, ready, stop, deps };
+  return { name, port: http.port, metricsPort: metricsHttp.port, ready, stop, deps };
+}
+
+/** METRICS_PORT, else PORT + 1000 (so that `npm start`'s 8080-8084 get 9080-9084), else a free port for PORT 0. */
+export function metricsPortOf(config: { PORT: number; METRICS_PORT?: number }): number {
+  if (config.METRICS_PORT !== undefined) return config.METRICS_PORT;
+  if (config.PORT === 0) return 0;
+  const port = config.PORT + 1000;
+  if (port > 65535) throw new Error(`PORT ${config.PORT} leaves no default metrics port: set METRICS_PORT`);
+  return port;
 }

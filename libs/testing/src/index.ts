@@ -1,6 +1,7 @@
 export * from './infra';
 export * from './fake-server';
 export * from './fake-stripe';
+export * from './fake-twilio';
 export * from './processes';
 export * from './app-lifecycle';
 export * from './call-simulator';

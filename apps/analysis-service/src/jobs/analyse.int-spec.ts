@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
-import { QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { PayloadSealer, QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
@@ -123,13 +123,20 @@ describe('analysis jobs (offline provider)', () => {
     expect(search).toMatchObject({ name: 'search-domains', data: { trigger: 'brand-call', brief: { brandVibe: 'bold', priceLevel: 'budget' } } });
   });
 
-  it('stores an assessment once, and its answers feed the next version', async () => {
+  /** Answers sealed as the gateway seals them (with the service's own key unless another is named). */
+  const sealedAnswers = (assessmentId: string, answers: { questionId: string; value: string }[], key = analysis.config.PAYLOAD_ENCRYPTION_KEY) =>
+    new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: key }).seal(Buffer.from(JSON.stringify({ assessmentId, answers })));
+  const answersOf = async (assessmentId: string) =>
+    (await analysis.pool.query(`select question_id, answer from analysis.assessment_responses where assessment_id = $1 order by question_id`, [assessmentId])).rows;
+
+  it('stores a sealed assessment once, and its answers feed the next version', async () => {
     const userId = randomUUID();
     const calls = callsOf(4);
     analysis.setCalls(userId, calls);
     await analysis.run('analysis', 'analyse-founder', { v: 1, userId, trigger: 'call-ended', sourceId: calls[3]?.vapiCallId });
     const assessmentId = randomUUID();
-    const submission = { v: 1 as const, userId, assessmentId, catalogVersion: 1, answers: [{ questionId: 'brand_vibe', value: 'professional' }, { questionId: 'business_name', value: 'Green Lots' }] };
+    const answers = [{ questionId: 'brand_vibe', value: 'professional' }, { questionId: 'business_name', value: 'Green Lots' }];
+    const submission = { v: 1 as const, userId, assessmentId, catalogVersion: 1, sealedAnswers: sealedAnswers(assessmentId, answers) };
     await analysis.run('analysis', 'submit-assessment', submission);
     await analysis.run('analysis', 'submit-assessment', submission);
     expect((await analysis.pool.query(`select count(*)::int as n from analysis.assessment_responses where assessment_id = $1`, [assessmentId])).rows[0].n).toBe(2);
@@ -144,6 +151,35 @@ describe('analysis jobs (offline provider)', () => {
   async function waitForVersion(userId: string, version: number) {
     await waitFor(async () => (await versions(userId)).some((row) => row.version === version), `version ${version}`);
   }
+
+  it('still stores the answers an older gateway queued in the clear', async () => {
+    const assessmentId = randomUUID();
+    const answers = [{ questionId: 'brand_vibe', value: 'bold' }];
+    await analysis.run('analysis', 'submit-assessment', { v: 1, userId: randomUUID(), assessmentId, catalogVersion: 1, answers });
+    expect(await answersOf(assessmentId)).toEqual([{ question_id: 'brand_vibe', answer: 'bold' }]);
+  });
+
+  it('fails for good, naming the key and not the answers, answers sealed with a key it does not hold', async () => {
+    const assessmentId = randomUUID();
+    const secretAnswer = `our secret plan ${randomUUID()}`;
+    const foreign = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: 'a-key-this-analysis-service-was-never-given' });
+    const submission = { v: 1 as const, userId: randomUUID(), assessmentId, catalogVersion: 1, sealedAnswers: sealedAnswers(assessmentId, [{ questionId: 'what_problem', value: secretAnswer }], 'a-key-this-analysis-service-was-never-given') };
+    const jobId = `assessment-${assessmentId}`;
+    await expect(analysis.run('analysis', 'submit-assessment', submission, jobId)).rejects.toThrow(`sealed with key ${foreign.keyId}`);
+    const job = await analysis.producer.queue('analysis').getJob(jobId);
+    expect({ state: await job?.getState(), attemptsMade: job?.attemptsMade }).toEqual({ state: 'failed', attemptsMade: 1 });
+    expect(job?.failedReason).not.toContain(secretAnswer);
+    expect(await answersOf(assessmentId)).toEqual([]);
+  });
+
+  it('refuses, for good, sealed answers moved from another assessment into this job', async () => {
+    const assessmentId = randomUUID();
+    const moved = sealedAnswers(randomUUID(), [{ questionId: 'brand_vibe', value: 'bold' }]);
+    await expect(analysis.run('analysis', 'submit-assessment', { v: 1, userId: randomUUID(), assessmentId, catalogVersion: 1, sealedAnswers: moved })).rejects.toThrow(
+      /belong to another assessment/,
+    );
+    expect(await answersOf(assessmentId)).toEqual([]);
+  });
 
   it('refuses assessment answers that break the catalog, for good', async () => {
     await expect(

@@ -2,24 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { desc } from 'drizzle-orm';
 import { BUSINESS_FACT_ALIASES, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, type JobHandlers, type JobProducer } from '@dreamseed/platform';
+import { jobIdFrom, withOwnerRole, type JobHandlers, type JobProducer, type PayloadSealer } from '@dreamseed/platform';
 import { UnrecoverableError } from 'bullmq';
 import { normalizeField, type Field } from '../analysis/merge';
 import type { AnalysisDb } from '../db/client';
 import { assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
 import type { Analyser } from './analyse';
+import { assessmentAnswersOf } from './assessment-answers';
 
 /** One handler per job of the `analysis` queue (the catalog is in libs/contracts). */
-export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser }): JobHandlers<'analysis'> {
-  const { db, producer, analyser } = deps;
+export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser; sealer: PayloadSealer }): JobHandlers<'analysis'> {
+  const { db, producer, analyser, sealer } = deps;
   return {
     'analyse-founder': (payload, context) => analyser.run(payload, context),
 
     'rerun-analysis': (payload, context) => analyser.run({ userId: payload.userId, trigger: 'manual', sourceId: payload.requestId }, context),
 
     'submit-assessment': async (payload, { correlationId }) => {
+      const answers = await assessmentAnswersOf(payload, sealer);
       const catalog = assessmentCatalog(payload.catalogVersion);
-      const issues = catalog ? assessmentAnswerIssues(catalog, payload.answers) : [{ questionId: '', message: 'unknown catalog version' }];
+      const issues = catalog ? assessmentAnswerIssues(catalog, answers) : [{ questionId: '', message: 'unknown catalog version' }];
       // The gateway checked the answers; a job that still fails the check cannot be fixed by retrying.
       if (issues.length) throw new UnrecoverableError(`assessment answers invalid: ${issues.map((i) => `${i.questionId} ${i.message}`).join('; ')}`);
       await withOwnerRole(db, 'analysis', async (tx) => {
@@ -29,7 +31,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
           .onConflictDoNothing()
           .returning({ id: businessAssessment.id });
         if (stored) {
-          await tx.insert(assessmentResponses).values(payload.answers.map((answer) => ({ assessmentId: payload.assessmentId, questionId: answer.questionId, answer: answer.value })));
+          await tx.insert(assessmentResponses).values(answers.map((answer) => ({ assessmentId: payload.assessmentId, questionId: answer.questionId, answer: answer.value })));
         }
       });
       await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: payload.userId, trigger: 'assessment', sourceId: payload.assessmentId }, { jobId: `analyse-assessment-${payload.assessmentId}`, correlationId });

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { BillingConfig } from '../config';
+import { paymentProviderOf, type BillingConfig } from '../config';
 import type { BillingPackage } from './catalog';
 
 export interface CheckoutRequest {
@@ -34,7 +34,9 @@ export interface PaymentProvider {
 const CHECKOUT_LIFETIME_MS = 24 * 3600 * 1000;
 
 export function createPaymentProvider(config: BillingConfig): PaymentProvider {
-  return config.STRIPE_SECRET_KEY ? new StripeProvider(config, config.STRIPE_SECRET_KEY) : new LocalProvider(config.PUBLIC_URL);
+  if (paymentProviderOf(config) === 'local') return new LocalProvider(config.PUBLIC_URL);
+  // The config refuses BILLING_PROVIDER=stripe without a key.
+  return new StripeProvider(config, config.STRIPE_SECRET_KEY ?? '');
 }
 
 export function stripeClient(key: string, apiBaseUrl: string): Stripe {
@@ -117,7 +119,7 @@ class LocalProvider implements PaymentProvider {
   constructor(private readonly publicUrl: string) {}
 
   async createCheckout({ paymentId }: CheckoutRequest): Promise<CreatedCheckout> {
-    // The payment id is a random UUID: the link is the capability to confirm this one checkout, once.
+    // The page behind this link cannot pay: only its founder, signed in, confirms it (POST with their token).
     const url = `${this.publicUrl.replace(/\/$/, '')}/v1/billing/checkout/${paymentId}/confirm`;
     return { sessionId: null, url, expiresAt: new Date(Date.now() + CHECKOUT_LIFETIME_MS) };
   }

@@ -1,21 +1,24 @@
 import express, { type Router } from 'express';
 import { desc, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { PaymentView, SubscriptionView } from '@dreamseed/contracts';
-import { badRequest, createFounderTokenVerifier, summarizeIssues, withFounder } from '@dreamseed/platform';
+import type { CheckoutConfirmation, PaymentView, SubscriptionView } from '@dreamseed/contracts';
+import { badRequest, createFounderTokenVerifier, notFound, summarizeIssues, withFounder } from '@dreamseed/platform';
 import type { Catalog } from '../billing/catalog';
 import type { CheckoutService } from '../billing/checkout';
 import type { BillingConfig } from '../config';
 import type { BillingDb } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
+import type { LocalCheckouts } from '../jobs/local-checkout';
 
 const checkoutBody = z.object({ package: z.string().min(1).max(100) }).strict();
+const checkoutIdParam = z.uuid();
 
 /**
  * The billing internal API for the gateway: the catalog (public facts), and the founder's checkout, subscription
- * and payments with the founder's own token, read under row-level security.
+ * and payments with the founder's own token, read under row-level security, and the confirmation of the
+ * founder's local checkout.
  */
-export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Catalog, checkouts: CheckoutService): Router {
+export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Catalog, checkouts: CheckoutService, localCheckouts: LocalCheckouts): Router {
   const router = express.Router();
   const founderOf = createFounderTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
 
@@ -29,6 +32,15 @@ export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Cat
     if (!body.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(body.error.issues));
     const { checkoutId, url, reused } = await checkouts.start(founder, body.data.package, req.correlationId);
     res.status(reused ? 200 : 201).json({ checkoutId, url });
+  });
+
+  router.post('/checkout/:id/confirm', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const id = checkoutIdParam.safeParse(req.params.id);
+    if (!id.success) throw notFound('No such checkout.');
+    const confirmation: CheckoutConfirmation = { checkoutId: id.data.toLowerCase(), confirming: true };
+    await localCheckouts.request(founder, confirmation.checkoutId, req.correlationId);
+    res.status(202).json(confirmation);
   });
 
   router.get('/subscription', async (req, res) => {

@@ -87,6 +87,23 @@ describe('billing internal API with Stripe (fake Stripe API)', () => {
     expect(rows.rows[0].n).toBe(0);
   });
 
+  it("confirms no checkout as the local provider's, not even a local one left from before Stripe", async () => {
+    const who = await founder();
+    const { body } = await checkout(who, 'formation-basic');
+    const confirm = (id: string) => running.billing().call('POST', `/checkout/${id}/confirm`, who);
+    expect((await confirm(body.checkoutId)).status).toBe(404);
+    await running.billing().pool.query(`update billing.payments set status = 'expired' where id = $1`, [body.checkoutId]);
+    const local = await running.billing().pool.query(
+      `insert into billing.payments (business_id, provider, package_id, kind, amount_minor, currency) values ($1, 'local', 'formation-basic', 'one_time', 9900, 'usd') returning id`,
+      [who.profileId],
+    );
+    const response = await confirm(local.rows[0].id);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const queued = await running.billing().producer.queue('billing').getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+    expect(queued.filter((job) => job.name === 'confirm-local-checkout')).toEqual([]);
+  });
+
   it('answers 503 and keeps nothing when Stripe fails', async () => {
     running.stripe().server.route('POST /v1/checkout/sessions', { status: 500, body: { error: { type: 'api_error', message: 'boom' } } });
     try {

@@ -4,7 +4,7 @@ import type { ProfileReporter } from '../billing/profile';
 import type { PaymentProvider } from '../billing/provider';
 import type { BillingConfig } from '../config';
 import type { BillingDb } from '../db/client';
-import { LocalCheckouts } from './local-checkout';
+import type { LocalCheckouts } from './local-checkout';
 import { StripeEventProcessor } from './stripe-event';
 import { SubscriptionJobs } from './subscriptions';
 
@@ -14,15 +14,15 @@ export function billingJobHandlers(deps: {
   ledger: Ledger;
   reporter: ProfileReporter;
   provider: PaymentProvider;
+  localCheckouts: LocalCheckouts;
   config: BillingConfig;
 }): JobHandlers<'billing'> {
-  const { db, ledger, reporter, provider, config } = deps;
+  const { db, ledger, reporter, provider, localCheckouts, config } = deps;
   const events = new StripeEventProcessor(db, ledger, reporter, provider);
-  const local = new LocalCheckouts(db, ledger, reporter);
   const subscriptionJobs = new SubscriptionJobs(db, provider, reporter, config.BILLING_GRACE_PERIOD_DAYS);
   return {
     'stripe-event': (payload, context) => events.handle(payload, context),
-    'confirm-local-checkout': (payload, context) => local.confirm(payload, context),
+    'confirm-local-checkout': (payload, context) => localCheckouts.confirm(payload, context),
     'cancel-subscription': (payload, context) => subscriptionJobs.cancel(payload, context),
     'expire-subscriptions': (payload, context) => subscriptionJobs.expire(payload, context),
   };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { jobIdFrom } from '@dreamseed/platform';
+import { waitFor } from '@dreamseed/testing';
 import { event, session, stripeHarness } from '../__fixtures__/stripe-events';
 import { founder, startTestBilling, type TestBilling, type TestFounder } from '../__fixtures__/test-billing';
 
@@ -18,6 +20,13 @@ describe('the local payment provider (no Stripe key)', () => {
     return (await response.json()) as { checkoutId: string; url: string };
   };
   const confirm = (checkoutId: string, jobId?: string) => billing.run('billing', 'confirm-local-checkout', { v: 1, checkoutId }, jobId);
+  /** The founder's own request through the internal API, as the gateway forwards it. */
+  const confirmAs = async (who: TestFounder | undefined, checkoutId: string) => {
+    const response = await billing.call('POST', `/checkout/${checkoutId}/confirm`, who);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const queuedConfirmation = async (checkoutId: string) => billing.producer.queue('billing').getJob(jobIdFrom('confirm', checkoutId));
+  const statusOf = async (checkoutId: string) => (await billing.pool.query('select status from billing.payments where id = $1', [checkoutId])).rows[0]?.status;
 
   it("returns a confirm link on the gateway; confirming pays the package once, as Stripe's completion would", async () => {
     const who = await founder();
@@ -31,6 +40,37 @@ describe('the local payment provider (no Stripe key)', () => {
     expect(payment.rows[0]).toMatchObject({ status: 'paid', provider: 'local' });
     const reports = await billing.profileReports(who.profileId);
     expect(reports.at(-1)).toMatchObject({ eventId: `local-confirm-${checkoutId}`, paymentStatus: 'paid', amountPaid: 39900, subscriptionType: null });
+  });
+
+  it("confirms the founder's own open checkout when they ask, once however often they ask", async () => {
+    const who = await founder();
+    const { checkoutId } = await checkout(who, 'formation-standard');
+    expect(await confirmAs(who, checkoutId)).toEqual({ status: 202, body: { checkoutId, confirming: true } });
+    await waitFor(async () => (await statusOf(checkoutId)) === 'paid', 'the checkout to be paid');
+    // A retry or a double click: the same answer, and nothing is paid twice.
+    expect(await confirmAs(who, checkoutId)).toEqual({ status: 202, body: { checkoutId, confirming: true } });
+    const paidReports = (await billing.profileReports(who.profileId)).filter((report) => report.paymentStatus === 'paid');
+    expect(paidReports).toHaveLength(1);
+  });
+
+  it("refuses, and queues nothing for, a request without a token, another founder's checkout, an unknown id or a replaced checkout", async () => {
+    const owner = await founder();
+    const stranger = await founder();
+    const { checkoutId } = await checkout(owner, 'formation-basic');
+
+    expect((await confirmAs(undefined, checkoutId)).status).toBe(401);
+    expect(await confirmAs(stranger, checkoutId)).toEqual({ status: 404, body: { error: expect.objectContaining({ code: 'not_found' }) } });
+    const unknown = randomUUID();
+    expect((await confirmAs(owner, unknown)).status).toBe(404);
+    expect((await confirmAs(owner, 'not-a-checkout')).status).toBe(404);
+    expect(await queuedConfirmation(checkoutId)).toBeUndefined();
+    expect(await queuedConfirmation(unknown)).toBeUndefined();
+    expect(await statusOf(checkoutId)).toBe('pending');
+
+    await checkout(owner, 'formation-premium');
+    expect((await confirmAs(owner, checkoutId)).status).toBe(404);
+    expect(await queuedConfirmation(checkoutId)).toBeUndefined();
+    expect(await statusOf(checkoutId)).toBe('expired');
   });
 
   it('confirms nothing for a checkout that was replaced, or that does not exist', async () => {

@@ -68,7 +68,7 @@ describe('Stripe events by API version', () => {
 
     const failed = await running.billing().producer.queue('billing').getJobs(['failed']);
     expect(failed.map((job) => job.id)).toContain(jobIdFrom('stripe', paid.id));
-    const metrics = await (await fetch(`${running.billing().url}/metrics`)).text();
+    const metrics = await (await fetch(running.billing().metricsUrl)).text();
     const failedCount = /^bullmq_queue_jobs\{(?=[^}]*queue="billing")(?=[^}]*state="failed")[^}]*\} (\d+)$/m.exec(metrics)?.[1];
     expect(Number(failedCount)).toBeGreaterThanOrEqual(1);
 

@@ -23,6 +23,8 @@ export async function startTestGateway(env: Record<string, string> = {}) {
     PUBLIC_URL: 'http://127.0.0.1',
     MAIL_RELAY_INTERVAL_MS: '200',
     INTERNAL_API_SECRET: 'internal-secret-for-tests',
+    // Test clients stand in for founders behind a proxy: each says its own address in X-Forwarded-For.
+    TRUST_PROXY: 'loopback',
     ...env,
   });
   const gateway = await startGateway(config, pino({ level: testLogLevel() }));
@@ -31,6 +33,7 @@ export async function startTestGateway(env: Record<string, string> = {}) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   return {
     url,
+    metricsUrl: `http://127.0.0.1:${String(gateway.metricsPort)}/metrics`,
     authUrl: `${url}/auth/v1`,
     pool,
     config,

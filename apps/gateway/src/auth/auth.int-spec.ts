@@ -22,7 +22,8 @@ describe('auth with confirmation off (as under npm start)', () => {
     expect(profile.rows[0]).toMatchObject({
       customer_email: email,
       customer_name: 'Ada Founder',
-      customer_phone: phone,
+      // Pending until the texted code comes back (phone.int-spec.ts).
+      customer_phone: null,
       status: 'registered',
       current_call_stage: 1,
       email_confirmed: true,
@@ -32,11 +33,13 @@ describe('auth with confirmation off (as under npm start)', () => {
     expect(sessions.rows[0].ip).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('refuses a phone number that is not E.164 or belongs to another founder', async () => {
+  it('refuses a phone number that is not E.164 or another founder confirmed', async () => {
     const phone = uniquePhone();
     const bad = await gateway.client().signUp({ email: uniqueEmail(), password: PASSWORD, options: { data: { phone: '555-0123' } } });
     expect(bad.error).toMatchObject({ status: 400, code: 'validation_failed' });
     await gateway.client().signUp({ email: uniqueEmail(), password: PASSWORD, options: { data: { phone } } });
+    const code = codeIn((await gateway.mailTo(phone, 'phone_change_token')).body);
+    expect((await gateway.client().verifyOtp({ type: 'phone_change', phone, token: code })).error).toBeNull();
     const taken = await gateway.client().signUp({ email: uniqueEmail(), password: PASSWORD, options: { data: { phone } } });
     expect(taken.error).toMatchObject({ status: 422, code: 'phone_exists' });
   });
@@ -206,10 +209,10 @@ describe('auth with confirmation on', () => {
     const email = uniqueEmail();
     await gateway.client().signUp({ email, password: PASSWORD });
     const mail = await gateway.mailTo(email);
-    await gateway.client().verifyOtp({ email, token: codeIn(mail.body), type: 'signup' });
+    const verified = await gateway.client().verifyOtp({ email, token: codeIn(mail.body), type: 'signup' });
     const again = await gateway.client().signUp({ email, password: 'whatever else' });
     expect(again.error).toBeNull();
-    expect(again.data.user?.identities).toEqual([]);
+    expect(again.data.user?.id).not.toBe(verified.data.user?.id);
     expect(again.data.session).toBeNull();
   });
 

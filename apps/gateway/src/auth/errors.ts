@@ -41,6 +41,14 @@ export const overEmailRateLimit = (retryAfterSeconds: number) =>
     {},
     { 'Retry-After': String(retryAfterSeconds) },
   );
+export const overSmsRateLimit = (retryAfterSeconds: number) =>
+  new AuthError(
+    429,
+    'over_sms_send_rate_limit',
+    `For security purposes, you can only request this after ${retryAfterSeconds} seconds.`,
+    {},
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
 
 /** The auth router's error handler: every failure in GoTrue's shape, never a bare 500 for client mistakes. */
 export function authErrorMiddleware(logger: Logger): ErrorRequestHandler {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GatewayConfig } from '../config';
-import { overEmailRateLimit, overRequestRateLimit } from './errors';
+import { overEmailRateLimit, overRequestRateLimit, overSmsRateLimit } from './errors';
 
 /**
  * Abuse limits, kept in Redis so that they hold across gateway replicas (rate-limiter-flexible). While Redis is
@@ -15,6 +15,18 @@ export interface AuthLimits {
   verify(ip: string): Promise<void>;
   /** Mails per address: throws before anything is sent. */
   mail(email: string): Promise<void>;
+  /** Phone-number changes, per user and per client IP: each answer says whether a number is taken. */
+  phoneChange(userId: string, ip: string): Promise<void>;
+  /** Texts per number: throws before anything is sent. */
+  sms(phone: string): Promise<void>;
+  /**
+   * Counts a typed code for an address (email or phone) before it is checked. False once the address has had
+   * AUTH_MAX_WRONG_CODES tries since its last correct code: its outstanding codes are then to be voided. Counted
+   * before the check, so that a burst of parallel guesses gets no more tries than a sequence would.
+   */
+  codeAttempt(address: string): Promise<boolean>;
+  /** A correct code, or the address's codes voided: the next code starts with a full allowance. */
+  resetCodeAttempts(address: string): Promise<void>;
   /** Throws while an account is backing off after repeated wrong passwords. */
   checkAccount(email: string): Promise<void>;
   failedSignIn(email: string): Promise<void>;
@@ -39,9 +51,14 @@ export function createAuthLimits(redis: Redis, config: GatewayConfig, logger: Lo
   const refresh = limiter('token-refresh', config.RATE_LIMIT_TOKEN_REFRESH_PER_5_MIN, FIVE_MINUTES);
   const verify = limiter('verify', config.RATE_LIMIT_VERIFY_PER_5_MIN, FIVE_MINUTES);
   const mail = limiter('mail', config.RATE_LIMIT_EMAIL_PER_HOUR, 3600);
+  const phoneChangeByUser = limiter('phone-change-user', config.RATE_LIMIT_PHONE_CHANGE_PER_HOUR, 3600);
+  const phoneChangeByIp = limiter('phone-change-ip', config.RATE_LIMIT_PHONE_CHANGE_PER_HOUR, 3600);
+  const sms = limiter('sms', config.RATE_LIMIT_SMS_PER_HOUR, 3600);
   // Wrong passwords in a row per account: past the allowance the account backs off for 15 minutes,
   // whoever asks and from wherever (a success resets the count).
   const failures = limiter('failed-sign-in', config.AUTH_MAX_FAILED_SIGN_INS, 3600, 900);
+  // A count lives as long as the codes it guards.
+  const codeAttempts = limiter('code-attempts', config.AUTH_MAX_WRONG_CODES, config.AUTH_OTP_EXPIRY_SECONDS);
 
   async function consume(rateLimiter: RateLimiterRedis, key: string, onLimit: (seconds: number) => Error) {
     try {
@@ -57,6 +74,24 @@ export function createAuthLimits(redis: Redis, config: GatewayConfig, logger: Lo
     tokenRefresh: (ip) => consume(refresh, ip, overRequestRateLimit),
     verify: (ip) => consume(verify, ip, overRequestRateLimit),
     mail: (email) => consume(mail, email.toLowerCase(), overEmailRateLimit),
+    async phoneChange(userId, ip) {
+      await consume(phoneChangeByUser, userId, overRequestRateLimit);
+      await consume(phoneChangeByIp, ip, overRequestRateLimit);
+    },
+    sms: (phone) => consume(sms, phone, overSmsRateLimit),
+    async codeAttempt(address) {
+      try {
+        await codeAttempts.consume(address.toLowerCase());
+        return true;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return false;
+        logger.warn({ err: error }, 'rate limiter unavailable');
+        return true;
+      }
+    },
+    async resetCodeAttempts(address) {
+      await codeAttempts.delete(address.toLowerCase()).catch(() => undefined);
+    },
     async checkAccount(email) {
       const state = await failures.get(email.toLowerCase()).catch(() => null);
       if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) {

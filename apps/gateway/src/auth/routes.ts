@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { E164 } from '@dreamseed/contracts';
 import { AppError } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { corsFor } from '../http/cors';
@@ -15,16 +16,23 @@ export const AUTH_PATH = '/auth/v1';
 // Bodies as auth-js sends them: unknown fields (gotrue_meta_security, code_challenge, …) and nulls are ignored.
 const email = z.email('Unable to validate email address: invalid format').max(255);
 const metadata = z.record(z.string(), z.unknown());
+// GoTrue takes numbers with or without the leading +; the platform keeps them in E.164.
+const phone = z
+  .string()
+  .trim()
+  .transform((value) => (value.startsWith('+') ? value : `+${value}`))
+  .pipe(z.string().regex(E164, 'Invalid phone number format (E.164 required)'));
 const signUpBody = z.object({ email, password: z.string().min(1, 'Signup requires a valid password'), data: metadata.nullish() });
 const passwordGrantBody = z.object({ email: z.string().max(255), password: z.string().max(1024) });
 const refreshGrantBody = z.object({ refresh_token: z.string().max(1024) });
-const updateUserBody = z.object({ email: email.nullish(), password: z.string().nullish(), data: metadata.nullish() });
+const updateUserBody = z.object({ email: email.nullish(), password: z.string().nullish(), phone: phone.nullish(), data: metadata.nullish() });
 const emailBody = z.object({ email });
 const resendBody = z.object({ email, type: z.enum(['signup', 'email_change']) });
-const verifyTypes = z.enum(['signup', 'invite', 'recovery', 'magiclink', 'email', 'email_change']);
+const verifyTypes = z.enum(['signup', 'invite', 'recovery', 'magiclink', 'email', 'email_change', 'phone_change']);
 const verifyBody = z.object({
   type: verifyTypes,
   email: email.nullish(),
+  phone: phone.nullish(),
   token: z.string().max(64).nullish(),
   token_hash: z.string().max(128).nullish(),
 });
@@ -38,7 +46,7 @@ describeRoutes(
     ['post', `${AUTH_PATH}/token?grant_type=refresh_token`, 'Exchange a refresh token (single use, rotated)', refreshGrantBody],
     ['post', `${AUTH_PATH}/recover`, 'Mail a password-recovery code and link', emailBody],
     ['post', `${AUTH_PATH}/resend`, 'Mail a confirmation again', resendBody],
-    ['post', `${AUTH_PATH}/verify`, 'Confirm a mailed code (email + token) or link (token_hash)', verifyBody],
+    ['post', `${AUTH_PATH}/verify`, 'Confirm a mailed code (email + token), a texted one (type phone_change, phone + token) or a link (token_hash)', verifyBody],
     ['get', `${AUTH_PATH}/settings`, 'What this auth server allows', undefined],
   ],
   { bearer: false },
@@ -47,7 +55,7 @@ describeRoutes(
   'auth (Supabase-compatible)',
   [
     ['get', `${AUTH_PATH}/user`, 'The signed-in user', undefined],
-    ['put', `${AUTH_PATH}/user`, 'Change email (confirmed by mail), password or metadata', updateUserBody],
+    ['put', `${AUTH_PATH}/user`, 'Change email (confirmed by mail), phone (confirmed by a texted code), password or metadata', updateUserBody],
     ['post', `${AUTH_PATH}/logout?scope=global|local|others`, 'End sessions', undefined],
   ],
   { bearer: true },
@@ -96,11 +104,12 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
 
   router.get('/settings', (_req, res) => {
     res.json({
+      // Phone numbers can be confirmed on an account, but they are no way to sign up or sign in.
       external: { email: true, phone: false, anonymous_users: false },
       disable_signup: config.AUTH_DISABLE_SIGNUP,
       mailer_autoconfirm: config.AUTH_AUTOCONFIRM,
-      phone_autoconfirm: false,
-      sms_provider: '',
+      phone_autoconfirm: config.AUTH_PHONE_AUTOCONFIRM,
+      sms_provider: config.TWILIO_ACCOUNT_SID ? 'twilio' : '',
       saml_enabled: false,
     });
   });
@@ -133,9 +142,10 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
       await service.updateUser(currentUser(req), {
         email: body.email ?? undefined,
         password: body.password ?? undefined,
+        phone: body.phone ?? undefined,
         data: body.data,
         redirectTo: redirectOf(req),
-      }, req.correlationId),
+      }, req.correlationId, clientOf(req).ip),
     );
   });
 
@@ -160,10 +170,16 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
 
   router.post('/verify', async (req, res) => {
     const body = parse(verifyBody, req.body);
-    if (body.token_hash && (body.email || body.token)) throw validationFailed('Only one of token_hash or token with email may be given');
+    if (body.token_hash && (body.email || body.phone || body.token)) throw validationFailed('Only one of token_hash or token with email may be given');
     res.json(
       await service.verify(
-        { type: body.type as VerifyType, email: body.email ?? undefined, token: body.token ?? undefined, tokenHash: body.token_hash ?? undefined },
+        {
+          type: body.type as VerifyType,
+          email: body.email ?? undefined,
+          phone: body.phone ?? undefined,
+          token: body.token ?? undefined,
+          tokenHash: body.token_hash ?? undefined,
+        },
         clientOf(req),
       ),
     );

@@ -20,6 +20,8 @@ export function serializeUser(user: AuthUserRow) {
     recovery_sent_at: iso(user.recoverySentAt),
     email_change_sent_at: iso(user.emailChangeSentAt),
     new_email: user.emailChange ?? undefined,
+    new_phone: user.phoneChange ?? undefined,
+    phone_change_sent_at: iso(user.phoneChangeSentAt),
     last_sign_in_at: iso(user.lastSignInAt),
     banned_until: iso(user.bannedUntil),
     app_metadata: user.rawAppMetaData,
@@ -49,26 +51,4 @@ export function serializeUser(user: AuthUserRow) {
     is_anonymous: user.isAnonymous,
   };
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
-}
-
-/**
- * What sign-up answers for an address that is already confirmed while confirmation is on: a user-shaped
- * object that reveals nothing (random id, no identities), exactly as GoTrue does.
- */
-export function obfuscatedUser(email: string, data: Record<string, unknown>, id: string) {
-  const now = new Date().toISOString();
-  return {
-    id,
-    aud: 'authenticated',
-    role: '',
-    email,
-    phone: '',
-    confirmation_sent_at: now,
-    app_metadata: { provider: 'email', providers: ['email'] },
-    user_metadata: data,
-    identities: [],
-    created_at: now,
-    updated_at: now,
-    is_anonymous: false,
-  };
 }

@@ -9,19 +9,26 @@ import { authSessions, authUsers, mailOutbox, oneTimeTokens, refreshTokens, user
 import { AuthError, invalidCredentials, otpExpired, sessionNotFound, validationFailed } from './errors';
 import type { AuthLimits } from './limits';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
-import { obfuscatedUser, serializeUser, type AuthUserRow } from './serialize';
+import { PHONE_CODE_KIND, confirmPhone, phoneExists, requestPhoneChange } from './phone';
+import { keepOrUndo, standInAddress } from './rehearsal';
+import { serializeUser, type AuthUserRow } from './serialize';
+import { describeLifetime, voidTypedCodes } from './codes';
+import { checkUserMetadata, fitsInToken } from './metadata';
+import { safeRedirect } from './redirects';
+import { createSmsSender } from './sms';
 import { newOneTimeToken, newRefreshToken, oneTimeTokenHash, sha256, type AccessClaims, type TokenSigner } from './tokens';
 
 export type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_new';
-export type VerifyType = 'signup' | 'invite' | 'recovery' | 'magiclink' | 'email' | 'email_change';
+export type VerifyType = 'signup' | 'invite' | 'recovery' | 'magiclink' | 'email' | 'email_change' | 'phone_change';
 
-const VERIFY_TOKEN_TYPES: Record<VerifyType, OneTimeTokenType[]> = {
+const VERIFY_TOKEN_TYPES: Record<VerifyType, (OneTimeTokenType | typeof PHONE_CODE_KIND)[]> = {
   signup: ['confirmation_token'],
   invite: ['confirmation_token'],
   recovery: ['recovery_token'],
   magiclink: ['recovery_token'],
   email: ['confirmation_token', 'recovery_token'],
   email_change: ['email_change_token_new'],
+  phone_change: [PHONE_CODE_KIND],
 };
 
 const MAIL_SUBJECTS: Record<OneTimeTokenType, string> = {
@@ -72,68 +79,91 @@ export class AuthService {
     await this.limits.signIn(client.ip);
     if (this.config.AUTH_DISABLE_SIGNUP) throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
     checkPasswordStrength(input.password, this.config.AUTH_PASSWORD_MIN_LENGTH);
+    checkUserMetadata(input.data, this.config.AUTH_USER_METADATA_MAX_BYTES);
     const email = input.email.toLowerCase();
     const phone = profilePhone(input.data);
+    if (phone) await this.limits.phoneChange(email, client.ip);
     const passwordHash = await hashPassword(input.password);
     const autoconfirm = this.config.AUTH_AUTOCONFIRM;
+    // Spent for every address, registered or not, so that a 429 tells nothing either.
+    if (!autoconfirm) await this.limits.mail(email);
+    const account = { passwordHash, data: input.data, phone, redirectTo: input.redirectTo };
 
     const outcome = await this.db.transaction(async (tx) => {
       const existing = await this.findUserByEmail(tx, email);
       if (existing) {
         if (autoconfirm) throw new AuthError(422, 'user_already_exists', 'User already registered');
-        if (existing.emailConfirmedAt) return { kind: 'obfuscated' as const };
+        if (existing.emailConfirmedAt) {
+          // A new account's work for a stand-in, undone: the answer and its time are those of a new address.
+          const standIn = await keepOrUndo(tx, false, () => this.createAccount(tx, standInAddress(), account));
+          return { kind: 'stand-in' as const, user: { ...standIn.user, email } };
+        }
         // Unconfirmed: send the confirmation again; the request's password and data are ignored.
-        await this.limits.mail(email);
         const mailId = await this.issueOneTimeToken(tx, existing, 'confirmation_token', email, input.redirectTo);
         return { kind: 'user' as const, user: await this.reloadUser(tx, existing.id), mailId };
       }
-      if (phone) {
-        const [owner] = await tx.select({ id: users.id }).from(users).where(and(eq(users.customerPhone, phone), isNull(users.deletedAt)));
-        if (owner) throw new AuthError(422, 'phone_exists', 'A user with this phone number has already been registered');
-      }
-      const now = new Date();
-      // The profile id travels in app_metadata (server-set, so safe for authorization): every owner's row-level
-      // security keys on it.
-      const profileId = randomUUID();
-      const [user] = await tx
-        .insert(authUsers)
-        .values({
-          email,
-          encryptedPassword: passwordHash,
-          rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId },
-          rawUserMetaData: input.data,
-          emailConfirmedAt: autoconfirm ? now : null,
-        })
-        .returning();
-      if (!user) throw new Error('insert returned nothing');
-      await tx.insert(users).values({
-        id: profileId,
-        authUserId: user.id,
-        customerEmail: email,
-        customerName: profileName(input.data),
-        customerPhone: phone,
-        status: 'registered',
-        currentCallStage: 1,
-        emailConfirmed: autoconfirm,
-      });
-      if (autoconfirm) return { kind: 'session' as const, user };
-      await this.limits.mail(email);
-      const mailId = await this.issueOneTimeToken(tx, user, 'confirmation_token', email, input.redirectTo);
-      return { kind: 'user' as const, user: await this.reloadUser(tx, user.id), mailId };
+      const created = await keepOrUndo(tx, true, () => this.createAccount(tx, email, account));
+      return created.mailId ? { kind: 'user' as const, ...created, mailId: created.mailId } : { kind: 'session' as const, ...created };
     });
 
-    if (outcome.kind === 'obfuscated') return obfuscatedUser(email, input.data, randomUUID());
+    if (outcome.kind === 'stand-in') return serializeUser(outcome.user);
     if (outcome.kind === 'user') {
-      await this.dispatchMail(outcome.mailId, client.correlationId);
+      this.dispatchAfterAnswer(outcome.mailId, client.correlationId);
+      if (outcome.smsId) this.dispatchAfterAnswer(outcome.smsId, client.correlationId);
       return serializeUser(outcome.user);
     }
+    if (outcome.smsId) await this.dispatchMail(outcome.smsId, client.correlationId);
     return this.db.transaction((tx) => this.startSession(tx, outcome.user, 'password', client));
+  }
+
+  /** A new account and its profile; with confirmation on, its confirmation mail in the outbox. */
+  private async createAccount(
+    tx: GatewayTx,
+    email: string,
+    input: { passwordHash: string; data: Record<string, unknown>; phone: string | null; redirectTo?: string },
+  ): Promise<{ user: AuthUserRow; mailId?: string; smsId?: string }> {
+    const { phone } = input;
+    const autoconfirm = this.config.AUTH_AUTOCONFIRM;
+    if (phone) {
+      const [owner] = await tx.select({ id: users.id }).from(users).where(and(eq(users.customerPhone, phone), isNull(users.deletedAt)));
+      if (owner) throw phoneExists();
+    }
+    const now = new Date();
+    // The profile id travels in app_metadata (server-set, so safe for authorization): every owner's row-level
+    // security keys on it.
+    const profileId = randomUUID();
+    const [user] = await tx
+      .insert(authUsers)
+      .values({
+        email,
+        encryptedPassword: input.passwordHash,
+        rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId },
+        rawUserMetaData: input.data,
+        emailConfirmedAt: autoconfirm ? now : null,
+      })
+      .returning();
+    if (!user) throw new Error('insert returned nothing');
+    await tx.insert(users).values({
+      id: profileId,
+      authUserId: user.id,
+      customerEmail: email,
+      customerName: profileName(input.data),
+      status: 'registered',
+      currentCallStage: 1,
+      emailConfirmed: autoconfirm,
+    });
+    // The number given at sign-up is only pending: the profile takes it once its code comes back.
+    const smsId = phone ? await requestPhoneChange(tx, user, phone, this.config, this.limits) : undefined;
+    const mailId = autoconfirm ? undefined : await this.issueOneTimeToken(tx, user, 'confirmation_token', email, input.redirectTo);
+    return { user: await this.reloadUser(tx, user.id), mailId, smsId };
   }
 
   /**
    * A caller the platform did not know asked to join during the intake call: an account for their address with no
-   * password, a profile with their number, and a confirmation mail (its link signs them in; they choose a password
-   * in the app). The same number again is the same founder; an address that already has an account is refused.
+   * password, a profile, and a confirmation mail (its link signs them in; they choose a password in the app). Caller
+   * ID can be forged, so the number they called from is only pending, with a code texted to it: until it comes back,
+   * calls from that number are a stranger's. A confirmed number again is the same founder; an address that already
+   * has an account is refused.
    */
   async registerCaller(input: { phone: string; email: string; name?: string }, correlationId?: string): Promise<
     { kind: 'created' | 'existing'; profileId: string } | { kind: 'email_taken' }
@@ -156,17 +186,18 @@ export class AuthService {
         authUserId: user.id,
         customerEmail: email,
         customerName: input.name ?? null,
-        customerPhone: input.phone,
         status: 'registered',
         currentCallStage: 1,
         emailConfirmed: false,
       });
+      const smsId = await requestPhoneChange(tx, user, input.phone, this.config, this.limits);
       await this.limits.mail(email);
       const mailId = await this.issueOneTimeToken(tx, user, 'confirmation_token', email, undefined);
-      return { kind: 'created' as const, profileId, mailId };
+      return { kind: 'created' as const, profileId, mailId, smsId };
     });
     if (outcome.kind !== 'created') return outcome;
     await this.dispatchMail(outcome.mailId, correlationId);
+    if (outcome.smsId) await this.dispatchMail(outcome.smsId, correlationId);
     return { kind: 'created', profileId: outcome.profileId };
   }
 
@@ -246,11 +277,14 @@ export class AuthService {
 
   async updateUser(
     current: { claims: AccessClaims; user: AuthUserRow },
-    input: { email?: string; password?: string; data?: Record<string, unknown> | null; redirectTo?: string },
+    input: { email?: string; password?: string; phone?: string; data?: Record<string, unknown> | null; redirectTo?: string },
     correlationId?: string,
+    ip = 'unknown',
   ) {
     const { user, claims } = current;
     let mailId: string | undefined;
+    let smsId: string | undefined;
+    if (input.phone !== undefined && input.phone !== user.phone) await this.limits.phoneChange(user.id, ip);
     const updated = await this.db.transaction(async (tx) => {
       const changes: Partial<typeof authUsers.$inferInsert> = { updatedAt: new Date() };
       if (input.data) {
@@ -259,6 +293,7 @@ export class AuthService {
           if (value === null) delete merged[key];
           else merged[key] = value;
         }
+        checkUserMetadata(merged, this.config.AUTH_USER_METADATA_MAX_BYTES);
         changes.rawUserMetaData = merged;
       }
       if (input.password !== undefined) {
@@ -280,9 +315,11 @@ export class AuthService {
         await tx.update(authUsers).set({ emailChange: newEmail }).where(eq(authUsers.id, user.id));
         mailId = await this.issueOneTimeToken(tx, user, 'email_change_token_new', newEmail, input.redirectTo);
       }
+      if (input.phone !== undefined) smsId = await requestPhoneChange(tx, user, input.phone, this.config, this.limits);
       return this.reloadUser(tx, user.id);
     });
     if (mailId) await this.dispatchMail(mailId, correlationId);
+    if (smsId) await this.dispatchMail(smsId, correlationId);
     return serializeUser(updated);
   }
 
@@ -326,28 +363,51 @@ export class AuthService {
     const mailId = await this.db.transaction(async (tx) => {
       const user = await this.findUserByEmail(tx, address);
       const chosen = user && choose(user, address);
-      return user && chosen ? this.issueOneTimeToken(tx, user, chosen[0], chosen[1], redirectTo) : undefined;
+      if (user && chosen) return keepOrUndo(tx, true, () => this.issueOneTimeToken(tx, user, chosen[0], chosen[1], redirectTo));
+      // Nothing to send: the same token and outbox writes for a stand-in, undone, so that the time tells nothing.
+      // Inserting the stand-in takes the place of the delete of an earlier token: as many statements either way.
+      await keepOrUndo(tx, false, async () => {
+        const standInEmail = standInAddress();
+        const [standIn] = await tx.insert(authUsers).values({ email: standInEmail }).returning();
+        if (!standIn) throw new Error('insert returned nothing');
+        return this.issueOneTimeToken(tx, standIn, 'recovery_token', standInEmail, redirectTo, true);
+      });
+      return undefined;
     });
-    if (mailId) await this.dispatchMail(mailId, client.correlationId);
+    if (mailId) this.dispatchAfterAnswer(mailId, client.correlationId);
   }
 
-  /** Confirms a one-time token (typed code with the email, or the hash a link carries) and signs the user in. */
-  async verify(input: { type: VerifyType; email?: string; token?: string; tokenHash?: string }, client: ClientInfo) {
+  /**
+   * Confirms a one-time token (typed code with the email or, for a phone change, the phone; or the hash a link
+   * carries) and signs the user in.
+   */
+  async verify(input: { type: VerifyType; email?: string; phone?: string; token?: string; tokenHash?: string }, client: ClientInfo) {
     await this.limits.verify(client.ip);
-    const tokenHash = input.tokenHash ?? (input.email && input.token ? oneTimeTokenHash(input.email.toLowerCase(), input.token) : undefined);
-    if (!tokenHash) throw validationFailed('Verify requires either a token with an email, or a token_hash');
-    return this.db.transaction(async (tx) => {
+    const address = input.type === 'phone_change' ? input.phone : input.email?.toLowerCase();
+    const tokenHash = input.tokenHash ?? (address && input.token ? oneTimeTokenHash(address, input.token) : undefined);
+    if (!tokenHash) throw validationFailed('Verify requires either a token with an email (or phone), or a token_hash');
+    // Six digits are guessable: each address gets a few typed tries per code, then its codes are void (link
+    // hashes are not guessable and need no count).
+    const typedFor = input.tokenHash ? undefined : address;
+    if (typedFor && !(await this.limits.codeAttempt(typedFor))) {
+      await voidTypedCodes(this.db, typedFor);
+      await this.limits.resetCodeAttempts(typedFor);
+      throw otpExpired();
+    }
+    const session = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .select()
         .from(oneTimeTokens)
         .where(and(eq(oneTimeTokens.tokenHash, tokenHash), gt(oneTimeTokens.expiresAt, new Date())))
         .for('update');
-      if (!row || !VERIFY_TOKEN_TYPES[input.type].includes(row.tokenType as OneTimeTokenType)) throw otpExpired();
+      if (!row || !VERIFY_TOKEN_TYPES[input.type].some((type) => type === row.tokenType)) throw otpExpired();
       await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.id, row.id));
       const user = await this.reloadUser(tx, row.userId);
       if (user.deletedAt) throw otpExpired();
       const now = new Date();
-      if (row.tokenType === 'email_change_token_new') {
+      if (row.tokenType === PHONE_CODE_KIND) {
+        await confirmPhone(tx, user.id, row.relatesTo, now);
+      } else if (row.tokenType === 'email_change_token_new') {
         const taken = await this.findUserByEmail(tx, row.relatesTo);
         if (taken && taken.id !== user.id) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
         await tx.update(authUsers).set({ email: row.relatesTo, emailChange: null, updatedAt: now }).where(eq(authUsers.id, user.id));
@@ -362,12 +422,14 @@ export class AuthService {
       }
       return this.startSession(tx, await this.reloadUser(tx, user.id), 'otp', client);
     });
+    if (typedFor) await this.limits.resetCodeAttempts(typedFor);
+    return session;
   }
 
   /**
    * Sends (or writes to the outbox) one mail: the `auth-mail-send` job's work. Every failed try is counted on the
    * row with its (address-free) reason; after the job's last try the row is `failed`, so that the relay stops
-   * handing it back and an operator sees it.
+   * handing it back and an operator sees it. Phone codes share the outbox and the job: those rows go out by SMS.
    */
   async deliverMail(
     mailId: string,
@@ -377,8 +439,11 @@ export class AuthService {
   ) {
     const [mail] = await this.db.select().from(mailOutbox).where(eq(mailOutbox.id, mailId));
     if (!mail || mail.status !== 'pending') return { skipped: true };
+    const sms = mail.kind === PHONE_CODE_KIND ? createSmsSender(this.config) : undefined;
+    const channel = sms?.kind ?? kind;
     try {
-      await send({ to: mail.recipient, subject: mail.subject, text: mail.body });
+      if (sms) await sms.send({ to: mail.recipient, text: mail.body });
+      else await send({ to: mail.recipient, subject: mail.subject, text: mail.body });
     } catch (error) {
       await this.db
         .update(mailOutbox)
@@ -389,12 +454,12 @@ export class AuthService {
     await this.db
       .update(mailOutbox)
       .set(
-        kind === 'smtp'
+        channel !== 'outbox'
           ? { status: 'sent', sentAt: new Date(), body: '[sent]', attempts: sql`${mailOutbox.attempts} + 1` }
           : { status: 'written', sentAt: new Date(), attempts: sql`${mailOutbox.attempts} + 1` },
       )
       .where(eq(mailOutbox.id, mailId));
-    return { delivered: kind };
+    return { delivered: channel };
   }
 
   /**
@@ -444,7 +509,10 @@ export class AuthService {
       session_id: sessionId,
       is_anonymous: user.isAnonymous,
       app_metadata: user.rawAppMetaData as Record<string, unknown>,
-      user_metadata: user.rawUserMetaData as Record<string, unknown>,
+      // Metadata stored before its limit existed stays out of the token, or the account could never be used again.
+      user_metadata: fitsInToken(user.rawUserMetaData, this.config.AUTH_USER_METADATA_MAX_BYTES)
+        ? (user.rawUserMetaData as Record<string, unknown>)
+        : {},
     });
     return {
       access_token: token,
@@ -471,10 +539,12 @@ export class AuthService {
     type: OneTimeTokenType,
     address: string,
     redirectTo?: string,
+    /** The user was inserted by this transaction, so it has no earlier token to replace. */
+    insertedNow = false,
   ): Promise<string> {
     const { otp, tokenHash } = newOneTimeToken(address);
     const now = new Date();
-    await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.tokenType, type)));
+    if (!insertedNow) await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.tokenType, type)));
     await tx.insert(oneTimeTokens).values({
       userId: user.id,
       tokenType: type,
@@ -496,11 +566,20 @@ export class AuthService {
         kind: type,
         recipient: address,
         subject: MAIL_SUBJECTS[type],
-        body: `Your code: ${otp}\n\nOr open this link: ${link.toString()}\n\nThe code expires in ${Math.round(this.config.AUTH_OTP_EXPIRY_SECONDS / 3600)} hours.`,
+        body: `Your code: ${otp}\n\nOr open this link: ${link.toString()}\n\nThe code expires in ${describeLifetime(this.config.AUTH_OTP_EXPIRY_SECONDS)}.`,
       })
       .returning({ id: mailOutbox.id });
     if (!mail) throw new Error('insert returned nothing');
     return mail.id;
+  }
+
+  /**
+   * A mail an anonymous request caused goes to the queue only once the answer is out: the queue's round trip
+   * would otherwise set the answers for registered addresses apart. The mail is committed to the outbox already,
+   * so if this process ends first, the relay sends it.
+   */
+  private dispatchAfterAnswer(mailId: string, correlationId?: string): void {
+    setImmediate(() => void this.dispatchMail(mailId, correlationId));
   }
 
   /** After the transaction commits: hand the mail to the queue. If Redis is down the outbox keeps it. */
@@ -514,8 +593,7 @@ export class AuthService {
 
   /** `redirect_to` is honoured only inside the site URL or the allow list; anything else goes to the site. */
   allowedRedirect(redirectTo: string | undefined): string {
-    const allowed = [this.config.AUTH_SITE_URL, ...this.config.AUTH_REDIRECT_ALLOW_LIST.split(',').map((s) => s.trim())].filter(Boolean);
-    return redirectTo && allowed.some((prefix) => redirectTo.startsWith(prefix)) ? redirectTo : this.config.AUTH_SITE_URL;
+    return safeRedirect(redirectTo, this.config.AUTH_SITE_URL, this.config.AUTH_REDIRECT_ALLOW_LIST);
   }
 
   private hashIp(ip: string): string {

@@ -48,6 +48,9 @@ export const authUsers = auth.table(
     emailChangeSentAt: timestamp('email_change_sent_at', { withTimezone: true }),
     phone: text('phone'),
     phoneConfirmedAt: timestamp('phone_confirmed_at', { withTimezone: true }),
+    /** A number the user asked for and has not confirmed yet (GoTrue's name); `phone` is only ever a confirmed one. */
+    phoneChange: text('phone_change'),
+    phoneChangeSentAt: timestamp('phone_change_sent_at', { withTimezone: true }),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     rawAppMetaData: jsonb('raw_app_meta_data').notNull().default({}),
     rawUserMetaData: jsonb('raw_user_meta_data').notNull().default({}),
@@ -110,7 +113,7 @@ export const refreshTokens = auth.table(
   ],
 );
 
-/** One-time tokens for email confirmation, recovery and email change, stored as hashes. */
+/** One-time tokens for email confirmation, recovery, email change and phone change, stored as hashes. */
 export const oneTimeTokens = auth.table(
   'one_time_tokens',
   {
@@ -130,13 +133,16 @@ export const oneTimeTokens = auth.table(
     uniqueIndex('one_time_tokens_token_hash_key').on(t.tokenHash),
     check(
       'one_time_tokens_type',
-      sql`${t.tokenType} in ('confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change_token_current', 'reauthentication_token')`,
+      sql`${t.tokenType} in ('confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change_token_current', 'phone_change_token', 'reauthentication_token')`,
     ),
     authUserReads('one_time_tokens', 'user_id'),
   ],
 );
 
-/** Mails to send (and, without SMTP, the local outbox developers and tests read). */
+/**
+ * Mails to send (and, without SMTP, the local outbox developers and tests read). Phone codes go the same way: a
+ * row of kind `phone_change_token` whose recipient is the number is an SMS.
+ */
 export const mailOutbox = auth.table(
   'mail_outbox',
   {
@@ -168,6 +174,7 @@ export const users = core.table(
     authUserId: uuid('auth_user_id').references(() => authUsers.id, { onDelete: 'set null' }),
     customerName: text('customer_name'),
     customerEmail: text('customer_email'),
+    /** Only a number the founder confirmed with a code (auth.users.phone): inbound calls from it get their context. */
     customerPhone: text('customer_phone'),
     businessName: text('business_name'),
     businessType: text('business_type'),

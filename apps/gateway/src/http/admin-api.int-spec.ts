@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parsePrometheusText, testInfra, waitFor } from '@dreamseed/testing';
-import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
+import { randomIp, startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
 
 const ADMIN_PASSWORD = 'admin-password-for-tests';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -26,9 +26,11 @@ describe('the queue dashboard and the admin API', () => {
     await gateway.stop();
   });
 
-  const call = (path: string, init: RequestInit & { auth?: string | null } = {}) => {
-    const { auth = ADMIN, ...rest } = init;
-    return fetch(`${gateway.url}${path}`, { ...rest, headers: auth ? { authorization: auth } : {} });
+  /** The admin's address: tests that try wrong credentials come from addresses of their own. */
+  const adminIp = randomIp();
+  const call = (path: string, init: RequestInit & { auth?: string | null; ip?: string } = {}) => {
+    const { auth = ADMIN, ip = adminIp, ...rest } = init;
+    return fetch(`${gateway.url}${path}`, { ...rest, headers: { 'x-forwarded-for': ip, ...(auth ? { authorization: auth } : {}) } });
   };
 
   /** A job the gateway's worker fails at once and for good: its name is not in the gateway catalog. */
@@ -43,14 +45,32 @@ describe('the queue dashboard and the admin API', () => {
       ['the dashboard', '/admin/queues'],
       ['the admin API', '/admin/api/queues'],
     ])('%s answers 401 with a Basic challenge without or with wrong credentials, 200 with the right ones', async (_what, path) => {
+      const ip = randomIp();
       for (const auth of [null, basic('admin', 'wrong-password-123'), basic('root', ADMIN_PASSWORD), `Bearer ${ADMIN_PASSWORD}`, 'Basic !!!']) {
-        const response = await call(path, { auth });
+        const response = await call(path, { auth, ip });
         expect({ auth, status: response.status }).toEqual({ auth, status: 401 });
         expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
         expect(await response.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
       }
-      const ok = await call(path);
+      const ok = await call(path, { ip });
       expect(ok.status).toBe(200);
+    });
+
+    it('refuses an address with 429 and Retry-After after 10 wrong tries, on the dashboard and the API alike, even with the right password', async () => {
+      const guesser = randomIp();
+      for (let attempt = 1; attempt <= 10; attempt += 1) {
+        const path = attempt % 2 ? '/admin/queues' : '/admin/api/queues';
+        const response = await call(path, { auth: basic('admin', `guess-number-${attempt}`), ip: guesser });
+        expect({ attempt, status: response.status }).toEqual({ attempt, status: 401 });
+      }
+      for (const path of ['/admin/queues', '/admin/api/queues']) {
+        const refused = await call(path, { ip: guesser });
+        expect({ path, status: refused.status }).toEqual({ path, status: 429 });
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+        expect(await refused.json()).toEqual({ error: { code: 'too_many_attempts', message: expect.any(String) } });
+      }
+      expect((await call('/admin/api/queues')).status).toBe(200);
+      expect((await call('/admin/queues', { auth: basic('admin', 'one-more-guess'), ip: randomIp() })).status).toBe(401);
     });
 
     it('the dashboard serves its page and its API to the admin', async () => {
@@ -161,7 +181,7 @@ describe('the queue dashboard and the admin API', () => {
 
   it('labels its requests in /metrics with route patterns, never with queue names or job ids from the path', async () => {
     await call('/admin/api/queues/voice/jobs/4242/retry', { method: 'POST' });
-    const metrics = parsePrometheusText(await (await fetch(`${gateway.url}/metrics`)).text());
+    const metrics = parsePrometheusText(await (await fetch(gateway.metricsUrl)).text());
     const routes = new Set(metrics.find('http_request_duration_seconds_count', { service: 'gateway' }).map((s) => s.labels.route));
     expect(routes).toContain('/admin/api/queues/:queue/jobs/:id/retry');
     expect(routes).toContain('/admin/api/queues/:queue/failed');

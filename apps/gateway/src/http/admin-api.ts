@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import express, { type Express, type Request, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { QUEUE_NAMES, type QueueName } from '@dreamseed/contracts';
@@ -11,7 +11,6 @@ import {
   withTimeout,
   type JobProducer,
 } from '@dreamseed/platform';
-import { basicAuth } from './admin';
 import { describeRoutes } from './openapi';
 
 export const ADMIN_API_PATH = '/admin/api';
@@ -38,20 +37,16 @@ describeRoutes(
     ['post', `${ADMIN_API_PATH}/queues/{queue}/jobs/{id}/retry`, 'Retry one failed job (202; 404 unknown job; 409 not failed)', undefined],
     ['post', `${ADMIN_API_PATH}/queues/{queue}/failed/retry`, `Retry the newest failed jobs, at most ?limit= (1..${MAX_BULK_RETRY}, default 100) per call (202)`, undefined],
   ],
-  { bearer: false, basic: true, responses: { 202: 'Accepted', 404: 'Unknown queue or job', 409: 'The job is not failed', 503: 'Redis unavailable' } },
+  { bearer: false, basic: true, responses: { 202: 'Accepted', 404: 'Unknown queue or job', 409: 'The job is not failed', 429: 'Too many wrong admin credentials from this address', 503: 'Redis unavailable' } },
 );
 
 /**
- * The operator's JSON view of the queues next to the dashboard, behind the same admin credentials: counts,
- * failed jobs and their retry. A job's data may hold what founders said, so it never leaves Redis here:
+ * The operator's JSON view of the queues next to the dashboard, behind the same admin credentials (`adminAuth`):
+ * counts, failed jobs and their retry. A job's data may hold what founders said, so it never leaves Redis here:
  * listings show the payload's keys only.
  */
-export function mountQueueAdminApi(
-  app: Express,
-  deps: { producer: JobProducer; redis: Redis },
-  credentials: { user: string; password: string },
-) {
-  app.use(ADMIN_API_PATH, basicAuth(credentials.user, credentials.password), queueAdminRouter(deps));
+export function mountQueueAdminApi(app: Express, deps: { producer: JobProducer; redis: Redis }, auth: RequestHandler) {
+  app.use(ADMIN_API_PATH, auth, queueAdminRouter(deps));
 }
 
 function queueAdminRouter({ producer, redis }: { producer: JobProducer; redis: Redis }): Router {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
-import { badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
+import { PayloadSealer, badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { parseBody } from './founder';
 import { describeRoutes } from './openapi';
@@ -44,17 +44,19 @@ function requestIdOf(req: Request, founder: Founder, kind: string): string {
 
 /**
  * The founder's Dream DNA, analyses and assessments (`/v1/me/...`): reads go to the analysis service with the
- * founder's token; a re-run and a submission become `analysis` jobs, answered 202 once Redis holds them.
+ * founder's token; a re-run and a submission become `analysis` jobs, answered 202 once Redis holds them. The
+ * answers go sealed (`PAYLOAD_ENCRYPTION_KEY`): Redis and the queue dashboard never hold them readable.
  */
 export function addAnalysisRoutes(
   router: Router,
   deps: {
-    config: Pick<GatewayConfig, 'ANALYSIS_SERVICE_URL' | 'INTERNAL_API_SECRET'>;
+    config: Pick<GatewayConfig, 'ANALYSIS_SERVICE_URL' | 'INTERNAL_API_SECRET' | 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_PREVIOUS'>;
     producer: JobProducer;
     founderOf: (req: Request) => Promise<Founder>;
   },
 ): void {
   const { config, producer, founderOf } = deps;
+  const sealer = new PayloadSealer(config);
   const fromAnalysis = <T>(path: string, req: Request) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
 
   router.get('/dream-dna', async (req, res) => {
@@ -93,7 +95,7 @@ export function addAnalysisRoutes(
     await producer.enqueue(
       'analysis',
       'submit-assessment',
-      { v: 1, userId: founder.id, assessmentId, catalogVersion: catalog.version, answers },
+      { v: 1, userId: founder.id, assessmentId, catalogVersion: catalog.version, sealedAnswers: sealer.seal(Buffer.from(JSON.stringify({ assessmentId, answers }))) },
       { jobId: `assessment-${assessmentId}`, correlationId: req.correlationId },
     );
     res.status(202).json({ id: assessmentId, catalog_version: catalog.version });

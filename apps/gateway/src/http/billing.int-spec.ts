@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
@@ -8,11 +10,13 @@ interface Account {
 
 /**
  * The founder's payment journey offline: the billing service runs as its own process with the local provider
- * (no Stripe key); the gateway's confirm link completes the checkout and the profile follows.
+ * (no Stripe key); the founder, signed in, confirms the checkout and the profile follows.
  */
 describe('billing through the gateway, local provider', () => {
   let gateway: TestGateway;
   let billing: RunningProcess;
+  let redis: Redis;
+  const prefix = uniquePrefix('billing-journey');
 
   const call = (account: Account | undefined, method: string, path: string, body?: unknown) =>
     fetch(`${gateway.url}${path}`, {
@@ -29,9 +33,12 @@ describe('billing through the gateway, local provider', () => {
 
   const profile = async (account: Account) => (await (await call(account, 'GET', '/v1/me')).json()) as Record<string, unknown>;
 
+  /** Whether a confirmation job exists for the checkout, in the queue billing and the gateway share. */
+  const confirmationQueued = async (checkoutId: string) => (await redis.exists(`${prefix}:billing:confirm-${checkoutId}`)) === 1;
+
   beforeAll(async () => {
     const [billingPort, gatewayPort] = [await freePort(), await freePort()];
-    const prefix = uniquePrefix('billing-journey');
+    redis = new Redis(testInfra().redisUrl);
     billing = runTs('apps/billing-service/src/main.ts', {
       DATABASE_URL: testInfra().databaseUrl,
       REDIS_URL: testInfra().redisUrl,
@@ -54,6 +61,7 @@ describe('billing through the gateway, local provider', () => {
     await gateway.stop();
     billing.kill('SIGTERM');
     await billing.exited;
+    redis.disconnect();
   });
 
   it('lists the packages without a token', async () => {
@@ -71,11 +79,29 @@ describe('billing through the gateway, local provider', () => {
     expect(url).toBe(`${gateway.url}/v1/billing/checkout/${checkoutId}/confirm`);
     await waitFor(async () => (await profile(founder)).payment_status === 'pending', 'the profile to show the pending payment');
 
-    // The link opens a page with a button; only the POST pays.
+    // The link, opened in a browser, only explains: there is nothing on it that pays.
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<form method="post"');
-    expect((await fetch(url, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(202);
+    const html = await page.text();
+    expect(html).toContain('local test payment provider');
+    expect(html).not.toMatch(/<form|<button|<script/i);
+
+    // The confirm link alone, another founder, or an id that names nothing: no payment and no job.
+    const stranger = await signUp();
+    const unknown = randomUUID();
+    expect((await fetch(url, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(401);
+    expect((await fetch(url, { method: 'POST', headers: { accept: 'text/html' } })).status).toBe(401);
+    const foreign = await call(stranger, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`);
+    expect(foreign.status).toBe(404);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await call(founder, 'POST', `/v1/billing/checkout/${unknown}/confirm`)).status).toBe(404);
+    expect(await confirmationQueued(checkoutId)).toBe(false);
+    expect(await confirmationQueued(unknown)).toBe(false);
+    expect((await profile(founder)).payment_status).toBe('pending');
+
+    const confirmed = await call(founder, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`);
+    expect(confirmed.status).toBe(202);
+    expect(await confirmed.json()).toEqual({ checkoutId, confirming: true });
 
     const paid = await waitFor(async () => {
       const p = await profile(founder);
@@ -84,15 +110,18 @@ describe('billing through the gateway, local provider', () => {
     expect(paid).toMatchObject({ status: 'paid', payment_status: 'paid', amount_paid: 19900, subscription_type: null });
     expect(paid.payment_date).toEqual(expect.any(String));
 
+    // Confirming again is harmless: the same answer, one payment.
+    expect((await call(founder, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`)).status).toBe(202);
     const payments = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: { id: string; status: string }[] };
     expect(payments.payments).toEqual([expect.objectContaining({ id: checkoutId, status: 'paid', packageId: 'formation-standard' })]);
+    expect((await profile(founder)).amount_paid).toBe(19900);
   });
 
   it('runs a monthly subscription and cancels it at the period end', async () => {
     const founder = await signUp();
     const response = await call(founder, 'POST', '/v1/billing/checkout', { package: 'monthly' });
     const { url } = (await response.json()) as { url: string };
-    await fetch(url, { method: 'POST' });
+    await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${founder.token}` } });
     const subscribed = await waitFor(async () => {
       const p = await profile(founder);
       return p.subscription_type === 'monthly' && p;
@@ -116,7 +145,8 @@ describe('billing through the gateway, local provider', () => {
     expect((await call(founder, 'POST', '/v1/billing/checkout', {})).status).toBe(400);
     expect((await call(undefined, 'POST', '/v1/billing/checkout', { package: 'monthly' })).status).toBe(401);
     expect((await call(undefined, 'GET', '/v1/billing/payments')).status).toBe(401);
-    expect((await call(undefined, 'POST', '/v1/billing/checkout/not-a-checkout/confirm')).status).toBe(404);
+    expect((await call(undefined, 'POST', '/v1/billing/checkout/not-a-checkout/confirm')).status).toBe(401);
+    expect((await call(founder, 'POST', '/v1/billing/checkout/not-a-checkout/confirm')).status).toBe(404);
     expect(await (await call(founder, 'GET', '/v1/billing/subscription')).json()).toEqual({ subscription: null });
   });
 });

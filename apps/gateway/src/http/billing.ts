@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { INTERNAL_PATHS, type CheckoutResponse } from '@dreamseed/contracts';
-import { AppError, jobIdFrom, notFound, type JobProducer } from '@dreamseed/platform';
+import { INTERNAL_PATHS, type CheckoutConfirmation, type CheckoutResponse } from '@dreamseed/contracts';
+import { AppError, notFound, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
@@ -17,8 +17,7 @@ describeRoutes(
   'billing',
   [
     ['get', '/v1/billing/packages', 'The formation packages and subscription plans on sale, with prices (public)', undefined],
-    ['get', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: the confirm page of a checkout (no token: the id is the capability)', undefined],
-    ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete a checkout as paid (once)', undefined],
+    ['get', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: a page saying how the checkout is confirmed (it cannot pay by itself)', undefined],
   ],
   { bearer: false },
 );
@@ -26,6 +25,7 @@ describeRoutes(
   'billing',
   [
     ['post', '/v1/billing/checkout', 'Start a checkout for a package or plan: returns the payment page URL (an open one is reused)', checkoutRequest],
+    ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete the founder\'s own open checkout as paid (202; 404 for any other id)', undefined],
     ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined],
     ['get', '/v1/billing/payments', 'The founder\'s payments, newest first', undefined],
     ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202)', undefined],
@@ -34,8 +34,8 @@ describeRoutes(
 );
 
 /**
- * Billing for founders: the catalog, checkout and reads go to the billing service's internal API with the
- * founder's token; cancellations and local confirmations are commands on the `billing` queue.
+ * Billing for founders: the catalog, checkout, local confirmations and reads go to the billing service's internal
+ * API with the founder's token; cancellations are commands on the `billing` queue.
  */
 export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BILLING_SERVICE_URL' | 'INTERNAL_API_SECRET'>, producer: JobProducer): Router {
   const router = express.Router();
@@ -47,24 +47,15 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
     res.json(await fromBilling(INTERNAL_PATHS.billing.packages, req));
   });
 
-  // The local provider's confirm link, opened in a browser: no founder token, since the checkout id is an
-  // unguessable, single-use UUID. GET only shows a button (link previews must not pay); POST confirms.
+  // The local provider's checkout URL, opened in a browser. A browser sends no bearer token, so this page cannot
+  // pay: it only says where confirming happens (a token carried in the URL instead would end up in history and logs).
   router.get('/checkout/:id/confirm', (req, res) => {
-    const id = checkoutIdOf(req);
+    checkoutIdOf(req);
     res.type('html').send(
       `<!doctype html><meta charset="utf-8"><title>DreamSeed checkout</title>` +
-        `<form method="post" action="/v1/billing/checkout/${id}/confirm"><p>Local payment provider: no card is charged.</p>` +
-        `<button type="submit">Confirm payment</button></form>`,
+        `<p>This checkout uses DreamSeed's local test payment provider: no card is charged.</p>` +
+        `<p>Confirm it in the DreamSeed app, signed in as the founder who started it. This page cannot confirm a payment.</p>`,
     );
-  });
-  router.post('/checkout/:id/confirm', async (req, res) => {
-    const checkoutId = checkoutIdOf(req);
-    await producer.enqueue('billing', 'confirm-local-checkout', { v: 1, checkoutId }, { jobId: jobIdFrom('confirm', checkoutId), correlationId: req.correlationId });
-    if (req.accepts(['json', 'html']) === 'html') {
-      res.status(202).type('html').send('<!doctype html><meta charset="utf-8"><title>DreamSeed checkout</title><p>Payment confirmed. You can close this page.</p>');
-      return;
-    }
-    res.status(202).json({ checkoutId, confirming: true });
   });
 
   router.use(requireUser(auth));
@@ -77,6 +68,14 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
       timeoutMs: 30_000,
     });
     res.status(status).json(checkout);
+  });
+
+  // Billing decides from its own data (the founder's open local checkout, or 404), so nothing is queued for an
+  // unknown, foreign or Stripe checkout.
+  router.post('/checkout/:id/confirm', async (req, res) => {
+    const path = INTERNAL_PATHS.billing.confirmCheckout.replace(':id', checkoutIdOf(req));
+    const { status, body } = await postToOwner<CheckoutConfirmation>(config.BILLING_SERVICE_URL, path, req, undefined, owner);
+    res.status(status).json(body);
   });
 
   router.get('/subscription', async (req, res) => {

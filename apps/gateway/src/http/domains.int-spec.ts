@@ -132,6 +132,16 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
     expect((await call('GET', '/v1/domains/searches/not-a-search')).status).toBe(404);
   });
 
+  it('refuses keywords holding control characters or lone surrogates with 400, and queues no search for them', async () => {
+    const poison = ['bake\u0000ry', 'bake\nry', 'bake\u007fry', 'bake\u009bry', 'bake\ud800ry'];
+    for (const keyword of poison) {
+      const answer = await call('POST', '/v1/domains/searches', { keywords: ['crumb', keyword] });
+      expect({ keyword, status: answer.status, code: ((await answer.json()) as ErrorBody).error.code }).toEqual({ keyword, status: 400, code: 'validation_failed' });
+    }
+    const queued = await producer.queue('domain').getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
+    expect(queued.filter((job) => (job.data.keywords ?? []).some((k: string) => poison.includes(k)))).toEqual([]);
+  });
+
   it('answers 202 when the registry is slow, and the search ends with those names unknown, never an error', async () => {
     const response = await call('POST', '/v1/domains/searches', { keywords: ['slowpoke'], tlds: ['com'] });
     expect(response.status).toBe(202);

@@ -18,7 +18,7 @@ import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { founderOf, parseBody } from './founder';
 import { describeRoutes } from './openapi';
-import { readFromOwner } from './owners';
+import { ownerPath, pathId, readFromOwner } from './owners';
 
 /** How long a POST waits for its job before answering 202 with the id to read later. */
 const WAIT_FOR_RESULT_MS = 2000;
@@ -28,6 +28,9 @@ const keyword = z
   .trim()
   .min(1)
   .max(63)
+  // A control character or a lone surrogate can be neither a name nor stored (Postgres text takes no NUL): refused
+  // here, rather than queued for a search that fails on every retry.
+  .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters')
   .regex(/[\p{L}\p{N}]/u, 'must contain a letter or a digit');
 
 export const domainSearchRequest = z
@@ -92,7 +95,7 @@ export function domainsRouter(
     );
     res.location(`/v1/domains/searches/${searchId}`);
     if (await finished(producer, searchId)) {
-      res.json(await fromDomain<DomainSearchView>(INTERNAL_PATHS.domain.search.replace(':id', searchId), req));
+      res.json(await fromDomain<DomainSearchView>(ownerPath(INTERNAL_PATHS.domain.search, { id: searchId }), req));
     } else {
       res.status(202).json({ id: searchId, status: 'pending' });
     }
@@ -103,7 +106,7 @@ export function domainsRouter(
   });
 
   router.get('/searches/:id', async (req, res) => {
-    res.json(await fromDomain(INTERNAL_PATHS.domain.search.replace(':id', encodeURIComponent(String(req.params.id))), req));
+    res.json(await fromDomain(ownerPath(INTERNAL_PATHS.domain.search, { id: pathId(req, 'search') }), req));
   });
 
   router.post('/selection', async (req, res) => {
@@ -117,13 +120,13 @@ export function domainsRouter(
       res.status(202).json({ id: selectionId, domain: parsed.domain, status: 'pending' });
       return;
     }
-    const selection = await fromDomain<DomainSelectionView>(INTERNAL_PATHS.domain.selection.replace(':id', selectionId), req);
+    const selection = await fromDomain<DomainSelectionView>(ownerPath(INTERNAL_PATHS.domain.selection, { id: selectionId }), req);
     if (selection.status === 'unavailable') throw new AppError(409, 'domain_unavailable', selection.message ?? `${parsed.domain} is already registered.`, { selection });
     res.json(selection);
   });
 
   router.get('/selections/:id', async (req, res) => {
-    res.json(await fromDomain(INTERNAL_PATHS.domain.selection.replace(':id', encodeURIComponent(String(req.params.id))), req));
+    res.json(await fromDomain(ownerPath(INTERNAL_PATHS.domain.selection, { id: pathId(req, 'selection') }), req));
   });
 
   return router;

@@ -5,10 +5,12 @@ import { E164, INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contra
 import { AppError, badRequest, internalJsonRoute, notFound, readAsOwner, summarizeIssues, type RawRoute } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
-import { users } from '../db/schema';
+import { authUsers, users } from '../db/schema';
 
 /** The founders' table, named from its drizzle definition. */
 const FOUNDERS = `${getTableConfig(users).schema}.${getTableConfig(users).name}`;
+const ACCOUNTS = `${getTableConfig(authUsers).schema}.${getTableConfig(authUsers).name}`;
+const CONFIRMED = 'a.phone = f.customer_phone and a.phone_confirmed_at is not null and a.deleted_at is null';
 type FounderRow = Omit<FounderCallContext, 'assistantType'> & { assistantType: string } & Record<string, unknown>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,15 +37,20 @@ async function founderWhere(db: GatewayDb, column: 'customer_phone' | 'id', valu
 /**
  * The founder with this phone number or profile id, or null. VAPI's assistant-request waits on this read, so it
  * is one round trip to Postgres (readAsOwner), not three.
+ *
+ * A number counts only once its owner confirmed it with a texted code (auth.users.phone_confirmed_at): a caller
+ * on any other number is a stranger, and outbound calls (which dial `customerPhone`) never ring an unproven one,
+ * whose owner would hear the founder's context.
  */
 export async function findFounder(db: GatewayDb, column: 'customer_phone' | 'id', value: string): Promise<FounderRow | null> {
   const [founder] = await readAsOwner<FounderRow>(
     db,
     'gateway',
-    `select id, customer_phone as "customerPhone", customer_name as "customerName", business_name as "businessName",
-            business_type as "businessType", current_call_stage as "currentCallStage", assistant_type as "assistantType",
-            individual_assistant_id as "individualAssistantId", status
-       from ${FOUNDERS} where ${column} = $1 and deleted_at is null`,
+    `select f.id, case when ${CONFIRMED} then f.customer_phone end as "customerPhone", f.customer_name as "customerName",
+            f.business_name as "businessName", f.business_type as "businessType", f.current_call_stage as "currentCallStage",
+            f.assistant_type as "assistantType", f.individual_assistant_id as "individualAssistantId", f.status
+       from ${FOUNDERS} f left join ${ACCOUNTS} a on a.id = f.auth_user_id
+      where f.${column} = $1 and f.deleted_at is null${column === 'customer_phone' ? ` and ${CONFIRMED}` : ''}`,
     [value],
   );
   return founder ?? null;

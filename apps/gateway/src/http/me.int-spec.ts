@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import { Redis } from 'ioredis';
 import { withFounder } from '@dreamseed/platform';
 import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
-import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { codeIn, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const PASSWORD = 'correct horse battery';
 
@@ -25,8 +26,12 @@ describe('the founder API (/v1/me) under row-level security', () => {
 
   async function signUp(): Promise<Account> {
     const email = uniqueEmail();
-    const { data, error } = await gateway.client().signUp({ email, password: PASSWORD, options: { data: { full_name: 'Founder', phone: uniquePhone() } } });
+    const phone = uniquePhone();
+    const { data, error } = await gateway.client().signUp({ email, password: PASSWORD, options: { data: { full_name: 'Founder', phone } } });
     if (error) throw error;
+    // The number identifies the founder on calls only once the code texted to it comes back.
+    const confirmed = await gateway.client().verifyOtp({ type: 'phone_change', phone, token: codeIn((await gateway.mailTo(phone, 'phone_change_token')).body) });
+    if (confirmed.error) throw confirmed.error;
     return {
       token: data.session?.access_token ?? '',
       userId: data.user?.id ?? '',
@@ -104,7 +109,7 @@ describe('the founder API (/v1/me) under row-level security', () => {
   });
 
   it('refuses fields a founder may not write, bad values and an empty patch with 400', async () => {
-    for (const body of [{ call_1_completed: true }, { payment_status: 'paid' }, { status: 'formed' }, { customer_phone: '555-0100' }, { state_of_operation: 'XX' }, {}, 'text']) {
+    for (const body of [{ call_1_completed: true }, { payment_status: 'paid' }, { status: 'formed' }, { state_of_operation: 'XX' }, {}, 'text']) {
       const response = await call(a, 'PATCH', '/v1/me', body);
       expect(response.status).toBe(400);
       expect(['validation_failed', 'invalid_json']).toContain(((await response.json()) as ErrorBody).error.code);
@@ -113,11 +118,11 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(broken.status).toBe(400);
   });
 
-  it("refuses another founder's phone number with 409", async () => {
+  it('leaves the phone number to PUT /auth/v1/user, where a texted code confirms it', async () => {
     const theirs = ((await (await call(b, 'GET', '/v1/me')).json()) as { customer_phone: string }).customer_phone;
     const response = await call(a, 'PATCH', '/v1/me', { customer_phone: theirs });
-    expect(response.status).toBe(409);
-    expect(((await response.json()) as ErrorBody).error.code).toBe('phone_exists');
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('phone_verification_required');
   });
 
   it('keeps formation details per founder', async () => {
@@ -167,7 +172,7 @@ describe('the founder API (/v1/me) under row-level security', () => {
     for (const bad of ['555', 42, null]) expect((await lookup('internal-secret-for-tests', bad)).status).toBe(400);
   });
 
-  it('registers a caller the intake assistant met, once per number, and mails the confirmation', async () => {
+  it('registers a caller the intake assistant met, once per confirmed number, and mails the confirmation', async () => {
     const phone = uniquePhone();
     const email = uniqueEmail();
     const register = (body: unknown, token = 'internal-secret-for-tests') =>
@@ -177,6 +182,9 @@ describe('the founder API (/v1/me) under row-level security', () => {
     const created = await register({ phone, email, name: 'Cy Caller' });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // Caller ID proves nothing: the number counts once the code texted to it comes back.
+    const confirmed = await gateway.client().verifyOtp({ type: 'phone_change', phone, token: codeIn((await gateway.mailTo(phone, 'phone_change_token')).body) });
+    expect(confirmed.error).toBeNull();
     const again = await register({ phone, email: uniqueEmail() });
     expect({ status: again.status, body: await again.json() }).toEqual({ status: 200, body: { id, created: false } });
     const taken = await register({ phone: uniquePhone(), email: a.email });
@@ -344,6 +352,15 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: string };
     expect(((await (await submit()).json()) as { id: string }).id).toBe(id);
+    // The job as Redis stores it holds the answers sealed only (the analysis service, with the same key, opens them).
+    const redis = new Redis(testInfra().redisUrl);
+    try {
+      const stored = await redis.hgetall(`${gateway.config.QUEUE_PREFIX}:analysis:assessment-${id}`);
+      expect(Object.keys(JSON.parse(stored.data ?? '{}')).sort()).toEqual(['assessmentId', 'catalogVersion', 'correlationId', 'sealedAnswers', 'userId', 'v']);
+      for (const answer of ['Bakeries throw away bread', 'friendly', 'mid-market']) expect(JSON.stringify(stored)).not.toContain(answer);
+    } finally {
+      redis.disconnect();
+    }
 
     const dna = await waitFor(async () => {
       const response = await call(founder, 'GET', '/v1/me/dream-dna');

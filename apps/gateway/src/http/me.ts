@@ -2,26 +2,28 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { E164, ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, pgErrorCode, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
+import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
+import { AppError, badRequest, notFound, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
-import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
+import { authSessions, authUsers, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest, parseBody } from './founder';
 import { describeRoutes } from './openapi';
-import { readFromOwner } from './owners';
+import { ownerPath, pathId, readFromOwner } from './owners';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** What a founder may change on their profile. Call progress, status and payment fields are not here. */
+/**
+ * What a founder may change on their profile. Call progress, status and payment fields are not here, nor the
+ * phone number: it is confirmed by a texted code through PUT /auth/v1/user.
+ */
 export const profilePatch = z
   .object({
     customer_name: text(200).nullable(),
-    customer_phone: z.string().regex(E164, 'must be an E.164 number, for example +14155550123').nullable(),
     business_name: text(200).nullable(),
     business_type: text(200).nullable(),
     state_of_operation: z.enum(US_STATES).nullable(),
@@ -89,7 +91,10 @@ describeRoutes(
 export function meRouter(
   auth: AuthService,
   db: GatewayDb,
-  config: Pick<GatewayConfig, 'VOICE_SERVICE_URL' | 'ANALYSIS_SERVICE_URL' | 'DOMAIN_SERVICE_URL' | 'BILLING_SERVICE_URL' | 'INTERNAL_API_SECRET'>,
+  config: Pick<
+    GatewayConfig,
+    'VOICE_SERVICE_URL' | 'ANALYSIS_SERVICE_URL' | 'DOMAIN_SERVICE_URL' | 'BILLING_SERVICE_URL' | 'INTERNAL_API_SECRET' | 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_PREVIOUS'
+  >,
   producer: JobProducer,
 ): Router {
   const router = express.Router();
@@ -111,17 +116,15 @@ export function meRouter(
   });
 
   router.patch('/', async (req, res) => {
+    // Refused rather than started here: the flow and its answers (pending number, code, phone_exists) are GoTrue's,
+    // which clients already speak through auth-js updateUser; a second way in would be a second flow to keep safe.
+    if (req.body && typeof req.body === 'object' && 'customer_phone' in req.body) throw phoneNeedsCode();
     const patch = parseBody(profilePatch, req.body);
     const founder = await founderOf(req);
     const profile = await withFounder(db, founder, async (tx) => {
-      // Another founder's number is invisible under row-level security: the unique index decides.
       const assignments = Object.entries(patch).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`);
-      const result = await tx
-        .execute(sql`update core.users set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
-                      where id = ${founder.id} and deleted_at is null returning *`)
-        .catch((error: unknown) => {
-          throw pgErrorCode(error) === '23505' ? phoneTaken() : error;
-        });
+      const result = await tx.execute(sql`update core.users set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
+                      where id = ${founder.id} and deleted_at is null returning *`);
       return result.rows[0];
     });
     if (!profile) throw notFound('No profile.');
@@ -141,25 +144,15 @@ export function meRouter(
   router.put('/formation', async (req, res) => {
     const body = parseBody(formationBody, req.body);
     const founder = await founderOf(req);
-    const values = {
-      legalName: body.legal_name,
-      dbaName: body.dba_name,
-      entityType: body.entity_type,
-      stateOfFormation: body.state_of_formation,
-      businessAddress: body.business_address,
-      mailingAddress: body.mailing_address,
-      registeredAgent: body.registered_agent,
-      members: body.members,
-      managementStructure: body.management_structure,
-      businessPurpose: body.business_purpose,
-      naicsCode: body.naics_code,
-    };
-    const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+    // Only the columns given are named: the founder role holds INSERT and UPDATE on these columns alone (status and
+    // filing dates are the platform's), and naming any other column, even as DEFAULT, is refused.
+    const given = Object.entries(body).filter(([, value]) => value !== undefined);
+    const columns = [sql.identifier('user_id'), ...given.map(([column]) => sql.identifier(column))];
+    const values = [sql`${founder.id}`, ...given.map(([column, value]) => formationValue(column, value))];
+    const updates = given.map(([column]) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`);
     const formation = await withFounder(db, founder, async (tx) => {
-      await tx
-        .insert(businessFormationData)
-        .values({ userId: founder.id, ...defined })
-        .onConflictDoUpdate({ target: businessFormationData.userId, set: { ...defined, updatedAt: new Date() } });
+      await tx.execute(sql`insert into core.business_formation_data (${sql.join(columns, sql`, `)}) values (${sql.join(values, sql`, `)})
+                           on conflict (user_id) do update set ${sql.join([...updates, sql`updated_at = now()`], sql`, `)}`);
       const result = await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`);
       return result.rows[0];
     });
@@ -207,7 +200,7 @@ export function meRouter(
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {
-    res.json(await fromVoice(INTERNAL_PATHS.voice.callTranscript.replace(':id', encodeURIComponent(String(req.params.id))), req));
+    res.json(await fromVoice(ownerPath(INTERNAL_PATHS.voice.callTranscript, { id: pathId(req, 'call') }), req));
   });
 
   addAnalysisRoutes(router, { config, producer, founderOf });
@@ -248,4 +241,16 @@ export function meRouter(
   return router;
 }
 
-const phoneTaken = () => new AppError(409, 'phone_exists', 'Another founder has this phone number.');
+const FORMATION_JSON_COLUMNS = new Set(['business_address', 'mailing_address', 'registered_agent', 'members']);
+
+/** node-postgres would send an array as a Postgres array: JSON columns get their JSON text. */
+function formationValue(column: string, value: unknown) {
+  return FORMATION_JSON_COLUMNS.has(column) ? sql`${value === null ? null : JSON.stringify(value)}::jsonb` : sql`${value}`;
+}
+
+const phoneNeedsCode = () =>
+  new AppError(
+    422,
+    'phone_verification_required',
+    'The phone number cannot be set here: send it to PUT /auth/v1/user as {"phone"}, then confirm the texted code with POST /auth/v1/verify.',
+  );

@@ -38,13 +38,6 @@ openApiRegistry.registerPath({
     503: { description: 'Not ready', content: { 'application/json': { schema: HealthResponse } } },
   },
 });
-openApiRegistry.registerPath({
-  method: 'get',
-  path: '/metrics',
-  tags: ['operations'],
-  summary: 'Prometheus metrics',
-  responses: { 200: { description: 'Metrics in the Prometheus text format' } },
-});
 
 /** Lists routes in the API document: method, path, summary and, for writes, the zod schema of the body. */
 export function describeRoutes(

@@ -204,6 +204,31 @@ describe('POST /webhooks/stripe', () => {
     const notEvent = JSON.stringify({ hello: 'world' });
     expect((await post(gateway, notEvent, sign(notEvent))).status).toBe(400);
   });
+
+  it('refuses a signed event nested too deep, or with control characters in its id or type, with 400 and keeps nothing', async () => {
+    const codeOf = async (response: Response) => [response.status, ((await response.json()) as { error?: { code: string } }).error?.code];
+    const kept = async (eventId: string) => {
+      const inbox = await gateway.pool.query(`select count(*)::int as n from core.webhook_inbox where job_id like $1`, [`stripe-${eventId.replace(/[^A-Za-z0-9_-]/g, '_')}%`]);
+      return { queued: (await jobsFor(eventId)).length, inbox: inbox.rows[0].n as number };
+    };
+    const refused = async (event: StripeTestEvent, code: string, deep?: string) => {
+      // The deep part goes where billing's reduction keeps it (the status), so that the event reaches the queue.
+      const payload = JSON.stringify(deep ? { ...event, data: { object: { ...event.data.object, status: '<deep>' } } } : event).replace('"<deep>"', deep ?? '');
+      expect(await codeOf(await post(gateway, payload, sign(payload)))).toEqual([400, code]);
+      expect(await kept(event.id)).toEqual({ queued: 0, inbox: 0 });
+    };
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    await refused(completedSession(), 'json_too_deep', nested(100_000));
+    await refused(completedSession(), 'json_too_deep', nested(70));
+    const poisoned = completedSession();
+    await refused({ ...poisoned, id: `${poisoned.id}\u0000` }, 'invalid_event');
+    await refused({ ...completedSession(), type: 'checkout.session.completed\n' }, 'invalid_event');
+    // Nesting within the limit is Stripe's own: taken.
+    const fine = completedSession();
+    const payload = JSON.stringify({ ...fine, data: { object: { ...fine.data.object, status: '<deep>' } } }).replace('"<deep>"', nested(40));
+    expect((await post(gateway, payload, sign(payload))).status).toBe(200);
+    expect(await kept(fine.id)).toEqual({ queued: 1, inbox: 0 });
+  });
 });
 
 describe('POST /webhooks/stripe while Redis is down', () => {

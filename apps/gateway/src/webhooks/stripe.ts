@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import Stripe from 'stripe';
-import { AppError, jobIdFrom } from '@dreamseed/platform';
+import { AppError, assertJsonDepth, jobIdFrom } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
 
@@ -8,6 +8,8 @@ export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Stripe's ids, types and versions are plain ASCII: a control character or lone surrogate is no event of Stripe's. */
+const isPlainText = (value: unknown): value is string => typeof value === 'string' && !/[\p{Cc}\p{Cs}]/u.test(value);
 
 /**
  * Fields billing reads: ids, amounts, statuses and times. Nothing that names, reaches or bills a person.
@@ -78,7 +80,8 @@ function signedAt(header: string): number {
  * so a signature made in advance cannot be kept for later. Then the event, reduced to what billing needs, is
  * held durably (queue, or the Postgres inbox while Redis is away) under a job id from the event id before the
  * 2xx, with its `api_version`: billing decides whether it can read that version, and keeps the event either way.
- * A bad, stale or future signature is a 400 and nothing is kept.
+ * A bad, stale or future signature is a 400 and nothing is kept; so is a body nested deeper than JSON_MAX_DEPTH, or
+ * an id or type with control characters, which no store downstream could take.
  */
 export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox): Router {
   const router = express.Router();
@@ -88,6 +91,7 @@ export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox):
     if (!secret) throw new AppError(400, 'webhook_not_configured', 'Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET).');
     const signature = req.get('stripe-signature');
     if (!signature) throw new AppError(400, 'invalid_signature', 'The Stripe-Signature header is missing.');
+    assertJsonDepth(raw);
     const tolerance = config.STRIPE_WEBHOOK_TOLERANCE_SECONDS;
     let event: Stripe.Event;
     try {
@@ -102,7 +106,8 @@ export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox):
     if (ahead > tolerance) {
       throw new AppError(400, 'invalid_signature', `The Stripe signature is dated ${ahead} s ahead of this server's clock, beyond the ${tolerance} s tolerance.`);
     }
-    if (typeof event.id !== 'string' || typeof event.type !== 'string' || !isObject(event.data)) {
+    const apiVersion: unknown = event.api_version;
+    if (!isPlainText(event.id) || !isPlainText(event.type) || !isObject(event.data) || (apiVersion != null && !isPlainText(apiVersion))) {
       throw new AppError(400, 'invalid_event', 'The body is not a Stripe event.');
     }
     await inbox.accept(
@@ -112,7 +117,7 @@ export function stripeWebhookRouter(config: GatewayConfig, inbox: WebhookInbox):
         v: 1,
         eventId: event.id,
         type: event.type,
-        apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
+        apiVersion: typeof apiVersion === 'string' ? apiVersion : null,
         receivedAt: new Date().toISOString(),
         event: { id: event.id, type: event.type, created: event.created, livemode: event.livemode, data: { object: forBilling(event.data.object) } },
       },

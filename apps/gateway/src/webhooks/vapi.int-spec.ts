@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PayloadSealer } from '@dreamseed/platform';
@@ -20,6 +20,7 @@ import {
 } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 import { throwawayRedis } from '../__fixtures__/throwaway-redis';
+import { vapiEventKey } from './vapi';
 
 const SECRET = 'vapi-webhook-secret-for-tests';
 
@@ -54,7 +55,8 @@ describe('POST /webhooks/vapi', () => {
         return { delayMs: 1000, body: { late: true } };
       },
     });
-    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: voice.url, VAPI_SYNC_TIMEOUT_MS: '300' });
+    // Founders' numbers count once confirmed; these tests are about the webhook, not the texted code.
+    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: voice.url, VAPI_SYNC_TIMEOUT_MS: '300', AUTH_PHONE_AUTOCONFIRM: 'true' });
     redis = new Redis(testInfra().redisUrl, { maxRetriesPerRequest: null });
     voiceQueue = new Queue('voice', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
   });
@@ -202,7 +204,50 @@ describe('POST /webhooks/vapi', () => {
     const big = { message: { type: 'conversation-update', call: { id: randomUUID() }, blob: 'x'.repeat(1.5 * 1024 * 1024) } };
     expect((await post(gateway, big)).status).toBe(200);
   });
+
+  it('refuses poison input with 400 and holds nothing: a NUL or lone surrogate in the call id or type, a body nested too deep', async () => {
+    const codes = async (response: Response) => [response.status, ((await response.json()) as { error?: { code: string } }).error?.code];
+    const held = async (raw: string) => {
+      const { message } = JSON.parse(raw) as { message: Parameters<typeof vapiEventKey>[0] };
+      const jobId = `vapi-${createHash('sha256').update(vapiEventKey(message, Buffer.from(raw))).digest('hex').slice(0, 40)}`;
+      const inbox = await gateway.pool.query(`select count(*)::int as n from core.webhook_inbox where job_id = $1`, [jobId]);
+      return { queued: Boolean(await voiceQueue.getJob(jobId)), inbox: inbox.rows[0].n as number };
+    };
+    const refused = async (raw: string, code: string) => {
+      expect(await codes(await post(gateway, raw))).toEqual([400, code]);
+      expect(await held(raw)).toEqual({ queued: false, inbox: 0 });
+    };
+
+    for (const id of [`${randomUUID()}\u0000`, `\u0000`, `${randomUUID()}\udc00`, `\ud800${randomUUID()}`]) {
+      await refused(JSON.stringify(statusUpdate(id, 'in-progress')), 'invalid_envelope');
+    }
+    await refused(JSON.stringify({ message: { type: 'status-update\u0000', call: { id: randomUUID() } } }), 'invalid_envelope');
+    const deep = (levels: number) => `{"message":{"type":"status-update","status":"ended","call":{"id":"${randomUUID()}"},"x":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+    await refused(deep(100_000), 'json_too_deep');
+    await refused(deep(70), 'json_too_deep');
+    // Refused from the bytes, before anything parses or walks a structure this deep.
+    await refused(`{"message":{"type":"status-update","x":${'['.repeat(900_000)}${']'.repeat(900_000)}}}`, 'json_too_deep');
+
+    // What VAPI's schema allows stays welcome: ids of any storable text (other control characters included), nesting well within the limit, and brackets,
+    // quotes and escapes inside strings, which are not nesting.
+    for (const id of [randomUUID(), `call_${randomUUID()} ünïcødé 🌱`, 'x'.repeat(500), `${randomUUID()}\n\u0085\u0001`]) {
+      const raw = JSON.stringify(statusUpdate(id, 'in-progress'));
+      expect((await post(gateway, raw)).status).toBe(200);
+      expect(await held(raw)).toMatchObject({ queued: true });
+    }
+    const { message } = statusUpdate(randomUUID(), 'ended');
+    const words = JSON.stringify({ message: { ...message, said: '[{"\\'.repeat(10_000), nested: deepObject(40) } });
+    expect((await post(gateway, words)).status).toBe(200);
+    expect(await held(words)).toMatchObject({ queued: true });
+  });
 });
+
+/** `{ a: { a: ... } }`, `levels` objects deep. */
+function deepObject(levels: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i += 1) value = { a: value };
+  return value;
+}
 
 const FALLBACKS: { label: string; env: Record<string, string> }[] = [
   { label: 'no fallback configured', env: {} },
@@ -250,7 +295,8 @@ describe("VAPI messages sent with the voice service's own server objects", () =>
 
   beforeAll(async () => {
     const voicePort = await freePort();
-    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
+    // Founders' numbers count once confirmed; these tests are about the webhook, not the texted code.
+    gateway = await startTestGateway({ VAPI_WEBHOOK_SECRET: SECRET, VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}`, AUTH_PHONE_AUTOCONFIRM: 'true' });
     voice = runTs('apps/voice-service/src/main.ts', {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',

@@ -12,11 +12,12 @@ import {
   jsonBodyOf,
   sameSecret,
   secretMatcher,
+  summarizeIssues,
   type RawRequest,
   type RawResponse,
   type RawRoute,
 } from '@dreamseed/platform';
-import { E164, INTERNAL_PATHS, VAPI_ID_MAX, VAPI_STANDING_REPLIES, hasStandingReply } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS, VAPI_ID_MAX, VAPI_UNSTORABLE_TEXT, VAPI_STANDING_REPLIES, hasStandingReply } from '@dreamseed/contracts';
 import type { GatewayConfig } from '../config';
 import type { WebhookInbox } from './inbox';
 
@@ -48,13 +49,15 @@ function withInferredType(parsed: unknown): unknown {
   return { ...(parsed as object), message: { ...message, type: 'tool-calls' } };
 }
 
+const storableText = z.string().refine((value) => !VAPI_UNSTORABLE_TEXT.test(value), 'must not contain a NUL character or a lone surrogate');
+
 /** The envelope: only `message.type` is certain. Unknown fields and unknown types are kept as they come. */
 const envelope = z.looseObject({
   message: z.looseObject({
-    type: z.string().min(1).max(100),
+    type: storableText.min(1).max(100),
     timestamp: z.union([z.number(), z.string()]).optional(),
     // VAPI's schema bounds no call id: a long one is named by its hash downstream, never refused here.
-    call: z.looseObject({ id: z.string().optional() }).nullish(),
+    call: z.looseObject({ id: storableText.optional() }).nullish(),
   }),
 });
 type VapiMessage = z.infer<typeof envelope>['message'];
@@ -179,7 +182,7 @@ export class VapiWebhook implements RawRoute {
     const parsed = jsonBodyOf({ headers, body: raw }, 'VAPI webhooks are JSON (Content-Type: application/json).');
     const typed = withInferredType(parsed);
     const body = envelope.safeParse(typed);
-    if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI webhook carries { message: { type, ... } }.');
+    if (!body.success) throw new AppError(400, 'invalid_envelope', 'A VAPI webhook carries { message: { type, ... } }.', summarizeIssues(body.error.issues));
     const { message } = body.data;
 
     if (SYNC_TYPES.has(message.type)) {

@@ -165,16 +165,26 @@ describe('voice service: VAPI events', () => {
     expect(await followUps('gateway', vapiCallId)).toHaveLength(1);
   });
 
-  it('logs every message with the caller and what was said redacted', async () => {
+  it('logs every message with the caller, what was said and what the call analysis drew from it redacted', async () => {
     const vapiCallId = `call-${randomUUID()}`;
     const m = callMessages(vapiCallId, randomUUID(), 1);
-    await deliver(m.report(), `end-of-call-report|${vapiCallId}`);
+    // VAPI's legacy top-level summary too, and the analysis on the call object as its API returns it.
+    const report = { ...m.report(), summary: 'The founder wants to cut bakery waste.' };
+    const analysis = (report as Record<string, unknown>).analysis;
+    const withAnalysis = { ...report, call: { ...report.call, analysis, artifact: { structuredOutputs: { problem: 'bread waste' } } } };
+    await deliver(withAnalysis, `end-of-call-report|${vapiCallId}`);
     const logged = (await pool.query('select payload, status from voice.webhook_logs where vapi_call_id = $1', [vapiCallId])).rows[0];
     expect(logged.status).toBe('processed');
-    const text = JSON.stringify(logged.payload);
-    expect(text).not.toContain('+14155550142');
-    expect(text).not.toContain('Bakeries waste bread');
+    const copies = (await pool.query('select analysis, raw from voice.vapi_calls where vapi_call_id = $1', [vapiCallId])).rows[0];
+    for (const copy of [logged.payload, copies.analysis, copies.raw]) {
+      const text = JSON.stringify(copy);
+      for (const personal of ['+14155550142', 'Bakeries waste bread', 'cut bakery waste', 'bread waste']) expect(text).not.toContain(personal);
+    }
     expect(logged.payload.endedReason).toBe('customer-ended-call');
+    expect(logged.payload.analysis).toEqual({ summary: '[redacted]', structuredData: '[redacted]', successEvaluation: 'true' });
+    // The call's own record keeps what the product shows the founder and the analysis reads.
+    const session = (await pool.query('select summary, structured_data from voice.call_sessions where vapi_call_id = $1', [vapiCallId])).rows[0];
+    expect(session).toEqual({ summary: 'The founder wants to cut bakery waste.', structured_data: { problem: 'bread waste' } });
   });
 
   it('records messages without a call, and calls it cannot tie to a founder, without failing', async () => {

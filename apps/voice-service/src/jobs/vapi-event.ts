@@ -441,6 +441,9 @@ export class VapiEventProcessor {
         updatedAt: new Date(),
       })
       .where(eq(callSessions.id, session.id));
+    // The session above keeps the summary and extracted data the product shows and the analysis reads; VAPI's
+    // copy beside it is for debugging, so it keeps only the verdict.
+    const analysis = report.analysis && (redact(report.analysis) as object);
     await tx
       .insert(vapiCalls)
       .values({
@@ -449,12 +452,12 @@ export class VapiEventProcessor {
         type: call.type,
         orgId: call.orgId,
         costBreakdown: report.costBreakdown as object | null,
-        analysis: report.analysis,
+        analysis,
         raw: redact(call.raw) as object,
       })
       .onConflictDoUpdate({
         target: vapiCalls.vapiCallId,
-        set: { costBreakdown: report.costBreakdown as object | null, analysis: report.analysis, raw: redact(call.raw) as object, updatedAt: new Date() },
+        set: { costBreakdown: report.costBreakdown as object | null, analysis, raw: redact(call.raw) as object, updatedAt: new Date() },
       });
 
     await tx

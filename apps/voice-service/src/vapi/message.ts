@@ -139,11 +139,25 @@ export function endOfCallReport(message: VapiMessage) {
 }
 
 const SECRET_KEY = /secret|token|password|apikey|api_key|authorization|credential/i;
-const PERSONAL_KEYS = new Set(['customer', 'transcript', 'messages', 'messagesOpenAIFormatted', 'recording', 'recordingUrl', 'stereoRecordingUrl']);
+const PERSONAL_KEYS = new Set([
+  'customer',
+  'transcript',
+  'messages',
+  'messagesOpenAIFormatted',
+  'recording',
+  'recordingUrl',
+  'stereoRecordingUrl',
+  // What VAPI's call analysis drew from the conversation: a retelling of what was said.
+  'summary',
+  'structuredData',
+  'structuredDataMulti',
+  'structuredOutputs',
+]);
 
 /**
- * A copy fit for `webhook_logs`: secrets and personal data (the caller, what was said, recordings) replaced by
- * a marker. The call's structure, ids, statuses, costs and timings stay for debugging.
+ * A copy fit for `webhook_logs` and the call's raw copies: secrets and personal data (the caller, what was said,
+ * recordings, the analysis's summary and extracted data) replaced by a marker. The call's structure, ids,
+ * statuses, costs, timings and the analysis's verdict stay for debugging.
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 12) return '[truncated]';

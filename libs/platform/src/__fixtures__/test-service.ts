@@ -14,6 +14,7 @@ import { createRedis, waitForRedis } from '../redis';
 
 interface StartedService {
   port: number;
+  metricsPort?: number;
   ready: Promise<unknown>;
   stop(): Promise<void>;
 }
@@ -40,6 +41,7 @@ export async function startTestService<S extends StartedService>(options: {
   return {
     service,
     url: `http://127.0.0.1:${service.port}`,
+    metricsUrl: `http://127.0.0.1:${String(service.metricsPort)}/metrics`,
     prefix,
     producer,
     pool,
