@@ -22,12 +22,16 @@ async function main() {
   if (!webhookSecret) throw new Error('Set VAPI_WEBHOOK_SECRET to the value `npm start` printed (or the one you configured).');
   const email = `demo-${randomUUID().slice(0, 8)}@example.com`;
   const phone = `+1512${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  const signUp = await api<{ access_token?: string }>('/auth/v1/signup', {
+  const signUp = await api<{ access_token?: string; user?: { phone_confirmed_at?: string } }>('/auth/v1/signup', {
     method: 'POST',
     body: JSON.stringify({ email, password: 'demo passphrase 1', data: { full_name: 'Dana Demo', phone } }),
   });
   const token = signUp.body.access_token;
   if (!token) throw new Error(`sign-up gave no session (status ${signUp.status}): is AUTH_AUTOCONFIRM on? npm start turns it on.`);
+  // The calls find the founder by number only once it is confirmed; the demo cannot read a texted code.
+  if (!signUp.body.user?.phone_confirmed_at) {
+    throw new Error('the founder\'s phone is waiting for its texted code: run the demo against npm start (AUTH_PHONE_AUTOCONFIRM is on there).');
+  }
   process.stdout.write(`Founder ${email} (${phone}) signed up.\n`);
 
   await simulateConsultation({

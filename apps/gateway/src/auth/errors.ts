@@ -33,22 +33,16 @@ export const sessionNotFound = (status = 403) =>
 export const otpExpired = () => new AuthError(403, 'otp_expired', 'Token has expired or is invalid');
 export const overRequestRateLimit = (retryAfterSeconds: number) =>
   new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', {}, { 'Retry-After': String(retryAfterSeconds) });
-export const overEmailRateLimit = (retryAfterSeconds: number) =>
+const overSendRateLimit = (code: string) => (retryAfterSeconds: number) =>
   new AuthError(
     429,
-    'over_email_send_rate_limit',
+    code,
     `For security purposes, you can only request this after ${retryAfterSeconds} seconds.`,
     {},
     { 'Retry-After': String(retryAfterSeconds) },
   );
-export const overSmsRateLimit = (retryAfterSeconds: number) =>
-  new AuthError(
-    429,
-    'over_sms_send_rate_limit',
-    `For security purposes, you can only request this after ${retryAfterSeconds} seconds.`,
-    {},
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
+export const overEmailRateLimit = overSendRateLimit('over_email_send_rate_limit');
+export const overSmsRateLimit = overSendRateLimit('over_sms_send_rate_limit');
 
 /** The auth router's error handler: every failure in GoTrue's shape, never a bare 500 for client mistakes. */
 export function authErrorMiddleware(logger: Logger): ErrorRequestHandler {

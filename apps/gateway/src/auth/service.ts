@@ -128,30 +128,7 @@ export class AuthService {
       const [owner] = await tx.select({ id: users.id }).from(users).where(and(eq(users.customerPhone, phone), isNull(users.deletedAt)));
       if (owner) throw phoneExists();
     }
-    const now = new Date();
-    // The profile id travels in app_metadata (server-set, so safe for authorization): every owner's row-level
-    // security keys on it.
-    const profileId = randomUUID();
-    const [user] = await tx
-      .insert(authUsers)
-      .values({
-        email,
-        encryptedPassword: input.passwordHash,
-        rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId },
-        rawUserMetaData: input.data,
-        emailConfirmedAt: autoconfirm ? now : null,
-      })
-      .returning();
-    if (!user) throw new Error('insert returned nothing');
-    await tx.insert(users).values({
-      id: profileId,
-      authUserId: user.id,
-      customerEmail: email,
-      customerName: profileName(input.data),
-      status: 'registered',
-      currentCallStage: 1,
-      emailConfirmed: autoconfirm,
-    });
+    const { user } = await insertAccount(tx, { email, passwordHash: input.passwordHash, data: input.data, name: profileName(input.data), confirmed: autoconfirm });
     // The number given at sign-up is only pending: the profile takes it once its code comes back.
     const smsId = phone ? await requestPhoneChange(tx, user, phone, this.config, this.limits) : undefined;
     const mailId = autoconfirm ? undefined : await this.issueOneTimeToken(tx, user, 'confirmation_token', email, input.redirectTo);
@@ -174,22 +151,8 @@ export class AuthService {
       const [byPhone] = await tx.select({ id: users.id }).from(users).where(and(eq(users.customerPhone, input.phone), isNull(users.deletedAt)));
       if (byPhone) return { kind: 'existing' as const, profileId: byPhone.id };
       if (await this.findUserByEmail(tx, email)) return { kind: 'email_taken' as const };
-      const profileId = randomUUID();
       const data = { full_name: input.name, phone: input.phone, signed_up_by: 'phone' };
-      const [user] = await tx
-        .insert(authUsers)
-        .values({ email, encryptedPassword: null, rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId }, rawUserMetaData: data })
-        .returning();
-      if (!user) throw new Error('insert returned nothing');
-      await tx.insert(users).values({
-        id: profileId,
-        authUserId: user.id,
-        customerEmail: email,
-        customerName: input.name ?? null,
-        status: 'registered',
-        currentCallStage: 1,
-        emailConfirmed: false,
-      });
+      const { user, profileId } = await insertAccount(tx, { email, passwordHash: null, data, name: input.name ?? null, confirmed: false });
       const smsId = await requestPhoneChange(tx, user, input.phone, this.config, this.limits);
       await this.limits.mail(email);
       const mailId = await this.issueOneTimeToken(tx, user, 'confirmation_token', email, undefined);
@@ -613,6 +576,39 @@ export class AuthService {
     if (!user) throw sessionNotFound();
     return user;
   }
+}
+
+/**
+ * An auth user and the founder profile that goes with it. The profile id travels in app_metadata (server-set, so
+ * safe for authorization): every owner's row-level security keys on it. A phone number is never written here: it
+ * joins the profile only once confirmed.
+ */
+async function insertAccount(
+  tx: GatewayTx,
+  input: { email: string; passwordHash: string | null; data: Record<string, unknown>; name: string | null; confirmed: boolean },
+): Promise<{ user: AuthUserRow; profileId: string }> {
+  const profileId = randomUUID();
+  const [user] = await tx
+    .insert(authUsers)
+    .values({
+      email: input.email,
+      encryptedPassword: input.passwordHash,
+      rawAppMetaData: { provider: 'email', providers: ['email'], profile_id: profileId },
+      rawUserMetaData: input.data,
+      emailConfirmedAt: input.confirmed ? new Date() : null,
+    })
+    .returning();
+  if (!user) throw new Error('insert returned nothing');
+  await tx.insert(users).values({
+    id: profileId,
+    authUserId: user.id,
+    customerEmail: input.email,
+    customerName: input.name,
+    status: 'registered',
+    currentCallStage: 1,
+    emailConfirmed: input.confirmed,
+  });
+  return { user, profileId };
 }
 
 function isBanned(user: AuthUserRow): boolean {
