@@ -2,7 +2,7 @@
  * `npm run compose:check`: checks docker-compose.yml, the Dockerfile and .env.example without a Docker engine.
  * It reads them as data and holds them to what the platform needs: every app and its dependencies present and
  * healthy-checked, Redis append-only with noeviction, services scalable (no fixed names or host ports), and
- * every configuration variable of every app documented in .env.example and the README. When the
+ * every configuration variable of every app documented in .env.example and docs/configuration.md. When the
  * docker-compose CLI is installed, its own `config` validation runs too (it needs no engine either).
  */
 import { spawnSync } from 'node:child_process';
@@ -83,9 +83,9 @@ expect(!/RUN\s+--mount/.test(dockerfile) && !/<<\s*['"A-Z]/.test(dockerfile), 't
 expect(/USER node/.test(dockerfile) && /NODE_ENV=production/.test(dockerfile), 'the runtime runs as node with NODE_ENV=production');
 expect(/exec node/.test(dockerfile), 'PID 1 must be node (exec), so that it receives SIGTERM');
 
-// Every variable of every app, every variable compose substitutes: in .env.example and in the README table.
+// Every variable of every app, every variable compose substitutes: in .env.example and docs/configuration.md.
 const envExample = read('.env.example');
-const readme = read('README.md');
+const configurationDocs = read('docs/configuration.md');
 const documented = new Set([...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
 const appKeys = [gatewayConfigSchema, voiceConfigSchema, analysisConfigSchema, domainConfigSchema, billingConfigSchema].flatMap(
   (schema) => Object.keys(schema.shape),
@@ -93,7 +93,7 @@ const appKeys = [gatewayConfigSchema, voiceConfigSchema, analysisConfigSchema, d
 const composeKeys = [...composeText.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] as string);
 for (const key of new Set([...appKeys, ...composeKeys])) {
   expect(documented.has(key), `${key} is not in .env.example`);
-  expect(readme.includes(`\`${key}\``), `${key} is not in the README's configuration table`);
+  expect(configurationDocs.includes(`\`${key}\``), `${key} is not in docs/configuration.md`);
 }
 
 // With .env.example as the .env: the documented first run.

@@ -3,31 +3,51 @@ import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, env
 import { catalogFromEnv } from './billing/catalog';
 
 export const billingConfigSchema = baseConfigSchema.extend({
-  PORT: envPort.default(8084),
-  /** The gateway's token key and issuer: the founder API checks the tokens the gateway forwards. */
-  JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)),
-  JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1'),
-  /** The gateway's public address: the local provider's confirm links point there. */
-  PUBLIC_URL: envUrl(['http', 'https']).default('http://localhost:8080'),
-  /** Stripe's secret key: payments go to Stripe when it is set (see BILLING_PROVIDER). */
-  STRIPE_SECRET_KEY: secret(z.string().min(1).optional()),
-  /**
-   * Who takes payments: `stripe` (needs STRIPE_SECRET_KEY) or `local`, an offline stand-in that marks a checkout
-   * paid when its founder confirms it, without charging anyone. Unset: `stripe` when a key is set, else `local`,
-   * except in production, where free payments must be asked for by name.
-   */
-  BILLING_PROVIDER: z.enum(['stripe', 'local']).optional(),
-  /** Stripe's API address (tests point it at a fake server). */
-  STRIPE_API_BASE_URL: envUrl(['http', 'https']).default('https://api.stripe.com'),
-  /** Where Stripe Checkout sends the founder after paying or giving up ({CHECKOUT_SESSION_ID} is filled in). */
-  BILLING_SUCCESS_URL: envUrl(['http', 'https']).default('http://localhost:3000/billing/success?session_id={CHECKOUT_SESSION_ID}'),
-  BILLING_CANCEL_URL: envUrl(['http', 'https']).default('http://localhost:3000/billing/cancel'),
-  /** The packages and plans on sale (JSON array, see the README); the default has three packages and two plans. */
-  BILLING_CATALOG: catalogFromEnv,
-  /** A subscription past its period end by more than this many days is expired (its access ends). */
-  BILLING_GRACE_PERIOD_DAYS: z.coerce.number().min(0).max(60).default(3),
-  /** How often the expiry job runs. */
-  BILLING_EXPIRY_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  PORT: envPort.default(8084).describe("The app's HTTP port."),
+  JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)).describe(
+    "The gateway's JWT_SECRET: the founder API checks the tokens the gateway forwards.",
+  ),
+  JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1').describe("The gateway's token issuer (its PUBLIC_URL + /auth/v1)."),
+  PUBLIC_URL: envUrl(['http', 'https'])
+    .default('http://localhost:8080')
+    .describe("The gateway's PUBLIC_URL: the local provider's confirm links point there."),
+  STRIPE_SECRET_KEY: secret(z.string().min(1).optional()).describe(
+    "Stripe's secret key (sk_live_... or sk_test_...) for Checkout and subscription changes. Unset: see BILLING_PROVIDER.",
+  ),
+  // Production never falls back to the free local provider by itself: see refuseUnchosenProvider.
+  BILLING_PROVIDER: z
+    .enum(['stripe', 'local'])
+    .optional()
+    .describe(
+      'Who takes payments: stripe (needs STRIPE_SECRET_KEY) or local, an offline stand-in that marks a checkout paid ' +
+        'when its founder confirms it, charging nothing. Unset: stripe when a key is set, else local; production ' +
+        'refuses to start without a key unless local is named here.',
+    ),
+  STRIPE_API_BASE_URL: envUrl(['http', 'https']).default('https://api.stripe.com').describe("Stripe's API address (tests point it at a fake server)."),
+  BILLING_SUCCESS_URL: envUrl(['http', 'https'])
+    .default('http://localhost:3000/billing/success?session_id={CHECKOUT_SESSION_ID}')
+    .describe('Where Stripe Checkout sends the founder after paying ({CHECKOUT_SESSION_ID} is filled in).'),
+  BILLING_CANCEL_URL: envUrl(['http', 'https'])
+    .default('http://localhost:3000/billing/cancel')
+    .describe('Where Stripe Checkout sends a founder who gave up.'),
+  BILLING_CATALOG: catalogFromEnv.describe(
+    'What is on sale, as a JSON array of {"id", "name", "kind" ("one_time" or "subscription"), "interval" (null, ' +
+      '"month" or "year"), "amountMinor" (cents), "currency", "stripePriceId" (optional: a Stripe price instead of ' +
+      'the inline amount)}. Unset: three formation packages and monthly and yearly plans, in USD.',
+  ),
+  BILLING_GRACE_PERIOD_DAYS: z.coerce
+    .number()
+    .min(0)
+    .max(60)
+    .default(3)
+    .describe('A subscription past its period end by more than this many days expires (its access ends).'),
+  BILLING_EXPIRY_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60)
+    .describe('How often the expiry job runs.'),
 })
   .superRefine(refuseDevelopmentSecrets)
   .superRefine(refuseUnchosenProvider);

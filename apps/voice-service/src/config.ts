@@ -3,58 +3,84 @@ import { E164 } from '@dreamseed/contracts';
 import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(7000).default(fallback);
+const assistantId = (stage: number) =>
+  z.string().optional().describe(`The shared VAPI assistant of stage ${stage}. Unset: the assistant is sent whole from the code.`);
 
 export const voiceConfigSchema = baseConfigSchema.extend({
-  PORT: envPort.default(8081),
-  /**
-   * More jobs at once than the platform's default: `vapi-event` jobs are written in batches (group commit),
-   * and a batch can only gather the jobs that are running at the same moment (on the 2-core bench machine, 128
-   * stored about 1.5 times as many events per second as 64, and 256 about 1.2 times as many as 128). A batch holds one pool connection, and at most
-   * two are written at once.
+  PORT: envPort.default(8081).describe("The app's HTTP port."),
+  /*
+   * More jobs at once than the platform's default: `vapi-event` jobs are written in batches (group commit), and a
+   * batch can only gather the jobs that are running at the same moment, so more running jobs store more events
+   * per second. A batch holds one pool connection, and at most two are written at once.
    */
-  WORKER_CONCURRENCY: baseConfigSchema.shape.WORKER_CONCURRENCY.unwrap().default(256),
-  /** The gateway's token key and issuer: the founder read API checks the tokens it forwards. */
-  JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)),
-  JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1'),
-  /** Opens the VAPI messages the gateway sealed into `vapi-event` jobs. */
-  ...payloadKeyConfigShape,
-  /** The gateway's internal API (founder lookup by phone number). */
-  GATEWAY_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8080'),
-  /** The domain service's internal API (the `check_domain` tool). */
-  DOMAIN_SERVICE_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8083'),
-  FOUNDER_LOOKUP_TIMEOUT_MS: ms(2000),
-  /** The `check_domain` tool answers within this, with "could not check" if the domain service has not. */
-  DOMAIN_CHECK_TIMEOUT_MS: ms(3000),
-  /** The gateway's public address (the gateway's own PUBLIC_URL): VAPI_SERVER_URL follows it unless set. */
-  PUBLIC_URL: envUrl(['http', 'https']).default('http://localhost:8080'),
-  /** Where VAPI sends the assistants' messages and tool calls: the gateway's public webhook. Unset: PUBLIC_URL/webhooks/vapi. */
-  VAPI_SERVER_URL: envUrl(['http', 'https']).optional(),
-  /**
-   * How VAPI proves its messages to that URL come from it, written on every server object the platform hands VAPI
-   * (see `vapiServer`). A VAPI "webhook" credential the operator creates (bearer or HMAC, holding the gateway's
-   * VAPI_WEBHOOK_SECRET) is named by its id; it is required with VAPI_WEBHOOK_AUTH=hmac, since VAPI signs only
-   * through a credential. Without one, in header mode the secret itself travels as an `X-Vapi-Secret` header.
-   */
-  VAPI_SERVER_CREDENTIAL_ID: z.string().min(1).max(200).optional(),
-  /** The gateway's VAPI_WEBHOOK_SECRET and VAPI_WEBHOOK_AUTH, set alike in both apps. */
-  VAPI_WEBHOOK_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()),
-  VAPI_WEBHOOK_AUTH: z.enum(['header', 'hmac']).default('header'),
-  /** Shared assistants kept in VAPI, per stage; unset, the assistant is sent whole from the code's definition. */
-  VAPI_ASSISTANT_ID_STAGE_1: z.string().optional(),
-  VAPI_ASSISTANT_ID_STAGE_2: z.string().optional(),
-  VAPI_ASSISTANT_ID_STAGE_3: z.string().optional(),
-  VAPI_ASSISTANT_ID_STAGE_4: z.string().optional(),
-  /** VAPI's REST API for outbound calls; without a key, a local provider records each call as simulated. */
-  VAPI_API_KEY: secret(z.string().min(1).optional()),
-  VAPI_BASE_URL: envUrl(['http', 'https']).default('https://api.vapi.ai'),
-  /** The VAPI phone number outbound calls are placed from. */
-  VAPI_PHONE_NUMBER_ID: z.string().optional(),
-  /** When the founder names no time, the next call is planned this many hours after the last one. */
-  NEXT_CALL_DELAY_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
-  /** Transcripts and webhook logs older than this are archived (compressed) and the originals deleted, daily. */
-  VOICE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
-  /** Where `transfer-destination-request` sends a caller who asks for a person. */
-  VOICE_TRANSFER_NUMBER: z.string().regex(E164, 'must be E.164').optional(),
+  WORKER_CONCURRENCY: baseConfigSchema.shape.WORKER_CONCURRENCY.unwrap()
+    .default(256)
+    .describe("Jobs the voice worker runs at once: its webhook events are written in batches gathered from the jobs running together."),
+  JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)).describe(
+    "The gateway's JWT_SECRET: the founder API checks the tokens the gateway forwards.",
+  ),
+  JWT_ISSUER: z.string().default('http://localhost:8080/auth/v1').describe("The gateway's token issuer (its PUBLIC_URL + /auth/v1)."),
+  PAYLOAD_ENCRYPTION_KEY: payloadKeyConfigShape.PAYLOAD_ENCRYPTION_KEY.describe(
+    "The gateway's PAYLOAD_ENCRYPTION_KEY: opens the VAPI messages it sealed into vapi-event jobs.",
+  ),
+  PAYLOAD_ENCRYPTION_KEY_PREVIOUS: payloadKeyConfigShape.PAYLOAD_ENCRYPTION_KEY_PREVIOUS.describe(
+    'The key before a rotation: still opens the jobs sealed with it until they are done.',
+  ),
+  GATEWAY_URL: envUrl(['http', 'https'])
+    .default('http://127.0.0.1:8080')
+    .describe("The gateway's internal API (founder lookup by phone number)."),
+  DOMAIN_SERVICE_URL: envUrl(['http', 'https']).default('http://127.0.0.1:8083').describe("The domain service's internal API."),
+  FOUNDER_LOOKUP_TIMEOUT_MS: ms(2000).describe("Deadline of a founder lookup through the gateway (a report that names no founder, register_caller)."),
+  DOMAIN_CHECK_TIMEOUT_MS: ms(3000).describe('The check_domain tool answers within this, with "could not check" if the domain service has not.'),
+  PUBLIC_URL: envUrl(['http', 'https'])
+    .default('http://localhost:8080')
+    .describe("The gateway's PUBLIC_URL: VAPI_SERVER_URL follows it unless set."),
+  VAPI_SERVER_URL: envUrl(['http', 'https'])
+    .optional()
+    .describe(
+      "Where VAPI sends the assistants' messages and tool calls: the gateway's public webhook. Unset: PUBLIC_URL + /webhooks/vapi.",
+    ),
+  // A VAPI "webhook" credential holds the gateway's VAPI_WEBHOOK_SECRET; see `vapiServer` for where it is written.
+  VAPI_SERVER_CREDENTIAL_ID: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'A VAPI webhook credential (bearer or HMAC, keyed with VAPI_WEBHOOK_SECRET) named on every server object the ' +
+        'platform hands VAPI; required with VAPI_WEBHOOK_AUTH=hmac, since VAPI signs only through a credential. ' +
+        'Unset: in header mode the secret itself is sent as X-Vapi-Secret.',
+    ),
+  VAPI_WEBHOOK_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()).describe(
+    "The gateway's VAPI_WEBHOOK_SECRET, written on the server objects handed to VAPI; production needs it or VAPI_SERVER_CREDENTIAL_ID.",
+  ),
+  VAPI_WEBHOOK_AUTH: z.enum(['header', 'hmac']).default('header').describe("The gateway's VAPI_WEBHOOK_AUTH, set alike."),
+  VAPI_ASSISTANT_ID_STAGE_1: assistantId(1),
+  VAPI_ASSISTANT_ID_STAGE_2: assistantId(2),
+  VAPI_ASSISTANT_ID_STAGE_3: assistantId(3),
+  VAPI_ASSISTANT_ID_STAGE_4: assistantId(4),
+  VAPI_API_KEY: secret(z.string().min(1).optional()).describe(
+    "VAPI's private API key for outbound calls. Unset: a local provider records each call as simulated.",
+  ),
+  VAPI_BASE_URL: envUrl(['http', 'https']).default('https://api.vapi.ai').describe("VAPI's REST API."),
+  VAPI_PHONE_NUMBER_ID: z.string().optional().describe('The VAPI phone number outbound calls are placed from.'),
+  NEXT_CALL_DELAY_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24)
+    .describe('When the founder names no time, the next call is planned this many hours after the last one.'),
+  VOICE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(365)
+    .describe('Transcripts and webhook logs older than this are archived (compressed) and the originals deleted, daily.'),
+  VOICE_TRANSFER_NUMBER: z
+    .string()
+    .regex(E164, 'must be E.164')
+    .optional()
+    .describe('Where transfer-destination-request sends a caller who asks for a person (E.164).'),
 })
   .superRefine(refuseDevelopmentSecrets)
   .superRefine(refuseUnauthenticatedVapiServer);

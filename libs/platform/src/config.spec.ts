@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { z } from 'zod';
-import { baseConfigSchema, ConfigError, describeConfig, parseConfig, secret, secretKeys } from './config';
+import { baseConfigSchema, ConfigError, configVariables, describeConfig, envBoolean, parseConfig, secret, secretKeys } from './config';
 import { createLogger } from './logger';
 
 const schema = baseConfigSchema.extend({
@@ -69,6 +69,28 @@ describe('config', () => {
 
   it('knows its secret keys, through optional and default wrappers', () => {
     expect(secretKeys(schema).sort()).toEqual(['API_KEY', 'DATABASE_URL', 'INTERNAL_API_SECRET', 'OPTIONAL_TOKEN', 'REDIS_URL']);
+  });
+
+  it('keeps a secret mark and a description whichever wraps the other', () => {
+    const described = z.object({
+      MARKED_THEN_DESCRIBED: secret(z.string().optional()).describe('marked, then described'),
+      DESCRIBED_THEN_MARKED: secret(z.string().describe('described, then marked')).default('x'),
+    });
+    expect(secretKeys(described)).toEqual(['MARKED_THEN_DESCRIBED', 'DESCRIBED_THEN_MARKED']);
+    expect(configVariables(described).map((variable) => variable.description)).toEqual(['marked, then described', 'described, then marked']);
+  });
+
+  it('reads what the docs need through defaults, optionals and pipes', () => {
+    const documented = z.object({
+      FLAG: envBoolean.default(false).describe('a flag'),
+      LIMIT: z.coerce.number().default(5).pipe(z.number().min(1)).describe('a limit'),
+      NEEDED: z.string(),
+    });
+    expect(configVariables(documented)).toEqual([
+      { key: 'FLAG', description: 'a flag', secret: false, required: false, default: { value: false }, choices: expect.arrayContaining(['true', 'no']) },
+      { key: 'LIMIT', description: 'a limit', secret: false, required: false, default: { value: 5 }, choices: undefined },
+      { key: 'NEEDED', description: undefined, secret: false, required: true, default: undefined, choices: undefined },
+    ]);
   });
 
   it('redacts secrets from the config summary and the logger', () => {

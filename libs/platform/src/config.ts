@@ -4,7 +4,8 @@ import { z } from 'zod';
 /**
  * Configuration: one zod object schema per app, parsed once at start. Every bad variable is reported in one go,
  * and variables wrapped in `secret()` are never printed (they are redacted from the config summary and their
- * values are added to the logger's redaction list).
+ * values are added to the logger's redaction list). Each variable carries its operator-facing description
+ * (`.describe()`): docs/configuration.md and .env.example are generated from the schemas (`npm run config:docs`).
  */
 const secretSchemas = new WeakSet<z.ZodType>();
 
@@ -72,14 +73,55 @@ export function secretKeys(schema: z.ZodObject): string[] {
 }
 
 function isSecretField(field: z.ZodType): boolean {
-  // `.default()`/`.optional()` wrap the marked schema, so look through the wrappers.
-  let current: z.ZodType | undefined = field;
-  while (current) {
-    if (isSecret(current)) return true;
-    const inner: unknown = (current as { def?: { innerType?: unknown } }).def?.innerType;
-    current = inner instanceof z.ZodType ? inner : undefined;
+  return layersOf(field).some(isSecret);
+}
+
+/**
+ * A variable's schema and everything it wraps, outermost first: `.default()`/`.optional()` hold an inner type, a
+ * pipe reads through its input, and `.describe()` clones a schema, remembering the one it came from. Marks and
+ * descriptions may sit on any of these layers.
+ */
+function layersOf(field: z.ZodType): z.ZodType[] {
+  const layers: z.ZodType[] = [];
+  const pending: unknown[] = [field];
+  while (pending.length > 0) {
+    const current = pending.shift();
+    if (!(current instanceof z.ZodType) || layers.includes(current)) continue;
+    layers.push(current);
+    const def = current.def as { innerType?: unknown; in?: unknown };
+    pending.push(current._zod.parent, def.innerType, def.in);
   }
-  return false;
+  return layers;
+}
+
+/** What the generated configuration docs say about one variable, read from its schema. */
+export interface ConfigVariable {
+  key: string;
+  description: string | undefined;
+  secret: boolean;
+  /** Set and with no default: the app refuses to start without it. */
+  required: boolean;
+  /** The value used when the variable is unset, when the schema names one. */
+  default: { value: unknown } | undefined;
+  /** The values an enum accepts. */
+  choices: string[] | undefined;
+}
+
+export function configVariables(schema: z.ZodObject): ConfigVariable[] {
+  return Object.entries(schema.shape).map(([key, value]) => {
+    const field = value as z.ZodType;
+    const layers = layersOf(field);
+    const defaulted = layers.find((layer) => layer instanceof z.ZodDefault);
+    const choices = layers.find((layer) => layer instanceof z.ZodEnum);
+    return {
+      key,
+      description: layers.map((layer) => z.globalRegistry.get(layer)?.description).find(Boolean),
+      secret: layers.some(isSecret),
+      required: !field.safeParse(undefined).success,
+      default: defaulted ? { value: defaulted.def.defaultValue } : undefined,
+      choices: choices?.options.map(String),
+    };
+  });
 }
 
 /** A copy of the config that is safe to log: secret values become "[secret]". */
@@ -137,49 +179,70 @@ export const envTrustProxy = z.string().transform((value, ctx): number | string[
 
 /** Variables every app reads. Each app's schema extends this one. */
 export const baseConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  /** Reported in every log line and metric; npm sets it from package.json, the Docker image from its build. */
-  APP_VERSION: z.string().min(1).max(64).default('0.0.0-dev'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /**
-   * The address the HTTP and metrics ports listen on. Loopback by default, so that a laptop's apps are not on its
-   * network; containers set 0.0.0.0 (the Dockerfile does).
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('The environment; production refuses development secrets and unsafe shortcuts.'),
+  APP_VERSION: z
+    .string()
+    .min(1)
+    .max(64)
+    .default('0.0.0-dev')
+    .describe('Reported in every log line and metric; npm start and the Docker build set it from package.json.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The pino log level.'),
+  // Loopback by default, so that a laptop's apps are not on its network.
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('The address the API and metrics ports listen on; the Docker image sets 0.0.0.0.'),
+  TRUST_PROXY: envTrustProxy
+    .optional()
+    .describe(
+      'Proxies whose X-Forwarded-For names the client (per-IP limits): behind one ingress or load balancer, its hop ' +
+        'count (1) or its addresses and CIDRs (10.0.0.0/8, loopback). Unset: none, the client is the socket\'s peer.',
+    ),
+  // Apart from the API, so that an ingress routing the app's port never exposes it.
+  METRICS_PORT: envPort
+    .optional()
+    .describe("The port of GET /metrics, apart from the API port. Unset: the app's PORT + 1000 (a free one when PORT is 0)."),
+  DATABASE_URL: secret(envUrl(['postgres', 'postgresql'])).describe(
+    'Postgres. Under npm start, unset: a local Postgres on 5432, else an embedded PGlite.',
+  ),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10).describe('Postgres connections per app.'),
+  /*
+   * Long by default: a new connection costs Postgres a backend whose first queries also fill its caches, and the
+   * latency-bound paths (VAPI's assistant-request) come in bursts after quiet spells, when a short timeout would
+   * have closed the pool.
    */
-  HOST: z.string().min(1).default('127.0.0.1'),
-  /** See `envTrustProxy`: behind an ingress or load balancer, its hop count (1) or its addresses. */
-  TRUST_PROXY: envTrustProxy.optional(),
-  /**
-   * The port of `GET /metrics`, apart from the API so that an ingress routing the app's port never exposes it.
-   * Unset: the app's PORT + 1000 (a free one when PORT is 0).
-   */
-  METRICS_PORT: envPort.optional(),
-  DATABASE_URL: secret(envUrl(['postgres', 'postgresql'])),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-  /**
-   * How long an idle pool connection is kept. Long by default: a new connection costs Postgres a backend whose
-   * first queries also fill its caches, and the platform's latency-bound paths (VAPI's assistant-request) come
-   * in bursts after quiet spells, when a short timeout would have closed the pool.
-   */
-  DATABASE_POOL_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
-  REDIS_URL: secret(envUrl(['redis', 'rediss'])),
-  /** BullMQ key prefix: lets several platforms (or test runs) share one Redis. */
+  DATABASE_POOL_IDLE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(600)
+    .describe('Seconds an idle pool connection is kept (a new one costs Postgres a fresh backend).'),
+  REDIS_URL: secret(envUrl(['redis', 'rediss'])).describe(
+    'Redis (queues, rate limits, caches). Under npm start, unset: a local Redis on 6379, else redis-server from PATH.',
+  ),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, "_" and "-" only')
-    .default('dreamseed'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
-  /**
-   * A worker holds each running job's lock this long and renews it halfway; a worker that dies (kill -9, lost
-   * host) has its jobs taken back by another worker once the lock runs out, checked as often.
-   */
-  WORKER_LOCK_MS: envMs.min(1000).max(600_000).default(30_000),
-  /**
-   * Shared by the apps for their internal APIs (header `x-internal-token`). Unset, internal routes refuse every
-   * call; `npm start` makes one up for its run.
-   */
-  INTERNAL_API_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()),
-  /** How long shutdown may take before the process gives up waiting and exits. */
-  SHUTDOWN_TIMEOUT_MS: envMs.max(60000).default(8000),
+    .default('dreamseed')
+    .describe('BullMQ key prefix, so that several platforms (or test runs) can share one Redis.'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('Jobs each worker runs at once.'),
+  WORKER_LOCK_MS: envMs
+    .min(1000)
+    .max(600_000)
+    .default(30_000)
+    .describe(
+      "A running job's lock, renewed halfway: a dead worker's jobs go to another worker once it runs out.",
+    ),
+  INTERNAL_API_SECRET: secret(z.string().min(16, 'must be at least 16 characters').optional()).describe(
+    'The token (x-internal-token) the apps present to each other\'s internal APIs, 16+ characters: ' +
+      '`openssl rand -base64 24`. Unset: internal routes refuse every call; npm start makes one up.',
+  ),
+  SHUTDOWN_TIMEOUT_MS: envMs
+    .max(60000)
+    .default(8000)
+    .describe('Shutdown budget: running jobs finish or go back to the queue within it, then the process exits.'),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
