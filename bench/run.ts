@@ -1,3 +1,4 @@
+// One file on purpose: the single driver of a run, so every scenario, round and printed table shares its servers and each round's baselines.
 /**
  * `npm run bench`: measures the platform on loopback against a bare node:http server measured in the same run,
  * prints a table, and writes bench/results/latest.json. Bounded: each scenario runs BENCH_SECONDS (default 5)
