@@ -5,7 +5,7 @@
  * (`npm start`) and pass the webhook secret it printed: VAPI_WEBHOOK_SECRET=… npm run demo.
  */
 import { randomUUID } from 'node:crypto';
-import { simulateConsultation } from '@dreamseed/testing';
+import { simulateConsultation, sleep, waitFor } from '@dreamseed/testing';
 
 const gatewayUrl = process.env.GATEWAY_URL ?? `http://localhost:${process.env.PORT ?? 8080}`;
 const webhookSecret = process.env.VAPI_WEBHOOK_SECRET;
@@ -44,7 +44,7 @@ async function main() {
         const profile = await api<Record<string, unknown>>('/v1/me', { token });
         if (profile.body[`call_${stage}_completed`] === true) break;
         if (Date.now() > deadline) throw new Error(`call ${stage} was not recorded on the profile within 30 s`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
       process.stdout.write(`Call ${stage} done.\n`);
     },
@@ -55,7 +55,7 @@ async function main() {
   let profile = await api<Record<string, unknown>>('/v1/me', { token });
   while (profile.body.status !== 'analysis_ready') {
     if (Date.now() > deadline) throw new Error(`the analysis was not ready within 30 s (status ${String(profile.body.status)})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     profile = await api<Record<string, unknown>>('/v1/me', { token });
   }
   const calls = await api<{ calls: { callStage: number; status: string; durationSeconds: number | null; summary: string | null }[] }>('/v1/me/calls', { token });
@@ -97,14 +97,16 @@ async function main() {
 }
 
 /** Waits until the profile passes `check`, for up to 30 s. */
-async function until(token: string, check: (profile: Record<string, unknown>) => boolean, what: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const profile = await api<Record<string, unknown>>('/v1/me', { token });
-    if (check(profile.body)) return profile.body;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+function until(token: string, check: (profile: Record<string, unknown>) => boolean, what: string) {
+  return waitFor(
+    async () => {
+      const profile = await api<Record<string, unknown>>('/v1/me', { token });
+      return check(profile.body) && profile.body;
+    },
+    what,
+    30_000,
+    200,
+  );
 }
 
 /** Searches names from the profile and Dream DNA, and selects the first free one the re-check confirms. */
@@ -114,7 +116,7 @@ async function chooseDomain(token: string): Promise<string> {
   const deadline = Date.now() + 30_000;
   while (search.status !== 'completed') {
     if (search.status === 'failed' || Date.now() > deadline) throw new Error(`the domain search did not complete: ${JSON.stringify(search).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     search = (await api<Search>(`/v1/domains/searches/${search.id}`, { token })).body;
   }
   const free = (search.candidates ?? []).filter((candidate) => candidate.available === true);
@@ -122,7 +124,7 @@ async function chooseDomain(token: string): Promise<string> {
   for (const candidate of free) {
     let selection = await api<{ id?: string; status?: string }>('/v1/domains/selection', { method: 'POST', token, body: JSON.stringify({ domain: candidate.domain }) });
     while (selection.status === 202 || selection.body.status === 'pending') {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       selection = await api(`/v1/domains/selections/${selection.body.id}`, { token });
     }
     if (selection.body.status === 'selected') return candidate.domain;

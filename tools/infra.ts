@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { freePort, portAnswers, sleep } from '@dreamseed/testing';
 
 /**
  * Finds the Postgres and Redis that `npm start` runs against: the configured URLs; else local servers on their
@@ -41,7 +41,7 @@ export async function resolveInfrastructure(
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
     notes.push('Postgres: DATABASE_URL');
-  } else if (await canConnect(local.postgres)) {
+  } else if (await portAnswers(local.postgres)) {
     databaseUrl = await localDatabase(local.postgres);
     notes.push(`Postgres: local server on ${local.postgres}, database "${LOCAL_DATABASE}"`);
   } else {
@@ -82,22 +82,6 @@ export async function resolveInfrastructure(
   };
 }
 
-function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** The local server's `dreamseed` database, created on first use. */
 async function localDatabase(port: number): Promise<string> {
   const user = process.env.PGUSER ?? 'postgres';
@@ -117,17 +101,6 @@ async function localDatabase(port: number): Promise<string> {
     await admin.end();
   }
   return `postgres://${user}@127.0.0.1:${port}/${LOCAL_DATABASE}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startPglite(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -176,7 +149,7 @@ async function startRedisServer(dir: string): Promise<{ url: string; stop: () =>
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await redisAnswers(url)); i += 1) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await redisAnswers(url)); i += 1) await sleep(100);
   return {
     url,
     async stop() {

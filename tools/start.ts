@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole platform in one process. Each app keeps its own module, queue, schema and port;
- * only the process is shared. See the README for the variables it reads.
+ * only the process is shared. docs/configuration.md lists the variables it reads.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, runTs, WORKSPACE_ROOT } from '@dreamseed/testing';
+import { freePort, runTs, waitFor, WORKSPACE_ROOT } from '@dreamseed/testing';
 import { redisAnswers } from '../infra';
 
 /**
@@ -10,16 +10,6 @@ import { redisAnswers } from '../infra';
  * `redis-server` binaries), on ports and data directories of their own, so a test may stop, kill and restart
  * them with their own commands without disturbing anything else on the machine.
  */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 export interface PrivateRedis {
   url: string;
   /** SHUTDOWN: the append-only file is flushed, as on a clean stop. */
@@ -39,7 +29,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
       { stdio: 'ignore' },
     );
-    await until(() => redisAnswers(url), 'redis-server to answer');
+    await waitFor(() => redisAnswers(url), 'redis-server to answer', 20_000, 100);
   };
   const stop = async () => {
     if (!child || child.exitCode !== null) return;

@@ -1,9 +1,9 @@
-import { PayloadSealer, createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { PayloadSealer, createAppLogger, requireInternalToken, startService, type Logger, type ServiceParts } from '@dreamseed/platform';
 import { OfflineExtractor } from './analysis/offline';
 import { OpenAiProvider } from './analysis/openai';
 import type { AnalysisProvider } from './analysis/provider';
 import { analysisConfigSchema, type AnalysisConfig } from './config';
-import { createAnalysisDb, type AnalysisDb } from './db/client';
+import { createAnalysisDb } from './db/client';
 import { founderRouter } from './http/founder';
 import { analysisJobHandlers } from './jobs';
 import { Analyser } from './jobs/analyse';
@@ -28,8 +28,6 @@ export function providerFor(config: AnalysisConfig): AnalysisProvider {
 
 /** Starts the analysis-service: its worker on the `analysis` queue and its HTTP server (health, metrics, internal API). */
 export function startAnalysisService(config: AnalysisConfig, logger: Logger = createAppLogger(APP_NAME, analysisConfigSchema, config)) {
-  let db: AnalysisDb | undefined;
-  const dbOf = (deps: ServiceDeps<AnalysisConfig>) => (db ??= createAnalysisDb(deps.pool));
   const provider = providerFor(config);
   logger.info({ provider: provider.name, model: provider.model }, 'analysis provider');
   return startService({
@@ -38,10 +36,11 @@ export function startAnalysisService(config: AnalysisConfig, logger: Logger = cr
     configSchema: analysisConfigSchema,
     logger,
     queue: 'analysis',
-    handlers: (deps) => {
+    build: ({ pool, producer }): ServiceParts<'analysis'> => {
+      const db = createAnalysisDb(pool);
       const analyser = new Analyser({
-        db: dbOf(deps),
-        producer: deps.producer,
+        db,
+        producer,
         provider,
         fetchConsultation: (userId, signal) => fetchConsultation(config, userId, signal),
         logger,
@@ -49,10 +48,12 @@ export function startAnalysisService(config: AnalysisConfig, logger: Logger = cr
         // offline extractor answers at once, so a crashed copy's run is taken over sooner.
         leaseMs: provider.name === 'offline' ? 30_000 : config.OPENAI_TIMEOUT_MS * (config.OPENAI_MAX_RETRIES + 1) + 60_000,
       });
-      return analysisJobHandlers({ db: dbOf(deps), producer: deps.producer, analyser, sealer: new PayloadSealer(config) });
-    },
-    routes: (app, deps) => {
-      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), founderRouter(config, dbOf(deps)));
+      return {
+        handlers: analysisJobHandlers({ db, producer, analyser, sealer: new PayloadSealer(config) }),
+        routes: (app) => {
+          app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), founderRouter(config, db));
+        },
+      };
     },
   });
 }

@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, SCHEDULED_JOB_OPTIONS, startService, type Logger, type ServiceDeps } from '@dreamseed/platform';
+import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps, type ServiceParts } from '@dreamseed/platform';
 import { RdapBootstrapStore } from './availability/bootstrap';
 import { AvailabilityChecker } from './availability/checker';
 import { GoDaddyProvider } from './availability/godaddy';
@@ -14,7 +14,7 @@ import { domainJobHandlers } from './jobs';
 export const APP_NAME = 'domain-service';
 
 /** The service's parts, built once from the platform's connections. */
-function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>) {
+function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>): ServiceParts<'domain'> {
   const db = createDomainDb(deps.pool);
   const bootstrap = new RdapBootstrapStore(deps.redis, `${config.QUEUE_PREFIX}:domain:rdap-bootstrap`, deps.logger);
   const rdap = new RdapProvider(bootstrap, { timeoutMs: config.RDAP_TIMEOUT_MS, concurrency: config.RDAP_CONCURRENCY });
@@ -42,34 +42,9 @@ function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>) {
     logger: deps.logger,
     metrics: deps.metrics,
   });
-  return { db, bootstrap, checker };
-}
-
-/** Starts the domain-service: its worker on the `domain` queue and its HTTP server (health, metrics, internal API). */
-export function startDomainService(config: DomainConfig, logger: Logger = createAppLogger(APP_NAME, domainConfigSchema, config)) {
-  let parts: ReturnType<typeof buildDomain> | undefined;
-  const partsOf = (deps: ServiceDeps<DomainConfig>) => (parts ??= buildDomain(config, deps));
-  return startService({
-    name: APP_NAME,
-    config,
-    configSchema: domainConfigSchema,
-    logger,
-    queue: 'domain',
-    handlers: (deps) => domainJobHandlers({ ...partsOf(deps), producer: deps.producer, config }),
-    onReady: async ({ producer }) => {
-      if (config.DOMAIN_PROVIDER === 'offline') return;
-      // One daily refresh for the whole platform however many replicas run: BullMQ keys the schedule by id.
-      await producer
-        .queue('domain')
-        .upsertJobScheduler(
-          'refresh-rdap-bootstrap',
-          { every: 24 * 3600 * 1000 },
-          { name: 'refresh-rdap-bootstrap', data: { v: 1 }, opts: { ...SCHEDULED_JOB_OPTIONS, backoff: { type: 'exponential', delay: 60_000 } } },
-        )
-        .catch((error) => logger.warn({ err: error }, 'RDAP bootstrap schedule not set; it is retried at the next start'));
-    },
-    routes: (app, deps) => {
-      const { db, checker } = partsOf(deps);
+  return {
+    handlers: domainJobHandlers({ db, bootstrap, checker, producer: deps.producer, config }),
+    routes: (app) => {
       app.use(
         '/internal',
         requireInternalToken(config.INTERNAL_API_SECRET),
@@ -77,5 +52,20 @@ export function startDomainService(config: DomainConfig, logger: Logger = create
         searchesRouter(config, db),
       );
     },
+    // The offline provider needs no RDAP bootstrap file.
+    schedulers:
+      config.DOMAIN_PROVIDER === 'offline' ? [] : [{ id: 'refresh-rdap-bootstrap', every: 24 * 3600 * 1000, job: 'refresh-rdap-bootstrap', data: { v: 1 } }],
+  };
+}
+
+/** Starts the domain-service: its worker on the `domain` queue and its HTTP server (health, metrics, internal API). */
+export function startDomainService(config: DomainConfig, logger: Logger = createAppLogger(APP_NAME, domainConfigSchema, config)) {
+  return startService({
+    name: APP_NAME,
+    config,
+    configSchema: domainConfigSchema,
+    logger,
+    queue: 'domain',
+    build: (deps) => buildDomain(config, deps),
   });
 }

@@ -7,8 +7,8 @@ import type { BrandVibe, ColorPreference, PriceLevel } from './common';
 export const INTERNAL_PATHS = {
   gateway: {
     /**
-     * The founder calling from an E.164 number, for the voice service's assistant-request: `POST { phone }`. The
-     * number travels in the body, never in a path that access logs and proxies record.
+     * The founder calling from an E.164 number: `POST { phone }`, for the voice worker's end-of-call report that
+     * names no founder. The number travels in the body, never in a path that access logs and proxies record.
      */
     founderByPhone: '/internal/founders/lookup',
     /** The same by profile id, with the number to dial, for outbound calls. */
@@ -20,8 +20,9 @@ export const INTERNAL_PATHS = {
     /**
      * Synchronous VAPI messages (assistant-request, tool-calls, ...): answered within the gateway's deadline. The
      * gateway sends VAPI's body, and with an assistant-request from an E.164 number also `founder`: the
-     * `FounderCallContext` calling from it, or null for nobody (a missing `founder` means the gateway could not
-     * say, and the voice service looks the number up itself).
+     * `FounderCallContext` calling from it, or null for nobody. This is the only way the voice service learns the
+     * caller of an assistant-request: a missing `founder` means the gateway could not say, and the caller hears
+     * an apology.
      */
     vapiSync: '/internal/vapi/sync',
     calls: '/internal/calls',

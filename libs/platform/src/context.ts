@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
  * one id follows a founder's action through every service.
  *
  * It is passed by hand rather than kept in an AsyncLocalStorage: on Node 20 one store in use anywhere turns on
- * promise hooks for every promise of the process, which cost the gateway 6% of its CPU a webhook and the voice
- * worker 5% of its throughput (measured in A/B runs of the bundles).
+ * promise hooks for every promise of the process, a cost every webhook and every job would pay
+ * (docs/performance-notes.md#correlation-ids).
  */
 export const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,3 +1,14 @@
+/**
+ * A measured fast path: the transactions in which a connection acts as the founder or as an owner's role.
+ *
+ * Why it exists: every transaction of the platform sets a role first, and messages to Postgres are the dearest
+ * operation on the paths someone waits on. So `withRole` sends `begin` and the settings as one simple query, and
+ * `readAsOwner` sends a whole read (begin, role, statement, commit) as one.
+ * What it bought: a round trip saved on every transaction, and the founder lookup behind `assistant-request` cut
+ * to a single round trip (figures: docs/performance-notes.md#role-transactions).
+ * What a change must re-measure: `npm run bench`, the `assistant-request` rows (CPU per request and p99) and
+ * `GET /v1/me`; the int-spec beside this file checks that the role and settings hold and roll back.
+ */
 import { NodePgSession, NodePgTransaction, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
@@ -20,8 +31,7 @@ const dialect = new PgDialect();
  * It is drizzle's node-postgres transaction, started by hand so that `begin` and the settings go to Postgres as
  * one simple query (one round trip instead of two, on every transaction of the platform). A simple query takes
  * no parameters, so the values travel as literals, quoted by pg's `escapeLiteral`. drizzle's own
- * `db.transaction` sends `begin` alone and offers no way to add to it. Measured on loopback, a transaction of one
- * statement went from 360–450 µs to 265–305 µs, and its client CPU from 320–430 µs to 230–250 µs.
+ * `db.transaction` sends `begin` alone and offers no way to add to it.
  */
 async function withRole<S extends Record<string, unknown>, T>(
   db: NodePgDatabase<S>,
@@ -68,7 +78,7 @@ export type LiteralValue = string | number | boolean | null;
  * `commit` go to Postgres as one simple query. For the few reads on a path someone waits on (the founder lookup
  * of VAPI's assistant-request), where the three round trips of a transaction (begin, statement, commit) cost
  * more than the statement: every message to another process costs a system call and a wake-up on both sides,
- * the largest cost on that path (see the benchmark notes in the README).
+ * the largest cost on that path (docs/performance-notes.md#role-transactions).
  *
  * A simple query takes no parameters: each `$n` of `text` becomes the n-th value as a literal quoted by pg's
  * `escapeLiteral` (`null` as null). `text` is the caller's own SQL, never input, and holds no `$n` inside

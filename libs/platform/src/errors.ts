@@ -1,4 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm';
+import type { z } from 'zod';
+
 /**
  * Errors with an HTTP meaning. Anything thrown that is not an AppError is a bug and becomes a logged 500;
  * everything the caller can fix or wait out is an AppError with a stable machine-readable code.
@@ -22,6 +24,14 @@ export const unauthorized = (message = 'Authentication is required.') => new App
 export const forbidden = (message = 'You may not do this.') => new AppError(403, 'forbidden', message);
 export const notFound = (message = 'Not found.') => new AppError(404, 'not_found', message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
+
+/**
+ * A validation failure as it may be sent back or logged: paths and messages only. zod's messages do not echo
+ * values, so no personal data ends up in errors or logs. For the HTTP error shape, the producer and the worker.
+ */
+export function summarizeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
 
 /** Redis (and so every queue) cannot be reached: the caller should retry shortly. */
 export class QueueUnavailableError extends AppError {

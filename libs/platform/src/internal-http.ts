@@ -1,12 +1,18 @@
+/**
+ * A measured fast path: HTTP between the platform's own services (the gateway and the services' internal APIs).
+ *
+ * Why it exists: `assistant-request` makes two such calls while VAPI waits on the line, so their cost is paid on
+ * the path a caller hears. It is undici's `request` over keep-alive connections rather than `fetch`.
+ * What it bought: a call costs a fraction of the CPU `fetch` took, client and server together, and the
+ * assistant-request's tail came down with it (figures: docs/performance-notes.md#internal-http).
+ * What a change must re-measure: a change to the agent, its keep-alive or its timeouts runs `npm run bench` and
+ * compares the `assistant-request` rows (their CPU per request and p99), with a pause before a round so that idle
+ * connections are tested too. Calls to outside APIs (VAPI, RDAP, GoDaddy) keep `fetch`: the plain way wins there.
+ */
 import { Agent, request } from 'undici';
 import { withDeadline } from './lifecycle';
 
 /**
- * HTTP between the platform's own services (the gateway and the services' internal APIs). It is undici's
- * `request` over keep-alive connections rather than `fetch`: a call costs about a third of the CPU (measured
- * on loopback: 190–250 µs against 570–700 µs a call, client and server together), and `assistant-request`
- * makes two such calls while VAPI waits. Calls to outside APIs (VAPI, RDAP, GoDaddy) keep `fetch`.
- *
  * Idle connections do not keep a process alive (undici unreferences them), and every call has a deadline. They
  * are kept a minute, under the 65 s our servers keep theirs, so that a burst after a quiet spell (calls starting)
  * finds them open.

@@ -32,6 +32,7 @@ export async function withDeadline<T>(timeoutMs: number, outer: AbortSignal | un
   }
 }
 
+/** A pause whose timer does not hold the process open: a service that is stopping never waits on one. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -34,19 +34,21 @@ describe('/metrics of a running service', () => {
       configSchema: schema,
       logger: pino({ level: 'silent' }),
       queue: 'domain',
-      handlers: () => ({
-        'search-domains': acknowledgeOnly('test'),
-        'select-domain': acknowledgeOnly('test'),
-        'refresh-rdap-bootstrap': () => ({ refreshed: true }),
+      build: () => ({
+        handlers: {
+          'search-domains': acknowledgeOnly('test'),
+          'select-domain': acknowledgeOnly('test'),
+          'refresh-rdap-bootstrap': () => ({ refreshed: true }),
+        },
+        routes: (app) => {
+          const things = express.Router();
+          things.get('/:id', (req, res) => {
+            if (req.params.id === 'missing-7781') throw notFound('No such thing.');
+            res.json({ id: req.params.id });
+          });
+          app.use('/v1/things', things);
+        },
       }),
-      routes: (app) => {
-        const things = express.Router();
-        things.get('/:id', (req, res) => {
-          if (req.params.id === 'missing-7781') throw notFound('No such thing.');
-          res.json({ id: req.params.id });
-        });
-        app.use('/v1/things', things);
-      },
     });
     await service.ready;
     url = `http://127.0.0.1:${service.port}`;

@@ -3,7 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { deletePrefix, freePort, testInfra, uniquePrefix } from '@dreamseed/testing';
 import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
-import { correlationMiddleware, finishHttpApp } from './http';
+import { correlationMiddleware, finishHttpApp } from './http-app';
 import { JobProducer } from './producer';
 import { createRedis, waitForRedis } from './redis';
 

@@ -1,3 +1,14 @@
+/**
+ * The one way onto a queue, and on its enqueue path a measured fast path.
+ *
+ * Why it is written this way: every webhook the gateway accepts is one BullMQ add, the largest part of its cost
+ * per webhook. So each job is one `add` (one command to Redis) rather than an `addBulk` pipeline, and the adds asked
+ * for in one turn of the event loop are sent together once that turn's I/O callbacks are done (see `add`).
+ * What it bought: less gateway CPU a webhook and a higher closed-loop maximum than either `addBulk` or sending each
+ * add at once (figures: docs/performance-notes.md#producer).
+ * What a change must re-measure: a change to how adds are sent runs `npm run bench` and compares the webhook row
+ * (its ratio to the same-POST baseline), the webhook at half load (p99 and CPU per request) and the floor row.
+ */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -10,8 +21,7 @@ import {
   type JobNameOf,
   type QueueName,
 } from '@dreamseed/contracts';
-import type { z } from 'zod';
-import { InvalidJobPayloadError, QueueUnavailableError } from './errors';
+import { InvalidJobPayloadError, QueueUnavailableError, summarizeIssues } from './errors';
 
 export interface EnqueueOptions {
   /** Deterministic id: adding a job whose id still exists is a no-op, which makes retries of a command safe. */
@@ -106,14 +116,12 @@ export class JobProducer {
   }
 
   /**
-   * One `add` per job, each a single command to Redis. BullMQ's `addBulk` was measured against this on the
-   * webhook path (4,000 webhooks/s, 2026-12-02): it builds an ioredis pipeline per call, and a pipeline copies
-   * every Lua script the connection knows (BullMQ defines dozens), which cost more than the round trips it saved.
-   * The adds asked for in one turn of the event loop are still sent together, after that turn's I/O callbacks
-   * (setImmediate), so that their answers come back together too: against sending each at once, that measured
-   * 166–173 µs of gateway CPU a webhook against 181–192 µs, and a closed-loop maximum of 9.8–10.2k webhooks/s
-   * against 7.7–8.1k. An add not answered by the deadline fails as unavailable; its late outcome is not reported
-   * (the job may still exist, which a deterministic id makes harmless).
+   * One `add` per job, each a single command to Redis. Not BullMQ's `addBulk`: it builds an ioredis pipeline per
+   * call, and a pipeline copies every Lua script the connection knows (BullMQ defines dozens), which costs more
+   * than the round trips it saves. The adds asked for in one turn of the event loop are still sent together, after
+   * that turn's I/O callbacks (setImmediate), so that their answers come back together too, which costs less than
+   * sending each at once (docs/performance-notes.md#producer). An add not answered by the deadline fails as
+   * unavailable; its late outcome is not reported (the job may still exist, which a deterministic id makes harmless).
    */
   private add(queueName: QueueName, job: JobToAdd): Promise<Job> {
     const timeoutMs = this.options.addTimeoutMs ?? 750;
@@ -170,9 +178,4 @@ interface JobToAdd {
  */
 export function jobIdFrom(...parts: string[]): string {
   return parts.map((part) => part.replace(/[^A-Za-z0-9_-]/g, '_')).join('-');
-}
-
-/** Paths and messages only: zod messages do not echo values, so no personal data ends up in errors or logs. */
-export function summarizeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
-  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }

@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import express from 'express';
 import pino from 'pino';
 import { AppError } from './errors';
-import { finishHttpApp, listen, type HttpListener } from './http';
+import { finishHttpApp } from './http-app';
+import { listen, type HttpListener } from './http-listener';
 import { createMetrics } from './metrics';
 import { JSON_MAX_DEPTH, jsonBodyOf, jsonDepthWithin, rawRouteDispatcher, type RawRoute } from './raw-route';
 

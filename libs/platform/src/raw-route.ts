@@ -1,9 +1,23 @@
+/**
+ * A measured fast path: routes served by node:http directly, in front of Express.
+ *
+ * Why it exists: VAPI's webhooks arrive in bursts as calls go on, and the two internal hops of `assistant-request`
+ * are answered while a caller waits; on those paths Express's stack and body parser cost more than the handlers.
+ * A raw route keeps what the Express stack gives every request (the correlation id, the access log, the
+ * route-labelled metric, the JSON error shape, a body limit) and drops the rest. Everything else stays on Express.
+ * What it bought: the webhook takes several times the requests per second it took through Express, and the
+ * assistant-request hops less CPU and a shorter tail (figures: docs/performance-notes.md#raw-routes).
+ * What a change must re-measure: a change here, or moving a route back behind Express, runs `npm run bench` and
+ * compares the webhook row (its ratio to the same-POST baseline) and the `assistant-request` rows.
+ */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { acceptCorrelationId, CORRELATION_HEADER } from './context';
 import { AppError } from './errors';
-import { INTERNAL_TOKEN_HEADER, internalTokenCheck, logRequestCompleted, toErrorResponse } from './http';
+import { toErrorResponse } from './error-response';
+import { INTERNAL_TOKEN_HEADER, internalTokenCheck } from './internal-auth';
 import type { Metrics } from './metrics';
+import { logRequestCompleted } from './request-log';
 
 /** What a raw route's handler gets: the body read in full (up to the route's limit) and the headers as sent. */
 export interface RawRequest {

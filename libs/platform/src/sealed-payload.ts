@@ -1,7 +1,3 @@
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
-import { secret } from './config';
-
 /**
  * Job payloads that must carry personal data (a VAPI message holds the caller's number and what was said) carry
  * it sealed: a compact JWE (`dir`, A256GCM) under a key derived from `PAYLOAD_ENCRYPTION_KEY`. Redis, the
@@ -9,13 +5,21 @@ import { secret } from './config';
  * that consumes the job opens it. The key id in the JWE header names the key, so a key can be rotated:
  * the new one seals, the old one (`PAYLOAD_ENCRYPTION_KEY_PREVIOUS`) still opens what was queued before.
  *
- * Both ends are on hot paths (sealing on the webhook's, opening on the voice worker's), so both are written with
- * node:crypto: a standard compact JWE (RFC 7516), with random 96-bit IVs drawn from the CSPRNG 4,096 at a
- * time. Sealing takes 10 µs a body against jose's 21 µs, on a 150-byte status update; opening took 8.6% of the
- * voice worker's CPU through jose. Opening accepts only the exact protected headers this class writes (one
- * per key it holds), so there is no header to interpret: the algorithms are fixed by the match, and the header
- * is authenticated as the ciphertext's additional data. The tests check both directions against jose.
+ * A measured fast path. Why it exists: both ends are on hot paths (sealing on every webhook, opening on every event
+ * the voice worker handles), so both are written with node:crypto rather than jose: a standard compact JWE
+ * (RFC 7516), with random 96-bit IVs drawn from the CSPRNG in bulk. Opening accepts only the exact protected
+ * headers this class writes (one per key it holds), so there is no header to interpret: the algorithms are fixed
+ * by the match, and the header is authenticated as the ciphertext's additional data.
+ * What it bought: sealing and opening each cost about half of what they cost through jose, which had been a
+ * visible share of the webhook's and the voice worker's CPU (figures: docs/performance-notes.md#sealed-payloads).
+ * What a change must re-measure: `npm run bench`, the webhook row (its ratio to the same-POST baseline) and the
+ * voice worker's sealed events per second; the spec beside this file checks both directions against jose.
  */
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { secret } from './config';
+
+/** The key of local development: production refuses it (`refuseDevelopmentSecrets`). */
 export const DEVELOPMENT_PAYLOAD_KEY = 'dreamseed-local-development-payload-key-not-for-production';
 
 const keyText = z.string().min(32, 'must be at least 32 characters');
@@ -58,7 +62,7 @@ function deriveKey(text: string): Key {
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Random IVs drawn in bulk: one CSPRNG call per 4,096 bodies instead of one each (5 µs each). */
+/** Random IVs drawn in bulk: one CSPRNG call per 4,096 bodies instead of one each (see the header). */
 const ivPool = Buffer.alloc(IV_BYTES * 4096);
 let ivOffset = ivPool.length;
 

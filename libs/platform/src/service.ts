@@ -8,13 +8,16 @@ import { describeConfig, type BaseConfig } from './config';
 import { createPool, probePostgres } from './db';
 import { Readiness } from './health';
 import { warnOfExposedDevelopmentSecrets } from './development-secrets';
-import { createHttpApp, createMetricsApp, finishHttpApp, listen } from './http';
+import { createHttpApp, finishHttpApp } from './http-app';
+import { listen } from './http-listener';
 import type { AppHandle } from './lifecycle';
 import { rawRouteDispatcher, type RawRoute } from './raw-route';
 import { sleep } from './lifecycle';
 import { createMetrics, type Metrics } from './metrics';
+import { createMetricsApp } from './metrics-app';
 import { JobProducer } from './producer';
 import { closeRedis, createRedis } from './redis';
+import { scheduledJobs, upsertSchedulers, type Scheduler } from './schedulers';
 import { QueueWorker, type JobHandlers } from './worker';
 
 export interface ServiceConfig extends BaseConfig {
@@ -32,6 +35,19 @@ export interface ServiceDeps<C extends ServiceConfig = ServiceConfig> {
   metrics: Metrics;
 }
 
+/** What an app is made of: built once by its `build`, from the platform's connections. */
+export interface ServiceParts<Q extends QueueName> {
+  handlers: JobHandlers<Q>;
+  /** Adds the app's own routes (public API, internal read API, webhooks) before the 404 and error handlers. */
+  routes?: (app: Express) => void;
+  /** Hot paths served by node:http in front of Express (see `RawRoute`). */
+  rawRoutes?: RawRoute[];
+  /** Jobs of the app's queue on a fixed interval, set once the app is ready (see `Scheduler`). */
+  schedulers?: Scheduler<Q>[];
+  /** Runs once the app is ready and its schedulers are set (relays); the returned function runs first on stop. */
+  onReady?: () => Promise<(() => Promise<void>) | void>;
+}
+
 export interface ServiceDefinition<Q extends QueueName, C extends ServiceConfig> {
   name: string;
   config: C;
@@ -39,21 +55,17 @@ export interface ServiceDefinition<Q extends QueueName, C extends ServiceConfig>
   /** The app's config schema: its secret keys are redacted from the config summary logged at start. */
   configSchema: z.ZodObject;
   queue: Q;
-  handlers: (deps: ServiceDeps<C>) => JobHandlers<Q>;
-  /** Adds the app's own routes (public API, internal read API, webhooks) before the 404 and error handlers. */
-  routes?: (app: Express, deps: ServiceDeps<C>) => void;
-  /** Hot paths served by node:http in front of Express (see `RawRoute`). */
-  rawRoutes?: (deps: ServiceDeps<C>) => RawRoute[];
-  /** Runs once the app is ready (schedulers, relays); the returned function runs first on stop. */
-  onReady?: (deps: ServiceDeps<C>) => Promise<(() => Promise<void>) | void>;
+  /** Builds the app's parts, once, as soon as the connections exist (before the worker and HTTP). */
+  build: (deps: ServiceDeps<C>) => ServiceParts<Q>;
   /** Queues whose counts `/metrics` reports, besides the app's own. */
   watchQueues?: QueueName[];
 }
 
 /**
- * The one bootstrap every app uses: pool → Redis → producer → paused worker → HTTP (health, metrics, routes)
- * → wait for Postgres and Redis → run the worker and report ready. `stop` undoes it in reverse order within
- * the deadline: not ready, stop HTTP intake, let running jobs finish (or return them), close queues, Redis, pool.
+ * The one bootstrap every app uses: pool → Redis → producer → the app's parts (`build`, once) → paused worker →
+ * HTTP (health, metrics, routes) → wait for Postgres and Redis → run the worker, set the schedulers and report
+ * ready. `stop` undoes it in reverse order within the deadline: not ready, stop HTTP intake, let running jobs
+ * finish (or return them), close queues, Redis, pool.
  */
 export async function startService<Q extends QueueName, C extends ServiceConfig>(
   definition: ServiceDefinition<Q, C>,
@@ -67,10 +79,12 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
   const producer = new JobProducer({ connection: redis, prefix: config.QUEUE_PREFIX, logger });
   const deps: ServiceDeps<C> = { config, logger, pool, redis, producer, metrics };
   metrics.watchQueues([queue, ...(definition.watchQueues ?? [])].map((q) => producer.queue(q)));
+  const parts = definition.build(deps);
+  const schedulers = scheduledJobs(queue, parts.schedulers ?? []);
 
   const worker = new QueueWorker({
     queue,
-    handlers: definition.handlers(deps),
+    handlers: parts.handlers,
     connection: workerRedis,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
@@ -84,9 +98,9 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     { name: 'redis', check: () => redis.ping() },
   ]);
   const app = createHttpApp({ logger, metrics, readiness, trustProxy: config.TRUST_PROXY });
-  definition.routes?.(app, deps);
+  parts.routes?.(app);
   finishHttpApp(app, logger);
-  const rawRoutes = definition.rawRoutes?.(deps) ?? [];
+  const rawRoutes = parts.rawRoutes ?? [];
   const http = await listen(app, config.PORT, config.HOST, rawRoutes.length ? rawRouteDispatcher(rawRoutes, { logger, metrics }) : undefined);
   const metricsHttp = await listen(createMetricsApp(metrics, logger), metricsPortOf(config), config.HOST).catch(async (error: unknown) => {
     await http.close(Promise.resolve());
@@ -106,7 +120,8 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
     }
     if (stopped) return;
     worker.run();
-    stopReadyHooks = await definition.onReady?.(deps);
+    await upsertSchedulers(producer, queue, schedulers, logger);
+    stopReadyHooks = await parts.onReady?.();
     readiness.markStarted();
     logger.info({ port: http.port, metricsPort: metricsHttp.port, queue }, 'ready');
   })();

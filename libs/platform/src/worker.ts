@@ -10,11 +10,10 @@ import {
   type JobPayloadOf,
   type QueueName,
 } from '@dreamseed/contracts';
-import { withoutData } from './errors';
+import { summarizeIssues, withoutData } from './errors';
 import { sleep } from './lifecycle';
 import { lazyChild } from './logger';
 import type { Metrics } from './metrics';
-import { summarizeIssues } from './producer';
 
 export interface JobContext {
   job: Job;

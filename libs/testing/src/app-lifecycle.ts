@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAMES, type CatalogOf, type JobInputOf, type JobNameOf, type QueueName } from '@dreamseed/contracts';
-import { deletePrefix, testInfra, uniquePrefix, waitFor } from './infra';
+import { deletePrefix, testInfra, uniquePrefix } from './infra';
+import { waitFor } from './waiting';
 import { exitWithin, runTs, waitForHttpOk, waitForLogLine } from './processes';
 
 /**

@@ -9,25 +9,11 @@
  * path that way): when they cannot start, the run fails with the reason.
  */
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { portAnswers } from './ports';
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
 const containers: { stop(): Promise<unknown> }[] = [];
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.setTimeout(500);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
 
 async function startContainers(required = false): Promise<{ databaseUrl: string; redisUrl: string } | undefined> {
   try {
@@ -60,8 +46,8 @@ export default async function globalSetup(): Promise<void> {
   const containersOnly = ['1', 'true'].includes(process.env.DREAMSEED_TEST_CONTAINERS ?? '');
   let databaseUrl = containersOnly ? undefined : process.env.DATABASE_URL;
   let redisUrl = containersOnly ? undefined : process.env.REDIS_URL;
-  if (!containersOnly && !databaseUrl && (await reachable(5432))) databaseUrl = 'postgres://postgres@127.0.0.1:5432/test';
-  if (!containersOnly && !redisUrl && (await reachable(6379))) redisUrl = 'redis://127.0.0.1:6379';
+  if (!containersOnly && !databaseUrl && (await portAnswers(5432))) databaseUrl = 'postgres://postgres@127.0.0.1:5432/test';
+  if (!containersOnly && !redisUrl && (await portAnswers(6379))) redisUrl = 'redis://127.0.0.1:6379';
   if (!databaseUrl || !redisUrl) {
     const started = await startContainers(containersOnly);
     databaseUrl ??= started?.databaseUrl;

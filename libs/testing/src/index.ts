@@ -1,4 +1,6 @@
 export * from './infra';
+export * from './ports';
+export * from './waiting';
 export * from './fake-server';
 export * from './fake-stripe';
 export * from './fake-twilio';

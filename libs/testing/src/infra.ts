@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 
@@ -17,12 +16,12 @@ export function testInfra(): { databaseUrl: string; redisUrl: string } {
   return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL };
 }
 
-/** A BullMQ prefix of the test's own, so that tests running at once never see each other's jobs. */
 /** The level of the logs of apps started in-process by tests: silent unless TEST_LOG_LEVEL says otherwise. */
 export function testLogLevel(): string {
   return process.env.TEST_LOG_LEVEL ?? 'silent';
 }
 
+/** A BullMQ prefix of the test's own, so that tests running at once never see each other's jobs. */
 export function uniquePrefix(label = 'test'): string {
   return `t-${label}-${randomUUID().slice(0, 8)}`;
 }
@@ -40,35 +39,4 @@ export async function deletePrefix(redisUrl: string, prefix: string): Promise<vo
   } finally {
     redis.disconnect();
   }
-}
-
-/** Polls until the check returns a truthy value, or fails with the description after the timeout. */
-type Falsy = false | 0 | '' | null | undefined;
-
-export async function waitFor<T>(
-  check: () => Promise<T | Falsy> | T | Falsy,
-  description: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value as T;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${description}${lastError ? `: ${(lastError as Error).message}` : ''}`);
-}
-
-/** A loopback port that was free a moment ago: for servers a test starts, or as a place where nothing listens. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { WORKSPACE_ROOT, waitFor } from './infra';
+import { WORKSPACE_ROOT } from './infra';
+import { waitFor } from './waiting';
 
 /**
  * Runs a TypeScript entry point (an app's main.ts, a fixture) as its own process, the way production runs it,

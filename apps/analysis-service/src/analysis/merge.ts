@@ -55,8 +55,10 @@ export function clip(text: string, max = MAX_TEXT): string | null {
   const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!clean) return null;
   if (clean.length <= max) return clean;
+  // The ellipsis counts towards max: a cut at a space leaves room for it, a cut inside a word makes room.
   const cut = clean.slice(0, max);
-  return `${cut.slice(0, cut.lastIndexOf(' ') > max * 0.6 ? cut.lastIndexOf(' ') : max).trim()}…`;
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut.slice(0, max - 1)).trim()}…`;
 }
 
 /** Keys VAPI's structured data (an assistant's analysis plan) commonly uses for each field. */
@@ -152,6 +154,18 @@ export function sanitizeOutput(output: AnalysisOutput): AnalysisOutput {
     };
   }
   return clean;
+}
+
+/** Fields the model left empty, filled from what the founder stated explicitly. */
+export function fillGaps(output: AnalysisOutput, explicit: AnalysisOutput): AnalysisOutput {
+  const filled = structuredClone(output);
+  for (const group of ['dreamDna', 'businessFacts'] as const) {
+    for (const [field, finding] of Object.entries(filled[group]) as [string, { value: unknown }][]) {
+      const other = (explicit[group] as Record<string, { value: unknown }>)[field];
+      if (finding.value === null && other?.value !== null) (filled[group] as Record<string, unknown>)[field] = other;
+    }
+  }
+  return filled;
 }
 
 /** The Dream DNA fields after a run: what the run found, and the current value where it found nothing. */

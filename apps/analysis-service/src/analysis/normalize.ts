@@ -144,7 +144,9 @@ export function normalizeState(text: string | null | undefined): (typeof US_STAT
   let top = -Infinity;
   for (const match of simple.matchAll(STATE_PATTERN)) {
     // "west virginia" also contains "virginia": the longest name at a position wins thanks to the sort above.
-    const before = simple.slice(Math.max(0, match.index - 30), match.index);
+    // The words before the name, up to and including the separator the pattern matched ahead of it.
+    const start = match.index + (match[1] ?? '').length;
+    const before = simple.slice(Math.max(0, start - 30), start);
     const score = (/(form|incorporat|register|file|filing)\w*\s+(it\s+)?(in\s+)?(\w+\s+)?$/.test(before) ? 2 : 0) - (/(operate|based|live|living|from|located)\w*\s+(in\s+|from\s+|out of\s+)?$/.test(before) ? 1 : 0);
     if (score > top) {
       found = STATE_NAMES[match[2] ?? ''] ?? found;

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AnalysisJobs, JobPayloadOf, ConsultationView } from '@dreamseed/contracts';
 import { sleep, withOwnerRole, withoutData, type JobContext, type JobProducer } from '@dreamseed/platform';
-import { explicitSources, mergeSources, nextDreamDna, sameDreamDna, sanitizeOutput } from '../analysis/merge';
+import { explicitSources, fillGaps, mergeSources, nextDreamDna, sameDreamDna, sanitizeOutput } from '../analysis/merge';
 import { BUSINESS_FACT_FIELDS, DREAM_DNA_FIELDS, type AnalysisOutput, type DreamDnaFields } from '../analysis/output';
 import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from '../analysis/provider';
 import type { AnalysisDb, AnalysisTx } from '../db/client';
@@ -261,18 +261,6 @@ export class Analyser {
 
 function fieldsOf(row: typeof dreamDna.$inferSelect): DreamDnaFields {
   return Object.fromEntries(DREAM_DNA_FIELDS.map((field) => [field, row[field] ?? null])) as DreamDnaFields;
-}
-
-/** Fields the model left empty, filled from what the founder stated explicitly. */
-function fillGaps(output: AnalysisOutput, explicit: AnalysisOutput): AnalysisOutput {
-  const filled = structuredClone(output);
-  for (const group of ['dreamDna', 'businessFacts'] as const) {
-    for (const [field, finding] of Object.entries(filled[group]) as [string, { value: unknown }][]) {
-      const other = (explicit[group] as Record<string, { value: unknown }>)[field];
-      if (finding.value === null && other?.value !== null) (filled[group] as Record<string, unknown>)[field] = other;
-    }
-  }
-  return filled;
 }
 
 /** Whether the run behind the current version read strictly more than this one (a run that finished first). */

@@ -11,6 +11,15 @@ import type { PaymentProvider } from './provider';
 /** An open checkout is handed out again only if it stays open at least this long. */
 const REUSE_MARGIN_MS = 10 * 60 * 1000;
 
+/** Whether the founder's open checkout answers a new request for `packageId`: the same package, still open a while. */
+export function reusableCheckout(
+  open: { packageId: string; checkoutUrl: string | null; expiresAt: Date | null } | undefined,
+  packageId: string,
+  now: number,
+): open is { packageId: string; checkoutUrl: string; expiresAt: Date } {
+  return open?.packageId === packageId && !!open.checkoutUrl && !!open.expiresAt && open.expiresAt.getTime() > now + REUSE_MARGIN_MS;
+}
+
 /**
  * Starts a checkout for a founder. Each founder has at most one open (pending) checkout: asking again for the
  * same package returns it; asking for another closes it and opens a new one. The founder's checkouts are
@@ -42,7 +51,7 @@ export class CheckoutService {
         if (current) throw conflict('already_subscribed', 'You already have a subscription; cancel it before choosing another plan.');
       }
       const [open] = await tx.select().from(payments).where(and(eq(payments.businessId, businessId), eq(payments.status, 'pending'))).for('update');
-      if (open?.packageId === pkg.id && open.checkoutUrl && open.expiresAt && open.expiresAt.getTime() > Date.now() + REUSE_MARGIN_MS) {
+      if (reusableCheckout(open, pkg.id, Date.now())) {
         return { checkoutId: open.id, url: open.checkoutUrl, reused: true, replaced: undefined };
       }
       if (open) await tx.update(payments).set({ status: 'expired', updatedAt: new Date() }).where(eq(payments.id, open.id));

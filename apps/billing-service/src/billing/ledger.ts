@@ -11,6 +11,17 @@ import {
   type SubscriptionObject,
 } from '../stripe/objects';
 import { addInterval, planOf, type Catalog } from './catalog';
+import {
+  accessEnd,
+  invoiceFailureIsNews,
+  invoiceFailureLapses,
+  invoicePaidChange,
+  isNewer,
+  later,
+  MONEY_TAKEN,
+  refundOf,
+  SUBSCRIPTION_STATUSES,
+} from './ledger-rules';
 
 /** What an event did: changed state, was not ours or not understood, or came after a newer one. */
 export type Outcome = 'applied' | 'ignored' | 'stale';
@@ -30,30 +41,13 @@ export interface Completion {
   amountMinor?: number | null;
 }
 
-const SUBSCRIPTION_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled', 'incomplete_expired', 'expired'];
-/** For events stamped with the same second: the later state in a subscription's life wins. */
-const STATUS_RANK: Record<string, number> = {
-  incomplete: 0,
-  trialing: 1,
-  active: 2,
-  past_due: 3,
-  unpaid: 4,
-  paused: 4,
-  canceled: 5,
-  incomplete_expired: 5,
-  expired: 6,
-};
-/** Stripe never brings a subscription back from these. */
-const FINAL_AT_STRIPE = new Set(['canceled', 'incomplete_expired']);
-const MONEY_TAKEN = new Set(['paid', 'partially_refunded', 'refunded']);
-
 const ignored = (): Effect => ({ outcome: 'ignored' });
-const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
 /**
  * The billing state machine over `payments` and `subscriptions`, inside the caller's transaction. Every change
  * locks the rows it reads, and compares the event's time with the row's `last_event_at`: an event older than the
- * one last applied changes nothing, and money taken is never "untaken" by a late failure.
+ * one last applied changes nothing, and money taken is never "untaken" by a late failure. The decisions
+ * themselves are in `ledger-rules.ts`.
  */
 export class Ledger {
   constructor(private readonly catalog: Catalog) {}
@@ -146,8 +140,7 @@ export class Ledger {
     const values = {
       status,
       currentPeriodStart: period.start ?? existing?.currentPeriodStart ?? null,
-      // Ended early (cancelled now rather than at the period's end): access ends then.
-      currentPeriodEnd: endedAt && (!period.end || endedAt < period.end) ? endedAt : (period.end ?? existing?.currentPeriodEnd ?? null),
+      currentPeriodEnd: accessEnd(period.end ?? null, endedAt, existing?.currentPeriodEnd ?? null),
       cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
       canceledAt: fromSeconds(sub.canceled_at),
       providerCustomerId: sub.customer ?? existing?.providerCustomerId ?? null,
@@ -164,7 +157,7 @@ export class Ledger {
       existing = await this.stripeSubscription(tx, sub.id);
       if (!existing) return ignored();
     }
-    if (!this.isNewer(existing, status, at)) return { outcome: 'stale', businessId };
+    if (!isNewer(existing, status, at)) return { outcome: 'stale', businessId };
     await tx
       .update(subscriptions)
       .set({ ...values, expiredAt: status === 'expired' ? existing.expiredAt : null, updatedAt: new Date() })
@@ -201,12 +194,7 @@ export class Ledger {
 
     const current = sub ?? (await this.stripeSubscription(tx, subscriptionId));
     if (current) {
-      // A paid invoice newer than the last change brings a failing or lapsed subscription back; the period it
-      // paid for only ever extends access, whatever the order.
-      const newer = this.isNewer(current, 'active', at);
-      const recovers = newer && ['past_due', 'unpaid', 'incomplete', 'expired'].includes(current.status);
-      const periodEnd = later(current.currentPeriodEnd, invoicePeriodEnd(inv));
-      const extendsAccess = periodEnd?.getTime() !== current.currentPeriodEnd?.getTime();
+      const { newer, recovers, periodEnd, extendsAccess } = invoicePaidChange(current, at, invoicePeriodEnd(inv));
       if (newer || extendsAccess) {
         await tx
           .update(subscriptions)
@@ -233,11 +221,11 @@ export class Ledger {
     if (!billed) {
       await this.insertInvoicePayment(tx, context, inv, at, { amountMinor: inv.amount_due ?? pkg.amountMinor, status: 'failed', failedAt: at });
       changed = true;
-    } else if (billed.status === 'pending' || (billed.status === 'failed' && (!billed.lastEventAt || at > billed.lastEventAt))) {
+    } else if (invoiceFailureIsNews(billed, at)) {
       await tx.update(payments).set({ status: 'failed', failedAt: at, lastEventAt: at, updatedAt: new Date() }).where(eq(payments.id, billed.id));
       changed = true;
     }
-    if (sub && ['active', 'trialing'].includes(sub.status) && this.isNewer(sub, 'past_due', at)) {
+    if (sub && invoiceFailureLapses(sub, at)) {
       await tx.update(subscriptions).set({ status: 'past_due', lastEventAt: at, updatedAt: new Date() }).where(eq(subscriptions.id, sub.id));
       changed = true;
     }
@@ -261,14 +249,12 @@ export class Ledger {
     }
     if (!payment || !MONEY_TAKEN.has(payment.status)) return ignored();
     const businessId = payment.businessId;
-    const refunded = Math.min(Math.max(payment.amountRefundedMinor, ch.amount_refunded), payment.amountMinor);
-    if (refunded <= payment.amountRefundedMinor) return { outcome: 'stale', businessId };
-    const full = ch.refunded === true || refunded >= payment.amountMinor;
+    const refund = refundOf(payment, ch);
+    if (!refund) return { outcome: 'stale', businessId };
     await tx
       .update(payments)
       .set({
-        amountRefundedMinor: full ? payment.amountMinor : refunded,
-        status: full ? 'refunded' : 'partially_refunded',
+        ...refund,
         paymentIntentId: payment.paymentIntentId,
         refundedAt: at,
         lastEventAt: later(payment.lastEventAt, at),
@@ -276,17 +262,6 @@ export class Ledger {
       })
       .where(eq(payments.id, payment.id));
     return { outcome: 'applied', businessId };
-  }
-
-  /**
-   * Whether an event at `at` saying `status` may overwrite the row: it is newer than the last applied one (a
-   * row no event has touched yet takes any), a tie goes to the later status, and Stripe's final states stay.
-   */
-  private isNewer(row: SubscriptionRow, status: string, at: Date): boolean {
-    if (!row.lastEventAt) return true;
-    if (FINAL_AT_STRIPE.has(row.status) && !FINAL_AT_STRIPE.has(status)) return false;
-    if (at.getTime() !== row.lastEventAt.getTime()) return at > row.lastEventAt;
-    return (STATUS_RANK[status] ?? 0) >= (STATUS_RANK[row.status] ?? 0);
   }
 
   private async stripeSubscription(tx: BillingTx, id: string): Promise<SubscriptionRow | undefined> {

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { PaymentStatus } from '@dreamseed/contracts';
 import { jobIdFrom, withOwnerRole, type JobProducer } from '@dreamseed/platform';
-import type { BillingDb, BillingTx } from '../db/client';
+import type { BillingDb, BillingTx, PaymentRow, SubscriptionRow } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
 
 /** Subscriptions that still give access (a cancelled one does until the expiry job ends it). */
@@ -24,6 +24,18 @@ export interface PaymentSummary {
 export async function summarize(tx: BillingTx, businessId: string): Promise<PaymentSummary> {
   const pays = await tx.select().from(payments).where(eq(payments.businessId, businessId)).orderBy(desc(payments.createdAt));
   const subs = await tx.select().from(subscriptions).where(eq(subscriptions.businessId, businessId)).orderBy(desc(subscriptions.currentPeriodEnd));
+  return summaryOf(pays, subs);
+}
+
+type PaymentFacts = Pick<PaymentRow, 'kind' | 'status' | 'amountMinor' | 'amountRefundedMinor' | 'paidAt'>;
+type SubscriptionFacts = Pick<SubscriptionRow, 'status' | 'plan' | 'expiredAt' | 'currentPeriodEnd'>;
+
+/**
+ * The summary of a founder's rows: payments newest first, subscriptions by the latest period end first. A
+ * current subscription decides (failing or paid); else a one-time package whose money was kept; else the
+ * newest payment that did not expire.
+ */
+export function summaryOf(pays: readonly PaymentFacts[], subs: readonly SubscriptionFacts[]): PaymentSummary {
   const current = subs.find((s) => !s.expiredAt && CURRENT.has(s.status));
   const packagePaid = pays.some((p) => p.kind === 'one_time' && MONEY_KEPT.has(p.status));
   const latest = pays.find((p) => p.status !== 'expired');

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, toErrorResponse } from '@dreamseed/platform';
+import { API_VERSION, API_VERSION_HEADER } from '../http/api-version';
 
 /**
  * Errors of the auth API, in GoTrue's shape so that `@supabase/auth-js` reads them: the current body
@@ -19,9 +20,6 @@ export class AuthError extends AppError {
     this.name = 'AuthError';
   }
 }
-
-export const API_VERSION_HEADER = 'X-Supabase-Api-Version';
-export const API_VERSION = '2024-01-01';
 
 export const invalidCredentials = () => new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
 export const validationFailed = (message: string) => new AuthError(400, 'validation_failed', message);

@@ -1,15 +1,16 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { E164 } from '@dreamseed/contracts';
 import { AppError } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
+import { announceApiVersion } from '../http/api-version';
 import { corsFor } from '../http/cors';
+import { requireUser } from '../http/middleware';
 import { describeRoutes } from '../http/openapi';
-import { API_VERSION, API_VERSION_HEADER, authErrorMiddleware, invalidCredentials, noAuthorization, validationFailed } from './errors';
-import type { AccessClaims } from './tokens';
+import { authErrorMiddleware, invalidCredentials, noAuthorization, validationFailed } from './errors';
 import type { AuthService, ClientInfo, VerifyType } from './service';
-import { serializeUser, type AuthUserRow } from './serialize';
+import { serializeUser } from './serialize';
 
 export const AUTH_PATH = '/auth/v1';
 
@@ -61,12 +62,6 @@ describeRoutes(
   { bearer: true },
 );
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    auth?: { claims: AccessClaims; user: AuthUserRow };
-  }
-}
-
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw validationFailed(result.error.issues[0]?.message ?? 'Invalid request');
@@ -76,25 +71,11 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 const clientOf = (req: Request): ClientInfo => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent'), correlationId: req.correlationId });
 const redirectOf = (req: Request) => (typeof req.query.redirect_to === 'string' ? req.query.redirect_to : undefined);
 
-/** Verifies the bearer access token and that its session still exists; the result is on `req.auth`. */
-export function requireUser(service: AuthService): RequestHandler {
-  return async (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw noAuthorization();
-    req.auth = await service.authenticate(match[1]);
-    next();
-  };
-}
-
 /** Supabase Auth (GoTrue) at /auth/v1, as `@supabase/auth-js` expects it. */
 export function authRouter(service: AuthService, config: GatewayConfig, logger: Logger): Router {
   const router = express.Router();
   router.use(corsFor(config.CORS_ORIGINS));
-  router.use((_req, res, next) => {
-    res.setHeader(API_VERSION_HEADER, API_VERSION);
-    next();
-  });
+  router.use(announceApiVersion());
   router.use(express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }));
   const authenticated = requireUser(service);
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
 import { PayloadSealer, badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
-import { parseBody } from './founder';
+import { parseBody } from './middleware';
 import { describeRoutes } from './openapi';
 import { readFromOwner } from './owners';
 

@@ -3,10 +3,9 @@ import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { INTERNAL_PATHS, type CheckoutConfirmation, type CheckoutResponse } from '@dreamseed/contracts';
 import { AppError, notFound, type JobProducer } from '@dreamseed/platform';
-import { requireUser } from '../auth/routes';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
-import { parseBody } from './founder';
+import { parseBody, requireUser } from './middleware';
 import { describeRoutes } from './openapi';
 import { postToOwner, readFromOwner } from './owners';
 

@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { API_VERSION_HEADER } from '../auth/errors';
+import { API_VERSION_HEADER } from './api-version';
 
 /** CORS for founders' browser apps: the headers supabase-js sends, and the ones it must read back. */
 export function corsFor(origins: string): RequestHandler {

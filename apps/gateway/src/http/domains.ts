@@ -12,11 +12,11 @@ import {
   type DreamDnaView,
 } from '@dreamseed/contracts';
 import { AppError, badRequest, notFound, sleep, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
-import { requireUser } from '../auth/routes';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
-import { founderOf, parseBody } from './founder';
+import { founderOf } from './founder';
+import { parseBody, requireUser } from './middleware';
 import { describeRoutes } from './openapi';
 import { ownerPath, pathId, readFromOwner } from './owners';
 

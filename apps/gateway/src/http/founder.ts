@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import { eq } from 'drizzle-orm';
-import type { z } from 'zod';
-import { AppError, badRequest, notFound, summarizeIssues, type Founder } from '@dreamseed/platform';
+import { AppError, notFound, type Founder } from '@dreamseed/platform';
 import type { GatewayDb } from '../db/client';
 import { users } from '../db/schema';
 
@@ -18,11 +17,4 @@ export async function founderOf(req: Request, db: GatewayDb): Promise<Founder> {
   const [profile] = await db.select({ id: users.id }).from(users).where(eq(users.authUserId, current.user.id));
   if (!profile) throw notFound('This account has no founder profile.');
   return { id: profile.id, claims };
-}
-
-/** A request body checked against its schema: the parsed value, or 400 `validation_failed` naming each issue. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) throw badRequest('validation_failed', 'The request is not valid.', summarizeIssues(result.error.issues));
-  return result.data;
 }

@@ -57,9 +57,9 @@ export async function findFounder(db: GatewayDb, column: 'customer_phone' | 'id'
 }
 
 /**
- * The founder calling from a number, for the voice service's answer to assistant-request: a raw route (served
- * before Express), since VAPI waits on it while the call starts. The number goes in the body, so that it stays
- * out of access logs (which record the path).
+ * The founder calling from a number, for the voice worker's end-of-call reports that name no founder: a raw route
+ * (served before Express). The number goes in the body, so that it stays out of access logs (which record the
+ * path).
  */
 export function founderLookupRoute(db: GatewayDb, internalSecret: string | undefined): RawRoute {
   return internalJsonRoute({

@@ -1,3 +1,4 @@
+// Over 350 lines on purpose: every test shares one costly setup (four owner services as their own processes).
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';

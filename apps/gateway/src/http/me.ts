@@ -4,14 +4,14 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
 import { AppError, badRequest, notFound, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
-import { requireUser } from '../auth/routes';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
-import { founderOf as founderFromRequest, parseBody } from './founder';
+import { founderOf as founderFromRequest } from './founder';
+import { parseBody, requireUser } from './middleware';
 import { describeRoutes } from './openapi';
 import { ownerPath, pathId, readFromOwner } from './owners';
 

@@ -118,7 +118,7 @@ export function vapiEventKey(message: VapiMessage, raw: Buffer): string {
   // longer one (a long call id or type, which VAPI's schema does not bound) or one holding a NUL or a lone
   // surrogate is named by its hash, still the same for every copy.
   const storable = key.length <= VAPI_ID_MAX && fitForPostgres(key) === key;
-  return storable ? key : `${fitForPostgres(message.type).slice(0, 60)}|sha256:${hash('sha256', key, 'hex')}`;
+  return storable ? key : `${Array.from(fitForPostgres(message.type)).slice(0, 60).join('')}|sha256:${hash('sha256', key, 'hex')}`;
 }
 
 /**
@@ -211,9 +211,9 @@ export class VapiWebhook implements RawRoute {
   }
 
   /**
-   * An assistant-request goes to the voice service with the founder calling (or null for nobody), so that the
-   * answer needs no call back to the gateway: one hop fewer while VAPI waits. When the lookup fails, the body goes
-   * as it came, and the voice service asks for the founder itself.
+   * An assistant-request goes to the voice service with the founder calling (or null for nobody): the gateway
+   * owns the founders, and this is the only way the voice service learns the caller, so VAPI waits on no call
+   * back. When the lookup fails, the body goes as it came, and the voice service apologises to the caller.
    */
   private async withFounder(message: VapiMessage, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const m = message as { customer?: { number?: unknown }; call?: { customer?: { number?: unknown } } | null };
@@ -222,7 +222,7 @@ export class VapiWebhook implements RawRoute {
     try {
       return { ...body, founder: await this.findFounder(number) };
     } catch (error) {
-      this.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'founder lookup failed; the voice service will ask');
+      this.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'founder lookup failed; the voice service apologises to the caller');
       return body;
     }
   }

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { jobIdFrom, type JobProducer } from '@dreamseed/platform';
 import type { VoiceTx } from '../db/client';
 import { callFounders, callSessions, conversations, transcripts, webhookLogs, type CallFounderSource } from '../db/schema';
+import { nextStage } from './next-call';
 
 /**
  * Which founder a VAPI call belongs to. The platform records it itself when it answers a call's assistant-request
@@ -18,8 +19,8 @@ export interface CallFounder {
 
 /**
  * A call's founder and stage as the platform's record of the call decides, an intake call's (nobody's) included;
- * without a record, as the call's metadata gave them. The rule of the voice worker, its batch statement
- * (`sessionsUpsert`) and the tools alike.
+ * without a record, as the call's metadata gave them. The tools' rule; the voice worker's session statement
+ * (`sessionsUpsert` in sessions.ts) states the same in SQL.
  */
 export function withRecordedFounder<C extends { userId: string | null; callStage: number | null }>(
   call: C,
@@ -91,7 +92,8 @@ export async function queueCallCompleted(producer: JobProducer, done: CompletedC
     { jobId: `call-completed-${key}`, correlationId },
   );
   await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: done.userId, trigger: 'call-ended', sourceId: done.vapiCallId }, { jobId: `analyse-call-${key}`, correlationId });
-  if (done.callStage < 4) {
-    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: done.callStage + 1 }, { jobId: `next-call-${key}`, correlationId });
+  const next = nextStage(done.callStage);
+  if (next) {
+    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: next }, { jobId: `next-call-${key}`, correlationId });
   }
 }

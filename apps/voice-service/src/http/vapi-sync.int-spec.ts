@@ -6,6 +6,9 @@ const TOKEN = 'internal-secret-for-tests';
 const WEBHOOK_SECRET = 'vapi-webhook-secret-for-tests';
 const SERVER_URL = 'https://api.dreamseed.example/webhooks/vapi';
 const FOUNDER = randomUUID();
+/** Founders as the gateway sends them along with an assistant-request. */
+const ADA = { id: FOUNDER, customerName: 'Ada', businessName: 'Seed Bakery', businessType: 'bakery', currentCallStage: 2, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' };
+const BO = { id: randomUUID(), customerName: 'Bo', businessName: null, businessType: null, currentCallStage: 1, assistantType: 'individual', individualAssistantId: 'asst-bo', status: 'registered' };
 
 describe('voice service: answers to VAPI synchronous messages', () => {
   let gateway: FakeServer;
@@ -14,17 +17,8 @@ describe('voice service: answers to VAPI synchronous messages', () => {
 
   beforeAll(async () => {
     gateway = await startFakeServer({
-      'POST /internal/founders/lookup': (request) => {
-        if (request.headers['x-internal-token'] !== TOKEN) return { status: 401, body: {} };
-        const founders: Record<string, object> = {
-          '+14155550101': { id: FOUNDER, customerName: 'Ada', businessName: 'Seed Bakery', businessType: 'bakery', currentCallStage: 2, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' },
-          '+14155550102': { id: randomUUID(), customerName: 'Bo', businessName: null, businessType: null, currentCallStage: 1, assistantType: 'individual', individualAssistantId: 'asst-bo', status: 'registered' },
-        };
-        const { phone } = request.body as { phone: string };
-        const founder = founders[phone];
-        if (phone === '+14155550199') return { status: 500, body: {} };
-        return founder ? { body: founder } : { status: 404, body: { error: { code: 'not_found' } } };
-      },
+      // Answers as the gateway would, but the voice service's synchronous answers must never ask it.
+      'POST /internal/founders/lookup': () => ({ status: 404, body: { error: { code: 'not_found' } } }),
       'POST /internal/founders': (request) => {
         if (request.headers['x-internal-token'] !== TOKEN) return { status: 401, body: {} };
         const { phone, email } = request.body as { phone: string; email: string };
@@ -58,15 +52,29 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     });
   });
   afterAll(async () => {
+    // The caller of an assistant-request comes only with the message: no answer asked the gateway back.
+    expect(gateway.requests.filter((request) => request.path === '/internal/founders/lookup')).toEqual([]);
     await voice.stop();
     await Promise.all([gateway.close(), domains.close()]);
   });
 
-  const ask = async (message: Record<string, unknown>, token = TOKEN) => {
+  const ask = async (message: Record<string, unknown>, token = TOKEN, alongside: Record<string, unknown> = {}) => {
     const response = await fetch(`${voice.url}/internal/vapi/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': token },
-      body: JSON.stringify({ message }),
+      body: JSON.stringify({ message, ...alongside }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  /** An assistant-request as the gateway forwards it: with the caller it found (`founder`), unless it could not say. */
+  const askAssistant = async (number: string | undefined, founder: object | null | 'not sent', callId = `call-${randomUUID()}`) => {
+    const response = await fetch(`${voice.url}/internal/vapi/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
+      body: JSON.stringify({
+        message: { type: 'assistant-request', call: { id: callId }, ...(number ? { customer: { number } } : {}) },
+        ...(founder === 'not sent' ? {} : { founder }),
+      }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
@@ -76,19 +84,26 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((await ask({ type: 'assistant-request' }, 'wrong')).status).toBe(401);
   });
 
-  it("passes the caller's correlation id on to the founder lookup", async () => {
+  it("passes the caller's correlation id on to the gateway", async () => {
     const response = await fetch(`${voice.url}/internal/vapi/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN, 'x-correlation-id': 'vapi-delivery-9' },
-      body: JSON.stringify({ message: { type: 'assistant-request', call: { id: `call-${randomUUID()}` }, customer: { number: '+14155550101' } } }),
+      body: JSON.stringify({
+        message: {
+          type: 'tool-calls',
+          call: { id: `intake-${randomUUID()}` },
+          customer: { number: '+14155550177' },
+          toolCallList: [{ id: 'tc-register-9', type: 'function', function: { name: 'register_caller', arguments: { email: 'cy@example.com' } } }],
+        },
+      }),
     });
     expect(response.headers.get('x-correlation-id')).toBe('vapi-delivery-9');
-    const lookup = gateway.requests.filter((request) => request.path === '/internal/founders/lookup').at(-1);
-    expect(lookup?.headers['x-correlation-id']).toBe('vapi-delivery-9');
+    const registration = gateway.requests.filter((request) => request.path === '/internal/founders').at(-1);
+    expect(registration?.headers['x-correlation-id']).toBe('vapi-delivery-9');
   });
 
   it("answers assistant-request with the founder's stage assistant, their context and the call's metadata", async () => {
-    const { status, body } = await ask({ type: 'assistant-request', call: { id: `call-${randomUUID()}` }, customer: { number: '+14155550101' } });
+    const { status, body } = await askAssistant('+14155550101', ADA);
     expect(status).toBe(200);
     expect(validateVapiReply('assistant-request', body)).toEqual({ ok: true, errors: [] });
     expect(body.assistantOverrides).toEqual({
@@ -105,35 +120,27 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     for (const tool of assistant.model.tools) expect(tool.server).toEqual(server);
   });
 
-  it("uses a founder's individual assistant, an intake assistant for unknown callers, and apologises when the lookup fails", async () => {
-    expect((await ask({ type: 'assistant-request', customer: { number: '+14155550102' } })).body).toMatchObject({ assistantId: 'asst-bo' });
-    expect(((await ask({ type: 'assistant-request', customer: { number: '+14155550177' } })).body.assistant as { name: string }).name).toBe('DreamSeed intake');
-    expect((await ask({ type: 'assistant-request', customer: { number: '+14155550199' } })).body.error).toMatch(/can't take your call/);
+  it("uses a founder's individual assistant, and an intake assistant for a caller who is nobody or hides their number", async () => {
+    expect((await askAssistant('+14155550102', BO)).body).toMatchObject({ assistantId: 'asst-bo' });
+    expect(((await askAssistant('+14155550177', null)).body.assistant as { name: string }).name).toBe('DreamSeed intake');
+    // No founder can own a hidden or non-E.164 number, so the gateway sends none along.
+    expect(((await askAssistant(undefined, 'not sent')).body.assistant as { name: string }).name).toBe('DreamSeed intake');
+    expect(((await askAssistant('anonymous', 'not sent')).body.assistant as { name: string }).name).toBe('DreamSeed intake');
   });
 
-  it('answers from the founder the gateway sends along, without asking the gateway back', async () => {
-    const lookups = () => gateway.requests.filter((request) => request.path === '/internal/founders/lookup').length;
-    const before = lookups();
-    const send = async (founder: unknown) => {
-      const response = await fetch(`${voice.url}/internal/vapi/sync`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': TOKEN },
-        body: JSON.stringify({ message: { type: 'assistant-request', call: { id: `call-${randomUUID()}` }, customer: { number: '+14155550188' } }, founder }),
-      });
-      return (await response.json()) as Record<string, unknown>;
-    };
+  it('knows the caller only from the founder the gateway sends along, and apologises when the gateway could not say', async () => {
     const given = { id: randomUUID(), customerName: 'Cleo', businessName: 'Kiln Works', businessType: 'pottery', currentCallStage: 3, assistantType: 'shared', individualAssistantId: null, status: 'in_consultation' };
-    const answer = await send(given);
-    expect(answer.assistantOverrides).toMatchObject({ variableValues: { founderName: 'Cleo', businessName: 'Kiln Works' }, metadata: { userId: given.id, callStage: 3 } });
-    expect(((await send(null)).assistant as { name: string }).name).toBe('DreamSeed intake');
-    expect(lookups()).toBe(before);
-    // Something that is not a founder is not trusted: the number is looked up as usual.
-    await send({ id: 42 });
-    expect(lookups()).toBe(before + 1);
+    const answer = await askAssistant('+14155550188', given);
+    expect(answer.body.assistantOverrides).toMatchObject({ variableValues: { founderName: 'Cleo', businessName: 'Kiln Works' }, metadata: { userId: given.id, callStage: 3 } });
+    // An E.164 caller without a founder (the gateway's lookup failed), or with something that is not one.
+    const apology = { status: 200, body: { error: "Sorry, we can't take your call right now. Please try again in a few minutes." } };
+    expect(await askAssistant('+14155550188', 'not sent')).toEqual(apology);
+    expect(await askAssistant('+14155550188', { id: 42 })).toEqual(apology);
+    expect(validateVapiReply('assistant-request', apology.body)).toEqual({ ok: true, errors: [] });
   });
 
   it('registers an unknown caller under the number they call from, through the intake assistant', async () => {
-    const intake = (await ask({ type: 'assistant-request', customer: { number: '+14155550177' } })).body.assistant as { model: { tools: { function: { name: string } }[] } };
+    const intake = (await askAssistant('+14155550177', null)).body.assistant as { model: { tools: { function: { name: string } }[] } };
     expect(intake.model.tools.map((tool) => tool.function.name)).toEqual(['register_caller']);
     const register = async (number: string | undefined, args: unknown) => {
       const { body } = await ask({
@@ -201,7 +208,7 @@ describe('voice service: answers to VAPI synchronous messages', () => {
   it("uses a tool for the founder recorded at the call's assistant-request when VAPI echoes no metadata", async () => {
     const noEcho = `call-${randomUUID()}`;
     const claimed = `call-${randomUUID()}`;
-    const answered = await ask({ type: 'assistant-request', call: { id: noEcho }, customer: { number: '+14155550101' } });
+    const answered = await askAssistant('+14155550101', ADA, noEcho);
     const metadata = (answered.body.assistantOverrides as { metadata: { userId: string; callStage: number } }).metadata;
     const { body } = await ask({
       type: 'tool-calls',
@@ -216,7 +223,7 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     expect((await voice.producer.queue('voice').getJob(`next-call-tool-next-${noEcho}`))?.data).toMatchObject({ userId: metadata.userId, callStage: metadata.callStage + 1 });
 
     // An intake call is nobody's, whatever its metadata claims.
-    await ask({ type: 'assistant-request', call: { id: claimed }, customer: { number: '+14155550178' } });
+    await askAssistant('+14155550178', null, claimed);
     const intake = await ask({
       type: 'tool-calls',
       call: { id: claimed, assistantOverrides: { metadata: { userId: metadata.userId, callStage: 2 } } },
@@ -226,7 +233,8 @@ describe('voice service: answers to VAPI synchronous messages', () => {
   });
 
   it.each(VAPI_SYNC_TYPES)("answers %s as VAPI's reply schema for the type requires", async (type) => {
-    const { status, body } = await ask(vapiMessageFixture(type).message as unknown as Record<string, unknown>);
+    // The gateway sends an assistant-request's caller along: here nobody, so the intake assistant answers.
+    const { status, body } = await ask(vapiMessageFixture(type).message as unknown as Record<string, unknown>, TOKEN, type === 'assistant-request' ? { founder: null } : {});
     expect(status).toBe(200);
     expect(validateVapiReply(type, body)).toEqual({ ok: true, errors: [] });
   });
@@ -261,16 +269,16 @@ describe('voice service: answers to VAPI synchronous messages', () => {
     const founderOf = async (vapiCallId: string) =>
       (await voice.pool.query('select user_id, call_stage, source from voice.call_founders where vapi_call_id = $1', [vapiCallId])).rows;
     const known = `call-${randomUUID()}`;
-    await ask({ type: 'assistant-request', call: { id: known }, customer: { number: '+14155550101' } });
+    await askAssistant('+14155550101', ADA, known);
     expect(await founderOf(known)).toEqual([{ user_id: FOUNDER, call_stage: 2, source: 'assistant-request' }]);
     // The founder's own assistant (an assistantId answer) is bound the same way.
     const own = `call-${randomUUID()}`;
-    const answered = await ask({ type: 'assistant-request', call: { id: own }, customer: { number: '+14155550102' } });
+    const answered = await askAssistant('+14155550102', BO, own);
     expect(answered.body.assistantId).toBe('asst-bo');
     expect(await founderOf(own)).toEqual([{ user_id: (answered.body.assistantOverrides as { metadata: { userId: string } }).metadata.userId, call_stage: 1, source: 'assistant-request' }]);
     // A caller nobody knows: the intake assistant, and no founder.
     const unknown = `call-${randomUUID()}`;
-    await ask({ type: 'assistant-request', call: { id: unknown }, customer: { number: '+14155550177' } });
+    await askAssistant('+14155550177', null, unknown);
     // An unknown caller's call is recorded as nobody's: registering during it does not make it a consultation.
     expect(await founderOf(unknown)).toEqual([{ user_id: null, call_stage: null, source: 'intake' }]);
   });

@@ -1,11 +1,11 @@
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
+import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, E164, INTERNAL_PATHS, VAPI_STANDING_REPLIES, hasStandingReply, type DomainCheckResponse, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, callInternal, fitForPostgres, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { founderAssistant, intakeAssistant, variableValuesOf, type CallMetadata, type Stage } from '../assistants/stages';
 import { withRecordedFounder } from '../calls/founders';
-import { fetchFounder, registerCaller } from '../gateway-client';
+import { registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callOf, type VapiMessage } from '../vapi/message';
@@ -65,6 +65,17 @@ function isFounderContext(value: unknown): value is FounderCallContext {
   return typeof founder === 'object' && founder !== null && typeof founder.id === 'string' && typeof founder.currentCallStage === 'number' && typeof founder.assistantType === 'string';
 }
 
+/**
+ * Who an assistant-request's caller is, from what the gateway sent along (`founder`, see INTERNAL_PATHS.voice.
+ * vapiSync): the founder, or null for nobody. A caller without an E.164 number is nobody (no founder can own
+ * it); for one with such a number the gateway always sends `founder`, so without it (or with something that is
+ * not a founder) the gateway could not say: undefined.
+ */
+export function callerOf(customerNumber: string | null, sent: unknown): FounderCallContext | null | undefined {
+  if (sent === null || isFounderContext(sent)) return sent;
+  return customerNumber && E164.test(customerNumber) ? undefined : null;
+}
+
 /** Tool results are single-line strings (VAPI's rule). */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 1000);
 
@@ -74,10 +85,9 @@ const FOUNDER_RECORD_WAIT_MS = 1000;
 /**
  * The call's founder as `bindCallFounder` records it (the first record wins), in one statement and one round trip
  * (`readAsOwner`): VAPI starts the call only once it has our answer, so the call has no rows of ours yet for
- * `bindCallFounder` to link, nor a report whose follow-ups would be owed. Measured on loopback, `bindCallFounder`
- * in `withOwnerRole` cost 3.8-4.4 ms and 2.6-2.9 ms of client CPU per call (the whole assistant-request cost the
- * voice service 151 µs of CPU in the bench), this statement 0.6-1.6 ms and 0.3-0.4 ms. A change re-measures
- * with the bench's assistant-request rounds.
+ * `bindCallFounder` to link, nor a report whose follow-ups would be owed. It costs a fraction of `bindCallFounder`
+ * in `withOwnerRole` (docs/performance-notes.md#call-founder-record); a change re-measures with the bench's
+ * assistant-request rounds.
  */
 const RECORD_CALL_FOUNDER = `insert into voice.call_founders (vapi_call_id, user_id, call_stage, source)
   values ($1, $2, $3, $4) on conflict (vapi_call_id) do nothing`;
@@ -128,22 +138,16 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
   }
 
   /**
-   * The assistant for the founder's current stage, with their context as variable values and call metadata.
-   * `given` is the founder the gateway found calling from the number (null: nobody), sent along so that no call
-   * back is needed; without it (the gateway could not say), the number is looked up here. The call's founder is
-   * recorded before the answer goes, so that the call keeps its founder whatever VAPI echoes of the metadata.
+   * The assistant for the founder's current stage, with their context as variable values and call metadata. The
+   * founder comes with the message from the gateway, which owns the founders (`callerOf`): VAPI waits on this
+   * answer, so nothing is asked back. The call's founder is recorded before the answer goes, so that the call
+   * keeps its founder whatever VAPI echoes of the metadata.
    */
-  async function answerAssistantRequest(message: VapiMessage, correlationId: string, given: unknown) {
+  async function answerAssistantRequest(message: VapiMessage, correlationId: string, sent: unknown) {
     const call = callOf(message);
-    let founder: FounderCallContext | null;
-    try {
-      founder = isFounderContext(given) || given === null
-        ? given
-        : call.customerNumber
-          ? await fetchFounder(config, { phone: call.customerNumber }, config.FOUNDER_LOOKUP_TIMEOUT_MS, correlationId)
-          : null;
-    } catch (error) {
-      logger.warn({ err: { message: (error as Error).message } }, 'founder lookup failed');
+    const founder = callerOf(call.customerNumber, sent);
+    if (founder === undefined) {
+      logger.warn({ correlationId }, 'assistant-request without the caller from the gateway: apology sent');
       return { error: "Sorry, we can't take your call right now. Please try again in a few minutes." };
     }
     if (!founder) {

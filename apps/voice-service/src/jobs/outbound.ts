@@ -9,6 +9,7 @@ import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, voiceCalls } from '../db/schema';
 import { bindCallFounder, queueCallCompleted } from '../calls/founders';
+import { nextCallDue } from '../calls/next-call';
 import { CallProviderError, type CallProvider } from '../vapi/provider';
 import { vapiServer } from '../vapi/server';
 
@@ -45,7 +46,7 @@ export class OutboundCalls {
   ) {}
 
   async schedule(p: Payload<'schedule-next-call'>, { log, correlationId }: JobContext) {
-    const scheduledFor = p.notBefore ? new Date(p.notBefore) : new Date(Date.now() + this.config.NEXT_CALL_DELAY_HOURS * 3600 * 1000);
+    const scheduledFor = nextCallDue(Date.now(), this.config.NEXT_CALL_DELAY_HOURS, p.notBefore);
     const planned = await withOwnerRole(this.db, 'voice', async (tx) => {
       const [open] = await tx
         .select()

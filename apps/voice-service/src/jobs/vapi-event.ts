@@ -12,138 +12,20 @@ import {
   type PayloadSealer,
 } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
-import { callFounders, callSessions, conversationTurns, conversations, transcripts, vapiCalls, webhookLogs } from '../db/schema';
-import { bindCallFounder, queueCallCompleted, withRecordedFounder, type CallFounder, type CompletedCall } from '../calls/founders';
-import { callOf, directionOf, endOfCallReport, redact, speaksOfLiveCall, type VapiMessage } from '../vapi/message';
-import { storableReport } from '../vapi/storable';
+import { callFounders, callSessions, webhookLogs } from '../db/schema';
+import { bindCallFounder, queueCallCompleted, type CallFounder, type CompletedCall } from '../calls/founders';
+import { storeCallReport } from '../calls/report';
+import { mergeChanges, sessionChangeOf, sessionsUpsert, upsertSession, type CallWithId, type SessionChange } from '../calls/sessions';
+import { callOf, redact, speaksOfLiveCall, type VapiMessage } from '../vapi/message';
+import { insertAndLockLogs, markLogs, type LogRow } from './webhook-log';
 
 type VapiEventPayload = JobPayloadOf<VoiceJobs, 'vapi-event'>;
 /** A `vapi-event` job's payload with its message opened. */
 type VapiEvent = Omit<VapiEventPayload, 'sealedBody' | 'message'> & { message: Record<string, unknown>; lastAttempt?: boolean };
 export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored';
 
-/** A call's statuses in the order they happen; an older one never overwrites a newer one, and ended is final. */
-const STATUS_ORDER = ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended'];
-const statusRank = (column: unknown) => sql`coalesce(array_position(${sql.raw(`array[${STATUS_ORDER.map((s) => `'${s}'`).join(',')}]`)}::text[], ${column}), 0)`;
-/** The same rank in JS: 0 for no status. */
-const rankOf = (status: string | null) => (status === null ? 0 : STATUS_ORDER.indexOf(status) + 1);
-
-/** What one message says about its call's session; `status` null when the message carries none. */
-interface SessionChange {
-  vapiCallId: string;
-  userId: string | null;
-  callStage: number | null;
-  callType: string | null;
-  status: string | null;
-  assistantId: string | null;
-  phoneNumberId: string | null;
-  customerNumber: string | null;
-  endedReason: string | null;
-  lastEventAt: Date;
-}
-
-type CallWithId = ReturnType<typeof callOf> & { id: string };
-
-function sessionChangeOf(message: VapiMessage, call: CallWithId, at: Date): SessionChange {
-  const said = message.type === 'status-update' ? String(message.status ?? '') : message.type === 'end-of-call-report' ? 'ended' : null;
-  const status = said && STATUS_ORDER.includes(said) ? said : null;
-  return {
-    vapiCallId: call.id,
-    userId: call.userId,
-    callStage: call.callStage,
-    callType: call.type,
-    status,
-    assistantId: call.assistantId,
-    phoneNumberId: call.phoneNumberId,
-    customerNumber: call.customerNumber,
-    endedReason: message.type === 'status-update' && status === 'ended' ? ((message.endedReason as string | undefined) ?? null) : null,
-    lastEventAt: at,
-  };
-}
-
-/**
- * Several messages of one call as one change, as if applied one after the other in this order: the
- * highest-ranked status, the first value given of each field, the latest event time.
- */
-function mergeChanges(first: SessionChange, next: SessionChange): SessionChange {
-  return {
-    vapiCallId: first.vapiCallId,
-    userId: first.userId ?? next.userId,
-    callStage: first.callStage ?? next.callStage,
-    callType: first.callType ?? next.callType,
-    status: rankOf(next.status) > rankOf(first.status) ? next.status : first.status,
-    assistantId: first.assistantId ?? next.assistantId,
-    phoneNumberId: first.phoneNumberId ?? next.phoneNumberId,
-    customerNumber: first.customerNumber ?? next.customerNumber,
-    endedReason: first.endedReason ?? next.endedReason,
-    lastEventAt: next.lastEventAt > first.lastEventAt ? next.lastEventAt : first.lastEventAt,
-  };
-}
-
-/** Code-unit order, the same in every process (the database's collation may differ, but only consistency matters). */
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 const isEndOfCallReport = (event: VapiEvent) =>
   event.messageType === 'end-of-call-report' || (event.message as VapiMessage).type === 'end-of-call-report';
-
-/**
- * `upsertSession` for many calls in one statement (a CTE named `upserted`), with the same conflict rules and the
- * founder recorded for each call (`call_founders`) before the one its metadata names:
- * the status moves forward only, and only for a change that has one (which `excluded` cannot tell, since it
- * holds 'queued' for the others, so it is read back from the input); existing values are kept; the latest
- * event time wins. Rows go in call id order.
- */
-function sessionsUpsert(changes: SessionChange[]) {
-  const rows = changes.map((change) => ({
-    vapi_call_id: change.vapiCallId,
-    user_id: change.userId,
-    call_stage: change.callStage,
-    direction: directionOf(change.callType),
-    status: change.status,
-    assistant_id: change.assistantId,
-    phone_number_id: change.phoneNumberId,
-    customer_number: change.customerNumber,
-    ended_reason: change.endedReason,
-    last_event_at: change.lastEventAt,
-  }));
-  return sql`
-    sessions_in as (
-      -- withRecordedFounder's rule: the call's record decides, an intake's (no founder) included.
-      select t.vapi_call_id,
-             case when f.vapi_call_id is null then t.user_id else f.user_id end as user_id,
-             case when f.vapi_call_id is null then t.call_stage when f.user_id is null then null else coalesce(f.call_stage, t.call_stage) end as call_stage,
-             t.direction, t.status, t.assistant_id, t.phone_number_id, t.customer_number, t.ended_reason, t.last_event_at
-        from json_to_recordset(${JSON.stringify(rows)}::json)
-          as t(vapi_call_id text, user_id uuid, call_stage smallint, direction text, status text, assistant_id text,
-               phone_number_id text, customer_number text, ended_reason text, last_event_at timestamptz)
-        left join ${callFounders} f on f.vapi_call_id = t.vapi_call_id
-    ), upserted as (
-      insert into ${callSessions} as s
-        (vapi_call_id, user_id, call_stage, direction, status, assistant_id, phone_number_id, customer_number, ended_reason, last_event_at)
-      select vapi_call_id, user_id, call_stage, direction, coalesce(status, 'queued'), assistant_id, phone_number_id, customer_number,
-             ended_reason, last_event_at
-        from sessions_in order by vapi_call_id
-      on conflict (vapi_call_id) do update set
-        status = case
-          when (select i.status from sessions_in i where i.vapi_call_id = excluded.vapi_call_id) is not null
-           and ${statusRank(sql`excluded.status`)} > ${statusRank(sql`s.status`)} then excluded.status
-          else s.status end,
-        user_id = coalesce(s.user_id, excluded.user_id),
-        call_stage = coalesce(s.call_stage, excluded.call_stage),
-        assistant_id = coalesce(s.assistant_id, excluded.assistant_id),
-        ended_reason = coalesce(s.ended_reason, excluded.ended_reason),
-        last_event_at = greatest(s.last_event_at, excluded.last_event_at),
-        updated_at = ${new Date().toISOString()}::timestamptz
-    )`;
-}
-
-/** The update marking log rows done, each with its own status (rows this transaction already holds). */
-function markLogs(marks: { event_key: string; status: 'processed' | 'ignored' }[]) {
-  return sql`
-    update ${webhookLogs} l set status = m.status, processed_at = ${new Date().toISOString()}::timestamptz
-      from json_to_recordset(${JSON.stringify(marks)}::json) as m(event_key text, status text)
-     where l.event_key = m.event_key`;
-}
 
 interface FollowUps {
   /** The founder and stage of a call whose end-of-call report was stored, or whose founder became known after it. */
@@ -253,7 +135,7 @@ export class VapiEventProcessor {
           receivedAt: new Date(event.receivedAt),
         })
         .onConflictDoNothing();
-      // The founder the call is recorded for, over what its metadata says (the batch's insert does the same).
+      // The founder the call is recorded for, over what its metadata says (as `insertAndLockLogs` does for a batch).
       if (call.id) {
         await tx.execute(sql`
           update ${webhookLogs} l set user_id = f.user_id from ${callFounders} f
@@ -317,8 +199,7 @@ export class VapiEventProcessor {
   /**
    * Events other than end-of-call reports, in one transaction, with the outcome each would have had on its own
    * in this order. Two round trips inside the transaction, whatever the batch's size:
-   * 1. one multi-row insert of the log rows (`on conflict do nothing`) and one `select … for update` of the
-   *    rows that were there before (duplicates, or events a failed try left `received`);
+   * 1. one multi-row insert of the log rows and one lock of the rows that were there before (`insertAndLockLogs`);
    * 2. one multi-row upsert of the calls' sessions (one row per call, merged here) and one update marking the
    *    log rows processed or ignored.
    * Rows are written and locked in key order (log rows by event key, sessions by call id), so concurrent
@@ -336,7 +217,7 @@ export class VapiEventProcessor {
     // New rows go in already marked done: the session change is in the same transaction, so a row can only
     // be seen processed together with its effect.
     const now = new Date().toISOString();
-    const logRows = [...firstOfKey.values()].map(({ event, message, call }) => ({
+    const logRows = [...firstOfKey.values()].map(({ event, message, call }): LogRow => ({
       event_key: event.eventKey,
       message_type: event.messageType,
       vapi_call_id: call.id,
@@ -348,42 +229,7 @@ export class VapiEventProcessor {
     }));
 
     return withOwnerRole(this.db, 'voice', async (tx) => {
-      // The inserted rows are new (and locked by this insert); the locked ones were there before. The select
-      // does not see this statement's own inserts: the two sets never overlap.
-      const found = await tx.execute<{ event_key: string; status: string | null }>(sql`
-        with incoming as (
-          select * from json_to_recordset(${JSON.stringify(logRows)}::json)
-            as t(event_key text, message_type text, vapi_call_id text, user_id uuid, payload jsonb, received_at timestamptz,
-                 status text, processed_at timestamptz)
-        ), inserted as (
-          insert into ${webhookLogs} (event_key, message_type, vapi_call_id, user_id, payload, received_at, status, processed_at)
-          select i.event_key, i.message_type, i.vapi_call_id, case when f.vapi_call_id is null then i.user_id else f.user_id end,
-                 i.payload, i.received_at, i.status, i.processed_at
-            from incoming i left join ${callFounders} f on f.vapi_call_id = i.vapi_call_id
-           order by i.event_key
-          on conflict (event_key) do nothing
-          returning event_key
-        ), existing as (
-          select l.event_key, l.status from ${webhookLogs} l
-           where l.event_key in (select event_key from incoming)
-           order by l.event_key
-           for update
-        )
-        select event_key, 'new' as status from inserted
-        union all
-        select event_key, status from existing
-      `);
-      const statusOf = new Map(found.rows.map((row) => [row.event_key, row.status]));
-      // A row another transaction inserted while this statement ran is in neither set (it was not yet
-      // committed when the statement's snapshot was taken): read and lock those now.
-      const unseen = [...firstOfKey.keys()].filter((key) => !statusOf.has(key)).sort(compareText);
-      if (unseen.length) {
-        const late = await tx.execute<{ event_key: string; status: string }>(sql`
-          select event_key, status from ${webhookLogs} where event_key = any(${sql.param(unseen)}::text[]) order by event_key for update
-        `);
-        for (const row of late.rows) statusOf.set(row.event_key, row.status);
-      }
-
+      const statusOf = await insertAndLockLogs(tx, logRows);
       const outcomes = entries.map((entry): VapiEventOutcome => {
         const status = statusOf.get(entry.event.eventKey);
         if (firstOfKey.get(entry.event.eventKey) !== entry || status === 'processed' || status === 'ignored') return 'duplicate';
@@ -403,10 +249,7 @@ export class VapiEventProcessor {
           ? []
           : [{ event_key: event.eventKey, status: outcomes[i] === 'ignored' ? ('ignored' as const) : ('processed' as const) }],
       );
-      const writes = [
-        ...(changes.size ? [sql`${sessionsUpsert([...changes.values()])}`] : []),
-        ...(marks.length ? [sql`marked as (${markLogs(marks)})`] : []),
-      ];
+      const writes = [...(changes.size ? [sessionsUpsert([...changes.values()])] : []), ...(marks.length ? [markLogs(marks)] : [])];
       if (writes.length) await tx.execute(sql`with ${sql.join(writes, sql`, `)} select 1`);
       return outcomes;
     });
@@ -415,133 +258,15 @@ export class VapiEventProcessor {
   /**
    * Applies a live call's message to its session and, for an end-of-call report, its records. The founder is the
    * one recorded for the call, else the one its metadata names (recorded now), else the one its caller's number
-   * names (`byNumber`); a record made now also links the call's earlier rows.
+   * names (`byNumber`); a record made now also links the call's earlier rows. The session statement reads the
+   * record itself (`sessionsUpsert`).
    */
   private async apply(tx: VoiceTx, message: VapiMessage, call: CallWithId, at: Date, byNumber: CallFounder | null): Promise<{ followUps: FollowUps; refused: string[] }> {
     const learnt: CallFounder | null = call.userId ? { vapiCallId: call.id, userId: call.userId, callStage: call.callStage, source: 'metadata' } : byNumber;
     const bound = learnt ? await bindCallFounder(tx, learnt) : null;
-    const [recorded] = bound ? [bound.founder] : await tx.select().from(callFounders).where(eq(callFounders.vapiCallId, call.id));
-    const session = await this.upsertSession(tx, sessionChangeOf(message, withRecordedFounder(call, recorded), at));
+    const session = await upsertSession(tx, sessionChangeOf(message, call, at));
     if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [] };
-
-    const { report, refused } = storableReport(endOfCallReport(message));
-    await tx
-      .update(callSessions)
-      .set({
-        endedReason: report.endedReason,
-        startedAt: report.startedAt ?? undefined,
-        endedAt: report.endedAt ?? at,
-        durationSeconds: report.durationSeconds,
-        costUsd: report.costUsd === null ? null : String(report.costUsd),
-        recordingUrl: report.recordingUrl,
-        stereoRecordingUrl: report.stereoRecordingUrl,
-        summary: report.summary,
-        structuredData: report.structuredData,
-        successEvaluation: report.successEvaluation,
-        updatedAt: new Date(),
-      })
-      .where(eq(callSessions.id, session.id));
-    // The session above keeps the summary and extracted data the product shows and the analysis reads; VAPI's
-    // copy beside it is for debugging, so it keeps only the verdict.
-    const analysis = report.analysis && (redact(report.analysis) as object);
-    await tx
-      .insert(vapiCalls)
-      .values({
-        vapiCallId: call.id,
-        callSessionId: session.id,
-        type: call.type,
-        orgId: call.orgId,
-        costBreakdown: report.costBreakdown as object | null,
-        analysis,
-        raw: redact(call.raw) as object,
-      })
-      .onConflictDoUpdate({
-        target: vapiCalls.vapiCallId,
-        set: { costBreakdown: report.costBreakdown as object | null, analysis, raw: redact(call.raw) as object, updatedAt: new Date() },
-      });
-
-    await tx
-      .insert(transcripts)
-      .values({
-        callSessionId: session.id,
-        userId: session.userId,
-        callStage: session.callStage,
-        text: report.transcript,
-        wordCount: report.transcript.split(/\s+/).filter(Boolean).length,
-      })
-      .onConflictDoNothing();
-    const [conversation] = await tx
-      .insert(conversations)
-      .values({
-        callSessionId: session.id,
-        userId: session.userId,
-        callStage: session.callStage,
-        turnCount: report.turns.length,
-        startedAt: report.startedAt,
-        endedAt: report.endedAt ?? at,
-      })
-      .onConflictDoUpdate({ target: conversations.callSessionId, set: { updatedAt: new Date() } })
-      .returning({ id: conversations.id });
-    if (conversation && report.turns.length) {
-      await tx
-        .insert(conversationTurns)
-        .values(
-          report.turns.map((turn, seq) => ({
-            conversationId: conversation.id,
-            seq,
-            role: turn.role,
-            content: turn.content,
-            secondsFromStart: turn.secondsFromStart === null ? null : String(turn.secondsFromStart),
-            durationSeconds: turn.durationSeconds === null ? null : String(turn.durationSeconds),
-          })),
-        )
-        .onConflictDoNothing();
-    }
-    // The founder moves on each time the report is applied: the first time, or again when an earlier try
-    // committed but stopped before queueing the follow-ups (the log row is then still `received`). A report
-    // already processed never gets here, and the follow-ups' ids derive from the call, so none goes out twice.
-    if (!session.userId || !session.callStage) return { followUps: {}, refused };
-    return {
-      followUps: {
-        callCompleted: { userId: session.userId, callStage: session.callStage, vapiCallId: call.id, endedAt: (report.endedAt ?? at).toISOString() },
-      },
-      refused,
-    };
-  }
-
-  /** The call's session, created by whichever message comes first, its status moved forward only. */
-  private async upsertSession(tx: VoiceTx, change: SessionChange) {
-    const [session] = await tx
-      .insert(callSessions)
-      .values({
-        vapiCallId: change.vapiCallId,
-        userId: change.userId,
-        callStage: change.callStage,
-        direction: directionOf(change.callType),
-        status: change.status ?? 'queued',
-        assistantId: change.assistantId,
-        phoneNumberId: change.phoneNumberId,
-        customerNumber: change.customerNumber,
-        lastEventAt: change.lastEventAt,
-        endedReason: change.endedReason,
-      })
-      .onConflictDoUpdate({
-        target: callSessions.vapiCallId,
-        set: {
-          // The same rules as the batch's upsert in storeBatch.
-          status: change.status
-            ? sql`case when ${statusRank(sql`excluded.status`)} > ${statusRank(callSessions.status)} then excluded.status else ${callSessions.status} end`
-            : sql`${callSessions.status}`,
-          userId: sql`coalesce(${callSessions.userId}, excluded.user_id)`,
-          callStage: sql`coalesce(${callSessions.callStage}, excluded.call_stage)`,
-          assistantId: sql`coalesce(${callSessions.assistantId}, excluded.assistant_id)`,
-          endedReason: sql`coalesce(${callSessions.endedReason}, excluded.ended_reason)`,
-          lastEventAt: sql`greatest(${callSessions.lastEventAt}, excluded.last_event_at)`,
-          updatedAt: new Date(),
-        },
-      })
-      .returning();
-    if (!session) throw new Error('upsert returned nothing');
-    return session;
+    const { completed, refused } = await storeCallReport(tx, message, call, session, at);
+    return { followUps: completed ? { callCompleted: completed } : {}, refused };
   }
 }

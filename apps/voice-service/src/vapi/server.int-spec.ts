@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FounderCallContext } from '@dreamseed/contracts';
 import { startFakeServer, validateVapiReply, vapiSchemaAt, waitFor, type FakeRequest, type FakeServer } from '@dreamseed/testing';
+import { founderContext } from '../__fixtures__/founder-context';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
 const TOKEN = 'internal-secret-for-tests';
@@ -78,18 +79,7 @@ describe.each(MODES)('server objects the voice service hands VAPI, $mode', ({ en
   const metadataOf = (request: FakeRequest) => ((request.body as { assistantOverrides?: { metadata?: { userId?: string } } }).assistantOverrides?.metadata ?? {});
 
   const founder = (overrides: Partial<FounderCallContext> = {}): FounderCallContext => {
-    const made: FounderCallContext = {
-      id: randomUUID(),
-      customerPhone: '+14155550123',
-      customerName: 'Ada',
-      businessName: 'Seed Bakery',
-      businessType: 'bakery',
-      currentCallStage: 1,
-      assistantType: 'shared',
-      individualAssistantId: null,
-      status: 'in_consultation',
-      ...overrides,
-    };
+    const made = founderContext({ id: randomUUID(), ...overrides });
     founders.set(made.id, made);
     return made;
   };

@@ -19,14 +19,16 @@ runMain({
       configSchema: schema,
       logger,
       queue: 'domain',
-      handlers: () => ({
-        'search-domains': acknowledgeOnly('fixture'),
-        'select-domain': acknowledgeOnly('fixture'),
-        'refresh-rdap-bootstrap': async (_payload, { log }) => {
-          log.info('slow job started');
-          await sleep(config.SLOW_MS);
-          log.info('slow job finished');
-          return { slept: config.SLOW_MS };
+      build: () => ({
+        handlers: {
+          'search-domains': acknowledgeOnly('fixture'),
+          'select-domain': acknowledgeOnly('fixture'),
+          'refresh-rdap-bootstrap': async (_payload, { log }) => {
+            log.info('slow job started');
+            await sleep(config.SLOW_MS);
+            log.info('slow job finished');
+            return { slept: config.SLOW_MS };
+          },
         },
       }),
     }),

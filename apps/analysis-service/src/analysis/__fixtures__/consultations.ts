@@ -1,3 +1,4 @@
+// Long because it is data: whole four-call consultations, kept in one place so tests and the bench read the same set.
 import type { BrandVibe, ColorPreference, EntityType, PriceLevel } from '@dreamseed/contracts';
 
 /**

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { captureLogs } from './__fixtures__/capture-logs';
 import { AppError, QueueUnavailableError } from './errors';
 import { Readiness } from './health';
-import { correlationMiddleware, createHttpApp, errorMiddleware, finishHttpApp } from './http';
+import { errorMiddleware } from './error-response';
+import { correlationMiddleware, createHttpApp, finishHttpApp } from './http-app';
 import { createMetrics } from './metrics';
 
 function appWith(route: express.RequestHandler) {

@@ -1,0 +1,57 @@
+import { addInterval, Catalog, catalogFromEnv, DEFAULT_CATALOG, planOf } from './catalog';
+
+const pkg = (overrides: Record<string, unknown> = {}) => ({ id: 'basic', name: 'Basic', kind: 'one_time', amountMinor: 9900, currency: 'usd', ...overrides });
+const parse = (list: unknown) => catalogFromEnv.safeParse(typeof list === 'string' ? list : JSON.stringify(list));
+
+describe('the billing catalog', () => {
+  it('sells the default packages when BILLING_CATALOG is not set, and each passes its own checks', () => {
+    expect(catalogFromEnv.parse(undefined)).toEqual(DEFAULT_CATALOG);
+    expect(parse(DEFAULT_CATALOG).success).toBe(true);
+  });
+
+  it('reads a JSON list, giving a one-time package no interval', () => {
+    expect(parse([pkg()])).toEqual({ success: true, data: [{ ...pkg(), interval: null }] });
+  });
+
+  it.each([
+    ['text that is not JSON', '[{'],
+    ['an empty list', []],
+    ['two packages with one id', [pkg(), pkg({ name: 'Again' })]],
+    ['a subscription without an interval', [pkg({ kind: 'subscription' })]],
+    ['a one-time package with an interval', [pkg({ interval: 'month' })]],
+    ['an upper-case currency', [pkg({ currency: 'USD' })]],
+    ['an amount in fractions', [pkg({ amountMinor: 99.5 })]],
+    ['a free package', [pkg({ amountMinor: 0 })]],
+    ['an id with upper case', [pkg({ id: 'Basic' })]],
+    ['an unknown field', [pkg({ discount: 10 })]],
+  ])('refuses %s', (_, list) => {
+    expect(parse(list).success).toBe(false);
+  });
+
+  it('names the plan of a subscription package in the profile words', () => {
+    expect(DEFAULT_CATALOG.map((p) => [p.id, planOf(p)])).toEqual([
+      ['formation-basic', null],
+      ['formation-standard', null],
+      ['formation-premium', null],
+      ['monthly', 'monthly'],
+      ['yearly', 'yearly'],
+    ]);
+  });
+
+  it('finds packages by id and shows them without their Stripe price', () => {
+    const catalog = new Catalog(DEFAULT_CATALOG.map((p) => (p.id === 'monthly' ? { ...p, stripePriceId: 'price_123' } : p)));
+    expect(catalog.find('monthly')?.stripePriceId).toBe('price_123');
+    expect(catalog.find('nope')).toBeUndefined();
+    expect(catalog.find(null)).toBeUndefined();
+    for (const view of catalog.views()) expect(Object.keys(view).sort()).toEqual(['amountMinor', 'currency', 'id', 'interval', 'kind', 'name']);
+  });
+
+  it('ends a period one calendar month or year later, at the same time of day', () => {
+    expect(addInterval(new Date('2026-01-15T10:30:00Z'), 'month')).toEqual(new Date('2026-02-15T10:30:00Z'));
+    expect(addInterval(new Date('2026-12-15T10:30:00Z'), 'month')).toEqual(new Date('2027-01-15T10:30:00Z'));
+    expect(addInterval(new Date('2026-03-01T00:00:00Z'), 'year')).toEqual(new Date('2027-03-01T00:00:00Z'));
+    const from = new Date('2026-05-20T08:00:00Z');
+    addInterval(from, 'year');
+    expect(from).toEqual(new Date('2026-05-20T08:00:00Z'));
+  });
+});

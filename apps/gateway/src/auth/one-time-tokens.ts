@@ -1,0 +1,73 @@
+import { and, eq } from 'drizzle-orm';
+import type { GatewayConfig } from '../config';
+import type { GatewayTx } from '../db/client';
+import { authUsers, mailOutbox, oneTimeTokens } from '../db/schema';
+import { describeLifetime } from './codes';
+import type { AuthContext } from './context';
+import { safeRedirect } from './redirects';
+import type { AuthUserRow } from './serialize';
+import { newOneTimeToken } from './tokens';
+
+/** The kinds of one-time token a mail carries. */
+export type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_new';
+/** The `type` a code or link is verified as. */
+export type VerifyType = 'signup' | 'invite' | 'recovery' | 'magiclink' | 'email' | 'email_change' | 'phone_change';
+
+const MAIL_SUBJECTS: Record<OneTimeTokenType, string> = {
+  confirmation_token: 'Confirm your DreamSeed account',
+  recovery_token: 'Reset your DreamSeed password',
+  email_change_token_new: 'Confirm your new DreamSeed email address',
+};
+
+const LINK_TYPES: Record<OneTimeTokenType, VerifyType> = {
+  confirmation_token: 'signup',
+  recovery_token: 'recovery',
+  email_change_token_new: 'email_change',
+};
+
+/** Replaces any earlier token of the kind, writes the mail to the outbox, and returns the mail's id. */
+export async function issueOneTimeToken(
+  ctx: AuthContext,
+  tx: GatewayTx,
+  user: AuthUserRow,
+  type: OneTimeTokenType,
+  address: string,
+  redirectTo?: string,
+  /** The user was inserted by this transaction, so it has no earlier token to replace. */
+  insertedNow = false,
+): Promise<string> {
+  const { otp, tokenHash } = newOneTimeToken(address);
+  const now = new Date();
+  if (!insertedNow) await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.tokenType, type)));
+  await tx.insert(oneTimeTokens).values({
+    userId: user.id,
+    tokenType: type,
+    tokenHash,
+    relatesTo: address,
+    expiresAt: new Date(now.getTime() + ctx.config.AUTH_OTP_EXPIRY_SECONDS * 1000),
+  });
+  const sentColumn =
+    type === 'confirmation_token' ? { confirmationSentAt: now } : type === 'recovery_token' ? { recoverySentAt: now } : { emailChangeSentAt: now };
+  await tx.update(authUsers).set(sentColumn).where(eq(authUsers.id, user.id));
+  const link = new URL(`${ctx.config.PUBLIC_URL}/auth/v1/verify`);
+  link.searchParams.set('token', tokenHash);
+  link.searchParams.set('type', LINK_TYPES[type]);
+  link.searchParams.set('redirect_to', allowedRedirect(ctx.config, redirectTo));
+  const [mail] = await tx
+    .insert(mailOutbox)
+    .values({
+      userId: user.id,
+      kind: type,
+      recipient: address,
+      subject: MAIL_SUBJECTS[type],
+      body: `Your code: ${otp}\n\nOr open this link: ${link.toString()}\n\nThe code expires in ${describeLifetime(ctx.config.AUTH_OTP_EXPIRY_SECONDS)}.`,
+    })
+    .returning({ id: mailOutbox.id });
+  if (!mail) throw new Error('insert returned nothing');
+  return mail.id;
+}
+
+/** `redirect_to` is honoured only inside the site URL or the allow list; anything else goes to the site. */
+export function allowedRedirect(config: GatewayConfig, redirectTo: string | undefined): string {
+  return safeRedirect(redirectTo, config.AUTH_SITE_URL, config.AUTH_REDIRECT_ALLOW_LIST);
+}
