@@ -4,7 +4,7 @@
  * API (gateway → voice worker → analysis worker reading the calls from the voice service → API), offline.
  */
 import { performance } from 'node:perf_hooks';
-import { freePort, waitForHttpOk } from '@dreamseed/testing';
+import { freePort, sleep, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
 import { percentile, round } from './stats';
 import { CONSULTATION_FIXTURES, ENUM_EXPECTATIONS, fixtureInput } from '../apps/analysis-service/src/analysis/__fixtures__/consultations';
@@ -102,7 +102,7 @@ export async function endToEnd(options: { databaseUrl: string; redisUrl: string;
         const dna = await fetch(`${base}/v1/me/dream-dna`, { headers: { authorization: `Bearer ${session.access_token}` } });
         if (dna.status === 200) break;
         if (performance.now() - started > 10_000) throw new Error('no Dream DNA within 10 s');
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await sleep(5);
       }
       latencies.push(performance.now() - started);
     }

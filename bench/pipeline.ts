@@ -8,7 +8,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DEVELOPMENT_PAYLOAD_KEY, PayloadSealer } from '@dreamseed/platform';
-import { freePort, waitForHttpOk } from '@dreamseed/testing';
+import { freePort, sleep, waitForHttpOk } from '@dreamseed/testing';
 import { runApp } from './apps';
 import { cpuMicrosOf, cpuMicrosOfCommands } from './stats';
 
@@ -46,7 +46,7 @@ async function drained(queue: Queue) {
     // Delayed jobs are the service's own schedules (retention), not the events.
     const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
     if (counts.waiting + counts.active + counts.prioritized === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
 import { PayloadSealer, QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { producerFailingFirst } from '@dreamseed/platform/testing';
-import { waitFor } from '@dreamseed/testing';
+import { sleep, waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../analysis/offline';
 import { AnalysisProviderError, type AnalysisProvider } from '../analysis/provider';
@@ -242,7 +242,7 @@ describe('analysis jobs (offline provider)', () => {
         promptVersion: inner.promptVersion,
         async analyse(input) {
           calls += 1;
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          await sleep(delayMs);
           if (failFirst && calls === 1) throw new AnalysisProviderError('unavailable', 'provider answered 503', true);
           return inner.analyse(input);
         },

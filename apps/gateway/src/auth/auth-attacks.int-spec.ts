@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pino from 'pino';
 import type { JobProducer } from '@dreamseed/platform';
+import { sleep } from '@dreamseed/testing';
 import { codeIn, randomIp, startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 import * as schema from '../db/schema';
 import type { AuthLimits } from './limits';
@@ -160,7 +161,7 @@ describe('auth attacks with confirmation on', () => {
       const timed = async (email: string) => {
         // Spaced out, so that one request's work after its answer (the queue hand-off, the mail) is not timed as
         // part of the next.
-        await new Promise((resolve) => setTimeout(resolve, 40));
+        await sleep(40);
         const start = performance.now();
         await post(gateway, '/recover', { email });
         return performance.now() - start;

@@ -1,4 +1,4 @@
-import { waitFor } from '@dreamseed/testing';
+import { sleep, waitFor } from '@dreamseed/testing';
 import { codeIn, randomIp, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const PASSWORD = 'correct horse battery';
@@ -116,7 +116,7 @@ describe('auth with confirmation off (as under npm start)', () => {
     expect(retry.error).toBeNull();
 
     // Later, the spent token is presented again: that is a theft, and the whole session ends.
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await sleep(2100);
     const replay = await gateway.client().refreshSession({ refresh_token: first });
     expect(replay.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' });
     const afterwards = await gateway.client().refreshSession({ refresh_token: second });

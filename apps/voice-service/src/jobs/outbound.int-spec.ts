@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, startFakeServer, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
+import { freePort, sleep, startFakeServer, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 import { createCallProvider } from '../vapi/provider';
 
@@ -71,7 +71,7 @@ describe('voice service: outbound calls', () => {
     await plan(userId, 3, 300);
     await waitFor(async () => (await rowsOf(userId))[0]?.status === 'placed', 'the moved call to be placed');
     expect(await rowsOf(userId)).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(callsFor(userId)).toHaveLength(1);
   });
 
