@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { addInterval, Catalog, catalogFromEnv, DEFAULT_CATALOG, planOf } from './catalog';
 
 const pkg = (overrides: Record<string, unknown> = {}) => ({ id: 'basic', name: 'Basic', kind: 'one_time', amountMinor: 9900, currency: 'usd', ...overrides });
@@ -53,5 +54,26 @@ describe('the billing catalog', () => {
     const from = new Date('2026-05-20T08:00:00Z');
     addInterval(from, 'year');
     expect(from).toEqual(new Date('2026-05-20T08:00:00Z'));
+  });
+
+  it('ends a period that starts on a day the next month lacks on that month\'s last day, as Stripe does', () => {
+    expect(addInterval(new Date('2026-01-31T09:00:00Z'), 'month')).toEqual(new Date('2026-02-28T09:00:00Z'));
+    expect(addInterval(new Date('2028-01-31T09:00:00Z'), 'month')).toEqual(new Date('2028-02-29T09:00:00Z'));
+    expect(addInterval(new Date('2026-03-31T09:00:00Z'), 'month')).toEqual(new Date('2026-04-30T09:00:00Z'));
+    expect(addInterval(new Date('2028-02-29T09:00:00Z'), 'year')).toEqual(new Date('2029-02-28T09:00:00Z'));
+  });
+
+  it('always ends a monthly period in the next calendar month and a yearly one twelve months on', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), (from) => {
+        const month = addInterval(from, 'month');
+        const year = addInterval(from, 'year');
+        const monthsBetween = (end: Date) => (end.getUTCFullYear() - from.getUTCFullYear()) * 12 + end.getUTCMonth() - from.getUTCMonth();
+        expect(monthsBetween(month)).toBe(1);
+        expect(monthsBetween(year)).toBe(12);
+        expect(month.getUTCDate()).toBeLessThanOrEqual(from.getUTCDate());
+        expect(month.toISOString().slice(11)).toBe(from.toISOString().slice(11));
+      }),
+    );
   });
 });

@@ -70,10 +70,18 @@ export class Catalog {
   }
 }
 
-/** The end of a period that starts at `from` and lasts one interval (calendar month or year, as Stripe bills). */
+/**
+ * The end of a period that starts at `from` and lasts one interval (calendar month or year, as Stripe bills). A day
+ * the target month lacks becomes its last day (Jan 31 → Feb 28, Feb 29 → Feb 28 next year), as Stripe anchors
+ * such periods; plain `setUTCMonth` would roll over into the month after.
+ */
 export function addInterval(from: Date, interval: 'month' | 'year'): Date {
+  const months = interval === 'month' ? 1 : 12;
+  const target = from.getUTCMonth() + months;
+  const year = from.getUTCFullYear() + Math.floor(target / 12);
+  const month = target % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const end = new Date(from);
-  if (interval === 'month') end.setUTCMonth(end.getUTCMonth() + 1);
-  else end.setUTCFullYear(end.getUTCFullYear() + 1);
+  end.setUTCFullYear(year, month, Math.min(from.getUTCDate(), lastDay));
   return end;
 }

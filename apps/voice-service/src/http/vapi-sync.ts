@@ -5,6 +5,7 @@ import { BUSINESS_FACT_ALIASES, BUSINESS_FACT_NAMES, E164, INTERNAL_PATHS, VAPI_
 import { AppError, callInternal, fitForPostgres, internalHeaders, internalJsonRoute, jobIdFrom, readAsOwner, type JobProducer, type RawRoute } from '@dreamseed/platform';
 import { founderAssistant, intakeAssistant, variableValuesOf, type CallMetadata, type Stage } from '../assistants/stages';
 import { withRecordedFounder } from '../calls/founders';
+import { nextStage } from '../calls/next-call';
 import { registerCaller } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
@@ -227,12 +228,13 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
       }
       case 'schedule_next_call': {
         if (!founder.userId || !founder.callStage) return error('This call is not tied to a founder, so no call was scheduled.');
-        if (founder.callStage >= 4) return result('That was the last consultation; no further call is needed.');
+        const stage = nextStage(founder.callStage);
+        if (stage === null) return result('That was the last consultation; no further call is needed.');
         const at = typeof call.args.at === 'string' && !Number.isNaN(Date.parse(call.args.at)) ? new Date(call.args.at).toISOString() : undefined;
         await producer.enqueue(
           'voice',
           'schedule-next-call',
-          { v: 1, userId: founder.userId, callStage: founder.callStage + 1, ...(at ? { notBefore: at } : {}) },
+          { v: 1, userId: founder.userId, callStage: stage, ...(at ? { notBefore: at } : {}) },
           { jobId: jobIdFrom('next-call-tool', call.id), correlationId },
         );
         return result(at ? `The next call is planned for ${at}.` : 'The next call will be planned.');
