@@ -43,8 +43,13 @@ describeRoutes(
   'auth (Supabase-compatible)',
   [
     ['post', `${AUTH_PATH}/signup`, 'Sign up: a session when confirmation is off, else the user and a mailed code', signUpBody],
-    ['post', `${AUTH_PATH}/token?grant_type=password`, 'Sign in with email and password', passwordGrantBody],
-    ['post', `${AUTH_PATH}/token?grant_type=refresh_token`, 'Exchange a refresh token (single use, rotated)', refreshGrantBody],
+    [
+      'post',
+      `${AUTH_PATH}/token`,
+      'Sign in with email and password (grant_type=password), or exchange a refresh token, single use and rotated (grant_type=refresh_token)',
+      z.union([passwordGrantBody, refreshGrantBody]),
+      { query: z.object({ grant_type: z.enum(['password', 'refresh_token']) }) },
+    ],
     ['post', `${AUTH_PATH}/recover`, 'Mail a password-recovery code and link', emailBody],
     ['post', `${AUTH_PATH}/resend`, 'Mail a confirmation again', resendBody],
     ['post', `${AUTH_PATH}/verify`, 'Confirm a mailed code (email + token), a texted one (type phone_change, phone + token) or a link (token_hash)', verifyBody],
@@ -57,7 +62,7 @@ describeRoutes(
   [
     ['get', `${AUTH_PATH}/user`, 'The signed-in user', undefined],
     ['put', `${AUTH_PATH}/user`, 'Change email (confirmed by mail), phone (confirmed by a texted code), password or metadata', updateUserBody],
-    ['post', `${AUTH_PATH}/logout?scope=global|local|others`, 'End sessions', undefined],
+    ['post', `${AUTH_PATH}/logout`, 'End sessions: every one (global, the default), this one (local) or the others', undefined, { query: z.object({ scope: logoutScope.optional() }) }],
   ],
   { bearer: true },
 );

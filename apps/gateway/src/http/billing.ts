@@ -5,7 +5,7 @@ import { INTERNAL_PATHS, type CheckoutConfirmation, type CheckoutResponse } from
 import { AppError, notFound, type JobProducer } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
-import { parseBody, requireUser } from './middleware';
+import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes } from './openapi';
 import { postToOwner, readFromOwner } from './owners';
 
@@ -57,7 +57,7 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
     );
   });
 
-  router.use(requireUser(auth));
+  router.use(requireApiUser(auth));
 
   router.post('/checkout', express.json({ limit: '16kb' }), async (req, res) => {
     const body = parseBody(checkoutRequest, req.body);

@@ -16,7 +16,7 @@ import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { founderOf } from './founder';
-import { parseBody, requireUser } from './middleware';
+import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes } from './openapi';
 import { ownerPath, pathId, readFromOwner } from './owners';
 
@@ -31,7 +31,9 @@ const keyword = z
   // A control character or a lone surrogate can be neither a name nor stored (Postgres text takes no NUL): refused
   // here, rather than queued for a search that fails on every retry.
   .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters')
-  .regex(/[\p{L}\p{N}]/u, 'must contain a letter or a digit');
+  .regex(/[\p{L}\p{N}]/u, 'must contain a letter or a digit')
+  // The two rules as one pattern for the document: zod-to-openapi would print only the first, with its `/u`.
+  .openapi({ pattern: '^[^\\p{Cc}\\p{Cs}]*[\\p{L}\\p{N}][^\\p{Cc}\\p{Cs}]*$' });
 
 export const domainSearchRequest = z
   .object({
@@ -71,7 +73,7 @@ export function domainsRouter(
 ): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
-  router.use(requireUser(auth));
+  router.use(requireApiUser(auth));
 
   const fromDomain = <T>(path: string, req: Request) => readFromOwner<T>(config.DOMAIN_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
 

@@ -11,7 +11,7 @@ import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest } from './founder';
-import { parseBody, requireUser } from './middleware';
+import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes } from './openapi';
 import { ownerPath, pathId, readFromOwner } from './owners';
 
@@ -99,7 +99,7 @@ export function meRouter(
 ): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
-  router.use(requireUser(auth));
+  router.use(requireApiUser(auth));
 
   const founderOf = (req: Request) => founderFromRequest(req, db);
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
-import { badRequest, summarizeIssues } from '@dreamseed/platform';
-import { noAuthorization } from '../auth/errors';
+import { AppError, badRequest, summarizeIssues } from '@dreamseed/platform';
+import { AuthError, noAuthorization } from '../auth/errors';
 import type { AuthUserRow } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { AccessClaims } from '../auth/tokens';
@@ -13,13 +13,43 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Verifies the bearer access token and that its session still exists; the result is on `req.auth`. */
+const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+/**
+ * For `/auth/v1`: verifies the bearer access token and that its session still exists, answering failures as
+ * GoTrue does (403 `bad_jwt`, `session_not_found`), which auth-js expects. The caller is on `req.auth`.
+ */
 export function requireUser(service: AuthService): RequestHandler {
   return async (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw noAuthorization();
-    req.auth = await service.authenticate(match[1]);
+    const token = bearerToken(req.get('authorization'));
+    if (!token) throw noAuthorization();
+    req.auth = await service.authenticate(token);
+    next();
+  };
+}
+
+/** GoTrue's answers that mean the token itself cannot be used: bad or expired, or its user or session is gone. */
+const UNUSABLE_TOKEN = new Set(['bad_jwt', 'session_not_found', 'user_not_found']);
+const CHALLENGE = 'Bearer realm="dreamseed"';
+
+/**
+ * For `/v1`: the same check, answered as RFC 6750 says so that a client's "on 401, refresh and retry" fires. No
+ * token is 401 `no_authorization`; a malformed, tampered or expired token, or one whose session has ended, is
+ * 401 `invalid_token`; both carry a `WWW-Authenticate: Bearer` challenge. 403 stays for a valid caller who may
+ * not (a banned user).
+ */
+export function requireApiUser(service: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const token = bearerToken(req.get('authorization'));
+    if (!token) throw new AppError(401, 'no_authorization', 'This endpoint requires a Bearer token.', undefined, { 'WWW-Authenticate': CHALLENGE });
+    try {
+      req.auth = await service.authenticate(token);
+    } catch (error) {
+      if (!(error instanceof AuthError) || !UNUSABLE_TOKEN.has(error.code)) throw error;
+      throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or its session has ended; refresh it or sign in again.', undefined, {
+        'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
+      });
+    }
     next();
   };
 }

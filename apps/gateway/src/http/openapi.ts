@@ -40,12 +40,18 @@ openApiRegistry.registerPath({
 });
 
 /** Lists routes in the API document: method, path, summary and, for writes, the zod schema of the body. */
+/** A route's query string and request headers, each an object schema of its own. */
+export interface RouteParameters {
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+}
+
 export function describeRoutes(
   tag: string,
-  routes: readonly (readonly ['get' | 'post' | 'put' | 'patch' | 'delete', string, string, z.ZodType | undefined])[],
+  routes: readonly (readonly ['get' | 'post' | 'put' | 'patch' | 'delete', string, string, z.ZodType | undefined, RouteParameters?])[],
   options: { bearer: boolean; basic?: boolean; responses?: Record<number, string> },
 ) {
-  for (const [method, path, summary, body] of routes) {
+  for (const [method, path, summary, body, parameters] of routes) {
     openApiRegistry.registerPath({
       method,
       path,
@@ -53,12 +59,16 @@ export function describeRoutes(
       tags: [tag],
       ...(options.bearer ? { security: [{ bearerAuth: [] }] } : {}),
       ...(options.basic ? { security: [{ basicAuth: [] }] } : {}),
-      ...(body ? { request: { body: { content: { 'application/json': { schema: body } } } } } : {}),
+      request: {
+        ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
+        ...(parameters?.query ? { query: parameters.query } : {}),
+        ...(parameters?.headers ? { headers: parameters.headers } : {}),
+      },
       responses: {
         200: { description: 'OK' },
         400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorResponse } } },
-        401: { description: 'No token' },
-        403: { description: 'Bad token' },
+        401: { description: 'No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer)' },
+        403: { description: 'A valid caller who may not do this' },
         429: { description: 'Over a rate limit (Retry-After)' },
         ...Object.fromEntries(Object.entries(options.responses ?? {}).map(([status, description]) => [status, { description }])),
       },
