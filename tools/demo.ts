@@ -122,7 +122,7 @@ async function chooseDomain(token: string): Promise<string> {
   const free = (search.candidates ?? []).filter((candidate) => candidate.available === true);
   process.stdout.write(`\nDomain search: ${search.candidates?.length ?? 0} names, ${free.length} free: ${free.slice(0, 5).map((c) => c.domain).join(', ')}\n`);
   for (const candidate of free) {
-    let selection = await api<{ id?: string; status?: string }>('/v1/domains/selection', { method: 'POST', token, body: JSON.stringify({ domain: candidate.domain }) });
+    let selection = await api<{ id?: string; status?: string }>('/v1/domains/selections', { method: 'POST', token, body: JSON.stringify({ domain: candidate.domain }) });
     while (selection.status === 202 || selection.body.status === 'pending') {
       await sleep(200);
       selection = await api(`/v1/domains/selections/${selection.body.id}`, { token });

@@ -34,6 +34,7 @@ export const INTERNAL_PATHS = {
     dreamDna: '/internal/dream-dna',
     dreamDnaVersions: '/internal/dream-dna/versions',
     analyses: '/internal/analyses',
+    analysis: '/internal/analyses/:id',
     assessments: '/internal/assessments',
     assessmentCatalog: '/internal/assessments/catalog',
   },
@@ -44,6 +45,8 @@ export const INTERNAL_PATHS = {
     check: '/internal/domain-check',
     /** The outcome of a `select-domain` job (selected, or refused because the name is taken). */
     selection: '/internal/domain-selections/:id',
+    /** The selection decided `selected` last: the founder's domain as it stands (404 `no_domain_selected`). */
+    currentSelection: '/internal/domain-selections/current',
   },
   billing: {
     packages: '/internal/packages',
@@ -108,10 +111,12 @@ export interface DreamDnaView {
 export interface AiAnalysisView {
   id: string;
   trigger: string;
-  provider: string;
+  /** Null only while `queued`. */
+  provider: string | null;
   model: string | null;
-  promptVersion: string;
-  status: 'pending' | 'succeeded' | 'failed' | 'unchanged';
+  promptVersion: string | null;
+  /** `queued` only from the gateway: the request is in Redis and no worker has taken it yet. */
+  status: 'queued' | 'pending' | 'succeeded' | 'failed' | 'unchanged';
   dreamDnaVersion: number | null;
   latencyMs: number | null;
   error: string | null;
@@ -213,6 +218,9 @@ export interface BillingPackageView {
   amountMinor: number;
   currency: string;
 }
+
+/** Stripe's statuses of a subscription that still runs, and so can be cancelled or replaced. */
+export const LIVE_SUBSCRIPTION_STATUSES = ['trialing', 'active', 'past_due', 'unpaid'] as const;
 
 export interface SubscriptionView {
   id: string;

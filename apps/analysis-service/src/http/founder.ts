@@ -1,12 +1,30 @@
 import express, { type Router } from 'express';
-import { desc, inArray } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import type { AiAnalysisView, DreamDnaView } from '@dreamseed/contracts';
-import { AppError, createFounderTokenVerifier, withFounder } from '@dreamseed/platform';
+import { AppError, createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
 import type { AnalysisConfig } from '../config';
 import type { AnalysisDb } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, dreamDna } from '../db/schema';
 
 type DreamDnaRow = typeof dreamDna.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function analysisView(row: typeof aiAnalysis.$inferSelect): AiAnalysisView {
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    provider: row.provider,
+    model: row.model,
+    promptVersion: row.promptVersion,
+    status: row.status as AiAnalysisView['status'],
+    dreamDnaVersion: row.dreamDnaVersion,
+    latencyMs: row.latencyMs,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+  };
+}
 
 function dreamDnaView(row: DreamDnaRow): DreamDnaView {
   return {
@@ -51,20 +69,15 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
   router.get('/analyses', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const rows = await withFounder(db, founder, (tx) => tx.select().from(aiAnalysis).orderBy(desc(aiAnalysis.createdAt)).limit(50));
-    const analyses: AiAnalysisView[] = rows.map((row) => ({
-      id: row.id,
-      trigger: row.trigger,
-      provider: row.provider,
-      model: row.model,
-      promptVersion: row.promptVersion,
-      status: row.status as AiAnalysisView['status'],
-      dreamDnaVersion: row.dreamDnaVersion,
-      latencyMs: row.latencyMs,
-      error: row.error,
-      createdAt: row.createdAt.toISOString(),
-      completedAt: row.completedAt?.toISOString() ?? null,
-    }));
-    res.json({ analyses });
+    res.json({ analyses: rows.map(analysisView) });
+  });
+
+  router.get('/analyses/:id', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const id = req.params.id;
+    const [row] = UUID.test(id) ? await withFounder(db, founder, (tx) => tx.select().from(aiAnalysis).where(eq(aiAnalysis.id, id))) : [];
+    if (!row) throw notFound('No such analysis.');
+    res.json(analysisView(row));
   });
 
   router.get('/assessments', async (req, res) => {

@@ -13,6 +13,9 @@ import { aiAnalysis, assessmentResponses, businessAssessment, businessFacts, dre
 type AnalyseFounder = JobPayloadOf<AnalysisJobs, 'analyse-founder'>;
 type Run = typeof aiAnalysis.$inferSelect;
 
+/** What a run is for; `runId` names its row, so that a run the founder asked for reads back by the id they were given. */
+type RunRequest = Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'> & { runId?: string };
+
 /** What a finished run keeps besides the provider's findings, so its follow-ups can be sent again on a retry. */
 interface ParsedOutput extends AnalysisOutput {
   brandCall: boolean;
@@ -47,7 +50,7 @@ const LAST_STAGE = 4;
 export class Analyser {
   constructor(private readonly deps: AnalyserDeps) {}
 
-  async run(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal' | 'correlationId'>) {
+  async run(payload: RunRequest, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal' | 'correlationId'>) {
     const { db, provider } = this.deps;
     const run = await this.claim(payload);
     // One copy asks the provider at a time; another waits for its outcome (or for its lease to lapse).
@@ -179,13 +182,21 @@ export class Analyser {
     );
   }
 
-  private async claim(payload: Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'>): Promise<Run> {
+  private async claim(payload: RunRequest): Promise<Run> {
     // The founder is part of the key: a source id only has to be unique for its founder.
     const runKey = `${payload.userId}:${payload.trigger}:${payload.sourceId}`;
     return withOwnerRole(this.deps.db, 'analysis', async (tx) => {
       const [inserted] = await tx
         .insert(aiAnalysis)
-        .values({ businessId: payload.userId, runKey, trigger: payload.trigger, provider: this.deps.provider.name, model: this.deps.provider.model, promptVersion: this.deps.provider.promptVersion })
+        .values({
+          ...(payload.runId ? { id: payload.runId } : {}),
+          businessId: payload.userId,
+          runKey,
+          trigger: payload.trigger,
+          provider: this.deps.provider.name,
+          model: this.deps.provider.model,
+          promptVersion: this.deps.provider.promptVersion,
+        })
         .onConflictDoNothing({ target: aiAnalysis.runKey })
         .returning();
       if (inserted) return inserted;

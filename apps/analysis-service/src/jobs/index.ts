@@ -16,7 +16,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
   return {
     'analyse-founder': (payload, context) => analyser.run(payload, context),
 
-    'rerun-analysis': (payload, context) => analyser.run({ userId: payload.userId, trigger: 'manual', sourceId: payload.requestId }, context),
+    'rerun-analysis': (payload, context) => analyser.run({ userId: payload.userId, trigger: 'manual', sourceId: payload.requestId, runId: payload.requestId }, context),
 
     'submit-assessment': async (payload, { correlationId }) => {
       const answers = await assessmentAnswersOf(payload, sealer);

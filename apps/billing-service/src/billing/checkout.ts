@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { CheckoutResponse } from '@dreamseed/contracts';
+import { LIVE_SUBSCRIPTION_STATUSES, type CheckoutResponse } from '@dreamseed/contracts';
 import { AppError, conflict, withOwnerRole, type Founder } from '@dreamseed/platform';
 import type { BillingDb } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
@@ -46,7 +46,7 @@ export class CheckoutService {
         const [current] = await tx
           .select({ id: subscriptions.id })
           .from(subscriptions)
-          .where(and(eq(subscriptions.businessId, businessId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, ['trialing', 'active', 'past_due', 'unpaid'])))
+          .where(and(eq(subscriptions.businessId, businessId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
           .limit(1);
         if (current) throw conflict('already_subscribed', 'You already have a subscription; cancel it before choosing another plan.');
       }

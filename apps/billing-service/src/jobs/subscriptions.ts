@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
-import type { BillingJobs, JobPayloadOf } from '@dreamseed/contracts';
+import { LIVE_SUBSCRIPTION_STATUSES, type BillingJobs, type JobPayloadOf } from '@dreamseed/contracts';
 import { withOwnerRole, type JobContext } from '@dreamseed/platform';
 import { expireEnded } from '../billing/ledger';
 import type { ProfileReporter } from '../billing/profile';
@@ -26,7 +26,7 @@ export class SubscriptionJobs {
       tx
         .select()
         .from(subscriptions)
-        .where(and(eq(subscriptions.businessId, userId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, ['trialing', 'active', 'past_due', 'unpaid'])))
+        .where(and(eq(subscriptions.businessId, userId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
         .orderBy(desc(subscriptions.currentPeriodEnd))
         .limit(1),
     );

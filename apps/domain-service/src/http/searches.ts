@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import type { DomainSearchView, DomainSelectionView } from '@dreamseed/contracts';
-import { createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
+import { AppError, createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
 import type { DomainConfig } from '../config';
 import type { DomainDb } from '../db/client';
 import { domainSearches, domainSelections } from '../db/schema';
@@ -32,26 +32,39 @@ export function searchesRouter(config: DomainConfig, db: DomainDb): Router {
     res.json(searchView(row));
   });
 
+  // The founder's domain as it stands: the selection decided `selected` last. Before `/:id`, which only takes UUIDs.
+  router.get('/domain-selections/current', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const [row] = await withFounder(db, founder, (tx) =>
+      tx.select().from(domainSelections).where(eq(domainSelections.status, 'selected')).orderBy(desc(domainSelections.decidedAt)).limit(1),
+    );
+    if (!row) throw new AppError(404, 'no_domain_selected', 'No domain has been selected yet.');
+    res.json(selectionView(row));
+  });
+
   router.get('/domain-selections/:id', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const id = req.params.id;
     if (!UUID.test(id)) throw notFound('No such selection.');
     const [row] = await withFounder(db, founder, (tx) => tx.select().from(domainSelections).where(eq(domainSelections.id, id)));
     if (!row) throw notFound('No such selection.');
-    const view: DomainSelectionView = {
-      id: row.id,
-      domain: row.domain,
-      status: row.status as DomainSelectionView['status'],
-      available: row.available,
-      searchId: row.searchId,
-      message: row.message,
-      createdAt: row.createdAt.toISOString(),
-      decidedAt: row.decidedAt?.toISOString() ?? null,
-    };
-    res.json(view);
+    res.json(selectionView(row));
   });
 
   return router;
+}
+
+function selectionView(row: typeof domainSelections.$inferSelect): DomainSelectionView {
+  return {
+    id: row.id,
+    domain: row.domain,
+    status: row.status as DomainSelectionView['status'],
+    available: row.available,
+    searchId: row.searchId,
+    message: row.message,
+    createdAt: row.createdAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+  };
 }
 
 function searchView(row: typeof domainSearches.$inferSelect): DomainSearchView & { error: string | null } {

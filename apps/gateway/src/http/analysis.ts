@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
-import { PayloadSealer, badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
+import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog, type AiAnalysisView } from '@dreamseed/contracts';
+import { AppError, PayloadSealer, badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
 import { describeRoutes } from './openapi';
-import { readFromOwner } from './owners';
+import { ownerPath, pathId, readFromOwner } from './owners';
 
 export const assessmentSubmission = z
   .object({
@@ -25,6 +25,7 @@ describeRoutes(
     ['get', '/v1/me/dream-dna', 'The current Dream DNA, with the selected domain', undefined],
     ['get', '/v1/me/dream-dna/versions', 'Every Dream DNA version, newest first', undefined],
     ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency)', undefined],
+    ['get', '/v1/me/analyses/{id}', 'One analysis run, by the id POST /v1/me/analyses answered (status queued until a worker takes it)', undefined],
     [
       'post',
       '/v1/me/analyses',
@@ -74,11 +75,38 @@ export function addAnalysisRoutes(
   router.get('/analyses', async (req, res) => {
     res.json(await fromAnalysis(INTERNAL_PATHS.analysis.analyses, req));
   });
+  router.get('/analyses/:id', async (req, res) => {
+    const id = pathId(req, 'analysis');
+    try {
+      res.json(await fromAnalysis(ownerPath(INTERNAL_PATHS.analysis.analysis, { id }), req));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 404) throw error;
+      // Asked for and still waiting in Redis, so the analysis service has no row for it yet: the request's own job
+      // (`rerun-<id>`, the founder's) says so.
+      const founder = await founderOf(req);
+      const job = await producer.queue('analysis').getJob(`rerun-${id}`);
+      if ((job?.data as { userId?: string } | undefined)?.userId !== founder.id) throw error;
+      const queued: AiAnalysisView = {
+        id,
+        trigger: 'manual',
+        provider: null,
+        model: null,
+        promptVersion: null,
+        status: 'queued',
+        dreamDnaVersion: null,
+        latencyMs: null,
+        error: null,
+        createdAt: new Date(job?.timestamp ?? Date.now()).toISOString(),
+        completedAt: null,
+      };
+      res.json(queued);
+    }
+  });
   router.post('/analyses', async (req, res) => {
     const founder = await founderOf(req);
     const requestId = requestIdOf(req, founder, 'rerun');
     await producer.enqueue('analysis', 'rerun-analysis', { v: 1, userId: founder.id, requestId }, { jobId: `rerun-${requestId}`, correlationId: req.correlationId });
-    res.status(202).json({ request_id: requestId });
+    res.status(202).json({ id: requestId });
   });
 
   router.get('/assessments/catalog', (_req, res) => {

@@ -119,6 +119,8 @@ describe('billing through the gateway, local provider', () => {
 
   it('runs a monthly subscription and cancels it at the period end', async () => {
     const founder = await signUp();
+    const codeOf = async (response: Response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+    expect(await codeOf(await call(founder, 'POST', '/v1/billing/subscription/cancel'))).toEqual([404, 'no_subscription']);
     const response = await call(founder, 'POST', '/v1/billing/checkout', { package: 'monthly' });
     const { url } = (await response.json()) as { url: string };
     await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${founder.token}` } });
@@ -135,6 +137,7 @@ describe('billing through the gateway, local provider', () => {
       return subscription?.cancelAtPeriodEnd && subscription;
     }, 'the subscription to be set to end');
     expect(cancelled).toMatchObject({ plan: 'monthly', status: 'active' });
+    expect(await codeOf(await call(founder, 'POST', '/v1/billing/subscription/cancel'))).toEqual([409, 'already_cancelled']);
   });
 
   it('answers bad input with a clear 4xx', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { INTERNAL_PATHS, type CheckoutConfirmation, type CheckoutResponse } from '@dreamseed/contracts';
-import { AppError, notFound, type JobProducer } from '@dreamseed/platform';
+import { INTERNAL_PATHS, LIVE_SUBSCRIPTION_STATUSES, type CheckoutConfirmation, type CheckoutResponse, type SubscriptionView } from '@dreamseed/contracts';
+import { AppError, conflict, notFound, type JobProducer } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import { parseBody, requireApiUser } from './middleware';
@@ -27,7 +27,7 @@ describeRoutes(
     ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete the founder\'s own open checkout as paid (202; 404 for any other id)', undefined],
     ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined],
     ['get', '/v1/billing/payments', 'The founder\'s payments, newest first', undefined],
-    ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202)', undefined],
+    ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202; 404 no_subscription when none runs, 409 already_cancelled when it already ends)', undefined],
   ],
   { bearer: true },
 );
@@ -88,6 +88,11 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
   router.post('/subscription/cancel', async (req, res) => {
     const profileId = (req.auth?.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
     if (typeof profileId !== 'string') throw notFound('This account has no founder profile.');
+    // Billing's own answer decides whether anything would change, so that a 202 always means a cancellation.
+    const { subscription } = await fromBilling<{ subscription: SubscriptionView | null }>(INTERNAL_PATHS.billing.subscription, req);
+    const live = subscription && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status);
+    if (!live) throw new AppError(404, 'no_subscription', 'There is no running subscription to cancel.');
+    if (subscription.cancelAtPeriodEnd) throw conflict('already_cancelled', 'The subscription already ends with its current period.');
     await producer.enqueue('billing', 'cancel-subscription', { v: 1, userId: profileId, requestId: randomUUID() }, { correlationId: req.correlationId });
     res.status(202).json({ cancelling: true, atPeriodEnd: true });
   });

@@ -157,7 +157,10 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
   });
 
   it('selects a free domain: the profile moves to domain_selected and the Dream DNA is told', async () => {
-    const response = await call('POST', '/v1/domains/selection', { domain: 'HeyTakenCrumb.com' });
+    const none = await call('GET', '/v1/domains/selections/current');
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as ErrorBody).error.code).toBe('no_domain_selected');
+    const response = await call('POST', '/v1/domains/selections', { domain: 'HeyTakenCrumb.com' });
     expect(response.status).toBe(200);
     const selection = (await response.json()) as { id: string; status: string; domain: string; searchId: string | null };
     expect(selection).toMatchObject({ status: 'selected', domain: 'heytakencrumb.com', searchId: expect.any(String) });
@@ -168,6 +171,7 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
     const search = (await (await call('GET', `/v1/domains/searches/${selection.searchId}`)).json()) as { selectedDomain: string };
     expect(search.selectedDomain).toBe('heytakencrumb.com');
     expect(await (await call('GET', `/v1/domains/selections/${selection.id}`)).json()).toMatchObject({ status: 'selected' });
+    expect(await (await call('GET', '/v1/domains/selections/current')).json()).toMatchObject({ id: selection.id, domain: 'heytakencrumb.com', status: 'selected' });
   });
 
   it('refuses a taken domain with 409 and bad names with 400', async () => {
@@ -177,6 +181,8 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
     expect(body.error).toMatchObject({ code: 'domain_unavailable', message: 'takencrumb.com is already registered; choose another name.' });
     const location = taken.headers.get('location') ?? '';
     expect(await (await call('GET', location)).json()).toMatchObject({ status: 'unavailable', available: false });
+    // A refused name leaves the current selection as it was; the earlier path name still takes a selection.
+    expect(await (await call('GET', '/v1/domains/selections/current')).json()).toMatchObject({ domain: 'heytakencrumb.com' });
 
     for (const [domain, problem] of [['-crumb.com', 'hyphen_position'], ['crumb.xyz', 'unsupported_tld'], ['crumb bakery.com', 'bad_characters'], [`${'c'.repeat(64)}.com`, 'label_length'], ['crumb', 'no_tld']]) {
       const answer = await call('POST', '/v1/domains/selection', { domain });

@@ -54,7 +54,8 @@ describeRoutes(
     ['post', '/v1/domains/searches', 'Propose and check domain names (200 with the results when done within 2 s, else 202 with the id)', domainSearchRequest],
     ['get', '/v1/domains/searches', 'The founder\'s domain searches, newest first', undefined],
     ['get', '/v1/domains/searches/{id}', 'One search: every candidate with availability, price, provider and whether the answer was definitive', undefined],
-    ['post', '/v1/domains/selection', 'Choose a domain: re-checked, then recorded (200 selected, 409 taken, or 202 with the selection id)', domainSelectionRequest],
+    ['post', '/v1/domains/selections', 'Choose a domain: re-checked, then recorded (200 selected, 409 taken, or 202 with the selection id)', domainSelectionRequest],
+    ['get', '/v1/domains/selections/current', 'The founder\'s domain as it stands: the selection decided last (404 no_domain_selected)', undefined],
     ['get', '/v1/domains/selections/{id}', 'The outcome of a selection (pending, selected or unavailable)', undefined],
   ],
   { bearer: true },
@@ -111,7 +112,8 @@ export function domainsRouter(
     res.json(await fromDomain(ownerPath(INTERNAL_PATHS.domain.search, { id: pathId(req, 'search') }), req));
   });
 
-  router.post('/selection', async (req, res) => {
+  // `/selection` is the path's earlier name, kept working for clients written before it matched the GET paths.
+  router.post(['/selections', '/selection'], async (req, res) => {
     const parsed = parseDomainName(parseBody(domainSelectionRequest, req.body).domain);
     if (!parsed.ok) throw new AppError(400, 'invalid_domain', parsed.message, { problem: parsed.problem });
     const founder = await founderOf(req, db);
@@ -125,6 +127,10 @@ export function domainsRouter(
     const selection = await fromDomain<DomainSelectionView>(ownerPath(INTERNAL_PATHS.domain.selection, { id: selectionId }), req);
     if (selection.status === 'unavailable') throw new AppError(409, 'domain_unavailable', selection.message ?? `${parsed.domain} is already registered.`, { selection });
     res.json(selection);
+  });
+
+  router.get('/selections/current', async (req, res) => {
+    res.json(await fromDomain(INTERNAL_PATHS.domain.currentSelection, req));
   });
 
   router.get('/selections/:id', async (req, res) => {

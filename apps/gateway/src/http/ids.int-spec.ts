@@ -47,6 +47,7 @@ const ROUTES: [method: string, path: string][] = [
   ['GET', '/v1/me/calls/{id}/transcript'],
   ['GET', '/v1/domains/searches/{id}'],
   ['GET', '/v1/domains/selections/{id}'],
+  ['GET', '/v1/me/analyses/{id}'],
   ['POST', '/v1/billing/checkout/{id}/confirm'],
 ];
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { withFounder } from '@dreamseed/platform';
 import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
@@ -239,11 +240,17 @@ describe('the founder API (/v1/me) under row-level security', () => {
     const { planned } = (await (await call(a, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; vapiCallId: string; callStage: number }[] };
     expect(planned).toEqual([expect.objectContaining({ status: 'placed', vapiCallId: placed.vapi_call_id, callStage: 1, lastError: null })]);
 
+    // Nothing planned: nothing to cancel, and no job that would change nothing.
+    const nothing = await call(b, 'DELETE', '/v1/me/calls/next');
+    expect(nothing.status).toBe(404);
+    expect(((await nothing.json()) as ErrorBody).error.code).toBe('no_call_planned');
+
     const later = new Date(Date.now() + 3600_000).toISOString();
     expect((await call(b, 'POST', '/v1/me/calls', { at: later })).status).toBe(202);
     await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'scheduled'`, [b.profileId])).rowCount === 1, 'the plan');
     expect((await call(b, 'DELETE', '/v1/me/calls/next')).status).toBe(202);
     await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'cancelled'`, [b.profileId])).rowCount === 1, 'the cancellation');
+    expect((await call(b, 'DELETE', '/v1/me/calls/next')).status).toBe(404);
     // Each founder sees their own plans only.
     const theirs = (await (await call(b, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; scheduledFor: string }[] };
     expect(theirs.planned).toEqual([expect.objectContaining({ status: 'cancelled', scheduledFor: later })]);
@@ -372,7 +379,29 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(assessments.assessments).toEqual([expect.objectContaining({ id, answers: expect.arrayContaining([{ questionId: 'brand_vibe', value: 'friendly' }]) })]);
     await waitFor(async () => ((await (await call(founder, 'GET', '/v1/me')).json()) as { entity_type: string }).entity_type === 'llc', 'the profile to hear the entity');
 
-    expect((await call(founder, 'POST', '/v1/me/analyses')).status).toBe(202);
+    const rerun = await call(founder, 'POST', '/v1/me/analyses');
+    expect(rerun.status).toBe(202);
+    const { id: runId } = (await rerun.json()) as { id: string };
+    // The id answered reads the run back: queued, pending, then done; and only for its founder.
+    const run = await waitFor(async () => {
+      const body = (await (await call(founder, 'GET', `/v1/me/analyses/${runId}`)).json()) as { id: string; status: string; trigger: string };
+      return body.status === 'unchanged' && body;
+    }, 'the run to be read back as done');
+    expect(run).toMatchObject({ id: runId, trigger: 'manual', provider: 'offline' });
+    expect((await call(b, 'GET', `/v1/me/analyses/${runId}`)).status).toBe(404);
+    expect((await call(founder, 'GET', `/v1/me/analyses/${randomUUID()}`)).status).toBe(404);
+    expect((await call(founder, 'GET', '/v1/me/analyses/not-a-uuid')).status).toBe(404);
+    // A request still waiting in Redis (held back here by a delay) reads as queued.
+    const held = randomUUID();
+    const queue = new Queue('analysis', { connection: { url: testInfra().redisUrl }, prefix: gateway.config.QUEUE_PREFIX });
+    try {
+      await queue.add('rerun-analysis', { v: 1, userId: founder.profileId, requestId: held }, { jobId: `rerun-${held}`, delay: 600_000 });
+      expect(await (await call(founder, 'GET', `/v1/me/analyses/${held}`)).json()).toMatchObject({ id: held, status: 'queued', trigger: 'manual' });
+      expect((await call(b, 'GET', `/v1/me/analyses/${held}`)).status).toBe(404);
+      await (await queue.getJob(`rerun-${held}`))?.remove();
+    } finally {
+      await queue.close();
+    }
     const runs = await waitFor(async () => {
       const body = (await (await call(founder, 'GET', '/v1/me/analyses')).json()) as { analyses: { status: string; trigger: string; provider: string }[] };
       return body.analyses.length === 2 && body.analyses.every((run) => run.status !== 'pending') ? body.analyses : undefined;

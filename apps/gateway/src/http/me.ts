@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView } from '@dreamseed/contracts';
+import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView, type PlannedCallView } from '@dreamseed/contracts';
 import { AppError, badRequest, notFound, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
@@ -81,7 +81,7 @@ describeRoutes(
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), and the outbound calls as planned (time, status, why one failed)', undefined],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest],
-    ['delete', '/v1/me/calls/next', 'Cancel the planned call', undefined],
+    ['delete', '/v1/me/calls/next', 'Cancel the planned call (202; 404 no_call_planned when none is)', undefined],
     ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined],
   ],
   { bearer: true },
@@ -195,6 +195,9 @@ export function meRouter(
 
   router.delete('/calls/next', async (req, res) => {
     const founder = await founderOf(req);
+    // The voice service's own list decides whether anything would change, so that a 202 always means a cancellation.
+    const { planned } = await fromVoice<{ planned: PlannedCallView[] }>(INTERNAL_PATHS.voice.calls, req);
+    if (!planned.some((call) => call.status === 'scheduled')) throw new AppError(404, 'no_call_planned', 'No call is planned, so there is none to cancel.');
     await producer.enqueue('voice', 'cancel-next-call', { v: 1, userId: founder.id, requestId: randomUUID() }, { correlationId: req.correlationId });
     res.status(202).json({ cancelling: true });
   });
