@@ -29,9 +29,9 @@ describeRoutes(
     [
       'post',
       '/v1/me/analyses',
-      'Run the analysis again (202; send Idempotency-Key to make a retry safe)',
+      'Run the analysis again (202 with the run\'s id; send Idempotency-Key to make a retry safe)',
       undefined,
-      { headers: z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ description: 'The same key within a day is the same request' }) }) },
+      { headers: z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ description: 'The same key from the same founder is the same request: it runs once' }) }) },
     ],
     ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined],
     ['get', '/v1/me/assessments', 'The assessments submitted, with their answers', undefined],
