@@ -47,8 +47,11 @@ export const voiceJobs = defineCatalog({
   ),
   /** Plan the founder's next call after one ended. */
   'schedule-next-call': job(payloadV1({ userId, callStage, notBefore: isoDateTime.optional() })),
-  /** Cancel the founder's planned outbound call, if any. */
-  'cancel-next-call': job(payloadV1({ userId, requestId: z.uuid() })),
+  /**
+   * Cancel the founder's planned outbound calls, if any; with `throughStage`, only those of the stages up to it
+   * (the stages a completed call has made needless).
+   */
+  'cancel-next-call': job(payloadV1({ userId, requestId: z.uuid(), throughStage: callStage.optional() })),
   /** Archive then purge transcripts and webhook logs past the retention age (scheduled). */
   'purge-expired-voice-data': job(payloadV1({ olderThanDays: z.number().int().positive().optional() }), {
     attempts: 3,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jobIdFrom } from './producer';
+import { jobIdFrom, uuidFrom } from './producer';
 
 /** Ids as Stripe and VAPI make them: Stripe's `evt_…` and VAPI's UUIDs are already in the safe alphabet. */
 const safeId = fc.stringMatching(/^[A-Za-z0-9_-]{1,60}$/);
@@ -30,5 +30,17 @@ describe('job ids from outside ids', () => {
   it("replaces each character outside the alphabet, the ':' BullMQ keys use among them", () => {
     expect(jobIdFrom('call', 'a:b/c d')).toBe('call-a_b_c_d');
     expect(jobIdFrom('é')).toBe('_');
+  });
+
+  it('derives the same UUID from the same parts, and another from other parts or another split', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 4 }), fc.string({ minLength: 1 }), (parts, extra) => {
+        const id = uuidFrom(...parts);
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(uuidFrom(...parts)).toBe(id);
+        expect(uuidFrom(...parts, extra)).not.toBe(id);
+      }),
+    );
+    expect(uuidFrom('ab', 'c')).not.toBe(uuidFrom('a', 'bc'));
   });
 });

@@ -9,6 +9,7 @@
  * What a change must re-measure: a change to how adds are sent runs `npm run bench` and compares the webhook row
  * (its ratio to the same-POST baseline), the webhook at half load (p99 and CPU per request) and the floor row.
  */
+import { createHash } from 'node:crypto';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -178,4 +179,13 @@ interface JobToAdd {
  */
 export function jobIdFrom(...parts: string[]): string {
   return parts.map((part) => part.replace(/[^A-Za-z0-9_-]/g, '_')).join('-');
+}
+
+/**
+ * A UUID that stands for the parts (SHA-256 of them, shaped as a version-4 UUID): the same parts give the same id,
+ * so a request id derived from what it is about makes a retry or a duplicate the same request.
+ */
+export function uuidFrom(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog, type AiAnalysisView } from '@dreamseed/contracts';
-import { AppError, PayloadSealer, badRequest, type Founder, type JobProducer } from '@dreamseed/platform';
+import { AppError, PayloadSealer, badRequest, uuidFrom, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
 import { describeRoutes } from './openapi';
@@ -45,8 +45,7 @@ function requestIdOf(req: Request, founder: Founder, kind: string): string {
   const key = req.get('idempotency-key');
   if (!key) return randomUUID();
   if (key.length > 200) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be at most 200 characters.');
-  const hex = createHash('sha256').update(`${founder.id}:${kind}:${key}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidFrom(`${founder.id}:${kind}:${key}`);
 }
 
 /**

@@ -227,17 +227,19 @@ describe('the founder API (/v1/me) under row-level security', () => {
   });
 
   it('plans the next call through the voice service (the local provider places it) and cancels a later one', async () => {
-    expect((await call(a, 'POST', '/v1/me/calls', { at: 'tomorrow' })).status).toBe(400);
-    expect((await call(a, 'POST', '/v1/me/calls', { at: '2020-01-01T00:00:00Z' })).status).toBe(400);
-    const now = await call(a, 'POST', '/v1/me/calls', {});
+    // A founder of their own: the calls listed above gave `a` a finished first stage, which is never dialled again.
+    const fresh = await signUp();
+    expect((await call(fresh, 'POST', '/v1/me/calls', { at: 'tomorrow' })).status).toBe(400);
+    expect((await call(fresh, 'POST', '/v1/me/calls', { at: '2020-01-01T00:00:00Z' })).status).toBe(400);
+    const now = await call(fresh, 'POST', '/v1/me/calls', {});
     expect(now.status).toBe(202);
     expect(await now.json()).toMatchObject({ callStage: 1 });
     const placed = await waitFor(async () => {
-      const rows = await gateway.pool.query(`select status, vapi_call_id from voice.voice_calls where user_id = $1 and status = 'placed'`, [a.profileId]);
+      const rows = await gateway.pool.query(`select status, vapi_call_id from voice.voice_calls where user_id = $1 and status = 'placed'`, [fresh.profileId]);
       return rows.rows[0] as { vapi_call_id: string } | undefined;
     }, 'the call to be placed', 15_000);
     expect(placed.vapi_call_id).toMatch(/^simulated-/);
-    const { planned } = (await (await call(a, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; vapiCallId: string; callStage: number }[] };
+    const { planned } = (await (await call(fresh, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; vapiCallId: string; callStage: number }[] };
     expect(planned).toEqual([expect.objectContaining({ status: 'placed', vapiCallId: placed.vapi_call_id, callStage: 1, lastError: null })]);
 
     // Nothing planned: nothing to cancel, and no job that would change nothing.

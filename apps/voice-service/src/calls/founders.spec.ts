@@ -31,7 +31,10 @@ describe('the follow-ups of a completed consultation call', () => {
   it('plans no call after the formation call', async () => {
     const { producer, jobs } = recordingProducer();
     await queueCallCompleted(producer, call(4), undefined);
-    expect(jobs.map((job) => job.name)).toEqual(['profile-call-completed', 'analyse-founder']);
+    // Nothing planned after it; whatever was still planned is cancelled, and the profile's next call cleared.
+    expect(jobs.map((job) => job.name)).toEqual(['profile-call-completed', 'analyse-founder', 'cancel-next-call', 'profile-next-call-scheduled']);
+    expect(jobs[2]?.payload).toMatchObject({ throughStage: 4 });
+    expect(jobs[3]?.payload).toMatchObject({ callStage: 4, scheduledAt: null });
   });
 
   it('gives the same ids to a second report of the same call, and safe ids to any call id', async () => {

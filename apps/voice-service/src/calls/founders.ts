@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { jobIdFrom, type JobProducer } from '@dreamseed/platform';
+import { jobIdFrom, uuidFrom, type JobProducer } from '@dreamseed/platform';
 import type { VoiceTx } from '../db/client';
 import { callFounders, callSessions, conversations, transcripts, webhookLogs, type CallFounderSource } from '../db/schema';
 import { nextStage } from './next-call';
@@ -94,6 +94,21 @@ export async function queueCallCompleted(producer: JobProducer, done: CompletedC
   await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: done.userId, trigger: 'call-ended', sourceId: done.vapiCallId }, { jobId: `analyse-call-${key}`, correlationId });
   const next = nextStage(done.callStage);
   if (next) {
+    // Planning the next stage also cancels whatever was still planned for this one (a call the founder made in).
     await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: done.userId, callStage: next }, { jobId: `next-call-${key}`, correlationId });
+    return;
   }
+  // The last stage: nothing is planned after it, and nothing still planned is needed.
+  await producer.enqueue(
+    'voice',
+    'cancel-next-call',
+    { v: 1, userId: done.userId, requestId: uuidFrom('consultation-done', done.vapiCallId), throughStage: done.callStage },
+    { jobId: `consultation-done-${key}`, correlationId },
+  );
+  await producer.enqueue(
+    'gateway',
+    'profile-next-call-scheduled',
+    { v: 1, userId: done.userId, eventId: `consultation-done-${key}`, occurredAt: done.endedAt, callStage: done.callStage, scheduledAt: null },
+    { jobId: `consultation-done-${key}`, correlationId },
+  );
 }

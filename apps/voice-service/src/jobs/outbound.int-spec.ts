@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { freePort, sleep, startFakeServer, waitFor, type FakeServer, type FakeRequest } from '@dreamseed/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
+import { queueCallCompleted } from '../calls/founders';
 import { createCallProvider } from '../vapi/provider';
 
 const TOKEN = 'internal-secret-for-tests';
@@ -83,6 +84,47 @@ describe('voice service: outbound calls', () => {
     await waitFor(async () => (await rowsOf(userId))[0]?.status === 'cancelled', 'the cancellation');
     const job = await voice.producer.queue('voice').getJob(`place-${(await rowsOf(userId))[0]?.id}`);
     expect(job).toBeUndefined();
+  });
+
+  it('cancels an earlier stage\'s plan when a later stage is planned, and removes its place job', async () => {
+    const userId = randomUUID();
+    await plan(userId, 2, 60_000);
+    const [stage2] = await waitFor(async () => ((await rowsOf(userId)).length === 1 ? rowsOf(userId) : undefined), 'the stage 2 plan');
+    await plan(userId, 3, 60_000);
+    await waitFor(async () => (await rowsOf(userId)).length === 2, 'the stage 3 plan');
+    const rows = await rowsOf(userId);
+    expect(rows.map((row) => [row.call_stage, row.status])).toEqual([
+      [2, 'cancelled'],
+      [3, 'scheduled'],
+    ]);
+    expect(await voice.producer.queue('voice').getJob(`place-${stage2.id}`)).toBeUndefined();
+  });
+
+  it('never dials a stage the founder has already done (they called in): the plan is cancelled at its time', async () => {
+    const userId = randomUUID();
+    const session = await voice.pool.query(
+      `insert into voice.call_sessions (vapi_call_id, user_id, call_stage, direction, status) values ($1, $2, 2, 'inbound', 'ended') returning id`,
+      [`inbound-${userId}`, userId],
+    );
+    await voice.pool.query(`insert into voice.transcripts (call_session_id, user_id, call_stage, text) values ($1, $2, 2, 'AI: Hello')`, [session.rows[0].id, userId]);
+    await plan(userId, 2, 0);
+    const [row] = await waitFor(async () => ((await rowsOf(userId))[0]?.status === 'cancelled' ? rowsOf(userId) : undefined), 'the plan to be cancelled');
+    expect(row.last_error).toBe('stage 2 is already done');
+    expect(callsFor(userId)).toEqual([]);
+    const reports = (await voice.producer.queue('gateway').getJobs(['waiting'])).filter((job) => job.data.userId === userId);
+    expect(reports.map((job) => job.data)).toContainEqual(expect.objectContaining({ callStage: 2, scheduledAt: null }));
+  });
+
+  it('after the last stage, cancels every plan up to it and clears the next call on the profile', async () => {
+    const userId = randomUUID();
+    await plan(userId, 4, 60_000);
+    await waitFor(async () => (await rowsOf(userId)).length === 1, 'the stage 4 plan');
+    await queueCallCompleted(voice.producer, { userId, callStage: 4, vapiCallId: `last-${userId}`, endedAt: new Date().toISOString() }, undefined);
+    await waitFor(async () => (await rowsOf(userId))[0]?.status === 'cancelled', 'the stage 4 plan to be cancelled');
+    const reports = (await voice.producer.queue('gateway').getJobs(['waiting'])).filter((job) => job.data.userId === userId).map((job) => [job.name, job.data]);
+    expect(reports).toContainEqual(['profile-next-call-scheduled', expect.objectContaining({ eventId: expect.stringMatching(/^consultation-done-/), scheduledAt: null })]);
+    expect(reports.filter(([name]) => name === 'profile-call-completed')).toHaveLength(1);
+    expect((await voice.producer.queue('voice').getJobs(['waiting', 'delayed'])).filter((job) => job.name === 'schedule-next-call' && job.data.userId === userId)).toEqual([]);
   });
 
   it('records a refusal by VAPI as a permanent failure, and retries a 5xx', async () => {

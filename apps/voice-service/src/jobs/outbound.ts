@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
 import { sleep, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { founderAssistant, variableValuesOf, type Stage } from '../assistants/stages';
 import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
-import { callSessions, voiceCalls } from '../db/schema';
+import { callSessions, transcripts, voiceCalls } from '../db/schema';
 import { bindCallFounder, queueCallCompleted } from '../calls/founders';
 import { nextCallDue } from '../calls/next-call';
 import { CallProviderError, type CallProvider } from '../vapi/provider';
@@ -47,24 +47,32 @@ export class OutboundCalls {
 
   async schedule(p: Payload<'schedule-next-call'>, { log, correlationId }: JobContext) {
     const scheduledFor = nextCallDue(Date.now(), this.config.NEXT_CALL_DELAY_HOURS, p.notBefore);
-    const planned = await withOwnerRole(this.db, 'voice', async (tx) => {
+    const { planned, superseded } = await withOwnerRole(this.db, 'voice', async (tx) => {
+      // A plan for an earlier stage is needless once a later one is planned: that stage is done (or skipped).
+      const superseded = await tx
+        .update(voiceCalls)
+        .set({ status: 'cancelled', lastError: `stage ${p.callStage} is planned, so this earlier stage is not called`, updatedAt: new Date() })
+        .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.status, 'scheduled'), lt(voiceCalls.callStage, p.callStage)))
+        .returning({ id: voiceCalls.id });
       const [open] = await tx
         .select()
         .from(voiceCalls)
         .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.callStage, p.callStage), inArray(voiceCalls.status, ['scheduled', 'dialing'])))
         .for('update');
       const abandoned = open?.status === 'dialing' && !open.requestSentAt && Date.now() - open.updatedAt.getTime() > ABANDONED_DIALING_MS;
-      if (open?.status === 'dialing' && !abandoned) return undefined;
+      if (open?.status === 'dialing' && !abandoned) return { planned: undefined, superseded };
       if (open) {
         await tx
           .update(voiceCalls)
           .set({ scheduledFor, status: 'scheduled', claimId: null, updatedAt: new Date() })
           .where(eq(voiceCalls.id, open.id));
-        return open.id;
+        return { planned: open.id, superseded };
       }
       const [row] = await tx.insert(voiceCalls).values({ userId: p.userId, callStage: p.callStage, scheduledFor }).returning({ id: voiceCalls.id });
-      return row?.id;
+      return { planned: row?.id, superseded };
     });
+    // Their place jobs would find the row cancelled and do nothing; removed so that nothing waits for them.
+    for (const { id } of superseded) await (await this.producer.queue('voice').getJob(placeJobId(id)))?.remove().catch(() => undefined);
     if (!planned) return { outcome: 'already-dialing' };
 
     const delay = Math.max(0, scheduledFor.getTime() - Date.now());
@@ -91,7 +99,7 @@ export class OutboundCalls {
       await tx
         .update(voiceCalls)
         .set({ status: 'cancelled', cancelRequestId: p.requestId, updatedAt: new Date() })
-        .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.status, 'scheduled')));
+        .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.status, 'scheduled'), p.throughStage ? lte(voiceCalls.callStage, p.throughStage) : undefined));
       return tx
         .select({ id: voiceCalls.id, callStage: voiceCalls.callStage })
         .from(voiceCalls)
@@ -115,6 +123,19 @@ export class OutboundCalls {
       }
       // `dialing` without a request sent: the try that claimed it stopped before calling VAPI; this one takes over.
       if (!row || (row.status !== 'scheduled' && row.status !== 'dialing')) return 'skipped' as const;
+      // The founder finished this stage some other way (they called in): it is never dialled again.
+      const [done] = await tx
+        .select({ id: transcripts.id })
+        .from(transcripts)
+        .where(and(eq(transcripts.userId, row.userId), gte(transcripts.callStage, row.callStage)))
+        .limit(1);
+      if (done) {
+        await tx
+          .update(voiceCalls)
+          .set({ status: 'cancelled', claimId: null, lastError: `stage ${row.callStage} is already done`, updatedAt: new Date() })
+          .where(eq(voiceCalls.id, row.id));
+        return 'stage-done' as const;
+      }
       if (row.status === 'scheduled' && row.scheduledFor.getTime() > Date.now() + EARLY_SLACK_MS) return { early: row.scheduledFor };
       await tx.update(voiceCalls).set({ status: 'dialing', claimId, attempts: row.attempts + 1, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
       return 'claimed' as const;
@@ -124,6 +145,10 @@ export class OutboundCalls {
       return { outcome: 'unknown' };
     }
     if (claim === 'skipped') return { outcome: 'skipped' };
+    if (claim === 'stage-done') {
+      await this.reportPlan(p.userId, p.callStage, p.voiceCallId, null, correlationId);
+      return { outcome: 'stage-done' };
+    }
     if (typeof claim === 'object') {
       // Planned again for later while this job was already running, so its delay could not be moved: a job of
       // its own waits for the new time (this one's id is still taken), and any job that runs early waits again.
