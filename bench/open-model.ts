@@ -10,7 +10,8 @@
  * The pool is opened before the round (`preopen`, default 100 ms of arrivals), each connection used once, as a
  * sender at a steady rate holds its connections. Opened as needed instead, any pause of the server leaves every
  * connection busy and the client opens a hundred or more at once; a new connection costs the server several
- * times a request on an open one, and their first requests were the whole of the half-load tail (2026-12-03).
+ * times a request on an open one, and their first requests made up the half-load tail (see docs/performance-notes.md,
+ * "Half-load tail").
  * The client still opens more when all are busy, and their latency counts. `preopen: 0` measures that case.
  */
 import net from 'node:net';
