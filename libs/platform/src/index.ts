@@ -16,6 +16,7 @@ export * from './lifecycle';
 export * from './logger';
 export * from './metrics';
 export * from './metrics-app';
+export * from './paging';
 export * from './producer';
 export * from './raw-route';
 export * from './redis';

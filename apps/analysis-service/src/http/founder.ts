@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { AiAnalysisView, DreamDnaView } from '@dreamseed/contracts';
-import { AppError, createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
+import { AppError, afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
 import type { AnalysisConfig } from '../config';
 import type { AnalysisDb } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, dreamDna } from '../db/schema';
@@ -62,14 +62,32 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
 
   router.get('/dream-dna/versions', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const rows = await withFounder(db, founder, (tx) => tx.select().from(dreamDna).orderBy(desc(dreamDna.version)).limit(100));
-    res.json({ versions: rows.map(dreamDnaView) });
+    const page = pageRequest(req.query);
+    const rows = await withFounder(db, founder, (tx) =>
+      tx
+        .select()
+        .from(dreamDna)
+        .where(afterRow(dreamDna, dreamDna.version, dreamDna.id, page))
+        .orderBy(desc(dreamDna.version), desc(dreamDna.id))
+        .limit(page.limit + 1),
+    );
+    const { items, next_cursor } = pageOf(rows, page, (row) => row.id);
+    res.json({ versions: items.map(dreamDnaView), next_cursor });
   });
 
   router.get('/analyses', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const rows = await withFounder(db, founder, (tx) => tx.select().from(aiAnalysis).orderBy(desc(aiAnalysis.createdAt)).limit(50));
-    res.json({ analyses: rows.map(analysisView) });
+    const page = pageRequest(req.query);
+    const rows = await withFounder(db, founder, (tx) =>
+      tx
+        .select()
+        .from(aiAnalysis)
+        .where(afterRow(aiAnalysis, aiAnalysis.createdAt, aiAnalysis.id, page))
+        .orderBy(desc(aiAnalysis.createdAt), desc(aiAnalysis.id))
+        .limit(page.limit + 1),
+    );
+    const { items, next_cursor } = pageOf(rows, page, (row) => row.id);
+    res.json({ analyses: items.map(analysisView), next_cursor });
   });
 
   router.get('/analyses/:id', async (req, res) => {
@@ -82,12 +100,19 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
 
   router.get('/assessments', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const assessments = await withFounder(db, founder, async (tx) => {
-      const rows = await tx.select().from(businessAssessment).orderBy(desc(businessAssessment.submittedAt)).limit(50);
+    const page = pageRequest(req.query);
+    const { items: assessments, next_cursor } = await withFounder(db, founder, async (tx) => {
+      const found = await tx
+        .select()
+        .from(businessAssessment)
+        .where(afterRow(businessAssessment, businessAssessment.submittedAt, businessAssessment.id, page))
+        .orderBy(desc(businessAssessment.submittedAt), desc(businessAssessment.id))
+        .limit(page.limit + 1);
+      const { items: rows, next_cursor } = pageOf(found, page, (row) => row.id);
       const answers = rows.length
         ? await tx.select().from(assessmentResponses).where(inArray(assessmentResponses.assessmentId, rows.map((row) => row.id)))
         : [];
-      return rows.map((row) => ({
+      const items = rows.map((row) => ({
         id: row.id,
         catalogVersion: row.catalogVersion,
         status: row.status,
@@ -95,8 +120,9 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
         analysedAt: row.analysedAt?.toISOString() ?? null,
         answers: answers.filter((answer) => answer.assessmentId === row.id).map((answer) => ({ questionId: answer.questionId, value: answer.answer })),
       }));
+      return { items, next_cursor };
     });
-    res.json({ assessments });
+    res.json({ assessments, next_cursor });
   });
 
   return router;

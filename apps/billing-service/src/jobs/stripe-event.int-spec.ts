@@ -37,7 +37,7 @@ describe('Stripe events in the billing service', () => {
     ]);
     // Another founder sees none of it.
     const other = await running.billing().call('GET', '/payments', await founder());
-    expect(await other.json()).toEqual({ payments: [] });
+    expect(await other.json()).toEqual({ payments: [], next_cursor: null });
   });
 
   it('waits for a delayed payment method, then pays or fails it', async () => {

@@ -5,8 +5,8 @@ import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assess
 import { AppError, PayloadSealer, badRequest, uuidFrom, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
-import { describeRoutes } from './openapi';
-import { ownerPath, pathId, readFromOwner } from './owners';
+import { describeRoutes, PAGED } from './openapi';
+import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 export const assessmentSubmission = z
   .object({
@@ -23,8 +23,8 @@ describeRoutes(
   'analysis',
   [
     ['get', '/v1/me/dream-dna', 'The current Dream DNA, with the selected domain', undefined],
-    ['get', '/v1/me/dream-dna/versions', 'Every Dream DNA version, newest first', undefined],
-    ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency)', undefined],
+    ['get', '/v1/me/dream-dna/versions', 'The Dream DNA versions, newest first, a page at a time', undefined, PAGED],
+    ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency), newest first, a page at a time', undefined, PAGED],
     ['get', '/v1/me/analyses/{id}', 'One analysis run, by the id POST /v1/me/analyses answered (status queued until a worker takes it)', undefined],
     [
       'post',
@@ -34,7 +34,7 @@ describeRoutes(
       { headers: z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ description: 'The same key from the same founder is the same request: it runs once' }) }) },
     ],
     ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined],
-    ['get', '/v1/me/assessments', 'The assessments submitted, with their answers', undefined],
+    ['get', '/v1/me/assessments', 'The assessments submitted, with their answers, newest first, a page at a time', undefined, PAGED],
     ['post', '/v1/me/assessments', 'Submit assessment answers (202; they feed the next analysis)', assessmentSubmission],
   ],
   { bearer: true },
@@ -63,16 +63,18 @@ export function addAnalysisRoutes(
 ): void {
   const { config, producer, founderOf } = deps;
   const sealer = new PayloadSealer(config);
-  const fromAnalysis = <T>(path: string, req: Request) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
+  const owner = { internalSecret: config.INTERNAL_API_SECRET };
+  const fromAnalysis = <T>(path: string, req: Request) => readFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, owner);
+  const pageFromAnalysis = <T>(path: string, req: Request) => readPageFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, owner);
 
   router.get('/dream-dna', async (req, res) => {
     res.json(await fromAnalysis(INTERNAL_PATHS.analysis.dreamDna, req));
   });
   router.get('/dream-dna/versions', async (req, res) => {
-    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.dreamDnaVersions, req));
+    res.json(await pageFromAnalysis(INTERNAL_PATHS.analysis.dreamDnaVersions, req));
   });
   router.get('/analyses', async (req, res) => {
-    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.analyses, req));
+    res.json(await pageFromAnalysis(INTERNAL_PATHS.analysis.analyses, req));
   });
   router.get('/analyses/:id', async (req, res) => {
     const id = pathId(req, 'analysis');
@@ -112,7 +114,7 @@ export function addAnalysisRoutes(
     res.json(assessmentCatalog(CURRENT_ASSESSMENT_VERSION));
   });
   router.get('/assessments', async (req, res) => {
-    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.assessments, req));
+    res.json(await pageFromAnalysis(INTERNAL_PATHS.analysis.assessments, req));
   });
   router.post('/assessments', async (req, res) => {
     const body = parseBody(assessmentSubmission, req.body);

@@ -6,8 +6,8 @@ import { AppError, conflict, notFound, type JobProducer } from '@dreamseed/platf
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import { parseBody, requireApiUser } from './middleware';
-import { describeRoutes } from './openapi';
-import { postToOwner, readFromOwner } from './owners';
+import { describeRoutes, PAGED } from './openapi';
+import { postToOwner, readFromOwner, readPageFromOwner } from './owners';
 
 const checkoutRequest = z.object({ package: z.string().min(1).max(100).openapi({ example: 'formation-standard' }) }).strict().openapi('CheckoutRequest');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +26,7 @@ describeRoutes(
     ['post', '/v1/billing/checkout', 'Start a checkout for a package or plan: returns the payment page URL (an open one is reused)', checkoutRequest],
     ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete the founder\'s own open checkout as paid (202; 404 for any other id)', undefined],
     ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined],
-    ['get', '/v1/billing/payments', 'The founder\'s payments, newest first', undefined],
+    ['get', '/v1/billing/payments', 'The founder\'s payments, newest first, a page at a time', undefined, PAGED],
     ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202; 404 no_subscription when none runs, 409 already_cancelled when it already ends)', undefined],
   ],
   { bearer: true },
@@ -82,7 +82,7 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
   });
 
   router.get('/payments', async (req, res) => {
-    res.json(await fromBilling(INTERNAL_PATHS.billing.payments, req));
+    res.json(await readPageFromOwner(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments, req, owner));
   });
 
   router.post('/subscription/cancel', async (req, res) => {

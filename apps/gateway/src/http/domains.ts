@@ -17,8 +17,8 @@ import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { founderOf } from './founder';
 import { parseBody, requireApiUser } from './middleware';
-import { describeRoutes } from './openapi';
-import { ownerPath, pathId, readFromOwner } from './owners';
+import { describeRoutes, PAGED } from './openapi';
+import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 /** How long a POST waits for its job before answering 202 with the id to read later. */
 const WAIT_FOR_RESULT_MS = 2000;
@@ -52,7 +52,7 @@ describeRoutes(
   'domains',
   [
     ['post', '/v1/domains/searches', 'Propose and check domain names (200 with the results when done within 2 s, else 202 with the id)', domainSearchRequest],
-    ['get', '/v1/domains/searches', 'The founder\'s domain searches, newest first', undefined],
+    ['get', '/v1/domains/searches', 'The founder\'s domain searches, newest first, a page at a time', undefined, PAGED],
     ['get', '/v1/domains/searches/{id}', 'One search: every candidate with availability, price, provider and whether the answer was definitive', undefined],
     ['post', '/v1/domains/selections', 'Choose a domain: re-checked, then recorded (200 selected, 409 taken, or 202 with the selection id)', domainSelectionRequest],
     ['get', '/v1/domains/selections/current', 'The founder\'s domain as it stands: the selection decided last (404 no_domain_selected)', undefined],
@@ -105,7 +105,7 @@ export function domainsRouter(
   });
 
   router.get('/searches', async (req, res) => {
-    res.json(await fromDomain(INTERNAL_PATHS.domain.searches, req));
+    res.json(await readPageFromOwner(config.DOMAIN_SERVICE_URL, INTERNAL_PATHS.domain.searches, req, { internalSecret: config.INTERNAL_API_SECRET }));
   });
 
   router.get('/searches/:id', async (req, res) => {

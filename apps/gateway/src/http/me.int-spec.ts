@@ -281,6 +281,20 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(JSON.stringify(exported)).not.toContain(b.email);
   });
 
+  it('exports every row of a list longer than one page', async () => {
+    const many = await signUp();
+    await gateway.pool.query(
+      `insert into voice.call_sessions (user_id, vapi_call_id, call_stage, direction, status)
+         select $1::uuid, 'many-' || $1::text || '-' || n, 1, 'inbound', 'ended' from generate_series(1, 130) n`,
+      [many.profileId],
+    );
+    const exported = (await (await call(many, 'GET', '/v1/me/export')).json()) as { calls: unknown[] };
+    expect(exported.calls).toHaveLength(130);
+    const page = (await (await call(many, 'GET', '/v1/me/calls')).json()) as { calls: unknown[]; next_cursor: string | null };
+    expect(page.calls).toHaveLength(20);
+    expect(page.next_cursor).toEqual(expect.any(String));
+  });
+
   it("hides every other founder's rows at the SQL level, in every owner's schema", async () => {
     // Rows for both founders, written as the owners would write them.
     for (const founder of [a, b]) {
@@ -412,8 +426,24 @@ describe('the founder API (/v1/me) under row-level security', () => {
       ['manual', 'unchanged', 'offline'],
       ['assessment', 'succeeded', 'offline'],
     ]);
-    const versions = (await (await call(founder, 'GET', '/v1/me/dream-dna/versions')).json()) as { versions: unknown[] };
+    // The list pages: one at a time, each page naming the next, the last naming none.
+    type AnalysesPage = { analyses: { id: string }[]; next_cursor: string | null };
+    const firstPage = (await (await call(founder, 'GET', '/v1/me/analyses?limit=1')).json()) as AnalysesPage;
+    expect(firstPage.analyses).toHaveLength(1);
+    expect(firstPage.next_cursor).toEqual(expect.any(String));
+    const secondPage = (await (await call(founder, 'GET', `/v1/me/analyses?limit=1&cursor=${firstPage.next_cursor}`)).json()) as AnalysesPage;
+    expect(secondPage.analyses).toHaveLength(1);
+    expect(secondPage.analyses[0]?.id).not.toBe(firstPage.analyses[0]?.id);
+    expect(secondPage.next_cursor).toBeNull();
+    for (const [query, code] of [['limit=0', 'invalid_limit'], ['limit=101', 'invalid_limit'], ['cursor=not-ours', 'invalid_cursor']]) {
+      const refused = await call(founder, 'GET', `/v1/me/analyses?${query}`);
+      expect([refused.status, ((await refused.json()) as ErrorBody).error.code]).toEqual([400, code]);
+    }
+    // Another founder's cursor names a row they cannot see: their list simply ends.
+    expect(await (await call(b, 'GET', `/v1/me/analyses?cursor=${firstPage.next_cursor}`)).json()).toEqual({ analyses: [], next_cursor: null });
+    const versions = (await (await call(founder, 'GET', '/v1/me/dream-dna/versions')).json()) as { versions: unknown[]; next_cursor: string | null };
     expect(versions.versions).toHaveLength(1);
+    expect(versions.next_cursor).toBeNull();
     // Another founder sees none of it.
     const other = await signUp();
     expect((await call(other, 'GET', '/v1/me/dream-dna')).status).toBe(404);

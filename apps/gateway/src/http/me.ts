@@ -12,8 +12,8 @@ import { authSessions, authUsers, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest } from './founder';
 import { parseBody, requireApiUser } from './middleware';
-import { describeRoutes } from './openapi';
-import { ownerPath, pathId, readFromOwner } from './owners';
+import { describeRoutes, PAGED } from './openapi';
+import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -79,7 +79,7 @@ describeRoutes(
     ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
     ['put', '/v1/me/formation', 'Set formation details', formationBody],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
-    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), and the outbound calls as planned (time, status, why one failed)', undefined],
+    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, PAGED],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest],
     ['delete', '/v1/me/calls/next', 'Cancel the planned call (202; 404 no_call_planned when none is)', undefined],
     ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined],
@@ -177,7 +177,7 @@ export function meRouter(
   const fromVoice = <T>(path: string, req: Request) => readFromOwner<T>(config.VOICE_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
 
   router.get('/calls', async (req, res) => {
-    res.json(await fromVoice(INTERNAL_PATHS.voice.calls, req));
+    res.json(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, req, { internalSecret: config.INTERNAL_API_SECRET }));
   });
 
   // Plan the next consultation call (now, or at a time the founder names); planning again moves it.
@@ -217,27 +217,28 @@ export function meRouter(
     }));
     // Every owner's part, read with the founder's token: an owner that cannot answer fails the export (503)
     // rather than leaving a silent gap.
-    const fromOwner = <T>(base: string, path: string) => readFromOwner<T>(base, path, req, { internalSecret: config.INTERNAL_API_SECRET });
-    const [calls, dreamDna, analyses, assessments, searches, subscription, payments] = await Promise.all([
-      fromVoice<{ calls: CallView[] }>(INTERNAL_PATHS.voice.calls, req),
-      fromOwner<{ versions: unknown[] }>(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.dreamDnaVersions),
-      fromOwner<{ analyses: unknown[] }>(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.analyses),
-      fromOwner<{ assessments: unknown[] }>(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.assessments),
-      fromOwner<{ searches: unknown[] }>(config.DOMAIN_SERVICE_URL, INTERNAL_PATHS.domain.searches),
-      fromOwner<{ subscription: unknown }>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.subscription),
-      fromOwner<{ payments: unknown[] }>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments),
+    const owner = { internalSecret: config.INTERNAL_API_SECRET };
+    const all = <T>(base: string, path: string, key: string) => readAllFromOwner<T>(base, path, key, req, owner);
+    const [calls, dreamDnaVersions, analyses, assessments, searches, subscription, payments] = await Promise.all([
+      all<CallView>(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, 'calls'),
+      all(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.dreamDnaVersions, 'versions'),
+      all(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.analyses, 'analyses'),
+      all(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.assessments, 'assessments'),
+      all(config.DOMAIN_SERVICE_URL, INTERNAL_PATHS.domain.searches, 'searches'),
+      readFromOwner<{ subscription: unknown }>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.subscription, req, owner),
+      all(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments, 'payments'),
     ]);
     res.json({
       exported_at: new Date().toISOString(),
       account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
       ...gathered,
-      calls: calls.calls,
-      dream_dna_versions: dreamDna.versions,
-      analyses: analyses.analyses,
-      assessments: assessments.assessments,
-      domain_searches: searches.searches,
+      calls,
+      dream_dna_versions: dreamDnaVersions,
+      analyses,
+      assessments,
+      domain_searches: searches,
       subscription: subscription.subscription,
-      payments: payments.payments,
+      payments,
     });
   });
 

@@ -34,6 +34,14 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('gives every list its page parameters', () => {
+    const lists = ['/v1/me/calls', '/v1/me/analyses', '/v1/me/assessments', '/v1/me/dream-dna/versions', '/v1/domains/searches', '/v1/billing/payments'];
+    for (const path of lists) {
+      const names = (document.paths?.[path]?.get?.parameters ?? []).map((parameter) => ('name' in parameter ? [parameter.in, parameter.name] : []));
+      expect({ path, names }).toEqual({ path, names: [['query', 'limit'], ['query', 'cursor']] });
+    }
+  });
+
   it('lets a domain keyword through when it has a letter or digit and no control character', () => {
     const schema = document.components?.schemas?.DomainSearchRequest as { properties: { keywords: { items: { pattern: string } } } };
     const keyword = new RegExp(schema.properties.keywords.items.pattern, 'u');

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@ast
 import type { Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@dreamseed/platform';
 
 extendZodWithOpenApi(z);
 
@@ -40,6 +41,20 @@ openApiRegistry.registerPath({
 });
 
 /** Lists routes in the API document: method, path, summary and, for writes, the zod schema of the body. */
+/** The query string of every list: a page of `limit` rows after `cursor`; the answer's `next_cursor` names the next. */
+export const PAGED: RouteParameters = {
+  query: z.object({
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(PAGE_LIMIT_MAX)
+      .optional()
+      .openapi({ description: `Rows on the page (default ${PAGE_LIMIT_DEFAULT}, at most ${PAGE_LIMIT_MAX})` }),
+    cursor: z.string().max(100).optional().openapi({ description: "The page before's next_cursor; opaque" }),
+  }),
+};
+
 /** A route's query string and request headers, each an object schema of its own. */
 export interface RouteParameters {
   query?: z.ZodObject;

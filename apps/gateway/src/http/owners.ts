@@ -1,10 +1,12 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { AppError, callInternal, internalHeaders, notFound, type InternalResponse } from '@dreamseed/platform';
+import { AppError, PAGE_LIMIT_MAX, callInternal, internalHeaders, notFound, pageQuery, pageRequest, type InternalResponse } from '@dreamseed/platform';
 
 interface OwnerCallOptions {
   internalSecret: string | undefined;
   timeoutMs?: number;
+  /** A query string built by the gateway from checked values (a list's page), never the client's own. */
+  query?: URLSearchParams;
 }
 
 const unavailable = () =>
@@ -68,7 +70,8 @@ async function callOwner<T>(
   if (!SAFE_PATH.test(path)) throw notFound();
   let response: InternalResponse;
   try {
-    response = await callInternal(`${baseUrl}${path}`, {
+    const query = options.query?.size ? `?${options.query.toString()}` : '';
+    response = await callInternal(`${baseUrl}${path}${query}`, {
       method: options.method,
       headers: { authorization: req.get('authorization') ?? '', ...internalHeaders(options.internalSecret, req.correlationId) },
       json: options.body,
@@ -91,4 +94,26 @@ export async function readFromOwner<T>(baseUrl: string, path: string, req: Reque
 /** Asks an owner to act for the founder making the request, when the answer is needed at once (see callOwner). */
 export function postToOwner<T>(baseUrl: string, path: string, req: Request, body: unknown, options: OwnerCallOptions): Promise<{ status: number; body: T }> {
   return callOwner<T>(baseUrl, path, req, { ...options, method: 'POST', body });
+}
+
+/**
+ * One page of an owner's list for the founder making the request: `limit` and `cursor` checked here (400
+ * `invalid_limit`, `invalid_cursor`) and passed on; the owner answers the page with `next_cursor`.
+ */
+export function readPageFromOwner<T>(baseUrl: string, path: string, req: Request, options: OwnerCallOptions): Promise<T> {
+  return readFromOwner<T>(baseUrl, path, req, { ...options, query: pageQuery(pageRequest(req.query)) });
+}
+
+/** Every page of an owner's list (for the export), up to `maxRows`: an export never stops at one page. */
+export async function readAllFromOwner<T>(baseUrl: string, path: string, key: string, req: Request, options: OwnerCallOptions, maxRows = 10_000): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: String(PAGE_LIMIT_MAX) });
+    if (cursor) query.set('cursor', cursor);
+    const page: Record<string, unknown> = await readFromOwner<Record<string, unknown>>(baseUrl, path, req, { ...options, query });
+    rows.push(...((page[key] as T[] | undefined) ?? []));
+    cursor = typeof page.next_cursor === 'string' ? page.next_cursor : null;
+  } while (cursor && rows.length < maxRows);
+  return rows;
 }

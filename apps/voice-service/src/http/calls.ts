@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { asc, desc, eq } from 'drizzle-orm';
 import type { CallView, PlannedCallView, TranscriptView } from '@dreamseed/contracts';
-import { createFounderTokenVerifier, notFound, withFounder } from '@dreamseed/platform';
+import { afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, voiceCalls } from '../db/schema';
@@ -18,10 +18,18 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
 
   router.get('/calls', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const [rows, plans] = await withFounder(db, founder, async (tx) => [
-      await tx.select().from(callSessions).orderBy(desc(callSessions.createdAt)).limit(100),
+    const page = pageRequest(req.query);
+    const [found, plans] = await withFounder(db, founder, async (tx) => [
+      await tx
+        .select()
+        .from(callSessions)
+        .where(afterRow(callSessions, callSessions.createdAt, callSessions.id, page))
+        .orderBy(desc(callSessions.createdAt), desc(callSessions.id))
+        .limit(page.limit + 1),
+      // The plans are few (one open per stage); the newest 20 with every page, so a client never pages for them.
       await tx.select().from(voiceCalls).orderBy(desc(voiceCalls.scheduledFor)).limit(20),
     ]);
+    const { items: rows, next_cursor } = pageOf(found, page, (row) => row.id);
     const calls: CallView[] = rows.map((row) => ({
       id: row.id,
       vapiCallId: row.vapiCallId,
@@ -43,7 +51,7 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
       vapiCallId: plan.vapiCallId,
       lastError: plan.lastError,
     }));
-    res.json({ calls, planned });
+    res.json({ calls, planned, next_cursor });
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {
