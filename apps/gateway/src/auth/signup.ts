@@ -149,8 +149,12 @@ async function insertAccount(
   return { user, profileId };
 }
 
-function profileName(data: Record<string, unknown>): string | null {
-  const name = data.full_name ?? data.name ?? data.customer_name;
+/** The metadata keys a founder's name may come under, as auth-js clients send it; the first one set wins. */
+export const NAME_KEYS = ['full_name', 'name', 'customer_name'] as const;
+
+/** The profile's `customer_name` from auth metadata. */
+export function profileName(data: Record<string, unknown>): string | null {
+  const name = NAME_KEYS.map((key) => data[key]).find((value) => value !== undefined && value !== null);
   return typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : null;
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm';
-import { authSessions, authUsers, oneTimeTokens } from '../db/schema';
+import { authSessions, authUsers, oneTimeTokens, users } from '../db/schema';
 import { findUserByEmail, reloadUser, type AuthContext } from './context';
 import { AuthError } from './errors';
 import { dispatchMail } from './mail-outbox';
@@ -8,6 +8,7 @@ import { issueOneTimeToken } from './one-time-tokens';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
 import { requestPhoneChange } from './phone';
 import { serializeUser, type AuthUserRow } from './serialize';
+import { NAME_KEYS, profileName } from './signup';
 import { endSessions } from './sessions';
 import type { AccessClaims } from './tokens';
 
@@ -28,14 +29,19 @@ export async function updateUser(
   if (input.phone !== undefined && input.phone !== user.phone) await ctx.limits.phoneChange(user.id, ip);
   const updated = await ctx.db.transaction(async (tx) => {
     const changes: Partial<typeof authUsers.$inferInsert> = { updatedAt: new Date() };
-    if (input.data) {
+    const data = input.data;
+    if (data) {
       const merged: Record<string, unknown> = { ...(user.rawUserMetaData as Record<string, unknown>) };
-      for (const [key, value] of Object.entries(input.data)) {
+      for (const [key, value] of Object.entries(data)) {
         if (value === null) delete merged[key];
         else merged[key] = value;
       }
       checkUserMetadata(merged, ctx.config.AUTH_USER_METADATA_MAX_BYTES);
       changes.rawUserMetaData = merged;
+      // The founder's name lives on the profile too (`customer_name`): it follows the metadata in the same commit.
+      if (NAME_KEYS.some((key) => key in data)) {
+        await tx.update(users).set({ customerName: profileName(merged), updatedAt: new Date() }).where(eq(users.authUserId, user.id));
+      }
     }
     if (input.password !== undefined) {
       checkPasswordStrength(input.password, ctx.config.AUTH_PASSWORD_MIN_LENGTH);

@@ -128,6 +128,18 @@ export function meRouter(
       return result.rows[0];
     });
     if (!profile) throw notFound('No profile.');
+    // The account's metadata carries the name too (auth-js reads `full_name`): it follows, written as the gateway,
+    // since founders never write the auth tables. A failure here answers 5xx, and the same PATCH again repairs it.
+    if (patch.customer_name !== undefined) {
+      const name = patch.customer_name;
+      await db
+        .update(authUsers)
+        .set({
+          rawUserMetaData: name === null ? sql`${authUsers.rawUserMetaData} - 'full_name'` : sql`${authUsers.rawUserMetaData} || jsonb_build_object('full_name', ${name}::text)`,
+          updatedAt: new Date(),
+        })
+        .where(eq(authUsers.id, founder.claims.sub));
+    }
     res.json(profile);
   });
 
