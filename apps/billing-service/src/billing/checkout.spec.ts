@@ -1,4 +1,5 @@
-import { reusableCheckout } from './checkout';
+import { Catalog, DEFAULT_CATALOG } from './catalog';
+import { formationPrice, reusableCheckout } from './checkout';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const minutes = (n: number) => new Date(NOW + n * 60_000);
@@ -24,3 +25,40 @@ describe('reusing an open checkout', () => {
     expect(reusableCheckout(undefined, 'monthly', NOW)).toBe(false);
   });
 });
+
+describe('the price of a formation package', () => {
+  const catalog = new Catalog(DEFAULT_CATALOG);
+  const pkg = (id: string) => {
+    const found = catalog.find(id);
+    if (!found) throw new Error(id);
+    return found;
+  };
+  const paid = (packageId: string, amountMinor = pkg(packageId).amountMinor, amountRefundedMinor = 0) => ({ packageId, amountMinor, amountRefundedMinor });
+  const codeOf = (run: () => unknown) => {
+    try {
+      run();
+      return 'none';
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+  };
+
+  it('is the list price for a first package', () => {
+    expect(formationPrice(pkg('formation-standard'), [], catalog)).toEqual({ amountMinor: 19900, upgradeFrom: null });
+  });
+
+  it('is the difference from what was paid for a dearer package (an upgrade)', () => {
+    expect(formationPrice(pkg('formation-premium'), [paid('formation-standard')], catalog)).toEqual({ amountMinor: 20000, upgradeFrom: pkg('formation-standard') });
+    // Paid in two steps already (basic, then the upgrade to standard): premium costs what is left.
+    expect(formationPrice(pkg('formation-premium'), [paid('formation-basic'), paid('formation-standard', 10000)], catalog).amountMinor).toBe(20000);
+    // A partial refund is money not kept.
+    expect(formationPrice(pkg('formation-premium'), [paid('formation-standard', 19900, 4900)], catalog).amountMinor).toBe(24900);
+  });
+
+  it('is refused for the same or a cheaper package than one already had', () => {
+    expect(codeOf(() => formationPrice(pkg('formation-standard'), [paid('formation-standard')], catalog))).toBe('formation_already_purchased');
+    expect(codeOf(() => formationPrice(pkg('formation-basic'), [paid('formation-premium')], catalog))).toBe('formation_already_purchased');
+    expect(codeOf(() => formationPrice(pkg('formation-basic'), [paid('formation-basic'), paid('formation-premium', 30000)], catalog))).toBe('formation_already_purchased');
+  });
+});
+

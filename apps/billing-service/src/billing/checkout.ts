@@ -4,8 +4,8 @@ import { LIVE_SUBSCRIPTION_STATUSES, type CheckoutResponse } from '@dreamseed/co
 import { AppError, conflict, withOwnerRole, type Founder } from '@dreamseed/platform';
 import type { BillingDb } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
-import type { Catalog } from './catalog';
-import type { ProfileReporter } from './profile';
+import type { BillingPackage, Catalog } from './catalog';
+import { MONEY_KEPT, type ProfileReporter } from './profile';
 import type { PaymentProvider } from './provider';
 
 /** An open checkout is handed out again only if it stays open at least this long. */
@@ -18,6 +18,27 @@ export function reusableCheckout(
   now: number,
 ): open is { packageId: string; checkoutUrl: string; expiresAt: Date } {
   return open?.packageId === packageId && !!open.checkoutUrl && !!open.expiresAt && open.expiresAt.getTime() > now + REUSE_MARGIN_MS;
+}
+
+/** A one-time payment the founder kept: what formation they already have, and what it cost them. */
+type KeptPayment = { packageId: string; amountMinor: number; amountRefundedMinor: number };
+
+/**
+ * What a formation package costs a founder who may already have one. None yet: its price. A dearer one than any
+ * they have: the difference from what they paid (an upgrade). The same or a cheaper one: refused, since theirs
+ * includes it.
+ */
+export function formationPrice(pkg: BillingPackage, kept: readonly KeptPayment[], catalog: Catalog): { amountMinor: number; upgradeFrom: BillingPackage | null } {
+  const owned = kept
+    .map((payment) => catalog.find(payment.packageId))
+    .filter((found): found is BillingPackage => found?.kind === 'one_time')
+    .sort((a, b) => b.amountMinor - a.amountMinor)[0];
+  if (!owned) return { amountMinor: pkg.amountMinor, upgradeFrom: null };
+  if (pkg.amountMinor <= owned.amountMinor) {
+    throw conflict('formation_already_purchased', `You already have ${owned.name}, which includes everything in ${pkg.name}.`);
+  }
+  const paid = kept.reduce((sum, payment) => sum + payment.amountMinor - payment.amountRefundedMinor, 0);
+  return { amountMinor: Math.max(pkg.amountMinor - paid, 1), upgradeFrom: owned };
 }
 
 /**
@@ -50,17 +71,33 @@ export class CheckoutService {
           .limit(1);
         if (current) throw conflict('already_subscribed', 'You already have a subscription; cancel it before choosing another plan.');
       }
+      // A formation package on top of one already paid for is an upgrade: the difference is charged.
+      const price =
+        pkg.kind === 'one_time'
+          ? formationPrice(
+              pkg,
+              await tx
+                .select({ packageId: payments.packageId, amountMinor: payments.amountMinor, amountRefundedMinor: payments.amountRefundedMinor })
+                .from(payments)
+                .where(and(eq(payments.businessId, businessId), eq(payments.kind, 'one_time'), inArray(payments.status, [...MONEY_KEPT]))),
+              this.catalog,
+            )
+          : { amountMinor: pkg.amountMinor, upgradeFrom: null };
+      const charged: BillingPackage = price.upgradeFrom
+        ? { ...pkg, amountMinor: price.amountMinor, name: `${pkg.name} (upgrade from ${price.upgradeFrom.name})`, stripePriceId: undefined }
+        : pkg;
       const [open] = await tx.select().from(payments).where(and(eq(payments.businessId, businessId), eq(payments.status, 'pending'))).for('update');
-      if (reusableCheckout(open, pkg.id, Date.now())) {
+      // Reused only at the same price: a checkout opened before a cheaper package was paid would charge it all.
+      if (reusableCheckout(open, pkg.id, Date.now()) && open.amountMinor === charged.amountMinor) {
         return { checkoutId: open.id, url: open.checkoutUrl, reused: true, replaced: undefined };
       }
       if (open) await tx.update(payments).set({ status: 'expired', updatedAt: new Date() }).where(eq(payments.id, open.id));
       const [payment] = await tx
         .insert(payments)
-        .values({ businessId, provider: this.provider.name, packageId: pkg.id, kind: pkg.kind, amountMinor: pkg.amountMinor, currency: pkg.currency })
+        .values({ businessId, provider: this.provider.name, packageId: pkg.id, kind: pkg.kind, amountMinor: charged.amountMinor, currency: pkg.currency })
         .returning({ id: payments.id });
       if (!payment) throw new Error('payment row not created');
-      const created = await this.provider.createCheckout({ paymentId: payment.id, businessId, pkg }).catch((error: unknown) => {
+      const created = await this.provider.createCheckout({ paymentId: payment.id, businessId, pkg: charged }).catch((error: unknown) => {
         this.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'payment provider refused or failed the checkout');
         throw new AppError(503, 'payment_provider_unavailable', 'Payments cannot be taken right now. Try again shortly.', undefined, { 'Retry-After': '10' });
       });

@@ -7,7 +7,8 @@ import { payments, subscriptions } from '../db/schema';
 /** Subscriptions that still give access (a cancelled one does until the expiry job ends it). */
 const CURRENT = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']);
 const FAILING = new Set(['past_due', 'unpaid']);
-const MONEY_KEPT = new Set(['paid', 'partially_refunded']);
+/** Payment statuses whose money the platform kept (some of it, when partly refunded). */
+export const MONEY_KEPT = new Set(['paid', 'partially_refunded']);
 
 export interface PaymentSummary {
   paymentStatus: PaymentStatus;

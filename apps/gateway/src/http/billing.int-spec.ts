@@ -117,6 +117,27 @@ describe('billing through the gateway, local provider', () => {
     expect((await profile(founder)).amount_paid).toBe(19900);
   });
 
+  it('upgrades a formation package for the difference, and refuses one the founder already has', async () => {
+    const founder = await signUp();
+    const pay = async (pkg: string) => {
+      const response = await call(founder, 'POST', '/v1/billing/checkout', { package: pkg });
+      expect(response.status).toBe(201);
+      const { checkoutId } = (await response.json()) as { checkoutId: string };
+      expect((await call(founder, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`)).status).toBe(202);
+      return checkoutId;
+    };
+    await pay('formation-standard');
+    await waitFor(async () => (await profile(founder)).amount_paid === 19900, 'the standard package to be paid');
+    for (const pkg of ['formation-basic', 'formation-standard']) {
+      const refused = await call(founder, 'POST', '/v1/billing/checkout', { package: pkg });
+      expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([409, 'formation_already_purchased']);
+    }
+    const upgrade = await pay('formation-premium');
+    await waitFor(async () => (await profile(founder)).amount_paid === 39900, 'the upgrade to be paid');
+    const { payments } = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: { id: string; packageId: string; amountMinor: number }[] };
+    expect(payments[0]).toMatchObject({ id: upgrade, packageId: 'formation-premium', amountMinor: 20000 });
+  });
+
   it('runs a monthly subscription and cancels it at the period end', async () => {
     const founder = await signUp();
     const codeOf = async (response: Response) => [response.status, ((await response.json()) as { error: { code: string } }).error.code];
