@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView, type PlannedCallView } from '@dreamseed/contracts';
 import { AppError, badRequest, notFound, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
@@ -8,10 +8,11 @@ import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
-import { authSessions, authUsers, userSessions, users } from '../db/schema';
+import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest } from './founder';
 import { parseBody, requireApiUser } from './middleware';
+import { rowView } from './rows';
 import { describeRoutes, PAGED } from './openapi';
 import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
 
@@ -105,8 +106,8 @@ export function meRouter(
 
   const readProfile = (founder: Founder) =>
     withFounder(db, founder, async (tx) => {
-      const result = await tx.execute(sql`select * from core.users where id = ${founder.id} and deleted_at is null`);
-      return result.rows[0];
+      const [row] = await tx.select().from(users).where(and(eq(users.id, founder.id), isNull(users.deletedAt)));
+      return row && rowView(users, row);
     });
 
   router.get('/', async (req, res) => {
@@ -124,8 +125,10 @@ export function meRouter(
     const profile = await withFounder(db, founder, async (tx) => {
       const assignments = Object.entries(patch).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`);
       const result = await tx.execute(sql`update core.users set ${sql.join([...assignments, sql`updated_at = now()`], sql`, `)}
-                      where id = ${founder.id} and deleted_at is null returning *`);
-      return result.rows[0];
+                      where id = ${founder.id} and deleted_at is null returning id`);
+      if (!result.rows[0]) return undefined;
+      const [row] = await tx.select().from(users).where(eq(users.id, founder.id));
+      return row && rowView(users, row);
     });
     if (!profile) throw notFound('No profile.');
     // The account's metadata carries the name too (auth-js reads `full_name`): it follows, written as the gateway,
@@ -146,8 +149,8 @@ export function meRouter(
   router.get('/formation', async (req, res) => {
     const founder = await founderOf(req);
     const formation = await withFounder(db, founder, async (tx) => {
-      const result = await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`);
-      return result.rows[0];
+      const [row] = await tx.select().from(businessFormationData).where(eq(businessFormationData.userId, founder.id));
+      return row && rowView(businessFormationData, row);
     });
     if (!formation) throw notFound('No formation details yet.');
     res.json(formation);
@@ -165,8 +168,8 @@ export function meRouter(
     const formation = await withFounder(db, founder, async (tx) => {
       await tx.execute(sql`insert into core.business_formation_data (${sql.join(columns, sql`, `)}) values (${sql.join(values, sql`, `)})
                            on conflict (user_id) do update set ${sql.join([...updates, sql`updated_at = now()`], sql`, `)}`);
-      const result = await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`);
-      return result.rows[0];
+      const [row] = await tx.select().from(businessFormationData).where(eq(businessFormationData.userId, founder.id));
+      return row && rowView(businessFormationData, row);
     });
     res.json(formation);
   });
@@ -222,11 +225,26 @@ export function meRouter(
 
   router.get('/export', async (req, res) => {
     const founder = await founderOf(req);
-    const gathered = await withFounder(db, founder, async (tx) => ({
-      profile: (await tx.execute(sql`select * from core.users where id = ${founder.id}`)).rows[0] ?? null,
-      formation: (await tx.execute(sql`select * from core.business_formation_data where user_id = ${founder.id}`)).rows[0] ?? null,
-      sessions: (await tx.execute(sql`select id, started_at, last_seen_at, ended_at, user_agent from core.user_sessions where user_id = ${founder.id} order by started_at`)).rows,
-    }));
+    const gathered = await withFounder(db, founder, async (tx) => {
+      const [profile] = await tx.select().from(users).where(eq(users.id, founder.id));
+      const [formation] = await tx.select().from(businessFormationData).where(eq(businessFormationData.userId, founder.id));
+      const sessions = await tx
+        .select({ id: userSessions.id, startedAt: userSessions.startedAt, lastSeenAt: userSessions.lastSeenAt, endedAt: userSessions.endedAt, userAgent: userSessions.userAgent })
+        .from(userSessions)
+        .where(eq(userSessions.userId, founder.id))
+        .orderBy(asc(userSessions.startedAt));
+      return {
+        profile: profile ? rowView(users, profile) : null,
+        formation: formation ? rowView(businessFormationData, formation) : null,
+        sessions: sessions.map((session) => ({
+          id: session.id,
+          started_at: session.startedAt.toISOString(),
+          last_seen_at: session.lastSeenAt.toISOString(),
+          ended_at: session.endedAt?.toISOString() ?? null,
+          user_agent: session.userAgent,
+        })),
+      };
+    });
     // Every owner's part, read with the founder's token: an owner that cannot answer fails the export (503)
     // rather than leaving a silent gap.
     const owner = { internalSecret: config.INTERNAL_API_SECRET };

@@ -1,7 +1,7 @@
 import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 
-/** The founder's name is kept in two places the gateway owns: the account's metadata and the profile. */
-describe("the founder's name in auth metadata and on the profile", () => {
+/** The founder's profile as /v1 shows it: the name kept in step with the account's metadata, and its times. */
+describe("the founder's profile: its name in step with auth metadata, its times in ISO 8601", () => {
   let gateway: TestGateway;
   beforeAll(async () => {
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
@@ -47,4 +47,21 @@ describe("the founder's name in auth metadata and on the profile", () => {
     });
     expect((await client.getUser(token)).data.user?.user_metadata).not.toHaveProperty('full_name');
   });
+
+  it('gives every time on the profile, the formation details and the export as ISO 8601 UTC', async () => {
+    const { token } = await signUp();
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    const timesIn = (row: Record<string, unknown>) => Object.entries(row).filter(([key, value]) => /_at$|_date$|_scheduled$/.test(key) && value !== null);
+    const profile = (await (await fetch(`${gateway.url}/v1/me`, { headers })).json()) as Record<string, unknown>;
+    expect(timesIn(profile).map(([key]) => key)).toEqual(expect.arrayContaining(['created_at', 'updated_at']));
+    for (const [key, value] of timesIn(profile)) expect({ key, value }).toEqual({ key, value: expect.stringMatching(ISO) });
+    const put = await fetch(`${gateway.url}/v1/me/formation`, { method: 'PUT', headers, body: JSON.stringify({ legal_name: 'Seeds LLC' }) });
+    const formation = (await put.json()) as Record<string, unknown>;
+    expect(formation.legal_name).toBe('Seeds LLC');
+    for (const [key, value] of timesIn(formation)) expect({ key, value }).toEqual({ key, value: expect.stringMatching(ISO) });
+    const patched = (await (await fetch(`${gateway.url}/v1/me`, { method: 'PATCH', headers, body: JSON.stringify({ business_name: 'Seeds' }) })).json()) as Record<string, unknown>;
+    expect(patched).toMatchObject({ business_name: 'Seeds', updated_at: expect.stringMatching(ISO) });
+  });
 });
+
