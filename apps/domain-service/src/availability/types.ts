@@ -56,7 +56,8 @@ export const candidateView = (answer: Availability): DomainCandidateView => ({
   available: answer.available,
   definitive: answer.definitive,
   priceMinor: microsToMinor(answer.priceMicros),
-  currency: answer.currency,
+  // Lower-case ISO 4217, as billing and Stripe write it (GoDaddy answers `USD`).
+  currency: answer.currency?.toLowerCase() ?? null,
   provider: answer.provider,
   checkedAt: answer.checkedAt.toISOString(),
   ...(answer.reason ? { reason: answer.reason } : {}),

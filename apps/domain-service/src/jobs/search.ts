@@ -79,4 +79,6 @@ function rank(names: NameCandidate[], answers: Availability[]): DomainCandidateV
 }
 
 /** The stored candidate list as the API shows it. */
-export const candidateViews = (stored: unknown): DomainCandidateView[] => (Array.isArray(stored) ? (stored as DomainCandidateView[]) : []);
+export const candidateViews = (stored: unknown): DomainCandidateView[] =>
+  // Searches stored before currencies were lower-cased still hold `USD`.
+  Array.isArray(stored) ? (stored as DomainCandidateView[]).map((candidate) => ({ ...candidate, currency: candidate.currency?.toLowerCase() ?? null })) : [];
