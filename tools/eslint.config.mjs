@@ -3,9 +3,9 @@ import base from '../eslint.config.mjs';
 export default [
   ...base,
   {
-    // The launcher is the composition root of `npm start`: it alone puts the five apps in one process. The two
-    // checks read every app's config schema.
-    files: ['start.ts', 'compose-check.ts', 'config-docs.ts'],
+    // The launcher is the composition root of `npm start`: it alone puts the five apps in one process. The three
+    // checks read the apps' config schemas and routes.
+    files: ['start.ts', 'compose-check.ts', 'config-docs.ts', 'api-client.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
