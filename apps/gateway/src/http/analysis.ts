@@ -6,6 +6,7 @@ import { AppError, PayloadSealer, badRequest, uuidFrom, type Founder, type JobPr
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
+import { accepted, Analysis, analysesAnswer } from './responses';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 export const assessmentSubmission = z
@@ -24,14 +25,17 @@ describeRoutes(
   [
     ['get', '/v1/me/dream-dna', 'The current Dream DNA, with the selected domain', undefined],
     ['get', '/v1/me/dream-dna/versions', 'The Dream DNA versions, newest first, a page at a time', undefined, PAGED],
-    ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency), newest first, a page at a time', undefined, PAGED],
-    ['get', '/v1/me/analyses/{id}', 'One analysis run, by the id POST /v1/me/analyses answered (status queued until a worker takes it)', undefined],
+    ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency), newest first, a page at a time', undefined, { ...PAGED, responses: { 200: analysesAnswer } }],
+    ['get', '/v1/me/analyses/{id}', 'One analysis run, by the id POST /v1/me/analyses answered (status queued until a worker takes it)', undefined, { responses: { 200: Analysis } }],
     [
       'post',
       '/v1/me/analyses',
       'Run the analysis again (202 with the run\'s id; send Idempotency-Key to make a retry safe)',
       undefined,
-      { headers: z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ description: 'The same key from the same founder is the same request: it runs once' }) }) },
+      {
+        headers: z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ description: 'The same key from the same founder is the same request: it runs once' }) }),
+        responses: { 202: accepted },
+      },
     ],
     ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined],
     ['get', '/v1/me/assessments', 'The assessments submitted, with their answers, newest first, a page at a time', undefined, PAGED],

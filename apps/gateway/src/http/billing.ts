@@ -7,6 +7,7 @@ import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
+import { Cancelling, Checkout, CheckoutConfirmation as ConfirmationAnswer, packagesAnswer, paymentsAnswer, subscriptionAnswer } from './responses';
 import { postToOwner, readFromOwner, readPageFromOwner } from './owners';
 
 const checkoutRequest = z.object({ package: z.string().min(1).max(100).openapi({ example: 'formation-standard' }) }).strict().openapi('CheckoutRequest');
@@ -15,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 describeRoutes(
   'billing',
   [
-    ['get', '/v1/billing/packages', 'The formation packages and subscription plans on sale, with prices (public)', undefined],
+    ['get', '/v1/billing/packages', 'The formation packages and subscription plans on sale, with prices (public)', undefined, { responses: { 200: packagesAnswer } }],
     ['get', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: a page saying how the checkout is confirmed (it cannot pay by itself)', undefined],
   ],
   { bearer: false },
@@ -23,11 +24,11 @@ describeRoutes(
 describeRoutes(
   'billing',
   [
-    ['post', '/v1/billing/checkout', 'Start a checkout for a package or plan: returns the payment page URL (an open one is reused)', checkoutRequest],
-    ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete the founder\'s own open checkout as paid (202; 404 for any other id)', undefined],
-    ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined],
-    ['get', '/v1/billing/payments', 'The founder\'s payments, newest first, a page at a time', undefined, PAGED],
-    ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202; 404 no_subscription when none runs, 409 already_cancelled when it already ends)', undefined],
+    ['post', '/v1/billing/checkout', 'Start a checkout for a package or plan: returns the payment page URL (an open one is reused)', checkoutRequest, { responses: { 200: Checkout, 201: Checkout } }],
+    ['post', '/v1/billing/checkout/{id}/confirm', 'Local payment provider only: complete the founder\'s own open checkout as paid (202; 404 for any other id)', undefined, { responses: { 202: ConfirmationAnswer } }],
+    ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined, { responses: { 200: subscriptionAnswer } }],
+    ['get', '/v1/billing/payments', 'The founder\'s payments, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: paymentsAnswer } }],
+    ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202; 404 no_subscription when none runs, 409 already_cancelled when it already ends)', undefined, { responses: { 202: Cancelling } }],
   ],
   { bearer: true },
 );

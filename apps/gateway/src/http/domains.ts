@@ -18,6 +18,7 @@ import type { GatewayDb } from '../db/client';
 import { founderOf } from './founder';
 import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
+import { DomainSelection } from './responses';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 /** How long a POST waits for its job before answering 202 with the id to read later. */
@@ -55,8 +56,8 @@ describeRoutes(
     ['get', '/v1/domains/searches', 'The founder\'s domain searches, newest first, a page at a time', undefined, PAGED],
     ['get', '/v1/domains/searches/{id}', 'One search: every candidate with availability, price, provider and whether the answer was definitive', undefined],
     ['post', '/v1/domains/selections', 'Choose a domain: re-checked, then recorded (200 selected, 409 taken, or 202 with the selection id)', domainSelectionRequest],
-    ['get', '/v1/domains/selections/current', 'The founder\'s domain as it stands: the selection decided last (404 no_domain_selected)', undefined],
-    ['get', '/v1/domains/selections/{id}', 'The outcome of a selection (pending, selected or unavailable)', undefined],
+    ['get', '/v1/domains/selections/current', 'The founder\'s domain as it stands: the selection decided last (404 no_domain_selected)', undefined, { responses: { 200: DomainSelection } }],
+    ['get', '/v1/domains/selections/{id}', 'The outcome of a selection (pending, selected or unavailable)', undefined, { responses: { 200: DomainSelection } }],
   ],
   { bearer: true },
 );

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import type { Express } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '@dreamseed/platform';
@@ -40,7 +41,6 @@ openApiRegistry.registerPath({
   },
 });
 
-/** Lists routes in the API document: method, path, summary and, for writes, the zod schema of the body. */
 /** The query string of every list: a page of `limit` rows after `cursor`; the answer's `next_cursor` names the next. */
 export const PAGED: RouteParameters = {
   query: z.object({
@@ -55,18 +55,32 @@ export const PAGED: RouteParameters = {
   }),
 };
 
-/** A route's query string and request headers, each an object schema of its own. */
+/** A route's query string and request headers, each an object schema of its own, and its answers by status. */
 export interface RouteParameters {
   query?: z.ZodObject;
   headers?: z.ZodObject;
+  responses?: Partial<Record<200 | 201 | 202, z.ZodType>>;
 }
 
+/** GoTrue's error body, which `/auth/v1` keeps so that auth-js reads it. */
+const GoTrueError = z
+  .object({ code: z.string(), error_code: z.string(), msg: z.string(), message: z.string() })
+  .catchall(z.unknown())
+  .openapi('GoTrueError');
+
+/** The documented answers by `METHOD path` (the document's path form), for `checkResponses`. */
+const documentedAnswers = new Map<string, Partial<Record<number, z.ZodType>>>();
+
+/** Lists routes in the API document: method, path, summary, the body's and parameters' schemas, and the answers. */
 export function describeRoutes(
   tag: string,
   routes: readonly (readonly ['get' | 'post' | 'put' | 'patch' | 'delete', string, string, z.ZodType | undefined, RouteParameters?])[],
   options: { bearer: boolean; basic?: boolean; responses?: Record<number, string> },
 ) {
   for (const [method, path, summary, body, parameters] of routes) {
+    const answers = parameters?.responses ?? {};
+    documentedAnswers.set(`${method.toUpperCase()} ${path}`, answers);
+    const error = { content: { 'application/json': { schema: path.startsWith('/auth/') ? GoTrueError : ErrorResponse } } };
     openApiRegistry.registerPath({
       method,
       path,
@@ -80,15 +94,56 @@ export function describeRoutes(
         ...(parameters?.headers ? { headers: parameters.headers } : {}),
       },
       responses: {
-        200: { description: 'OK' },
-        400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorResponse } } },
-        401: { description: 'No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer)' },
-        403: { description: 'A valid caller who may not do this' },
-        429: { description: 'Over a rate limit (Retry-After)' },
+        ...(Object.keys(answers).length === 0 ? { 200: { description: 'OK' } } : {}),
+        ...Object.fromEntries(
+          Object.entries(answers).map(([status, schema]) => [status, { description: status === '200' ? 'OK' : status === '201' ? 'Created' : 'Accepted', content: { 'application/json': { schema } } }]),
+        ),
+        400: { description: 'Invalid input', ...error },
+        401: { description: 'No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer)', ...error },
+        403: { description: 'A valid caller who may not do this', ...error },
+        404: { description: 'Nothing the caller can see has this id, or the request would change nothing (see its code)', ...error },
+        409: { description: 'The request conflicts with the state (see its code)', ...error },
+        429: { description: 'Over a rate limit (Retry-After)', ...error },
+        503: { description: 'A part of the platform could not answer; nothing changed (Retry-After)', ...error },
         ...Object.fromEntries(Object.entries(options.responses ?? {}).map(([status, description]) => [status, { description }])),
       },
     });
   }
+}
+
+/** The document's form of the route that answered (`/v1/me` + `/calls/:id` → `/v1/me/calls/{id}`), if Express matched one. */
+function documentedPath(req: Request): string | undefined {
+  const route = (req as Request & { route?: { path: unknown } }).route;
+  const paths: unknown[] = Array.isArray(route?.path) ? (route.path as unknown[]) : [route?.path];
+  const forms = paths.filter((path): path is string => typeof path === 'string').map((path) => `${req.baseUrl}${path === '/' ? '' : path}`.replace(/:(\w+)/g, '{$1}') || '/');
+  return forms.find((form) => documentedAnswers.has(`${req.method} ${form}`)) ?? forms[0];
+}
+
+/**
+ * For tests: every `/v1` answer is checked against the document before it leaves. A 2xx with a documented schema
+ * must match it, and every error must be `{ error: { code, message, details? } }`. A mismatch is logged with the
+ * issues and answered 500 `response_contract_violation`, so the integration tests fail on it.
+ */
+export function checkResponses(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    if (!req.originalUrl.startsWith('/v1/')) {
+      next();
+      return;
+    }
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      const path = documentedPath(req);
+      const schema = res.statusCode >= 400 ? ErrorResponse : path ? documentedAnswers.get(`${req.method} ${path}`)?.[res.statusCode] : undefined;
+      const checked = schema?.safeParse(body);
+      if (checked && !checked.success) {
+        logger.error({ method: req.method, path, status: res.statusCode, issues: checked.error.issues }, 'answer does not match the API document');
+        res.status(500);
+        return json({ error: { code: 'response_contract_violation', message: `The ${res.statusCode} answer of ${req.method} ${path ?? req.path} does not match the API document.` } });
+      }
+      return json(body);
+    };
+    next();
+  };
 }
 
 openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
