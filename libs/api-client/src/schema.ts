@@ -2132,7 +2132,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                            searches: components["schemas"]["DomainSearch"][];
+                        };
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -2219,7 +2225,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DomainSearch"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PendingSearch"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -2314,7 +2331,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DomainSearch"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -2417,7 +2436,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DomainSelection"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PendingSelection"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3271,7 +3301,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            assessments: components["schemas"]["Assessment"][];
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                        };
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3353,12 +3389,14 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Accepted */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AssessmentAccepted"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3555,7 +3593,14 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            calls: components["schemas"]["Call"][];
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                            planned: components["schemas"]["PlannedCall"][];
+                        };
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3637,12 +3682,14 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Accepted */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CallPlanned"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3737,7 +3784,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Transcript"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3933,7 +3982,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DreamDna"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -4035,7 +4086,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                            versions: components["schemas"]["DreamDna"][];
+                        };
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -4414,6 +4471,25 @@ export interface components {
             status: "queued" | "pending" | "succeeded" | "failed" | "unchanged";
             trigger: string;
         };
+        Assessment: {
+            /** Format: date-time */
+            analysedAt: string | null;
+            answers: {
+                questionId: string;
+                value: string;
+            }[];
+            catalogVersion: number;
+            /** Format: uuid */
+            id: string;
+            status: string;
+            /** Format: date-time */
+            submittedAt: string;
+        };
+        AssessmentAccepted: {
+            catalog_version: number;
+            /** Format: uuid */
+            id: string;
+        };
         AssessmentSubmission: {
             answers: {
                 question_id: string;
@@ -4431,6 +4507,26 @@ export interface components {
             /** @enum {string} */
             kind: "one_time" | "subscription";
             name: string;
+        };
+        Call: {
+            callStage: number;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            durationSeconds: number | null;
+            /** Format: date-time */
+            endedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            status: string;
+            summary: string | null;
+            vapiCallId: string | null;
+        };
+        CallPlanned: {
+            /** Format: date-time */
+            at: string;
+            callStage: number;
         };
         CallRequest: {
             /** Format: date-time */
@@ -4458,6 +4554,35 @@ export interface components {
         CheckoutRequest: {
             /** @example formation-standard */
             package: string;
+        };
+        DomainCandidate: {
+            available: boolean | null;
+            /** Format: date-time */
+            checkedAt: string;
+            currency: string | null;
+            definitive: boolean;
+            domain: string;
+            priceMinor: number | null;
+            provider: string;
+            reason?: string;
+            score?: number;
+        };
+        DomainSearch: {
+            candidates: components["schemas"]["DomainCandidate"][];
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            error?: string | null;
+            /** Format: uuid */
+            id: string;
+            keywords: string[];
+            selectedDomain: string | null;
+            /** @enum {string} */
+            status: "pending" | "running" | "completed" | "failed";
+            tlds: string[];
+            /** @enum {string} */
+            trigger: "api" | "brand-call";
         };
         /** @example {
          *       "keywords": [
@@ -4493,6 +4618,27 @@ export interface components {
          *     } */
         DomainSelectionRequest: {
             domain: string;
+        };
+        DreamDna: {
+            /** Format: uuid */
+            aiAnalysisId: string | null;
+            brandVibe: string | null;
+            /** Format: uuid */
+            businessId: string;
+            colorPreference: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            howDifferent: string | null;
+            /** Format: uuid */
+            id: string;
+            priceLevel: string | null;
+            primaryService: string | null;
+            selectedDomain: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            whatProblem: string | null;
+            whoServes: string | null;
         };
         Error: {
             error: {
@@ -4584,6 +4730,31 @@ export interface components {
             paidAt: string | null;
             status: string;
         };
+        PendingSearch: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+        };
+        PendingSelection: {
+            domain: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+        };
+        PlannedCall: {
+            callStage: number;
+            /** Format: uuid */
+            id: string;
+            lastError: string | null;
+            /** Format: date-time */
+            placedAt: string | null;
+            /** Format: date-time */
+            scheduledFor: string;
+            status: string;
+            vapiCallId: string | null;
+        };
         ProfilePatch: {
             business_name?: string | null;
             business_type?: string | null;
@@ -4610,6 +4781,19 @@ export interface components {
             /** @description Stripe's status; running: trialing, active, past_due, unpaid */
             status: string;
         } | null;
+        Transcript: {
+            /** Format: uuid */
+            callId: string;
+            callStage: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            text: string;
+            turns: {
+                content: string;
+                role: string;
+                secondsFromStart: number | null;
+            }[];
+        };
     };
     responses: never;
     parameters: never;

@@ -6,7 +6,7 @@ import { AppError, PayloadSealer, badRequest, uuidFrom, type Founder, type JobPr
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
-import { accepted, Analysis, analysesAnswer } from './responses';
+import { accepted, Analysis, analysesAnswer, assessmentAccepted, assessmentsAnswer, DreamDna, versionsAnswer } from './responses';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 export const assessmentSubmission = z
@@ -23,8 +23,8 @@ export const assessmentSubmission = z
 describeRoutes(
   'analysis',
   [
-    ['get', '/v1/me/dream-dna', 'The current Dream DNA, with the selected domain', undefined],
-    ['get', '/v1/me/dream-dna/versions', 'The Dream DNA versions, newest first, a page at a time', undefined, PAGED],
+    ['get', '/v1/me/dream-dna', 'The current Dream DNA, with the selected domain', undefined, { responses: { 200: DreamDna } }],
+    ['get', '/v1/me/dream-dna/versions', 'The Dream DNA versions, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: versionsAnswer } }],
     ['get', '/v1/me/analyses', 'The analysis runs (provider, status, version made, latency), newest first, a page at a time', undefined, { ...PAGED, responses: { 200: analysesAnswer } }],
     ['get', '/v1/me/analyses/{id}', 'One analysis run, by the id POST /v1/me/analyses answered (status queued until a worker takes it)', undefined, { responses: { 200: Analysis } }],
     [
@@ -38,8 +38,8 @@ describeRoutes(
       },
     ],
     ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined],
-    ['get', '/v1/me/assessments', 'The assessments submitted, with their answers, newest first, a page at a time', undefined, PAGED],
-    ['post', '/v1/me/assessments', 'Submit assessment answers (202; they feed the next analysis)', assessmentSubmission],
+    ['get', '/v1/me/assessments', 'The assessments submitted, with their answers, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: assessmentsAnswer } }],
+    ['post', '/v1/me/assessments', 'Submit assessment answers (202; they feed the next analysis)', assessmentSubmission, { responses: { 202: assessmentAccepted } }],
   ],
   { bearer: true },
 );

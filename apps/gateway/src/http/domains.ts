@@ -18,7 +18,7 @@ import type { GatewayDb } from '../db/client';
 import { founderOf } from './founder';
 import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
-import { DomainSelection } from './responses';
+import { DomainSearch, DomainSelection, pendingSearch, pendingSelection, searchesAnswer } from './responses';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 /** How long a POST waits for its job before answering 202 with the id to read later. */
@@ -52,10 +52,10 @@ export const domainSelectionRequest = z.object({ domain: z.string().max(300) }).
 describeRoutes(
   'domains',
   [
-    ['post', '/v1/domains/searches', 'Propose and check domain names (200 with the results when done within 2 s, else 202 with the id)', domainSearchRequest],
-    ['get', '/v1/domains/searches', 'The founder\'s domain searches, newest first, a page at a time', undefined, PAGED],
-    ['get', '/v1/domains/searches/{id}', 'One search: every candidate with availability, price, provider and whether the answer was definitive', undefined],
-    ['post', '/v1/domains/selections', 'Choose a domain: re-checked, then recorded (200 selected, 409 taken, or 202 with the selection id)', domainSelectionRequest],
+    ['post', '/v1/domains/searches', 'Propose and check domain names (200 with the results when done within 2 s, else 202 with the id)', domainSearchRequest, { responses: { 200: DomainSearch, 202: pendingSearch } }],
+    ['get', '/v1/domains/searches', 'The founder\'s domain searches, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: searchesAnswer } }],
+    ['get', '/v1/domains/searches/{id}', 'One search: every candidate with availability, price, provider and whether the answer was definitive', undefined, { responses: { 200: DomainSearch } }],
+    ['post', '/v1/domains/selections', 'Choose a domain: re-checked, then recorded (200 selected, 409 taken, or 202 with the selection id)', domainSelectionRequest, { responses: { 200: DomainSelection, 202: pendingSelection } }],
     ['get', '/v1/domains/selections/current', 'The founder\'s domain as it stands: the selection decided last (404 no_domain_selected)', undefined, { responses: { 200: DomainSelection } }],
     ['get', '/v1/domains/selections/{id}', 'The outcome of a selection (pending, selected or unavailable)', undefined, { responses: { 200: DomainSelection } }],
   ],

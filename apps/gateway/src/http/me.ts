@@ -12,7 +12,7 @@ import { authSessions, authUsers, businessFormationData, userSessions, users } f
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest } from './founder';
 import { parseBody, requireApiUser } from './middleware';
-import { Cancelling } from './responses';
+import { callPlanned, callsAnswer, Cancelling, Transcript } from './responses';
 import { rowView } from './rows';
 import { describeRoutes, PAGED } from './openapi';
 import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
@@ -81,10 +81,10 @@ describeRoutes(
     ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
     ['put', '/v1/me/formation', 'Set formation details', formationBody],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
-    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, PAGED],
-    ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest],
+    ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, { ...PAGED, responses: { 200: callsAnswer } }],
+    ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest, { responses: { 202: callPlanned } }],
     ['delete', '/v1/me/calls/next', 'Cancel the planned call (202; 404 no_call_planned when none is)', undefined, { responses: { 202: Cancelling } }],
-    ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined],
+    ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined, { responses: { 200: Transcript } }],
   ],
   { bearer: true },
 );

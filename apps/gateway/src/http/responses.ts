@@ -85,3 +85,110 @@ export const subscriptionAnswer = z.object({ subscription: Subscription.nullable
 export const paymentsAnswer = z.object({ payments: z.array(Payment), next_cursor: nextCursor });
 export const analysesAnswer = z.object({ analyses: z.array(Analysis), next_cursor: nextCursor });
 export const accepted = z.object({ id: uuid }).openapi('Accepted');
+
+export const DomainCandidate = z
+  .object({
+    domain: z.string(),
+    available: z.boolean().nullable(),
+    definitive: z.boolean(),
+    priceMinor: z.number().int().nullable(),
+    currency: z.string().regex(/^[a-z]{3}$/).nullable(),
+    provider: z.string(),
+    checkedAt: isoTime,
+    score: z.number().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('DomainCandidate');
+
+export const DomainSearch = z
+  .object({
+    id: uuid,
+    status: z.enum(['pending', 'running', 'completed', 'failed']),
+    trigger: z.enum(['api', 'brand-call']),
+    keywords: z.array(z.string()),
+    tlds: z.array(z.string()),
+    candidates: z.array(DomainCandidate),
+    selectedDomain: z.string().nullable(),
+    createdAt: isoTime,
+    completedAt: isoTime.nullable(),
+    error: z.string().nullable().optional(),
+  })
+  .openapi('DomainSearch');
+
+export const searchesAnswer = z.object({ searches: z.array(DomainSearch), next_cursor: nextCursor });
+export const pendingSearch = z.object({ id: uuid, status: z.literal('pending') }).openapi('PendingSearch');
+export const pendingSelection = z.object({ id: uuid, domain: z.string(), status: z.literal('pending') }).openapi('PendingSelection');
+
+export const Call = z
+  .object({
+    id: uuid,
+    vapiCallId: z.string().nullable(),
+    callStage: z.number().int(),
+    direction: z.enum(['inbound', 'outbound']),
+    status: z.string(),
+    startedAt: isoTime.nullable(),
+    endedAt: isoTime.nullable(),
+    durationSeconds: z.number().nullable(),
+    summary: z.string().nullable(),
+  })
+  .openapi('Call');
+
+export const PlannedCall = z
+  .object({
+    id: uuid,
+    callStage: z.number().int(),
+    status: z.string(),
+    scheduledFor: isoTime,
+    placedAt: isoTime.nullable(),
+    vapiCallId: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .openapi('PlannedCall');
+
+export const callsAnswer = z.object({ calls: z.array(Call), planned: z.array(PlannedCall), next_cursor: nextCursor });
+export const callPlanned = z.object({ callStage: z.number().int(), at: isoTime }).openapi('CallPlanned');
+
+export const Transcript = z
+  .object({
+    callId: uuid,
+    callStage: z.number().int().nullable(),
+    text: z.string(),
+    turns: z.array(z.object({ role: z.string(), content: z.string(), secondsFromStart: z.number().nullable() })),
+    createdAt: isoTime,
+  })
+  .openapi('Transcript');
+
+export const DreamDna = z
+  .object({
+    id: uuid,
+    businessId: uuid,
+    version: z.number().int(),
+    whatProblem: z.string().nullable(),
+    whoServes: z.string().nullable(),
+    howDifferent: z.string().nullable(),
+    primaryService: z.string().nullable(),
+    brandVibe: z.string().nullable(),
+    colorPreference: z.string().nullable(),
+    priceLevel: z.string().nullable(),
+    selectedDomain: z.string().nullable(),
+    aiAnalysisId: uuid.nullable(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .openapi('DreamDna');
+
+export const versionsAnswer = z.object({ versions: z.array(DreamDna), next_cursor: nextCursor });
+
+export const Assessment = z
+  .object({
+    id: uuid,
+    catalogVersion: z.number().int(),
+    status: z.string(),
+    submittedAt: isoTime,
+    analysedAt: isoTime.nullable(),
+    answers: z.array(z.object({ questionId: z.string(), value: z.string() })),
+  })
+  .openapi('Assessment');
+
+export const assessmentsAnswer = z.object({ assessments: z.array(Assessment), next_cursor: nextCursor });
+export const assessmentAccepted = z.object({ id: uuid, catalog_version: z.number().int() }).openapi('AssessmentAccepted');
