@@ -2740,7 +2740,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Profile"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -2912,7 +2914,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Profile"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -3491,7 +3495,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AssessmentCatalog"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -4286,7 +4292,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FormationDetails"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -4372,7 +4380,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FormationDetails"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -4489,6 +4499,24 @@ export interface components {
             catalog_version: number;
             /** Format: uuid */
             id: string;
+        };
+        AssessmentCatalog: {
+            questions: ({
+                id: string;
+                /** @enum {string} */
+                kind: "text";
+                maxLength: number;
+                prompt: string;
+                target: string;
+            } | {
+                id: string;
+                /** @enum {string} */
+                kind: "choice";
+                options: string[];
+                prompt: string;
+                target: string;
+            })[];
+            version: number;
         };
         AssessmentSubmission: {
             answers: {
@@ -4707,6 +4735,31 @@ export interface components {
             /** @enum {string|null} */
             state_of_formation?: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DE" | "DC" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | null;
         };
+        FormationDetails: {
+            /** Format: date-time */
+            approved_at: string | null;
+            business_address?: unknown;
+            business_purpose: string | null;
+            /** Format: date-time */
+            created_at: string;
+            dba_name: string | null;
+            ein_status: string;
+            entity_type: string | null;
+            /** Format: date-time */
+            filed_at: string | null;
+            formation_status: string;
+            id: string;
+            legal_name: string | null;
+            mailing_address?: unknown;
+            management_structure: string | null;
+            members?: unknown;
+            naics_code: string | null;
+            registered_agent?: unknown;
+            state_of_formation: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            user_id: string;
+        };
         GoTrueError: {
             code: string;
             error_code: string;
@@ -4754,6 +4807,54 @@ export interface components {
             scheduledFor: string;
             status: string;
             vapiCallId: string | null;
+        };
+        Profile: {
+            account_type: string;
+            amount_paid: number;
+            assistant_id: string | null;
+            assistant_type: string;
+            auth_user_id: string | null;
+            business_name: string | null;
+            business_type: string | null;
+            call_1_completed: boolean;
+            /** Format: date-time */
+            call_1_completed_at: string | null;
+            call_2_completed: boolean;
+            /** Format: date-time */
+            call_2_completed_at: string | null;
+            call_3_completed: boolean;
+            /** Format: date-time */
+            call_3_completed_at: string | null;
+            call_4_completed: boolean;
+            /** Format: date-time */
+            call_4_completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            current_call_stage: number;
+            customer_email: string | null;
+            customer_name: string | null;
+            customer_phone: string | null;
+            /** Format: date-time */
+            deleted_at: string | null;
+            email_confirmed: boolean;
+            entity_type: string | null;
+            id: string;
+            individual_assistant_id: string | null;
+            /** Format: date-time */
+            next_call_scheduled: string | null;
+            package_preference: string | null;
+            /** Format: date-time */
+            payment_date: string | null;
+            payment_status: string;
+            state_of_operation: string | null;
+            status: string;
+            /** Format: date-time */
+            subscription_expires_at: string | null;
+            subscription_type: string | null;
+            timeline: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            urgency_level: string | null;
         };
         ProfilePatch: {
             business_name?: string | null;

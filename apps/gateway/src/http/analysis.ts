@@ -6,7 +6,7 @@ import { AppError, PayloadSealer, badRequest, uuidFrom, type Founder, type JobPr
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
-import { accepted, Analysis, analysesAnswer, assessmentAccepted, assessmentsAnswer, DreamDna, versionsAnswer } from './responses';
+import { accepted, Analysis, analysesAnswer, assessmentAccepted, AssessmentCatalog, assessmentsAnswer, DreamDna, versionsAnswer } from './responses';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 export const assessmentSubmission = z
@@ -37,7 +37,7 @@ describeRoutes(
         responses: { 202: accepted },
       },
     ],
-    ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined],
+    ['get', '/v1/me/assessments/catalog', 'The assessment questions (current version)', undefined, { responses: { 200: AssessmentCatalog } }],
     ['get', '/v1/me/assessments', 'The assessments submitted, with their answers, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: assessmentsAnswer } }],
     ['post', '/v1/me/assessments', 'Submit assessment answers (202; they feed the next analysis)', assessmentSubmission, { responses: { 202: assessmentAccepted } }],
   ],

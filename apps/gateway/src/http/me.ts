@@ -13,7 +13,7 @@ import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest } from './founder';
 import { parseBody, requireApiUser } from './middleware';
 import { callPlanned, callsAnswer, Cancelling, Transcript } from './responses';
-import { rowView } from './rows';
+import { rowSchema, rowView } from './rows';
 import { describeRoutes, PAGED } from './openapi';
 import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
 
@@ -72,14 +72,18 @@ export const formationBody = z
   .strict()
   .openapi('Formation');
 
+/** The profile and formation details as `rowView` shows them, described from their Drizzle tables. */
+const Profile = rowSchema(users).openapi('Profile');
+const FormationDetails = rowSchema(businessFormationData).openapi('FormationDetails');
+
 describeRoutes(
   'founder',
   [
-    ['get', '/v1/me', 'The founder profile (core.users, column names as keys)', undefined],
-    ['patch', '/v1/me', 'Change the founder-editable profile fields', profilePatch],
+    ['get', '/v1/me', 'The founder profile (core.users, column names as keys)', undefined, { responses: { 200: Profile } }],
+    ['patch', '/v1/me', 'Change the founder-editable profile fields', profilePatch, { responses: { 200: Profile } }],
     ['delete', '/v1/me', 'Delete the account (soft delete; every session ends)', undefined],
-    ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined],
-    ['put', '/v1/me/formation', 'Set formation details', formationBody],
+    ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined, { responses: { 200: FormationDetails } }],
+    ['put', '/v1/me/formation', 'Set formation details', formationBody, { responses: { 200: FormationDetails } }],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, { ...PAGED, responses: { 200: callsAnswer } }],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest, { responses: { 202: callPlanned } }],

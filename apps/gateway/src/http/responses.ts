@@ -192,3 +192,15 @@ export const Assessment = z
 
 export const assessmentsAnswer = z.object({ assessments: z.array(Assessment), next_cursor: nextCursor });
 export const assessmentAccepted = z.object({ id: uuid, catalog_version: z.number().int() }).openapi('AssessmentAccepted');
+
+export const AssessmentCatalog = z
+  .object({
+    version: z.number().int(),
+    questions: z.array(
+      z.discriminatedUnion('kind', [
+        z.object({ id: z.string(), kind: z.literal('text'), prompt: z.string(), target: z.string(), maxLength: z.number().int() }),
+        z.object({ id: z.string(), kind: z.literal('choice'), prompt: z.string(), target: z.string(), options: z.array(z.string()) }),
+      ]),
+    ),
+  })
+  .openapi('AssessmentCatalog');
