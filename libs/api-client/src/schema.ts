@@ -4195,7 +4195,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Export"];
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -4675,6 +4677,34 @@ export interface components {
                 details?: unknown;
                 message: string;
             };
+        };
+        Export: {
+            /** @description The account as GET /auth/v1/user shows it */
+            account: {
+                [key: string]: unknown;
+            };
+            analyses: components["schemas"]["Analysis"][];
+            assessments: components["schemas"]["Assessment"][];
+            calls: components["schemas"]["Call"][];
+            domain_searches: components["schemas"]["DomainSearch"][];
+            dream_dna_versions: components["schemas"]["DreamDna"][];
+            /** Format: date-time */
+            exported_at: string;
+            formation: components["schemas"]["FormationDetails"] & (Record<string, never> | null);
+            payments: components["schemas"]["Payment"][];
+            profile: components["schemas"]["Profile"] & (Record<string, never> | null);
+            sessions: {
+                /** Format: date-time */
+                ended_at: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                last_seen_at: string;
+                /** Format: date-time */
+                started_at: string;
+                user_agent: string | null;
+            }[];
+            subscription: components["schemas"]["Subscription"];
         };
         Formation: {
             business_address?: {

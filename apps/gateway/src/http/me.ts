@@ -12,7 +12,7 @@ import { authSessions, authUsers, businessFormationData, userSessions, users } f
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest } from './founder';
 import { parseBody, requireApiUser } from './middleware';
-import { callPlanned, callsAnswer, Cancelling, Transcript } from './responses';
+import { Analysis, Assessment, Call, callPlanned, callsAnswer, Cancelling, DomainSearch, DreamDna, Payment, Subscription, Transcript } from './responses';
 import { rowSchema, rowView } from './rows';
 import { describeRoutes, PAGED } from './openapi';
 import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
@@ -75,6 +75,30 @@ export const formationBody = z
 /** The profile and formation details as `rowView` shows them, described from their Drizzle tables. */
 const Profile = rowSchema(users).openapi('Profile');
 const FormationDetails = rowSchema(businessFormationData).openapi('FormationDetails');
+const Export = z
+  .object({
+    exported_at: z.iso.datetime({ offset: true }),
+    account: z.record(z.string(), z.unknown()).openapi({ description: 'The account as GET /auth/v1/user shows it' }),
+    profile: Profile.nullable(),
+    formation: FormationDetails.nullable(),
+    sessions: z.array(
+      z.object({
+        id: z.uuid(),
+        started_at: z.iso.datetime({ offset: true }),
+        last_seen_at: z.iso.datetime({ offset: true }),
+        ended_at: z.iso.datetime({ offset: true }).nullable(),
+        user_agent: z.string().nullable(),
+      }),
+    ),
+    calls: z.array(Call),
+    dream_dna_versions: z.array(DreamDna),
+    analyses: z.array(Analysis),
+    assessments: z.array(Assessment),
+    domain_searches: z.array(DomainSearch),
+    subscription: Subscription.nullable(),
+    payments: z.array(Payment),
+  })
+  .openapi('Export');
 
 describeRoutes(
   'founder',
@@ -84,7 +108,7 @@ describeRoutes(
     ['delete', '/v1/me', 'Delete the account (soft delete; every session ends)', undefined],
     ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined, { responses: { 200: FormationDetails } }],
     ['put', '/v1/me/formation', 'Set formation details', formationBody, { responses: { 200: FormationDetails } }],
-    ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined],
+    ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined, { responses: { 200: Export } }],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, { ...PAGED, responses: { 200: callsAnswer } }],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest, { responses: { 202: callPlanned } }],
     ['delete', '/v1/me/calls/next', 'Cancel the planned call (202; 404 no_call_planned when none is)', undefined, { responses: { 202: Cancelling } }],
