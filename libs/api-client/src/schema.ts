@@ -4458,6 +4458,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe's webhook endpoint: an Event, verified by its Stripe-Signature header (STRIPE_WEBHOOK_SECRET), stored, then applied by billing */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "stripe-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["StripeEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (a duplicate too) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            received: true;
+                        };
+                    };
+                };
+                /** @description A signature that does not verify, or a body that is not an event */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Could not be stored; Stripe retries */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/vapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** VAPI's server URL: every server message. Authenticated by the shared secret (X-Vapi-Secret or Authorization: Bearer) or an HMAC of the body, as VAPI_WEBHOOK_AUTH says. Messages VAPI waits on (assistant-request, tool-calls, transfer-destination-request, …) are answered at once; the rest are stored and answered {} */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["VapiServerMessage"];
+                };
+            };
+            responses: {
+                /** @description The reply VAPI expects for the message's type ({} for the ones it does not wait on) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not JSON, too deep, or not a server message */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong secret or signature */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Could not be stored; VAPI retries */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4899,6 +5031,13 @@ export interface components {
             /** @enum {string|null} */
             urgency_level?: "high" | "medium" | "low" | null;
         };
+        StripeEvent: {
+            api_version?: string | null;
+            id: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         Subscription: {
             cancelAtPeriodEnd: boolean;
             /** Format: date-time */
@@ -4924,6 +5063,18 @@ export interface components {
                 role: string;
                 secondsFromStart: number | null;
             }[];
+        };
+        VapiServerMessage: {
+            message: {
+                call?: ({
+                    id: string;
+                } & {
+                    [key: string]: unknown;
+                }) | null;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;

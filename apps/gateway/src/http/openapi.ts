@@ -41,6 +41,46 @@ openApiRegistry.registerPath({
   },
 });
 
+// The vendors' deliveries: their bodies are the vendors' (VAPI's ServerMessage, Stripe's Event), checked by the
+// gateway as far as it reads them; the answers are what each vendor expects.
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/webhooks/vapi',
+  tags: ['webhooks'],
+  summary:
+    "VAPI's server URL: every server message. Authenticated by the shared secret (X-Vapi-Secret or Authorization: Bearer) or an HMAC of the body, as VAPI_WEBHOOK_AUTH says. Messages VAPI waits on (assistant-request, tool-calls, transfer-destination-request, …) are answered at once; the rest are stored and answered {}",
+  request: {
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({ message: z.looseObject({ type: z.string(), call: z.looseObject({ id: z.string() }).nullish() }) }).openapi('VapiServerMessage'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "The reply VAPI expects for the message's type ({} for the ones it does not wait on)", content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+    400: { description: 'Not JSON, too deep, or not a server message', content: { 'application/json': { schema: ErrorResponse } } },
+    401: { description: 'Missing or wrong secret or signature', content: { 'application/json': { schema: ErrorResponse } } },
+    503: { description: 'Could not be stored; VAPI retries', content: { 'application/json': { schema: ErrorResponse } } },
+  },
+});
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/webhooks/stripe',
+  tags: ['webhooks'],
+  summary: "Stripe's webhook endpoint: an Event, verified by its Stripe-Signature header (STRIPE_WEBHOOK_SECRET), stored, then applied by billing",
+  request: {
+    headers: z.object({ 'stripe-signature': z.string() }),
+    body: { content: { 'application/json': { schema: z.looseObject({ id: z.string(), type: z.string(), api_version: z.string().nullish() }).openapi('StripeEvent') } } },
+  },
+  responses: {
+    200: { description: 'Received (a duplicate too)', content: { 'application/json': { schema: z.object({ received: z.literal(true) }) } } },
+    400: { description: 'A signature that does not verify, or a body that is not an event', content: { 'application/json': { schema: ErrorResponse } } },
+    503: { description: 'Could not be stored; Stripe retries', content: { 'application/json': { schema: ErrorResponse } } },
+  },
+});
+
 /** The query string of every list: a page of `limit` rows after `cursor`; the answer's `next_cursor` names the next. */
 export const PAGED: RouteParameters = {
   query: z.object({
