@@ -4,10 +4,10 @@
  * (`libs/api-client/src/schema.ts`). `npm run api:check` (`--check`) renders both in memory and exits 1 naming each
  * checked-in file that differs: CI runs it, so a route changed without regenerating the client fails.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import '../apps/gateway/src/app';
 import { openApiDocument } from '../apps/gateway/src/http/openapi';
+import { writeOrCheck } from './generated-files';
 
 const DOCUMENT = 'libs/api-client/openapi.json';
 const SCHEMA = 'libs/api-client/src/schema.ts';
@@ -32,27 +32,7 @@ export async function renderClientFiles(): Promise<Record<string, string>> {
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..');
-  const rendered = await renderClientFiles();
-  if (!process.argv.includes('--check')) {
-    for (const [file, text] of Object.entries(rendered)) writeFileSync(path.join(root, file), text);
-    process.stdout.write(`wrote ${Object.keys(rendered).join(' and ')}\n`);
-    return;
-  }
-  const current = (file: string) => {
-    try {
-      return readFileSync(path.join(root, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const drifted = Object.entries(rendered)
-    .filter(([file, text]) => current(file) !== text)
-    .map(([file]) => file);
-  if (drifted.length > 0) {
-    process.stderr.write(`${drifted.join(' and ')} ${drifted.length === 1 ? 'does' : 'do'} not match the routes: run \`npm run api:client\` and commit the result\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`api check passed: ${Object.keys(rendered).join(' and ')} match the routes\n`);
+  writeOrCheck(root, await renderClientFiles(), { label: 'api check', source: 'the routes', command: 'api:client' });
 }
 
 if (require.main === module) {

@@ -7,7 +7,7 @@
  * A few variables are read outside the schemas (by `npm start`, the Docker image and docker-compose); they are
  * listed here, and docker-compose.yml itself says which secrets it requires and what its own defaults are.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { configVariables, type ConfigVariable } from '@dreamseed/platform';
@@ -16,6 +16,9 @@ import { billingConfigSchema } from '../apps/billing-service/src/config';
 import { domainConfigSchema } from '../apps/domain-service/src/config';
 import { gatewayConfigSchema } from '../apps/gateway/src/config';
 import { voiceConfigSchema } from '../apps/voice-service/src/config';
+import { writeOrCheck } from './generated-files';
+
+export { driftedFiles } from './generated-files';
 
 export const APP_SCHEMAS: Record<string, z.ZodObject> = {
   gateway: gatewayConfigSchema,
@@ -229,36 +232,9 @@ export function renderConfigFiles(root: string): Record<string, string> {
   };
 }
 
-/** The checked-in files that differ from what the schemas render (missing counts as different). */
-export function driftedFiles(root: string, rendered = renderConfigFiles(root)): string[] {
-  const current = (file: string) => {
-    try {
-      return readFileSync(path.join(root, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  return Object.entries(rendered)
-    .filter(([file, text]) => current(file) !== text)
-    .map(([file]) => file);
-}
-
 function main(): void {
   const root = path.resolve(__dirname, '..');
-  const rendered = renderConfigFiles(root);
-  if (!process.argv.includes('--check')) {
-    for (const [file, text] of Object.entries(rendered)) writeFileSync(path.join(root, file), text);
-    process.stdout.write(`wrote ${Object.keys(rendered).join(' and ')}\n`);
-    return;
-  }
-  const drifted = driftedFiles(root, rendered);
-  if (drifted.length > 0) {
-    process.stderr.write(
-      `${drifted.join(' and ')} ${drifted.length === 1 ? 'does' : 'do'} not match the config schemas: run \`npm run config:docs\` and commit the result\n`,
-    );
-    process.exit(1);
-  }
-  process.stdout.write(`config check passed: ${Object.keys(rendered).join(' and ')} match the config schemas\n`);
+  writeOrCheck(root, renderConfigFiles(root), { label: 'config check', source: 'the config schemas', command: 'config:docs' });
 }
 
 if (require.main === module) main();
