@@ -1,21 +1,13 @@
 import fc from 'fast-check';
+import { thrownCode } from '@dreamseed/testing';
 import { encodeCursor, pageOf, pageQuery, pageRequest, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './paging';
-
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'none';
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-};
 
 describe('paging', () => {
   it('takes the default limit, and a limit from 1 to the maximum', () => {
     expect(pageRequest({})).toEqual({ limit: PAGE_LIMIT_DEFAULT, after: null });
     expect(pageRequest({ limit: '1' }).limit).toBe(1);
     expect(pageRequest({ limit: String(PAGE_LIMIT_MAX) }).limit).toBe(PAGE_LIMIT_MAX);
-    for (const limit of ['0', String(PAGE_LIMIT_MAX + 1), '-1', '1.5', 'ten', '', ['1', '2'], '1e2']) expect(codeOf(() => pageRequest({ limit }))).toBe('invalid_limit');
+    for (const limit of ['0', String(PAGE_LIMIT_MAX + 1), '-1', '1.5', 'ten', '', ['1', '2'], '1e2']) expect(thrownCode(() => pageRequest({ limit }))).toBe('invalid_limit');
   });
 
   it('reads back the cursors it gives, and refuses any other with invalid_cursor', () => {
@@ -25,7 +17,7 @@ describe('paging', () => {
       }),
     );
     for (const cursor of ['', 'abc', encodeCursor('not-a-uuid'), Buffer.from('p2:0f8fad5b-d9cb-469f-a165-70867728950e').toString('base64url'), ['a'], 'x'.repeat(200)]) {
-      expect(codeOf(() => pageRequest({ cursor }))).toBe('invalid_cursor');
+      expect(thrownCode(() => pageRequest({ cursor }))).toBe('invalid_cursor');
     }
   });
 

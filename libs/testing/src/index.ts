@@ -1,5 +1,6 @@
 export * from './infra';
 export * from './ports';
+export * from './thrown';
 export * from './waiting';
 export * from './fake-server';
 export * from './fake-stripe';

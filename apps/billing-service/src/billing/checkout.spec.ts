@@ -1,3 +1,4 @@
+import { thrownCode } from '@dreamseed/testing';
 import { Catalog, DEFAULT_CATALOG } from './catalog';
 import { formationPrice, reusableCheckout } from './checkout';
 
@@ -34,14 +35,6 @@ describe('the price of a formation package', () => {
     return found;
   };
   const paid = (packageId: string, amountMinor = pkg(packageId).amountMinor, amountRefundedMinor = 0) => ({ packageId, amountMinor, amountRefundedMinor });
-  const codeOf = (run: () => unknown) => {
-    try {
-      run();
-      return 'none';
-    } catch (error) {
-      return (error as { code?: string }).code;
-    }
-  };
 
   it('is the list price for a first package', () => {
     expect(formationPrice(pkg('formation-standard'), [], catalog)).toEqual({ amountMinor: 19900, upgradeFrom: null });
@@ -56,9 +49,9 @@ describe('the price of a formation package', () => {
   });
 
   it('is refused for the same or a cheaper package than one already had', () => {
-    expect(codeOf(() => formationPrice(pkg('formation-standard'), [paid('formation-standard')], catalog))).toBe('formation_already_purchased');
-    expect(codeOf(() => formationPrice(pkg('formation-basic'), [paid('formation-premium')], catalog))).toBe('formation_already_purchased');
-    expect(codeOf(() => formationPrice(pkg('formation-basic'), [paid('formation-basic'), paid('formation-premium', 30000)], catalog))).toBe('formation_already_purchased');
+    expect(thrownCode(() => formationPrice(pkg('formation-standard'), [paid('formation-standard')], catalog))).toBe('formation_already_purchased');
+    expect(thrownCode(() => formationPrice(pkg('formation-basic'), [paid('formation-premium')], catalog))).toBe('formation_already_purchased');
+    expect(thrownCode(() => formationPrice(pkg('formation-basic'), [paid('formation-basic'), paid('formation-premium', 30000)], catalog))).toBe('formation_already_purchased');
   });
 });
 
