@@ -31,20 +31,27 @@ export async function startTestGateway(env: Record<string, string> = {}) {
   await gateway.ready;
   const url = `http://127.0.0.1:${gateway.port}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  /** An auth-js client; each gets its own client IP (X-Forwarded-For) so that IP limits stay per test. */
+  const client = (ip = randomIp()) =>
+    new GoTrueClient({
+      url: `${url}/auth/v1`,
+      headers: { apikey: 'anon-key', 'X-Forwarded-For': ip },
+      persistSession: false,
+      autoRefreshToken: false,
+    });
   return {
     url,
     metricsUrl: `http://127.0.0.1:${String(gateway.metricsPort)}/metrics`,
     authUrl: `${url}/auth/v1`,
     pool,
     config,
-    /** An auth-js client; each gets its own client IP (X-Forwarded-For) so that IP limits stay per test. */
-    client(ip = randomIp()) {
-      return new GoTrueClient({
-        url: `${url}/auth/v1`,
-        headers: { apikey: 'anon-key', 'X-Forwarded-For': ip },
-        persistSession: false,
-        autoRefreshToken: false,
-      });
+    client,
+    /** A new founder, signed up with auto-confirmation on (`AUTH_AUTOCONFIRM`): their auth-js client and access token. */
+    async signUp(data?: Record<string, unknown>, label = 'founder') {
+      const founder = client();
+      const { data: signedUp, error } = await founder.signUp({ email: uniqueEmail(label), password: 'correct horse battery', options: data ? { data } : undefined });
+      if (error || !signedUp.session) throw error ?? new Error('no session: is AUTH_AUTOCONFIRM on?');
+      return { client: founder, token: signedUp.session.access_token };
     },
     /** The newest mail to an address, once the worker has written it to the outbox. */
     async mailTo(address: string, kind?: string) {

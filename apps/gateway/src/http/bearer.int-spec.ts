@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
+import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
 import { createTokenSigner, type AccessClaims } from '../auth/tokens';
 
 /**
@@ -13,12 +13,7 @@ describe('bearer tokens on /v1', () => {
   });
   afterAll(() => gateway.stop());
 
-  const signUp = async () => {
-    const client = gateway.client();
-    const { data, error } = await client.signUp({ email: uniqueEmail(), password: 'correct horse battery' });
-    if (error || !data.session) throw error ?? new Error('no session');
-    return { client, token: data.session.access_token };
-  };
+  const signUp = () => gateway.signUp();
   const me = (token?: string) => fetch(`${gateway.url}/v1/me`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
   const expectInvalidToken = async (response: Response) => {
     expect(response.status).toBe(401);

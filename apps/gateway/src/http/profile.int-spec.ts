@@ -1,4 +1,4 @@
-import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
+import { startTestGateway, type TestGateway } from '../__fixtures__/test-gateway';
 
 /** The founder's profile as /v1 shows it: the name kept in step with the account's metadata, and its times. */
 describe("the founder's profile: its name in step with auth metadata, its times in ISO 8601", () => {
@@ -8,12 +8,7 @@ describe("the founder's profile: its name in step with auth metadata, its times 
   });
   afterAll(() => gateway.stop());
 
-  const signUp = async () => {
-    const client = gateway.client();
-    const { data, error } = await client.signUp({ email: uniqueEmail(), password: 'correct horse battery', options: { data: { full_name: 'Ada Founder' } } });
-    if (error || !data.session) throw error ?? new Error('no session');
-    return { client, token: data.session.access_token };
-  };
+  const signUp = () => gateway.signUp({ full_name: 'Ada Founder' });
   const profileOf = async (token: string) =>
     (await (await fetch(`${gateway.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { customer_name: string | null };
 
