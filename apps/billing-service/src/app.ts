@@ -23,7 +23,7 @@ function buildBilling(config: BillingConfig, { pool, producer, logger }: Service
   const localCheckouts = new LocalCheckouts(db, ledger, reporter, producer, provider);
   logger.info({ provider: provider.name }, 'payment provider');
   return {
-    handlers: billingJobHandlers({ db, ledger, reporter, provider, localCheckouts, config }),
+    handlers: billingJobHandlers({ db, catalog, ledger, reporter, provider, localCheckouts, config }),
     routes: (app) => {
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), billingRouter(config, db, catalog, checkouts, localCheckouts));
     },

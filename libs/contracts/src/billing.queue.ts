@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCatalog, job, payloadV1 } from './catalog';
-import { isoDateTime, userId } from './common';
+import { isoDateTime, SUBSCRIPTION_TYPES, userId } from './common';
 
 export const billingJobs = defineCatalog({
   /**
@@ -25,6 +25,11 @@ export const billingJobs = defineCatalog({
   'confirm-local-checkout': job(payloadV1({ checkoutId: z.uuid() })),
   /** Cancel the founder's subscription at the end of its period. */
   'cancel-subscription': job(payloadV1({ userId, requestId: z.uuid() })),
+  /**
+   * Move the founder's running subscription to `plan` now, with proration, lifting a pending cancellation; to the
+   * plan it already runs, only lift the cancellation (a resume). `requestId` keys the provider's idempotency.
+   */
+  'change-subscription': job(payloadV1({ userId, plan: z.enum(SUBSCRIPTION_TYPES), requestId: z.uuid() })),
   /** Expire subscriptions past their end plus the grace period (scheduled). */
   'expire-subscriptions': job(payloadV1({ now: isoDateTime.optional() }), { attempts: 3 }),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jobIdFrom } from '@dreamseed/platform';
-import { stripeEvent, stripeObject, type StripeFixtureSet, type StripeTestEvent } from '@dreamseed/testing';
+import { stripeEvent, stripeFixtures, stripeObject, type FakeStripe, type StripeFixtureSet, type StripeTestEvent } from '@dreamseed/testing';
 import type { TestBilling, TestFounder } from './test-billing';
 
 /**
@@ -52,6 +52,20 @@ export function subscriptionAt(set: StripeFixtureSet, who: TestFounder, checkout
     ...(set === '2020-08-27' ? period : { cancel_at: null, items: { data: [period] } }),
     ...extra,
   });
+}
+
+/** The one item of the subscriptions the fake Stripe API hands out (Stripe's fixture's). */
+export const SUBSCRIPTION_ITEM_ID = stripeFixtures.dahlia.subscription.items.data[0]?.id ?? '';
+
+/**
+ * What a plan change reads from and makes at Stripe, taught to the fake Stripe API: any subscription asked for is
+ * Stripe's fixture under that id (one item, SUBSCRIPTION_ITEM_ID), and products are created.
+ */
+export function stripeKnowsPlans(stripe: FakeStripe) {
+  stripe.server.route('GET /v1/subscriptions/:id', (request) => ({ body: stripeObject('dahlia', 'subscription', { id: request.params.id }) }));
+  stripe.server.route('POST /v1/products', (request) => ({
+    body: { id: stripeId('prod'), object: 'product', name: new URLSearchParams(request.rawBody).get('name') },
+  }));
 }
 
 /** A paid invoice of a subscription for the period ending at `periodEnd`, in the set's shape. */

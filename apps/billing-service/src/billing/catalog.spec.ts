@@ -47,6 +47,29 @@ describe('the billing catalog', () => {
     for (const view of catalog.views()) expect(Object.keys(view).sort()).toEqual(['amountMinor', 'currency', 'id', 'interval', 'kind', 'name']);
   });
 
+  it('finds the package that sells a plan', () => {
+    const catalog = new Catalog(DEFAULT_CATALOG);
+    expect(catalog.planPackage('monthly')?.id).toBe('monthly');
+    expect(catalog.planPackage('yearly')?.id).toBe('yearly');
+    expect(new Catalog(DEFAULT_CATALOG.filter((p) => p.id !== 'yearly')).planPackage('yearly')).toBeUndefined();
+  });
+
+  it('names the package a subscription bills by its price, so that a plan change moves it', () => {
+    const catalog = new Catalog(DEFAULT_CATALOG.map((p) => (p.id === 'yearly' ? { ...p, stripePriceId: 'price_yearly' } : p)));
+    const billed = (priceIds: string[], interval: string | null, known: (string | undefined)[]) => catalog.billedPackage({ priceIds, interval }, known)?.id;
+    // A Stripe price of the catalog decides, whatever the subscription was bought as.
+    expect(billed(['price_yearly'], 'year', ['monthly'])).toBe('yearly');
+    // An inline price: the known package at the interval billed, else the catalog's plan at that interval.
+    expect(billed(['price_inline'], 'month', ['monthly', 'yearly'])).toBe('monthly');
+    expect(billed(['price_inline'], 'year', ['monthly'])).toBe('yearly');
+    expect(billed(['price_inline'], 'year', ['formation-basic', undefined])).toBe('yearly');
+    // Nothing billed to go by (an event without items): the first known plan.
+    expect(billed([], null, [undefined, 'monthly'])).toBe('monthly');
+    expect(billed([], null, ['formation-basic'])).toBeUndefined();
+    // An interval no plan bills at: the package it is known by.
+    expect(billed(['price_inline'], 'week', ['monthly'])).toBe('monthly');
+  });
+
   it('ends a period one calendar month or year later, at the same time of day', () => {
     expect(addInterval(new Date('2026-01-15T10:30:00Z'), 'month')).toEqual(new Date('2026-02-15T10:30:00Z'));
     expect(addInterval(new Date('2026-12-15T10:30:00Z'), 'month')).toEqual(new Date('2027-01-15T10:30:00Z'));

@@ -65,6 +65,25 @@ export class Catalog {
     return id ? this.byId.get(id) : undefined;
   }
 
+  /** The package that sells a plan (the first, should a catalog sell one plan twice). */
+  planPackage(plan: 'monthly' | 'yearly'): BillingPackage | undefined {
+    return this.packages.find((p) => planOf(p) === plan);
+  }
+
+  /**
+   * The package a provider's subscription bills, from what it bills rather than what it was bought as, since a
+   * plan change moves its price: the package with that Stripe price; else the first of the packages it is known
+   * by (`known`: metadata, our row) at the interval it bills; else the catalog's plan at that interval.
+   */
+  billedPackage(billed: { priceIds: readonly string[]; interval: string | null }, known: readonly (string | null | undefined)[]): BillingPackage | undefined {
+    const plans = this.packages.filter((p) => p.kind === 'subscription');
+    const byPrice = plans.find((p) => p.stripePriceId && billed.priceIds.includes(p.stripePriceId));
+    if (byPrice) return byPrice;
+    const candidates = known.map((id) => this.find(id)).filter((p): p is BillingPackage => p?.kind === 'subscription');
+    const atInterval = (list: BillingPackage[]) => list.find((p) => p.interval === billed.interval);
+    return (billed.interval ? (atInterval(candidates) ?? atInterval(plans)) : undefined) ?? candidates[0];
+  }
+
   views(): BillingPackageView[] {
     return this.packages.map(({ id, name, kind, interval, amountMinor, currency }) => ({ id, name, kind, interval, amountMinor, currency }));
   }

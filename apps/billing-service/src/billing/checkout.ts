@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { LIVE_SUBSCRIPTION_STATUSES, type CheckoutResponse } from '@dreamseed/contracts';
+import type { CheckoutResponse } from '@dreamseed/contracts';
 import { AppError, conflict, withOwnerRole, type Founder } from '@dreamseed/platform';
 import type { BillingDb } from '../db/client';
-import { payments, subscriptions } from '../db/schema';
+import { payments } from '../db/schema';
 import type { BillingPackage, Catalog } from './catalog';
+import { runningSubscription } from './ledger';
 import { MONEY_KEPT, type ProfileReporter } from './profile';
 import type { PaymentProvider } from './provider';
 
@@ -63,13 +64,9 @@ export class CheckoutService {
     const businessId = founder.id;
     const outcome = await withOwnerRole(this.db, 'billing', async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billing-checkout:${businessId}`}))`);
-      if (pkg.kind === 'subscription') {
-        const [current] = await tx
-          .select({ id: subscriptions.id })
-          .from(subscriptions)
-          .where(and(eq(subscriptions.businessId, businessId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
-          .limit(1);
-        if (current) throw conflict('already_subscribed', 'You already have a subscription; cancel it before choosing another plan.');
+      // A running plan is changed in place (prorated by the provider), never doubled by a second checkout.
+      if (pkg.kind === 'subscription' && (await runningSubscription(tx, businessId))) {
+        throw conflict('already_subscribed', 'You already have a subscription: change its plan with POST /v1/billing/subscription/change.');
       }
       // A formation package on top of one already paid for is an upgrade: the difference is charged.
       const price =

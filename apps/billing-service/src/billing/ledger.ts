@@ -1,7 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { LIVE_SUBSCRIPTION_STATUSES } from '@dreamseed/contracts';
 import type { BillingTx, PaymentRow, SubscriptionRow } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
 import {
+  billedOf,
   fromSeconds,
   invoicePeriodEnd,
   invoiceSubscriptionOf,
@@ -131,13 +133,16 @@ export class Ledger {
     if (!SUBSCRIPTION_STATUSES.includes(status)) return ignored();
     let existing = await this.stripeSubscription(tx, sub.id);
     const businessId = existing?.businessId ?? sub.metadata?.businessId;
-    const pkg = this.catalog.find(existing?.packageId ?? sub.metadata?.packageId);
-    const plan = existing?.plan ?? (pkg ? planOf(pkg) : null);
+    // The package follows the price billed, so a plan change (ours, or one made in Stripe's dashboard) moves it.
+    const pkg = this.catalog.billedPackage(billedOf(sub), [sub.metadata?.packageId, existing?.packageId]);
+    const plan = pkg ? planOf(pkg) : null;
     if (!businessId || !pkg || !plan) return ignored();
 
     const period = periodOf(sub);
     const endedAt = fromSeconds(sub.ended_at);
     const values = {
+      packageId: pkg.id,
+      plan,
       status,
       currentPeriodStart: period.start ?? existing?.currentPeriodStart ?? null,
       currentPeriodEnd: accessEnd(period.end ?? null, endedAt, existing?.currentPeriodEnd ?? null),
@@ -149,7 +154,7 @@ export class Ledger {
     if (!existing) {
       const inserted = await tx
         .insert(subscriptions)
-        .values({ businessId, provider: 'stripe', providerSubscriptionId: sub.id, packageId: pkg.id, plan, ...values })
+        .values({ businessId, provider: 'stripe', providerSubscriptionId: sub.id, ...values })
         .onConflictDoNothing()
         .returning({ id: subscriptions.id });
       if (inserted.length) return { outcome: 'applied', businessId };
@@ -314,6 +319,21 @@ export class Ledger {
       .where(eq(payments.id, payment.id));
     return true;
   }
+}
+
+/**
+ * The founder's running subscription (the one ending last, should there be two), locked when it is to be
+ * changed, so that a second change or cancellation waits and then reads what the first made of it.
+ */
+export async function runningSubscription(tx: BillingTx, businessId: string, lock = false): Promise<SubscriptionRow | undefined> {
+  const query = tx
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.businessId, businessId), isNull(subscriptions.expiredAt), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
+    .orderBy(desc(subscriptions.currentPeriodEnd))
+    .limit(1);
+  const [row] = await (lock ? query.for('update') : query);
+  return row;
 }
 
 /** Subscriptions whose access has ended: past their period's end by more than the grace period. */

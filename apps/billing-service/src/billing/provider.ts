@@ -26,6 +26,13 @@ export interface PaymentProvider {
   expireCheckout(sessionId: string): Promise<void>;
   /** Asks the provider to end the subscription when its current period ends. */
   cancelAtPeriodEnd(subscriptionId: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Moves the subscription to `pkg`'s price now, prorated (Stripe credits the unused time of the old price), and
+   * lifts a pending cancellation. Our metadata on it then names the new package.
+   */
+  changePlan(subscriptionId: string, pkg: BillingPackage, idempotencyKey: string): Promise<void>;
+  /** Lifts a pending cancellation: the subscription renews again on its plan. */
+  resume(subscriptionId: string, idempotencyKey: string): Promise<void>;
   /** The invoice a payment intent paid, for refunds of subscription payments (their charges name no invoice). */
   invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null>;
 }
@@ -106,6 +113,33 @@ class StripeProvider implements PaymentProvider {
     await this.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true }, { idempotencyKey });
   }
 
+  async changePlan(subscriptionId: string, pkg: BillingPackage, idempotencyKey: string): Promise<void> {
+    if (!pkg.interval) throw new Error(`${pkg.id} is not a plan`);
+    // The item keeps its id, so the subscription keeps one item whose price is replaced, as Stripe documents it.
+    const [item] = (await this.stripe.subscriptions.retrieve(subscriptionId)).items.data;
+    if (!item) throw new Error('the Stripe subscription has no item to change');
+    const price: Pick<Stripe.SubscriptionUpdateParams.Item, 'price' | 'price_data'> = pkg.stripePriceId
+      ? { price: pkg.stripePriceId }
+      : {
+          // An inline price needs a product: one named after the plan, as Checkout's product_data makes one.
+          price_data: {
+            currency: pkg.currency,
+            unit_amount: pkg.amountMinor,
+            recurring: { interval: pkg.interval },
+            product: (await this.stripe.products.create({ name: pkg.name }, { idempotencyKey: `${idempotencyKey}-product` })).id,
+          },
+        };
+    await this.stripe.subscriptions.update(
+      subscriptionId,
+      { items: [{ id: item.id, ...price }], proration_behavior: 'create_prorations', cancel_at_period_end: false, metadata: { packageId: pkg.id } },
+      { idempotencyKey },
+    );
+  }
+
+  async resume(subscriptionId: string, idempotencyKey: string): Promise<void> {
+    await this.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: false }, { idempotencyKey });
+  }
+
   async invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null> {
     const list = await this.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: paymentIntentId }, limit: 1 });
     const invoice = list.data[0]?.invoice;
@@ -130,6 +164,14 @@ class LocalProvider implements PaymentProvider {
 
   async cancelAtPeriodEnd(): Promise<void> {
     // A local subscription has no one else to tell: its row's flag is the whole cancellation.
+  }
+
+  async changePlan(): Promise<void> {
+    // As with cancellations, the local subscription's row is the whole of it.
+  }
+
+  async resume(): Promise<void> {
+    // As with cancellations, the local subscription's row is the whole of it.
   }
 
   async invoiceOfPaymentIntent(): Promise<string | null> {

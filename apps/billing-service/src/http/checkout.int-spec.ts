@@ -1,3 +1,4 @@
+import { event, session, stripeHarness, stripeId } from '../__fixtures__/stripe-events';
 import { billingOnFakeStripe, founder, type TestFounder } from '../__fixtures__/test-billing';
 
 interface Checkout {
@@ -55,6 +56,27 @@ describe('billing internal API with Stripe (fake Stripe API)', () => {
       'subscription_data[metadata][paymentId]': body.checkoutId,
       'subscription_data[metadata][businessId]': who.profileId,
     });
+  });
+
+  it('charges a formation upgrade the difference: the session for a dearer package after a paid one carries only what is left', async () => {
+    const who = await founder();
+    const harness = stripeHarness(running.billing);
+    const basic = await harness.startCheckout(who, 'formation-basic');
+    await harness.deliver(event('checkout.session.completed', session(who, basic, { mode: 'payment', payment_intent: stripeId('pi'), amount_total: 9900 })));
+    const { status, body } = await checkout(who, 'formation-premium');
+    expect(status).toBe(201);
+    const sessions = running.stripe().calls('POST', /^\/v1\/checkout\/sessions$/).filter((c) => c.params.get('client_reference_id') === who.profileId);
+    expect(sessions).toHaveLength(2);
+    expect(Object.fromEntries(sessions[1]?.params ?? [])).toMatchObject({
+      mode: 'payment',
+      'metadata[paymentId]': body.checkoutId,
+      'metadata[packageId]': 'formation-premium',
+      'line_items[0][price_data][unit_amount]': '30000',
+      'line_items[0][price_data][currency]': 'usd',
+      'line_items[0][price_data][product_data][name]': 'Formation Premium (upgrade from Formation Basic)',
+    });
+    const row = await running.billing().pool.query('select package_id, amount_minor from billing.payments where id = $1', [body.checkoutId]);
+    expect(row.rows[0]).toEqual({ package_id: 'formation-premium', amount_minor: 30000 });
   });
 
   it('reuses an open checkout for the same package and replaces it (expiring the old session) for another', async () => {

@@ -106,6 +106,15 @@ export function periodOf(sub: SubscriptionObject): { start: Date | null; end: Da
   };
 }
 
+/** What a subscription bills: its items' price ids, and the interval they recur at. */
+export function billedOf(sub: SubscriptionObject): { priceIds: string[]; interval: string | null } {
+  const prices = (sub.items?.data ?? []).map((item) => item.price).filter((price) => !!price);
+  return {
+    priceIds: prices.map((price) => price.id).filter((priceId): priceId is string => !!priceId),
+    interval: prices.find((price) => price.recurring)?.recurring?.interval ?? null,
+  };
+}
+
 /**
  * The subscription an invoice bills, and the metadata we set on it: under `parent.subscription_details` from
  * Basil, at the top level (`subscription`, `subscription_details.metadata`) before it.
