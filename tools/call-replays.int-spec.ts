@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AiAnalysisView, CallView, DreamDnaView, TranscriptView } from '@dreamseed/contracts';
+import type { components } from '@dreamseed/api-client';
 import { sleep } from '@dreamseed/platform';
 import {
   DEFAULT_CONSULTATION,
@@ -15,6 +15,8 @@ import {
 import { CallReplay, consultationPlan, deliveryLabel, newPhone, type Founder, type Profile } from './__fixtures__/call-replay';
 import { startFakeVapiCalls, type Dial, type FakeVapiCalls } from './__fixtures__/fake-vapi-calls';
 import { startPlatform } from './__fixtures__/platform';
+
+type Schemas = components['schemas'];
 
 /**
  * Whole calls replayed through `npm start` as VAPI delivers them, every delivery built by `vapiCallDeliveries`
@@ -146,7 +148,7 @@ async function outboundConsultation(replay: CallReplay, vapi: FakeVapiCalls, fou
       );
     }
     const callNow = await replay.api('/v1/me/calls', { method: 'POST', token: founder.token, body: {} });
-    expect(callNow).toMatchObject({ status: 202, body: { callStage: script.stage } });
+    expect(callNow).toMatchObject({ status: 202, body: { call_stage: script.stage } });
     const dial = await vapi.nextDial(founder.phone);
     done.callIds.push(dial.callId);
     expectDialOf(dial, founder, script.stage, replay.gatewayUrl);
@@ -195,10 +197,10 @@ async function expectConsultationCountedOnce(replay: CallReplay, founder: Founde
   expect(profile.package_preference).toBe('standard');
   expect(await replay.callReports(founder.id)).toEqual([1, 2, 3, 4].map((stage) => ({ kind: `call-${stage}`, outcome: 'applied' })));
 
-  const { body } = await replay.api<{ calls: CallView[] }>('/v1/me/calls', { token: founder.token });
-  const calls = [...body.calls].sort((a, b) => a.callStage - b.callStage);
-  expect(calls.map((call) => ({ vapiCallId: call.vapiCallId, callStage: call.callStage, status: call.status, direction: call.direction }))).toEqual(
-    done.callIds.map((vapiCallId, index) => ({ vapiCallId, callStage: index + 1, status: 'ended', direction })),
+  const { body } = await replay.api<{ calls: Schemas['Call'][] }>('/v1/me/calls', { token: founder.token });
+  const calls = [...body.calls].sort((a, b) => a.call_stage - b.call_stage);
+  expect(calls.map((call) => ({ vapi_call_id: call.vapi_call_id, call_stage: call.call_stage, status: call.status, direction: call.direction }))).toEqual(
+    done.callIds.map((vapiCallId, index) => ({ vapi_call_id: vapiCallId, call_stage: index + 1, status: 'ended', direction })),
   );
   // Whose call each was, as the platform recorded it: answering the assistant-request, or placing the call (a
   // report that overtakes the placement's record finds the founder by the caller's number, just as well).
@@ -212,17 +214,17 @@ async function expectConsultationCountedOnce(replay: CallReplay, founder: Founde
     })),
   );
   for (const [index, call] of calls.entries()) {
-    const transcript = await replay.api<TranscriptView>(`/v1/me/calls/${call.id}/transcript`, { token: founder.token });
+    const transcript = await replay.api<Schemas['Transcript']>(`/v1/me/calls/${call.id}/transcript`, { token: founder.token });
     expect(transcript.body.turns.map((turn) => turn.content)).toEqual(DEFAULT_CONSULTATION[index].lines.map(([, text]) => text));
   }
-  const analyses = await replay.api<{ analyses: AiAnalysisView[] }>('/v1/me/analyses', { token: founder.token });
+  const analyses = await replay.api<{ analyses: Schemas['Analysis'][] }>('/v1/me/analyses', { token: founder.token });
   expect(analyses.body.analyses.filter((analysis) => analysis.trigger === 'call-ended')).toHaveLength(4);
 
   const dreamDna = await waitFor(async () => {
-    const { status, body: dna } = await replay.api<DreamDnaView>('/v1/me/dream-dna', { token: founder.token });
-    return status === 200 && dna.brandVibe && dna.colorPreference && dna.priceLevel ? dna : undefined;
+    const { status, body: dna } = await replay.api<Schemas['DreamDna']>('/v1/me/dream-dna', { token: founder.token });
+    return status === 200 && dna.brand_vibe && dna.color_preference && dna.price_level ? dna : undefined;
   }, 'the Dream DNA', 30_000);
-  expect(dreamDna).toMatchObject({ brandVibe: 'friendly', colorPreference: 'minimal', priceLevel: 'mid-market', whatProblem: expect.stringMatching(/bakeries/) });
+  expect(dreamDna).toMatchObject({ brand_vibe: 'friendly', color_preference: 'minimal', price_level: 'mid-market', what_problem: expect.stringMatching(/bakeries/) });
   expect(await replay.failedJobs([founder.id, ...done.callIds])).toEqual([]);
 }
 

@@ -58,27 +58,27 @@ async function main() {
     await sleep(200);
     profile = await api<Record<string, unknown>>('/v1/me', { token });
   }
-  const calls = await api<{ calls: { callStage: number; status: string; durationSeconds: number | null; summary: string | null }[] }>('/v1/me/calls', { token });
+  const calls = await api<{ calls: { call_stage: number; status: string; duration_seconds: number | null; summary: string | null }[] }>('/v1/me/calls', { token });
   const dreamDna = await api<Record<string, unknown>>('/v1/me/dream-dna', { token });
-  const analyses = await api<{ analyses: { status: string; provider: string; latencyMs: number | null }[] }>('/v1/me/analyses', { token });
+  const analyses = await api<{ analyses: { status: string; provider: string; latency_ms: number | null }[] }>('/v1/me/analyses', { token });
   const fields = ['customer_name', 'status', 'current_call_stage', 'call_1_completed', 'call_2_completed', 'call_3_completed', 'call_4_completed', 'next_call_scheduled', 'business_name', 'entity_type', 'state_of_operation', 'urgency_level', 'timeline', 'package_preference'];
   process.stdout.write('\nProfile:\n');
   for (const field of fields) process.stdout.write(`  ${field}: ${String(profile.body[field])}\n`);
   process.stdout.write('\nCalls:\n');
   for (const call of [...calls.body.calls].reverse()) {
-    process.stdout.write(`  stage ${call.callStage}: ${call.status}, ${call.durationSeconds ?? '?'} s, ${call.summary ?? ''}\n`);
+    process.stdout.write(`  stage ${call.call_stage}: ${call.status}, ${call.duration_seconds ?? '?'} s, ${call.summary ?? ''}\n`);
   }
   process.stdout.write('\nDream DNA:\n');
-  for (const field of ['version', 'whatProblem', 'whoServes', 'howDifferent', 'primaryService', 'brandVibe', 'colorPreference', 'priceLevel']) {
+  for (const field of ['version', 'what_problem', 'who_serves', 'how_different', 'primary_service', 'brand_vibe', 'color_preference', 'price_level']) {
     process.stdout.write(`  ${field}: ${String(dreamDna.body[field])}\n`);
   }
-  process.stdout.write(`\nAnalyses: ${analyses.body.analyses.map((a) => `${a.status} (${a.provider}, ${a.latencyMs ?? '?'} ms)`).join(', ')}\n`);
+  process.stdout.write(`\nAnalyses: ${analyses.body.analyses.map((a) => `${a.status} (${a.provider}, ${a.latency_ms ?? '?'} ms)`).join(', ')}\n`);
 
   const domain = await chooseDomain(token);
   process.stdout.write(`\nDomain selected: ${domain}\n`);
   await until(token, (p) => p.status === 'domain_selected', 'the profile to show the domain');
 
-  const checkout = await api<{ checkoutId?: string; url?: string }>('/v1/billing/checkout', { method: 'POST', token, body: JSON.stringify({ package: 'formation-standard' }) });
+  const checkout = await api<{ checkout_id?: string; url?: string }>('/v1/billing/checkout', { method: 'POST', token, body: JSON.stringify({ package_id: 'formation-standard' }) });
   if (!checkout.body.url) throw new Error(`checkout failed (${checkout.status}): ${JSON.stringify(checkout.body)}`);
   const confirmUrl = new URL(new URL(checkout.body.url).pathname, gatewayUrl);
   if (!confirmUrl.pathname.endsWith('/confirm')) {
@@ -92,7 +92,7 @@ async function main() {
   const finalDna = await api<Record<string, unknown>>('/v1/me/dream-dna', { token });
   process.stdout.write(
     `Paid: payment_status ${String(paid.payment_status)}, amount_paid ${String(paid.amount_paid)}, status ${String(paid.status)}\n` +
-      `Dream DNA selectedDomain: ${String(finalDna.body.selectedDomain)}\n`,
+      `Dream DNA selected_domain: ${String(finalDna.body.selected_domain)}\n`,
   );
 }
 

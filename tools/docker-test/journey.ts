@@ -65,16 +65,16 @@ export async function journey(stack: Stack): Promise<{ token: string; userId: st
     ['profile.entity_type', profile.entity_type, 'llc'],
     ['profile.state_of_operation', profile.state_of_operation, 'TX'],
     ['dreamDna (status)', dna.status, 200],
-    ['dreamDna.brandVibe', dna.body.brandVibe, 'friendly'],
-    ['dreamDna.colorPreference', dna.body.colorPreference, 'minimal'],
-    ['dreamDna.priceLevel', dna.body.priceLevel, 'mid-market'],
+    ['dream_dna.brand_vibe', dna.body.brand_vibe, 'friendly'],
+    ['dream_dna.color_preference', dna.body.color_preference, 'minimal'],
+    ['dream_dna.price_level', dna.body.price_level, 'mid-market'],
   ];
   for (const [field, actual, want] of expected) {
     say(`  ${field}: ${String(actual)}`);
     check(actual === want, `${field} is ${JSON.stringify(actual)}, expected ${JSON.stringify(want)}`);
   }
-  say(`  dreamDna.whatProblem: ${String(dna.body.whatProblem)}`);
-  check(/bakeries/i.test(String(dna.body.whatProblem)), 'the Dream DNA names no problem about bakeries');
+  say(`  dream_dna.what_problem: ${String(dna.body.what_problem)}`);
+  check(/bakeries/i.test(String(dna.body.what_problem)), 'the Dream DNA names no problem about bakeries');
 
   // 4 calls, each an assistant-request answered by the voice service and the events VAPI sends of a call.
   const list = callIds.map((id) => `'${id}'`).join(',');

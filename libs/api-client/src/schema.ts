@@ -4600,16 +4600,16 @@ export interface components {
         };
         Analysis: {
             /** Format: date-time */
-            completedAt: string | null;
+            completed_at: string | null;
             /** Format: date-time */
-            createdAt: string;
-            dreamDnaVersion: number | null;
+            created_at: string;
+            dream_dna_version: number | null;
             error: string | null;
             /** Format: uuid */
             id: string;
-            latencyMs: number | null;
+            latency_ms: number | null;
             model: string | null;
-            promptVersion: string | null;
+            prompt_version: string | null;
             provider: string | null;
             /** @enum {string} */
             status: "queued" | "pending" | "succeeded" | "failed" | "unchanged";
@@ -4617,17 +4617,17 @@ export interface components {
         };
         Assessment: {
             /** Format: date-time */
-            analysedAt: string | null;
+            analysed_at: string | null;
             answers: {
-                questionId: string;
+                question_id: string;
                 value: string;
             }[];
-            catalogVersion: number;
+            catalog_version: number;
             /** Format: uuid */
             id: string;
             status: string;
             /** Format: date-time */
-            submittedAt: string;
+            submitted_at: string;
         };
         AssessmentAccepted: {
             catalog_version: number;
@@ -4639,7 +4639,7 @@ export interface components {
                 id: string;
                 /** @enum {string} */
                 kind: "text";
-                maxLength: number;
+                max_length: number;
                 prompt: string;
                 target: string;
             } | {
@@ -4661,7 +4661,7 @@ export interface components {
             catalog_version: number;
         };
         BillingPackage: {
-            amountMinor: number;
+            amount: number;
             currency: string;
             id: string;
             /** @enum {string|null} */
@@ -4671,24 +4671,24 @@ export interface components {
             name: string;
         };
         Call: {
-            callStage: number;
+            call_stage: number;
             /** @enum {string} */
             direction: "inbound" | "outbound";
-            durationSeconds: number | null;
+            duration_seconds: number | null;
             /** Format: date-time */
-            endedAt: string | null;
+            ended_at: string | null;
             /** Format: uuid */
             id: string;
             /** Format: date-time */
-            startedAt: string | null;
+            started_at: string | null;
             status: string;
             summary: string | null;
-            vapiCallId: string | null;
+            vapi_call_id: string | null;
         };
         CallPlanned: {
             /** Format: date-time */
             at: string;
-            callStage: number;
+            call_stage: number;
         };
         CallRequest: {
             /** Format: date-time */
@@ -4696,35 +4696,46 @@ export interface components {
         };
         Cancelling: {
             /** @enum {boolean} */
-            atPeriodEnd?: true;
+            at_period_end?: true;
             /** @enum {boolean} */
             cancelling: true;
         };
         Checkout: {
             /** Format: uuid */
-            checkoutId: string;
+            checkout_id: string;
             reused?: boolean;
             /** Format: uri */
             url: string;
         };
         CheckoutConfirmation: {
             /** Format: uuid */
-            checkoutId: string;
+            checkout_id: string;
             /** @enum {boolean} */
             confirming: true;
         };
+        /** @example {
+         *       "package_id": "formation-standard"
+         *     } */
         CheckoutRequest: {
-            /** @example formation-standard */
-            package: string;
+            /**
+             * @deprecated
+             * @description The earlier name of package_id
+             */
+            package?: string;
+            /**
+             * @description A package id from GET /v1/billing/packages
+             * @example formation-standard
+             */
+            package_id?: string;
         };
         DomainCandidate: {
+            amount: number | null;
             available: boolean | null;
             /** Format: date-time */
-            checkedAt: string;
+            checked_at: string;
             currency: string | null;
             definitive: boolean;
             domain: string;
-            priceMinor: number | null;
             provider: string;
             reason?: string;
             score?: number;
@@ -4732,14 +4743,14 @@ export interface components {
         DomainSearch: {
             candidates: components["schemas"]["DomainCandidate"][];
             /** Format: date-time */
-            completedAt: string | null;
+            completed_at: string | null;
             /** Format: date-time */
-            createdAt: string;
+            created_at: string;
             error?: string | null;
             /** Format: uuid */
             id: string;
             keywords: string[];
-            selectedDomain: string | null;
+            selected_domain: string | null;
             /** @enum {string} */
             status: "pending" | "running" | "completed" | "failed";
             tlds: string[];
@@ -4763,15 +4774,15 @@ export interface components {
         DomainSelection: {
             available: boolean | null;
             /** Format: date-time */
-            createdAt: string;
+            created_at: string;
             /** Format: date-time */
-            decidedAt: string | null;
+            decided_at: string | null;
             domain: string;
             /** Format: uuid */
             id: string;
             message: string | null;
             /** Format: uuid */
-            searchId: string | null;
+            search_id: string | null;
             /** @enum {string} */
             status: "pending" | "selected" | "unavailable";
         };
@@ -4783,24 +4794,24 @@ export interface components {
         };
         DreamDna: {
             /** Format: uuid */
-            aiAnalysisId: string | null;
-            brandVibe: string | null;
-            /** Format: uuid */
-            businessId: string;
-            colorPreference: string | null;
+            ai_analysis_id: string | null;
+            brand_vibe: string | null;
+            color_preference: string | null;
             /** Format: date-time */
-            createdAt: string;
-            howDifferent: string | null;
+            created_at: string;
+            how_different: string | null;
             /** Format: uuid */
             id: string;
-            priceLevel: string | null;
-            primaryService: string | null;
-            selectedDomain: string | null;
+            price_level: string | null;
+            primary_service: string | null;
+            selected_domain: string | null;
             /** Format: date-time */
-            updatedAt: string;
+            updated_at: string;
+            /** Format: uuid */
+            user_id: string;
             version: number;
-            whatProblem: string | null;
-            whoServes: string | null;
+            what_problem: string | null;
+            who_serves: string | null;
         };
         Error: {
             error: {
@@ -4931,18 +4942,18 @@ export interface components {
             [key: string]: unknown;
         };
         Payment: {
-            amountMinor: number;
-            amountRefundedMinor?: number;
+            amount: number;
+            amount_refunded?: number;
             /** Format: date-time */
-            createdAt?: string;
+            created_at?: string;
             currency: string;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
             kind?: "one_time" | "subscription";
-            packageId: string;
+            package_id: string;
             /** Format: date-time */
-            paidAt: string | null;
+            paid_at: string | null;
             status: string;
         };
         PendingSearch: {
@@ -4959,16 +4970,16 @@ export interface components {
             status: "pending";
         };
         PlannedCall: {
-            callStage: number;
+            call_stage: number;
             /** Format: uuid */
             id: string;
-            lastError: string | null;
+            last_error: string | null;
             /** Format: date-time */
-            placedAt: string | null;
+            placed_at: string | null;
             /** Format: date-time */
-            scheduledFor: string;
+            scheduled_for: string;
             status: string;
-            vapiCallId: string | null;
+            vapi_call_id: string | null;
         };
         Profile: {
             account_type: string;
@@ -4992,6 +5003,7 @@ export interface components {
             call_4_completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            currency: string;
             current_call_stage: number;
             customer_email: string | null;
             customer_name: string | null;
@@ -5039,12 +5051,12 @@ export interface components {
             [key: string]: unknown;
         };
         Subscription: {
-            cancelAtPeriodEnd: boolean;
+            cancel_at_period_end: boolean;
             /** Format: date-time */
-            currentPeriodEnd: string | null;
+            current_period_end: string | null;
             /** Format: uuid */
             id: string;
-            packageId?: string;
+            package_id?: string;
             /** @enum {string} */
             plan: "monthly" | "yearly";
             provider?: string;
@@ -5053,15 +5065,15 @@ export interface components {
         } | null;
         Transcript: {
             /** Format: uuid */
-            callId: string;
-            callStage: number | null;
+            call_id: string;
+            call_stage: number | null;
             /** Format: date-time */
-            createdAt: string;
+            created_at: string;
             text: string;
             turns: {
                 content: string;
                 role: string;
-                secondsFromStart: number | null;
+                seconds_from_start: number | null;
             }[];
         };
         VapiServerMessage: {

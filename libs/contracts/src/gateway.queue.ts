@@ -55,6 +55,8 @@ export const gatewayJobs = defineCatalog({
       paymentStatus: z.enum(PAYMENT_STATUSES),
       subscriptionType: z.enum(SUBSCRIPTION_TYPES).nullable().optional(),
       amountPaid: z.number().int().nonnegative().optional(),
+      /** The lower-case ISO 4217 currency of `amountPaid`. */
+      currency: z.string().regex(/^[a-z]{3}$/).optional(),
       paymentDate: isoDateTime.nullable().optional(),
       subscriptionExpiresAt: isoDateTime.nullable().optional(),
     }),

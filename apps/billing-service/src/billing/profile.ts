@@ -14,6 +14,8 @@ export interface PaymentSummary {
   paymentStatus: PaymentStatus;
   subscriptionType: 'monthly' | 'yearly' | null;
   amountPaid: number;
+  /** The currency of what was paid; absent while nothing was. */
+  currency?: string;
   paymentDate: Date | null;
   subscriptionExpiresAt: Date | null;
 }
@@ -28,7 +30,7 @@ export async function summarize(tx: BillingTx, businessId: string): Promise<Paym
   return summaryOf(pays, subs);
 }
 
-type PaymentFacts = Pick<PaymentRow, 'kind' | 'status' | 'amountMinor' | 'amountRefundedMinor' | 'paidAt'>;
+type PaymentFacts = Pick<PaymentRow, 'kind' | 'status' | 'amountMinor' | 'amountRefundedMinor' | 'paidAt'> & Partial<Pick<PaymentRow, 'currency'>>;
 type SubscriptionFacts = Pick<SubscriptionRow, 'status' | 'plan' | 'expiredAt' | 'currentPeriodEnd'>;
 
 /**
@@ -54,6 +56,7 @@ export function summaryOf(pays: readonly PaymentFacts[], subs: readonly Subscrip
     paymentStatus,
     subscriptionType: current ? (current.plan as 'monthly' | 'yearly') : null,
     amountPaid: pays.filter((p) => p.paidAt).reduce((sum, p) => sum + p.amountMinor - p.amountRefundedMinor, 0),
+    currency: pays.find((p) => p.paidAt)?.currency,
     paymentDate: paidTimes.length ? new Date(Math.max(...paidTimes.map(Number))) : null,
     subscriptionExpiresAt: current?.currentPeriodEnd ?? null,
   };
@@ -86,6 +89,7 @@ export class ProfileReporter {
         paymentStatus: summary.paymentStatus,
         subscriptionType: summary.subscriptionType,
         amountPaid: summary.amountPaid,
+        currency: summary.currency,
         paymentDate: summary.paymentDate?.toISOString() ?? null,
         subscriptionExpiresAt: summary.subscriptionExpiresAt?.toISOString() ?? null,
       },

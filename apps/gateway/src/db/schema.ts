@@ -203,6 +203,8 @@ export const users = core.table(
     subscriptionType: text('subscription_type'),
     /** Minor units (cents) of the billing currency. */
     amountPaid: integer('amount_paid').notNull().default(0),
+    /** The lower-case ISO 4217 currency of `amount_paid`, as billing reports it. */
+    currency: text('currency').notNull().default('usd'),
     paymentDate: timestamp('payment_date', { withTimezone: true }),
     subscriptionExpiresAt: timestamp('subscription_expires_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -228,6 +230,7 @@ export const users = core.table(
     oneOf('users_payment_status', 'payment_status', PAYMENT_STATUSES),
     oneOf('users_subscription_type', 'subscription_type', SUBSCRIPTION_TYPES),
     check('users_amount_paid', sql`${t.amountPaid} >= 0`),
+    check('users_currency', sql`${t.currency} ~ '^[a-z]{3}$'`),
     founderReads('users', 'id'),
     // Which columns a founder may change is decided by column grants (migration 0002).
     founderWrites('users', 'id')[1],

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog, type AiAnalysisView } from '@dreamseed/contracts';
+import { ASSESSMENT_CATALOGS, CURRENT_ASSESSMENT_VERSION, INTERNAL_PATHS, assessmentAnswerIssues, assessmentCatalog, type AiAnalysisView, type AssessmentCatalog as AssessmentCatalogView } from '@dreamseed/contracts';
 import { AppError, PayloadSealer, badRequest, uuidFrom, type Founder, type JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { parseBody } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
 import { accepted, Analysis, analysesAnswer, assessmentAccepted, AssessmentCatalog, assessmentsAnswer, DreamDna, versionsAnswer } from './responses';
+import { publicFieldName, publicView } from './dialect';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 export const assessmentSubmission = z
@@ -44,6 +45,12 @@ describeRoutes(
   { bearer: true },
 );
 
+/** The catalog as `/v1` shows it: each question's `target` names its field as the answers show it, in snake_case. */
+function publicCatalog(catalog: AssessmentCatalogView | undefined) {
+  if (!catalog) return catalog;
+  return publicView({ ...catalog, questions: catalog.questions.map((question) => ({ ...question, target: publicFieldName(question.target) })) });
+}
+
 /** A request id from the client's Idempotency-Key (the same key is the same request), else a new one. */
 function requestIdOf(req: Request, founder: Founder, kind: string): string {
   const key = req.get('idempotency-key');
@@ -72,18 +79,18 @@ export function addAnalysisRoutes(
   const pageFromAnalysis = <T>(path: string, req: Request) => readPageFromOwner<T>(config.ANALYSIS_SERVICE_URL, path, req, owner);
 
   router.get('/dream-dna', async (req, res) => {
-    res.json(await fromAnalysis(INTERNAL_PATHS.analysis.dreamDna, req));
+    res.json(publicView(await fromAnalysis(INTERNAL_PATHS.analysis.dreamDna, req)));
   });
   router.get('/dream-dna/versions', async (req, res) => {
-    res.json(await pageFromAnalysis(INTERNAL_PATHS.analysis.dreamDnaVersions, req));
+    res.json(publicView(await pageFromAnalysis(INTERNAL_PATHS.analysis.dreamDnaVersions, req)));
   });
   router.get('/analyses', async (req, res) => {
-    res.json(await pageFromAnalysis(INTERNAL_PATHS.analysis.analyses, req));
+    res.json(publicView(await pageFromAnalysis(INTERNAL_PATHS.analysis.analyses, req)));
   });
   router.get('/analyses/:id', async (req, res) => {
     const id = pathId(req, 'analysis');
     try {
-      res.json(await fromAnalysis(ownerPath(INTERNAL_PATHS.analysis.analysis, { id }), req));
+      res.json(publicView(await fromAnalysis(ownerPath(INTERNAL_PATHS.analysis.analysis, { id }), req)));
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 404) throw error;
       // Asked for and still waiting in Redis, so the analysis service has no row for it yet: the request's own job
@@ -104,7 +111,7 @@ export function addAnalysisRoutes(
         createdAt: new Date(job?.timestamp ?? Date.now()).toISOString(),
         completedAt: null,
       };
-      res.json(queued);
+      res.json(publicView(queued));
     }
   });
   router.post('/analyses', async (req, res) => {
@@ -115,10 +122,10 @@ export function addAnalysisRoutes(
   });
 
   router.get('/assessments/catalog', (_req, res) => {
-    res.json(assessmentCatalog(CURRENT_ASSESSMENT_VERSION));
+    res.json(publicCatalog(assessmentCatalog(CURRENT_ASSESSMENT_VERSION)));
   });
   router.get('/assessments', async (req, res) => {
-    res.json(await pageFromAnalysis(INTERNAL_PATHS.analysis.assessments, req));
+    res.json(publicView(await pageFromAnalysis(INTERNAL_PATHS.analysis.assessments, req)));
   });
   router.post('/assessments', async (req, res) => {
     const body = parseBody(assessmentSubmission, req.body);

@@ -56,7 +56,7 @@ describe('billing through the gateway, with Stripe', () => {
   async function checkout(account: Account, pkg: string) {
     const response = await call(account, 'POST', '/v1/billing/checkout', { package: pkg });
     expect(response.status).toBe(201);
-    const { url, checkoutId } = (await response.json()) as { url: string; checkoutId: string };
+    const { url, checkout_id: checkoutId } = (await response.json()) as { url: string; checkout_id: string };
     return { sessionId: url.split('/').pop() as string, checkoutId };
   }
 

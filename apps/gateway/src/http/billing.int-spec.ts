@@ -73,9 +73,9 @@ describe('billing through the gateway, local provider', () => {
 
   it('pays a package: checkout, confirm link, then the profile is paid', async () => {
     const founder = await signUp();
-    const response = await call(founder, 'POST', '/v1/billing/checkout', { package: 'formation-standard' });
+    const response = await call(founder, 'POST', '/v1/billing/checkout', { package_id: 'formation-standard' });
     expect(response.status).toBe(201);
-    const { checkoutId, url } = (await response.json()) as { checkoutId: string; url: string };
+    const { checkout_id: checkoutId, url } = (await response.json()) as { checkout_id: string; url: string };
     expect(url).toBe(`${gateway.url}/v1/billing/checkout/${checkoutId}/confirm`);
     await waitFor(async () => (await profile(founder)).payment_status === 'pending', 'the profile to show the pending payment');
 
@@ -101,7 +101,7 @@ describe('billing through the gateway, local provider', () => {
 
     const confirmed = await call(founder, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`);
     expect(confirmed.status).toBe(202);
-    expect(await confirmed.json()).toEqual({ checkoutId, confirming: true });
+    expect(await confirmed.json()).toEqual({ checkout_id: checkoutId, confirming: true });
 
     const paid = await waitFor(async () => {
       const p = await profile(founder);
@@ -113,7 +113,7 @@ describe('billing through the gateway, local provider', () => {
     // Confirming again is harmless: the same answer, one payment.
     expect((await call(founder, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`)).status).toBe(202);
     const payments = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: { id: string; status: string }[] };
-    expect(payments.payments).toEqual([expect.objectContaining({ id: checkoutId, status: 'paid', packageId: 'formation-standard' })]);
+    expect(payments.payments).toEqual([expect.objectContaining({ id: checkoutId, status: 'paid', package_id: 'formation-standard' })]);
     expect((await profile(founder)).amount_paid).toBe(19900);
   });
 
@@ -122,7 +122,7 @@ describe('billing through the gateway, local provider', () => {
     const pay = async (pkg: string) => {
       const response = await call(founder, 'POST', '/v1/billing/checkout', { package: pkg });
       expect(response.status).toBe(201);
-      const { checkoutId } = (await response.json()) as { checkoutId: string };
+      const { checkout_id: checkoutId } = (await response.json()) as { checkout_id: string };
       expect((await call(founder, 'POST', `/v1/billing/checkout/${checkoutId}/confirm`)).status).toBe(202);
       return checkoutId;
     };
@@ -134,8 +134,8 @@ describe('billing through the gateway, local provider', () => {
     }
     const upgrade = await pay('formation-premium');
     await waitFor(async () => (await profile(founder)).amount_paid === 39900, 'the upgrade to be paid');
-    const { payments } = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: { id: string; packageId: string; amountMinor: number }[] };
-    expect(payments[0]).toMatchObject({ id: upgrade, packageId: 'formation-premium', amountMinor: 20000 });
+    const { payments } = (await (await call(founder, 'GET', '/v1/billing/payments')).json()) as { payments: { id: string; package_id: string; amount: number }[] };
+    expect(payments[0]).toMatchObject({ id: upgrade, package_id: 'formation-premium', amount: 20000, currency: 'usd' });
   });
 
   it('runs a monthly subscription and cancels it at the period end', async () => {
@@ -154,8 +154,8 @@ describe('billing through the gateway, local provider', () => {
 
     expect((await call(founder, 'POST', '/v1/billing/subscription/cancel')).status).toBe(202);
     const cancelled = await waitFor(async () => {
-      const { subscription } = (await (await call(founder, 'GET', '/v1/billing/subscription')).json()) as { subscription: { cancelAtPeriodEnd: boolean } | null };
-      return subscription?.cancelAtPeriodEnd && subscription;
+      const { subscription } = (await (await call(founder, 'GET', '/v1/billing/subscription')).json()) as { subscription: { cancel_at_period_end: boolean } | null };
+      return subscription?.cancel_at_period_end && subscription;
     }, 'the subscription to be set to end');
     expect(cancelled).toMatchObject({ plan: 'monthly', status: 'active' });
     expect(await codeOf(await call(founder, 'POST', '/v1/billing/subscription/cancel'))).toEqual([409, 'already_cancelled']);

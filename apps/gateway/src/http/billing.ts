@@ -1,16 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { INTERNAL_PATHS, LIVE_SUBSCRIPTION_STATUSES, type CheckoutConfirmation, type CheckoutResponse, type SubscriptionView } from '@dreamseed/contracts';
+import { INTERNAL_PATHS, LIVE_SUBSCRIPTION_STATUSES, SUBSCRIPTION_TYPES, type CheckoutConfirmation, type CheckoutResponse, type SubscriptionView } from '@dreamseed/contracts';
 import { AppError, conflict, notFound, type JobProducer } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
-import { Cancelling, Checkout, CheckoutConfirmation as ConfirmationAnswer, packagesAnswer, paymentsAnswer, subscriptionAnswer } from './responses';
+import { Cancelling, Checkout, CheckoutConfirmation as ConfirmationAnswer, packagesAnswer, paymentsAnswer, subscriptionAnswer, SubscriptionChanging } from './responses';
+import { publicView } from './dialect';
 import { postToOwner, readFromOwner, readPageFromOwner } from './owners';
 
-const checkoutRequest = z.object({ package: z.string().min(1).max(100).openapi({ example: 'formation-standard' }) }).strict().openapi('CheckoutRequest');
+const packageId = z.string().min(1).max(100);
+
+// `package_id`, as payments and the subscription name it; `package` is its earlier name, still taken.
+const checkoutRequest = z
+  .object({
+    package_id: packageId.optional().openapi({ example: 'formation-standard', description: 'A package id from GET /v1/billing/packages' }),
+    package: packageId.optional().openapi({ deprecated: true, description: 'The earlier name of package_id' }),
+  })
+  .strict()
+  .refine((body) => (body.package_id ?? body.package) !== undefined, { message: 'name the package to buy', path: ['package_id'] })
+  .refine((body) => !body.package_id || !body.package || body.package_id === body.package, { message: 'give package_id alone', path: ['package'] })
+  .openapi('CheckoutRequest', { example: { package_id: 'formation-standard' } });
+const subscriptionChange = z.object({ plan: z.enum(SUBSCRIPTION_TYPES).openapi({ example: 'yearly' }) }).strict().openapi('SubscriptionChange');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 describeRoutes(
@@ -29,6 +42,13 @@ describeRoutes(
     ['get', '/v1/billing/subscription', 'The founder\'s subscription (current, else the latest ended), or null', undefined, { responses: { 200: subscriptionAnswer } }],
     ['get', '/v1/billing/payments', 'The founder\'s payments, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: paymentsAnswer } }],
     ['post', '/v1/billing/subscription/cancel', 'Cancel the subscription at the end of its period (202; 404 no_subscription when none runs, 409 already_cancelled when it already ends)', undefined, { responses: { 202: Cancelling } }],
+    [
+      'post',
+      '/v1/billing/subscription/change',
+      'Change the running subscription to the other plan now, prorated, lifting a pending cancellation; to the plan it runs, only lift the cancellation (202; 404 no_subscription when none runs, 409 same_plan when it already runs that plan and is not cancelling)',
+      subscriptionChange,
+      { responses: { 202: SubscriptionChanging } },
+    ],
   ],
   { bearer: true },
 );
@@ -44,7 +64,7 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
 
   // Prices are public: no token needed.
   router.get('/packages', async (req, res) => {
-    res.json(await fromBilling(INTERNAL_PATHS.billing.packages, req));
+    res.json(publicView(await fromBilling(INTERNAL_PATHS.billing.packages, req)));
   });
 
   // The local provider's checkout URL, opened in a browser. A browser sends no bearer token, so this page cannot
@@ -62,12 +82,13 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
 
   router.post('/checkout', express.json({ limit: '16kb' }), async (req, res) => {
     const body = parseBody(checkoutRequest, req.body);
-    const { status, body: checkout } = await postToOwner<CheckoutResponse>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.checkout, req, body, {
+    const order = { package: body.package_id ?? body.package };
+    const { status, body: checkout } = await postToOwner<CheckoutResponse>(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.checkout, req, order, {
       ...owner,
       // Creating a Stripe session may take a few seconds, retries included.
       timeoutMs: 30_000,
     });
-    res.status(status).json(checkout);
+    res.status(status).json(publicView(checkout));
   });
 
   // Billing decides from its own data (the founder's open local checkout, or 404), so nothing is queued for an
@@ -75,15 +96,15 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
   router.post('/checkout/:id/confirm', async (req, res) => {
     const path = INTERNAL_PATHS.billing.confirmCheckout.replace(':id', checkoutIdOf(req));
     const { status, body } = await postToOwner<CheckoutConfirmation>(config.BILLING_SERVICE_URL, path, req, undefined, owner);
-    res.status(status).json(body);
+    res.status(status).json(publicView(body));
   });
 
   router.get('/subscription', async (req, res) => {
-    res.json(await fromBilling(INTERNAL_PATHS.billing.subscription, req));
+    res.json(publicView(await fromBilling(INTERNAL_PATHS.billing.subscription, req)));
   });
 
   router.get('/payments', async (req, res) => {
-    res.json(await readPageFromOwner(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments, req, owner));
+    res.json(publicView(await readPageFromOwner(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments, req, owner)));
   });
 
   router.post('/subscription/cancel', async (req, res) => {
@@ -95,10 +116,32 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
     if (!live) throw new AppError(404, 'no_subscription', 'There is no running subscription to cancel.');
     if (subscription.cancelAtPeriodEnd) throw conflict('already_cancelled', 'The subscription already ends with its current period.');
     await producer.enqueue('billing', 'cancel-subscription', { v: 1, userId: profileId, requestId: randomUUID() }, { correlationId: req.correlationId });
-    res.status(202).json({ cancelling: true, atPeriodEnd: true });
+    res.status(202).json({ cancelling: true, at_period_end: true });
+  });
+
+  // As for a cancellation, billing's view decides whether anything would change, so that a 202 always means a
+  // change. Billing's job reads the subscription again under a lock: a double click's second job changes nothing.
+  router.post('/subscription/change', express.json({ limit: '16kb' }), async (req, res) => {
+    const { plan } = parseBody(subscriptionChange, req.body);
+    const userId = profileIdOf(req);
+    const { subscription } = await fromBilling<{ subscription: SubscriptionView | null }>(INTERNAL_PATHS.billing.subscription, req);
+    const live = subscription && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status);
+    if (!live) throw new AppError(404, 'no_subscription', 'There is no running subscription to change.');
+    // The plan it runs, while it is set to end, is a resume: the one way back from a cancellation.
+    if (subscription.plan === plan && !subscription.cancelAtPeriodEnd) throw conflict('same_plan', `The subscription already runs the ${plan} plan.`);
+    await producer.enqueue('billing', 'change-subscription', { v: 1, userId, plan, requestId: randomUUID() }, { correlationId: req.correlationId });
+    const answer: z.input<typeof SubscriptionChanging> = { changing: true, plan };
+    res.status(202).json(answer);
   });
 
   return router;
+}
+
+/** The founder's profile id, which billing's jobs name them by. */
+function profileIdOf(req: Request): string {
+  const profileId = (req.auth?.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
+  if (typeof profileId !== 'string') throw notFound('This account has no founder profile.');
+  return profileId;
 }
 
 function checkoutIdOf(req: Request): string {

@@ -19,6 +19,7 @@ import { founderOf } from './founder';
 import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
 import { DomainSearch, DomainSelection, pendingSearch, pendingSelection, searchesAnswer } from './responses';
+import { publicView } from './dialect';
 import { ownerPath, pathId, readFromOwner, readPageFromOwner } from './owners';
 
 /** How long a POST waits for its job before answering 202 with the id to read later. */
@@ -99,18 +100,18 @@ export function domainsRouter(
     );
     res.location(`/v1/domains/searches/${searchId}`);
     if (await finished(producer, searchId)) {
-      res.json(await fromDomain<DomainSearchView>(ownerPath(INTERNAL_PATHS.domain.search, { id: searchId }), req));
+      res.json(publicView(await fromDomain<DomainSearchView>(ownerPath(INTERNAL_PATHS.domain.search, { id: searchId }), req)));
     } else {
       res.status(202).json({ id: searchId, status: 'pending' });
     }
   });
 
   router.get('/searches', async (req, res) => {
-    res.json(await readPageFromOwner(config.DOMAIN_SERVICE_URL, INTERNAL_PATHS.domain.searches, req, { internalSecret: config.INTERNAL_API_SECRET }));
+    res.json(publicView(await readPageFromOwner(config.DOMAIN_SERVICE_URL, INTERNAL_PATHS.domain.searches, req, { internalSecret: config.INTERNAL_API_SECRET })));
   });
 
   router.get('/searches/:id', async (req, res) => {
-    res.json(await fromDomain(ownerPath(INTERNAL_PATHS.domain.search, { id: pathId(req, 'search') }), req));
+    res.json(publicView(await fromDomain(ownerPath(INTERNAL_PATHS.domain.search, { id: pathId(req, 'search') }), req)));
   });
 
   // `/selection` is the path's earlier name, kept working for clients written before it matched the GET paths.
@@ -126,16 +127,16 @@ export function domainsRouter(
       return;
     }
     const selection = await fromDomain<DomainSelectionView>(ownerPath(INTERNAL_PATHS.domain.selection, { id: selectionId }), req);
-    if (selection.status === 'unavailable') throw new AppError(409, 'domain_unavailable', selection.message ?? `${parsed.domain} is already registered.`, { selection });
-    res.json(selection);
+    if (selection.status === 'unavailable') throw new AppError(409, 'domain_unavailable', selection.message ?? `${parsed.domain} is already registered.`, { selection: publicView(selection) });
+    res.json(publicView(selection));
   });
 
   router.get('/selections/current', async (req, res) => {
-    res.json(await fromDomain(INTERNAL_PATHS.domain.currentSelection, req));
+    res.json(publicView(await fromDomain(INTERNAL_PATHS.domain.currentSelection, req)));
   });
 
   router.get('/selections/:id', async (req, res) => {
-    res.json(await fromDomain(ownerPath(INTERNAL_PATHS.domain.selection, { id: pathId(req, 'selection') }), req));
+    res.json(publicView(await fromDomain(ownerPath(INTERNAL_PATHS.domain.selection, { id: pathId(req, 'selection') }), req)));
   });
 
   return router;

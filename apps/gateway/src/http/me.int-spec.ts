@@ -216,12 +216,12 @@ describe('the founder API (/v1/me) under row-level security', () => {
     await gateway.pool.query(`insert into voice.transcripts (call_session_id, user_id, call_stage, text) values ($1, $2, 1, 'AI: Hello')`, [callId, a.profileId]);
 
     const mine = (await (await call(a, 'GET', '/v1/me/calls')).json()) as { calls: { id: string; summary: string }[] };
-    expect(mine.calls).toEqual([expect.objectContaining({ id: callId, summary: 'Discovery done', status: 'ended', callStage: 1 })]);
+    expect(mine.calls).toEqual([expect.objectContaining({ id: callId, summary: 'Discovery done', status: 'ended', call_stage: 1 })]);
     expect(((await (await call(b, 'GET', '/v1/me/calls')).json()) as { calls: unknown[] }).calls).toEqual([]);
 
     const transcript = await call(a, 'GET', `/v1/me/calls/${callId}/transcript`);
     expect(transcript.status).toBe(200);
-    expect(await transcript.json()).toMatchObject({ callId, text: 'AI: Hello' });
+    expect(await transcript.json()).toMatchObject({ call_id: callId, text: 'AI: Hello' });
     expect((await call(b, 'GET', `/v1/me/calls/${callId}/transcript`)).status).toBe(404);
     expect((await call(a, 'GET', '/v1/me/calls/not-a-uuid/transcript')).status).toBe(404);
   });
@@ -233,14 +233,14 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect((await call(fresh, 'POST', '/v1/me/calls', { at: '2020-01-01T00:00:00Z' })).status).toBe(400);
     const now = await call(fresh, 'POST', '/v1/me/calls', {});
     expect(now.status).toBe(202);
-    expect(await now.json()).toMatchObject({ callStage: 1 });
+    expect(await now.json()).toMatchObject({ call_stage: 1 });
     const placed = await waitFor(async () => {
       const rows = await gateway.pool.query(`select status, vapi_call_id from voice.voice_calls where user_id = $1 and status = 'placed'`, [fresh.profileId]);
       return rows.rows[0] as { vapi_call_id: string } | undefined;
     }, 'the call to be placed', 15_000);
     expect(placed.vapi_call_id).toMatch(/^simulated-/);
-    const { planned } = (await (await call(fresh, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; vapiCallId: string; callStage: number }[] };
-    expect(planned).toEqual([expect.objectContaining({ status: 'placed', vapiCallId: placed.vapi_call_id, callStage: 1, lastError: null })]);
+    const { planned } = (await (await call(fresh, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; vapi_call_id: string; call_stage: number }[] };
+    expect(planned).toEqual([expect.objectContaining({ status: 'placed', vapi_call_id: placed.vapi_call_id, call_stage: 1, last_error: null })]);
 
     // Nothing planned: nothing to cancel, and no job that would change nothing.
     const nothing = await call(b, 'DELETE', '/v1/me/calls/next');
@@ -254,8 +254,8 @@ describe('the founder API (/v1/me) under row-level security', () => {
     await waitFor(async () => (await gateway.pool.query(`select 1 from voice.voice_calls where user_id = $1 and status = 'cancelled'`, [b.profileId])).rowCount === 1, 'the cancellation');
     expect((await call(b, 'DELETE', '/v1/me/calls/next')).status).toBe(404);
     // Each founder sees their own plans only.
-    const theirs = (await (await call(b, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; scheduledFor: string }[] };
-    expect(theirs.planned).toEqual([expect.objectContaining({ status: 'cancelled', scheduledFor: later })]);
+    const theirs = (await (await call(b, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; scheduled_for: string }[] };
+    expect(theirs.planned).toEqual([expect.objectContaining({ status: 'cancelled', scheduled_for: later })]);
   });
 
   it('exports what it holds on the founder', async () => {
@@ -390,9 +390,9 @@ describe('the founder API (/v1/me) under row-level security', () => {
       const response = await call(founder, 'GET', '/v1/me/dream-dna');
       return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
     }, 'the Dream DNA', 15_000);
-    expect(dna).toMatchObject({ version: 1, businessId: founder.profileId, brandVibe: 'friendly', priceLevel: 'mid-market', whatProblem: 'Bakeries throw away bread every night.', selectedDomain: null });
+    expect(dna).toMatchObject({ version: 1, user_id: founder.profileId, brand_vibe: 'friendly', price_level: 'mid-market', what_problem: 'Bakeries throw away bread every night.', selected_domain: null });
     const assessments = (await (await call(founder, 'GET', '/v1/me/assessments')).json()) as { assessments: { id: string; answers: unknown[] }[] };
-    expect(assessments.assessments).toEqual([expect.objectContaining({ id, answers: expect.arrayContaining([{ questionId: 'brand_vibe', value: 'friendly' }]) })]);
+    expect(assessments.assessments).toEqual([expect.objectContaining({ id, answers: expect.arrayContaining([{ question_id: 'brand_vibe', value: 'friendly' }]) })]);
     await waitFor(async () => ((await (await call(founder, 'GET', '/v1/me')).json()) as { entity_type: string }).entity_type === 'llc', 'the profile to hear the entity');
 
     const rerun = await call(founder, 'POST', '/v1/me/analyses');

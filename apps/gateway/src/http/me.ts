@@ -10,9 +10,10 @@ import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
 import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
-import { founderOf as founderFromRequest } from './founder';
+import { founderOf as founderFromRequest, readOwnProfile } from './founder';
 import { parseBody, requireApiUser } from './middleware';
 import { Analysis, Assessment, Call, callPlanned, callsAnswer, Cancelling, DomainSearch, DreamDna, Payment, Subscription, Transcript } from './responses';
+import { publicView } from './dialect';
 import { rowSchema, rowView } from './rows';
 import { describeRoutes, PAGED } from './openapi';
 import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
@@ -129,6 +130,13 @@ export function meRouter(
 ): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
+  // Before the router's session check: this read checks the session itself, in its own round trip (founder.ts).
+  router.get('/', async (req, res) => {
+    const profile = await readOwnProfile(req, auth, db);
+    if (!profile) throw notFound('No profile.');
+    res.json(profile);
+  });
+
   router.use(requireApiUser(auth));
 
   const founderOf = (req: Request) => founderFromRequest(req, db);
@@ -138,12 +146,6 @@ export function meRouter(
       const [row] = await tx.select().from(users).where(and(eq(users.id, founder.id), isNull(users.deletedAt)));
       return row && rowView(users, row);
     });
-
-  router.get('/', async (req, res) => {
-    const profile = await readProfile(await founderOf(req));
-    if (!profile) throw notFound('No profile.');
-    res.json(profile);
-  });
 
   router.patch('/', async (req, res) => {
     // Refused rather than started here: the flow and its answers (pending number, code, phone_exists) are GoTrue's,
@@ -221,7 +223,7 @@ export function meRouter(
   const fromVoice = <T>(path: string, req: Request) => readFromOwner<T>(config.VOICE_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
 
   router.get('/calls', async (req, res) => {
-    res.json(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, req, { internalSecret: config.INTERNAL_API_SECRET }));
+    res.json(publicView(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, req, { internalSecret: config.INTERNAL_API_SECRET })));
   });
 
   // Plan the next consultation call (now, or at a time the founder names); planning again moves it.
@@ -234,7 +236,7 @@ export function meRouter(
     if (profile.current_call_stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
     const notBefore = at ? new Date(at).toISOString() : new Date().toISOString();
     await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: profile.current_call_stage, notBefore }, { correlationId: req.correlationId });
-    res.status(202).json({ callStage: profile.current_call_stage, at: notBefore });
+    res.status(202).json({ call_stage: profile.current_call_stage, at: notBefore });
   });
 
   router.delete('/calls/next', async (req, res) => {
@@ -247,7 +249,7 @@ export function meRouter(
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {
-    res.json(await fromVoice(ownerPath(INTERNAL_PATHS.voice.callTranscript, { id: pathId(req, 'call') }), req));
+    res.json(publicView(await fromVoice(ownerPath(INTERNAL_PATHS.voice.callTranscript, { id: pathId(req, 'call') }), req)));
   });
 
   addAnalysisRoutes(router, { config, producer, founderOf });
@@ -291,13 +293,7 @@ export function meRouter(
       exported_at: new Date().toISOString(),
       account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
       ...gathered,
-      calls,
-      dream_dna_versions: dreamDnaVersions,
-      analyses,
-      assessments,
-      domain_searches: searches,
-      subscription: subscription.subscription,
-      payments,
+      ...publicView({ calls, dreamDnaVersions, analyses, assessments, domainSearches: searches, subscription: subscription.subscription, payments }),
     });
   });
 

@@ -87,6 +87,24 @@ describe('the OpenAPI document', () => {
     expect(asked.filter((name) => !(CORS_ALLOWED_HEADERS as readonly string[]).includes(name))).toEqual([]);
   });
 
+  it('describes every /v1 answer in one dialect: snake_case keys, money as amount', () => {
+    const keys = new Set<string>();
+    const collect = (schema: unknown) => {
+      if (Array.isArray(schema)) schema.forEach(collect);
+      else if (schema && typeof schema === 'object') {
+        for (const [key, inner] of Object.entries(schema)) {
+          if (key === 'properties' && inner && typeof inner === 'object') Object.keys(inner).forEach((name) => keys.add(name));
+          collect(inner);
+        }
+      }
+    };
+    for (const [path, operations] of Object.entries(document.paths ?? {})) if (path.startsWith('/v1/')) collect(operations);
+    collect(document.components?.schemas);
+    const gotrue = new Set(Object.keys((document.components?.schemas?.GoTrueError as { properties?: object } | undefined)?.properties ?? {}));
+    expect([...keys].filter((key) => !/^[a-z][a-z0-9_]*$/.test(key) && !gotrue.has(key) && key !== 'idempotency-key')).toEqual([]);
+    expect([...keys].filter((key) => /minor|cents|^price(_minor)?$/.test(key))).toEqual([]);
+  });
+
   describe('checkResponses, which holds every /v1 answer to the document under test', () => {
     describeRoutes('test', [['get', '/v1/contract-test/{id}', 'A route of this spec', undefined, { responses: { 200: z.object({ id: z.string(), count: z.number() }) } }]], { bearer: false });
 
@@ -118,6 +136,9 @@ describe('the OpenAPI document', () => {
         [200, { id: 7, count: 2 }],
         [200, { id: '7' }],
         [400, { message: 'not our error shape' }],
+        // A key the document does not name, such as one left in camelCase beside its snake_case name.
+        [200, { id: '7', count: 2, countMinor: 2 }],
+        [404, { error: { code: 'not_found', message: 'No such thing.', httpStatus: 404 } }],
       ] as const) {
         expect(await answering(status, body)).toEqual({ status: 500, body: { error: { code: 'response_contract_violation', message: expect.stringContaining('GET /v1/contract-test/{id}') } } });
       }

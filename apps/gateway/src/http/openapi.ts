@@ -175,8 +175,12 @@ export function checkResponses(logger: Logger): RequestHandler {
       const path = documentedPath(req);
       const schema = res.statusCode >= 400 ? ErrorResponse : path ? documentedAnswers.get(`${req.method} ${path}`)?.[res.statusCode] : undefined;
       const checked = schema?.safeParse(body);
-      if (checked && !checked.success) {
-        logger.error({ method: req.method, path, status: res.statusCode, issues: checked.error.issues }, 'answer does not match the API document');
+      // zod drops the keys a schema does not name, so a key left in another dialect (`callStage` beside the
+      // documented `call_stage`) would pass unseen: what was dropped is what the document does not describe.
+      const undescribed = checked?.success ? undescribedKeys(body, checked.data) : [];
+      if ((checked && !checked.success) || undescribed.length) {
+        const issues = checked?.success ? undescribed.map((key) => ({ path: key, message: 'not in the API document' })) : checked?.error.issues;
+        logger.error({ method: req.method, path, status: res.statusCode, issues }, 'answer does not match the API document');
         res.status(500);
         return json({ error: { code: 'response_contract_violation', message: `The ${res.statusCode} answer of ${req.method} ${path ?? req.path} does not match the API document.` } });
       }
@@ -184,6 +188,15 @@ export function checkResponses(logger: Logger): RequestHandler {
     };
     next();
   };
+}
+
+/** The paths of keys in `sent` that zod's parse of it (`kept`) dropped, as `calls.0.callStage`. */
+export function undescribedKeys(sent: unknown, kept: unknown, at = ''): string[] {
+  if (Array.isArray(sent)) return Array.isArray(kept) ? sent.flatMap((item, index) => undescribedKeys(item, kept[index], `${at}${index}.`)) : [];
+  if (sent === null || typeof sent !== 'object' || kept === null || typeof kept !== 'object') return [];
+  return Object.entries(sent).flatMap(([key, value]) =>
+    Object.hasOwn(kept, key) ? undescribedKeys(value, (kept as Record<string, unknown>)[key], `${at}${key}.`) : [`${at}${key}`],
+  );
 }
 
 openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -1,10 +1,26 @@
 /**
  * The answers of `/v1` as the API document describes them, in zod: the document is generated from these, and in
- * tests every answer is checked against them (`checkResponses` in openapi.ts). Each mirrors a view of
- * `@dreamseed/contracts`; a `satisfies` on the owner's side would be the next step.
+ * tests every answer is checked against them (`checkResponses` in openapi.ts). Each describes a view of
+ * `@dreamseed/contracts` in the public dialect (`publicView`, dialect.ts); the checks at the end of this file fail
+ * to compile when a view and its schema part.
  */
 import { z } from 'zod';
-import { LIVE_SUBSCRIPTION_STATUSES } from '@dreamseed/contracts';
+import {
+  LIVE_SUBSCRIPTION_STATUSES,
+  type AiAnalysisView,
+  type BillingPackageView,
+  type CallView,
+  type CheckoutResponse,
+  type DomainCandidateView,
+  type DomainSearchView,
+  type DomainSelectionView,
+  type DreamDnaView,
+  type PaymentView,
+  type PlannedCallView,
+  type SubscriptionView,
+  type TranscriptView,
+} from '@dreamseed/contracts';
+import type { PublicView } from './dialect';
 
 const isoTime = z.iso.datetime({ offset: true });
 const uuid = z.uuid();
@@ -16,7 +32,7 @@ export const BillingPackage = z
     name: z.string(),
     kind: z.enum(['one_time', 'subscription']),
     interval: z.enum(['month', 'year']).nullable(),
-    amountMinor: z.number().int(),
+    amount: z.number().int(),
     currency: z.string().regex(/^[a-z]{3}$/),
   })
   .openapi('BillingPackage');
@@ -26,9 +42,9 @@ export const Subscription = z
     id: uuid,
     plan: z.enum(['monthly', 'yearly']),
     status: z.string().openapi({ description: `Stripe's status; running: ${LIVE_SUBSCRIPTION_STATUSES.join(', ')}` }),
-    currentPeriodEnd: isoTime.nullable(),
-    cancelAtPeriodEnd: z.boolean(),
-    packageId: z.string().optional(),
+    current_period_end: isoTime.nullable(),
+    cancel_at_period_end: z.boolean(),
+    package_id: z.string().optional(),
     provider: z.string().optional(),
   })
   .openapi('Subscription');
@@ -36,20 +52,21 @@ export const Subscription = z
 export const Payment = z
   .object({
     id: uuid,
-    packageId: z.string(),
+    package_id: z.string(),
     kind: z.enum(['one_time', 'subscription']).optional(),
-    amountMinor: z.number().int(),
-    amountRefundedMinor: z.number().int().optional(),
+    amount: z.number().int(),
+    amount_refunded: z.number().int().optional(),
     currency: z.string().regex(/^[a-z]{3}$/),
     status: z.string(),
-    paidAt: isoTime.nullable(),
-    createdAt: isoTime.optional(),
+    paid_at: isoTime.nullable(),
+    created_at: isoTime.optional(),
   })
   .openapi('Payment');
 
-export const Checkout = z.object({ checkoutId: uuid, url: z.url(), reused: z.boolean().optional() }).openapi('Checkout');
-export const CheckoutConfirmation = z.object({ checkoutId: uuid, confirming: z.literal(true) }).openapi('CheckoutConfirmation');
-export const Cancelling = z.object({ cancelling: z.literal(true), atPeriodEnd: z.literal(true).optional() }).openapi('Cancelling');
+export const Checkout = z.object({ checkout_id: uuid, url: z.url(), reused: z.boolean().optional() }).openapi('Checkout');
+export const CheckoutConfirmation = z.object({ checkout_id: uuid, confirming: z.literal(true) }).openapi('CheckoutConfirmation');
+export const Cancelling = z.object({ cancelling: z.literal(true), at_period_end: z.literal(true).optional() }).openapi('Cancelling');
+export const SubscriptionChanging = z.object({ changing: z.literal(true), plan: z.enum(['monthly', 'yearly']) }).openapi('SubscriptionChanging');
 
 export const Analysis = z
   .object({
@@ -57,13 +74,13 @@ export const Analysis = z
     trigger: z.string(),
     provider: z.string().nullable(),
     model: z.string().nullable(),
-    promptVersion: z.string().nullable(),
+    prompt_version: z.string().nullable(),
     status: z.enum(['queued', 'pending', 'succeeded', 'failed', 'unchanged']),
-    dreamDnaVersion: z.number().int().nullable(),
-    latencyMs: z.number().int().nullable(),
+    dream_dna_version: z.number().int().nullable(),
+    latency_ms: z.number().int().nullable(),
     error: z.string().nullable(),
-    createdAt: isoTime,
-    completedAt: isoTime.nullable(),
+    created_at: isoTime,
+    completed_at: isoTime.nullable(),
   })
   .openapi('Analysis');
 
@@ -73,10 +90,10 @@ export const DomainSelection = z
     domain: z.string(),
     status: z.enum(['pending', 'selected', 'unavailable']),
     available: z.boolean().nullable(),
-    searchId: uuid.nullable(),
+    search_id: uuid.nullable(),
     message: z.string().nullable(),
-    createdAt: isoTime,
-    decidedAt: isoTime.nullable(),
+    created_at: isoTime,
+    decided_at: isoTime.nullable(),
   })
   .openapi('DomainSelection');
 
@@ -91,10 +108,10 @@ export const DomainCandidate = z
     domain: z.string(),
     available: z.boolean().nullable(),
     definitive: z.boolean(),
-    priceMinor: z.number().int().nullable(),
+    amount: z.number().int().nullable(),
     currency: z.string().regex(/^[a-z]{3}$/).nullable(),
     provider: z.string(),
-    checkedAt: isoTime,
+    checked_at: isoTime,
     score: z.number().optional(),
     reason: z.string().optional(),
   })
@@ -108,9 +125,9 @@ export const DomainSearch = z
     keywords: z.array(z.string()),
     tlds: z.array(z.string()),
     candidates: z.array(DomainCandidate),
-    selectedDomain: z.string().nullable(),
-    createdAt: isoTime,
-    completedAt: isoTime.nullable(),
+    selected_domain: z.string().nullable(),
+    created_at: isoTime,
+    completed_at: isoTime.nullable(),
     error: z.string().nullable().optional(),
   })
   .openapi('DomainSearch');
@@ -122,13 +139,13 @@ export const pendingSelection = z.object({ id: uuid, domain: z.string(), status:
 export const Call = z
   .object({
     id: uuid,
-    vapiCallId: z.string().nullable(),
-    callStage: z.number().int(),
+    vapi_call_id: z.string().nullable(),
+    call_stage: z.number().int(),
     direction: z.enum(['inbound', 'outbound']),
     status: z.string(),
-    startedAt: isoTime.nullable(),
-    endedAt: isoTime.nullable(),
-    durationSeconds: z.number().nullable(),
+    started_at: isoTime.nullable(),
+    ended_at: isoTime.nullable(),
+    duration_seconds: z.number().nullable(),
     summary: z.string().nullable(),
   })
   .openapi('Call');
@@ -136,44 +153,44 @@ export const Call = z
 export const PlannedCall = z
   .object({
     id: uuid,
-    callStage: z.number().int(),
+    call_stage: z.number().int(),
     status: z.string(),
-    scheduledFor: isoTime,
-    placedAt: isoTime.nullable(),
-    vapiCallId: z.string().nullable(),
-    lastError: z.string().nullable(),
+    scheduled_for: isoTime,
+    placed_at: isoTime.nullable(),
+    vapi_call_id: z.string().nullable(),
+    last_error: z.string().nullable(),
   })
   .openapi('PlannedCall');
 
 export const callsAnswer = z.object({ calls: z.array(Call), planned: z.array(PlannedCall), next_cursor: nextCursor });
-export const callPlanned = z.object({ callStage: z.number().int(), at: isoTime }).openapi('CallPlanned');
+export const callPlanned = z.object({ call_stage: z.number().int(), at: isoTime }).openapi('CallPlanned');
 
 export const Transcript = z
   .object({
-    callId: uuid,
-    callStage: z.number().int().nullable(),
+    call_id: uuid,
+    call_stage: z.number().int().nullable(),
     text: z.string(),
-    turns: z.array(z.object({ role: z.string(), content: z.string(), secondsFromStart: z.number().nullable() })),
-    createdAt: isoTime,
+    turns: z.array(z.object({ role: z.string(), content: z.string(), seconds_from_start: z.number().nullable() })),
+    created_at: isoTime,
   })
   .openapi('Transcript');
 
 export const DreamDna = z
   .object({
     id: uuid,
-    businessId: uuid,
+    user_id: uuid,
     version: z.number().int(),
-    whatProblem: z.string().nullable(),
-    whoServes: z.string().nullable(),
-    howDifferent: z.string().nullable(),
-    primaryService: z.string().nullable(),
-    brandVibe: z.string().nullable(),
-    colorPreference: z.string().nullable(),
-    priceLevel: z.string().nullable(),
-    selectedDomain: z.string().nullable(),
-    aiAnalysisId: uuid.nullable(),
-    createdAt: isoTime,
-    updatedAt: isoTime,
+    what_problem: z.string().nullable(),
+    who_serves: z.string().nullable(),
+    how_different: z.string().nullable(),
+    primary_service: z.string().nullable(),
+    brand_vibe: z.string().nullable(),
+    color_preference: z.string().nullable(),
+    price_level: z.string().nullable(),
+    selected_domain: z.string().nullable(),
+    ai_analysis_id: uuid.nullable(),
+    created_at: isoTime,
+    updated_at: isoTime,
   })
   .openapi('DreamDna');
 
@@ -182,11 +199,11 @@ export const versionsAnswer = z.object({ versions: z.array(DreamDna), next_curso
 export const Assessment = z
   .object({
     id: uuid,
-    catalogVersion: z.number().int(),
+    catalog_version: z.number().int(),
     status: z.string(),
-    submittedAt: isoTime,
-    analysedAt: isoTime.nullable(),
-    answers: z.array(z.object({ questionId: z.string(), value: z.string() })),
+    submitted_at: isoTime,
+    analysed_at: isoTime.nullable(),
+    answers: z.array(z.object({ question_id: z.string(), value: z.string() })),
   })
   .openapi('Assessment');
 
@@ -198,9 +215,28 @@ export const AssessmentCatalog = z
     version: z.number().int(),
     questions: z.array(
       z.discriminatedUnion('kind', [
-        z.object({ id: z.string(), kind: z.literal('text'), prompt: z.string(), target: z.string(), maxLength: z.number().int() }),
+        z.object({ id: z.string(), kind: z.literal('text'), prompt: z.string(), target: z.string(), max_length: z.number().int() }),
         z.object({ id: z.string(), kind: z.literal('choice'), prompt: z.string(), target: z.string(), options: z.array(z.string()) }),
       ]),
     ),
   })
   .openapi('AssessmentCatalog');
+
+/** Compiles only when every value of `View` is one that `Schema` accepts. */
+type Describes<Schema extends z.ZodType, View extends z.input<Schema>> = [Schema, View];
+
+// A field an owner renames, adds as required or retypes fails here, before any test runs.
+export type ViewsDescribed = [
+  Describes<typeof BillingPackage, PublicView<BillingPackageView>>,
+  Describes<typeof Subscription, PublicView<SubscriptionView>>,
+  Describes<typeof Payment, PublicView<PaymentView>>,
+  Describes<typeof Checkout, PublicView<CheckoutResponse>>,
+  Describes<typeof Analysis, PublicView<AiAnalysisView>>,
+  Describes<typeof DomainSelection, PublicView<DomainSelectionView>>,
+  Describes<typeof DomainCandidate, PublicView<DomainCandidateView>>,
+  Describes<typeof DomainSearch, PublicView<DomainSearchView>>,
+  Describes<typeof Call, PublicView<CallView>>,
+  Describes<typeof PlannedCall, PublicView<PlannedCallView>>,
+  Describes<typeof Transcript, PublicView<TranscriptView>>,
+  Describes<typeof DreamDna, PublicView<DreamDnaView>>,
+];

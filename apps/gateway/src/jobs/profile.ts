@@ -79,6 +79,7 @@ export class ProfileUpdates {
       paymentStatus: p.paymentStatus,
       subscriptionType: p.subscriptionType,
       amountPaid: p.amountPaid,
+      currency: p.currency,
       paymentDate: p.paymentDate === undefined ? undefined : p.paymentDate ? new Date(p.paymentDate) : null,
       subscriptionExpiresAt:
         p.subscriptionExpiresAt === undefined ? undefined : p.subscriptionExpiresAt ? new Date(p.subscriptionExpiresAt) : null,

@@ -1,0 +1,2 @@
+ALTER TABLE "core"."users" ADD COLUMN "currency" text DEFAULT 'usd' NOT NULL;--> statement-breakpoint
+ALTER TABLE "core"."users" ADD CONSTRAINT "users_currency" CHECK ("core"."users"."currency" ~ '^[a-z]{3}$');
