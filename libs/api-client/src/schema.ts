@@ -2105,6 +2105,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/subscription/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the running subscription to the other plan now, prorated, lifting a pending cancellation; to the plan it runs, only lift the cancellation (202; 404 no_subscription when none runs, 409 same_plan when it already runs that plan and is not cancelling) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SubscriptionChange"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionChanging"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/domains/searches": {
         parameters: {
             query?: never;
@@ -4652,6 +4755,19 @@ export interface components {
             })[];
             version: number;
         };
+        /** @example {
+         *       "catalog_version": 1,
+         *       "answers": [
+         *         {
+         *           "question_id": "brand_vibe",
+         *           "value": "friendly"
+         *         },
+         *         {
+         *           "question_id": "what_problem",
+         *           "value": "Bakeries throw away bread every night."
+         *         }
+         *       ]
+         *     } */
         AssessmentSubmission: {
             answers: {
                 question_id: string;
@@ -4690,8 +4806,14 @@ export interface components {
             at: string;
             call_stage: number;
         };
+        /** @example {
+         *       "at": "2026-12-07T15:00:00.000Z"
+         *     } */
         CallRequest: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When to call; now when absent
+             */
             at?: string;
         };
         Cancelling: {
@@ -4849,6 +4971,26 @@ export interface components {
             }[];
             subscription: components["schemas"]["Subscription"];
         };
+        /** @example {
+         *       "legal_name": "Ada Bakes LLC",
+         *       "entity_type": "llc",
+         *       "state_of_formation": "TX",
+         *       "business_address": {
+         *         "line1": "100 Congress Ave",
+         *         "city": "Austin",
+         *         "state": "TX",
+         *         "postal_code": "78701",
+         *         "country": "US"
+         *       },
+         *       "members": [
+         *         {
+         *           "name": "Ada Baker",
+         *           "role": "member",
+         *           "ownership_percent": 100
+         *         }
+         *       ],
+         *       "management_structure": "member_managed"
+         *     } */
         Formation: {
             business_address?: {
                 city: string;
@@ -5030,6 +5172,12 @@ export interface components {
             updated_at: string;
             urgency_level: string | null;
         };
+        /** @example {
+         *       "customer_name": "Ada Baker",
+         *       "business_name": "Ada Bakes",
+         *       "entity_type": "llc",
+         *       "state_of_operation": "TX"
+         *     } */
         ProfilePatch: {
             business_name?: string | null;
             business_type?: string | null;
@@ -5063,6 +5211,19 @@ export interface components {
             /** @description Stripe's status; running: trialing, active, past_due, unpaid */
             status: string;
         } | null;
+        SubscriptionChange: {
+            /**
+             * @example yearly
+             * @enum {string}
+             */
+            plan: "monthly" | "yearly";
+        };
+        SubscriptionChanging: {
+            /** @enum {boolean} */
+            changing: true;
+            /** @enum {string} */
+            plan: "monthly" | "yearly";
+        };
         Transcript: {
             /** Format: uuid */
             call_id: string;

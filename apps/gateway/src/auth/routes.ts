@@ -23,9 +23,11 @@ const phone = z
   .trim()
   .transform((value) => (value.startsWith('+') ? value : `+${value}`))
   .pipe(z.string().regex(E164, 'Invalid phone number format (E.164 required)'));
-const signUpBody = z.object({ email, password: z.string().min(1, 'Signup requires a valid password'), data: metadata.nullish() });
-const passwordGrantBody = z.object({ email: z.string().max(255), password: z.string().max(1024) });
-const refreshGrantBody = z.object({ refresh_token: z.string().max(1024) });
+const signUpBody = z
+  .object({ email, password: z.string().min(1, 'Signup requires a valid password'), data: metadata.nullish() })
+  .openapi({ example: { email: 'ada@example.com', password: 'correct horse battery', data: { full_name: 'Ada Baker' } } });
+const passwordGrantBody = z.object({ email: z.string().max(255), password: z.string().max(1024) }).openapi({ example: { email: 'ada@example.com', password: 'correct horse battery' } });
+const refreshGrantBody = z.object({ refresh_token: z.string().max(1024) }).openapi({ example: { refresh_token: 'n3xkz8w1qa7p' } });
 const updateUserBody = z.object({ email: email.nullish(), password: z.string().nullish(), phone: phone.nullish(), data: metadata.nullish() });
 const emailBody = z.object({ email });
 const resendBody = z.object({ email, type: z.enum(['signup', 'email_change']) });
@@ -36,7 +38,7 @@ const verifyBody = z.object({
   phone: phone.nullish(),
   token: z.string().max(64).nullish(),
   token_hash: z.string().max(128).nullish(),
-});
+}).openapi({ example: { type: 'phone_change', phone: '+15125550100', token: '123456' } });
 const logoutScope = z.enum(['global', 'local', 'others']).default('global');
 
 describeRoutes(

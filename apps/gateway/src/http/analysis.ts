@@ -19,7 +19,7 @@ export const assessmentSubmission = z
       .max(100),
   })
   .strict()
-  .openapi('AssessmentSubmission');
+  .openapi('AssessmentSubmission', { example: { catalog_version: 1, answers: [{ question_id: 'brand_vibe', value: 'friendly' }, { question_id: 'what_problem', value: 'Bakeries throw away bread every night.' }] } });
 
 describeRoutes(
   'analysis',

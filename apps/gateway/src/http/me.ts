@@ -38,7 +38,7 @@ export const profilePatch = z
   .partial()
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
-  .openapi('ProfilePatch');
+  .openapi('ProfilePatch', { example: { customer_name: 'Ada Baker', business_name: 'Ada Bakes', entity_type: 'llc', state_of_operation: 'TX' } });
 
 const address = z
   .object({
@@ -51,7 +51,10 @@ const address = z
   })
   .strict();
 
-const callRequest = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict().openapi('CallRequest');
+const callRequest = z
+  .object({ at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When to call; now when absent' }) })
+  .strict()
+  .openapi('CallRequest', { example: { at: '2026-12-07T15:00:00.000Z' } });
 
 export const formationBody = z
   .object({
@@ -71,7 +74,16 @@ export const formationBody = z
   })
   .partial()
   .strict()
-  .openapi('Formation');
+  .openapi('Formation', {
+    example: {
+      legal_name: 'Ada Bakes LLC',
+      entity_type: 'llc',
+      state_of_formation: 'TX',
+      business_address: { line1: '100 Congress Ave', city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' },
+      members: [{ name: 'Ada Baker', role: 'member', ownership_percent: 100 }],
+      management_structure: 'member_managed',
+    },
+  });
 
 /** The profile and formation details as `rowView` shows them, described from their Drizzle tables. */
 const Profile = rowSchema(users).openapi('Profile');

@@ -2,6 +2,8 @@
 import '../app';
 import { CORS_ALLOWED_HEADERS } from './cors';
 import type { AddressInfo } from 'node:net';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import express from 'express';
 import pino from 'pino';
 import { z } from 'zod';
@@ -103,6 +105,40 @@ describe('the OpenAPI document', () => {
     const gotrue = new Set(Object.keys((document.components?.schemas?.GoTrueError as { properties?: object } | undefined)?.properties ?? {}));
     expect([...keys].filter((key) => !/^[a-z][a-z0-9_]*$/.test(key) && !gotrue.has(key) && key !== 'idempotency-key')).toEqual([]);
     expect([...keys].filter((key) => /minor|cents|^price(_minor)?$/.test(key))).toEqual([]);
+  });
+
+  it('gives examples for the main flows, each valid against its own schema', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(document as object, 'doc');
+    const examples: [string, unknown][] = [];
+    const walk = (value: unknown, pointer: string) => {
+      if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${pointer}/${index}`));
+      else if (value && typeof value === 'object') {
+        const schema = value as Record<string, unknown>;
+        if ('example' in schema && ('type' in schema || 'properties' in schema || 'anyOf' in schema)) examples.push([pointer, schema.example]);
+        for (const [key, inner] of Object.entries(schema)) if (key !== 'example') walk(inner, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      }
+    };
+    walk(document, '');
+    const invalid = examples.filter(([pointer, example]) => !ajv.validate({ $ref: `doc#${pointer}` }, example)).map(([pointer]) => pointer);
+    expect(invalid).toEqual([]);
+    const body = (path: string, method: 'post' | 'patch' | 'put') => {
+      const schema = (document.paths?.[path]?.[method]?.requestBody as { content: Record<string, { schema: Record<string, unknown> }> } | undefined)?.content['application/json'].schema;
+      const name = typeof schema?.$ref === 'string' ? schema.$ref.split('/').pop() : undefined;
+      return name ? document.components?.schemas?.[name] : schema;
+    };
+    const flows: [string, 'post' | 'patch' | 'put'][] = [
+      ['/auth/v1/signup', 'post'],
+      ['/v1/me', 'patch'],
+      ['/v1/me/formation', 'put'],
+      ['/v1/me/calls', 'post'],
+      ['/v1/me/assessments', 'post'],
+      ['/v1/domains/searches', 'post'],
+      ['/v1/domains/selections', 'post'],
+      ['/v1/billing/checkout', 'post'],
+    ];
+    expect(flows.filter(([path, method]) => !JSON.stringify(body(path, method) ?? {}).includes('"example"'))).toEqual([]);
   });
 
   describe('checkResponses, which holds every /v1 answer to the document under test', () => {
