@@ -70,8 +70,14 @@ async function inTransaction<T>(db: NodePgDatabase<Record<string, unknown>>, wor
   }
 }
 
-/** A value that `readAsOwner` writes into its statement as a quoted literal. */
+/** A value that `readAsOwner` and `readAsFounder` write into their statements as a quoted literal. */
 export type LiteralValue = string | number | boolean | null;
+
+/** A statement of the caller's own SQL (never input) and the values of its `$n`, for the one-round-trip reads. */
+export interface LiteralStatement {
+  text: string;
+  values: LiteralValue[];
+}
 
 /**
  * One read statement under an owner's role, in a single round trip: `begin`, the role, the statement and
@@ -90,19 +96,54 @@ export async function readAsOwner<Row extends Record<string, unknown>>(
   text: string,
   values: LiteralValue[],
 ): Promise<Row[]> {
+  const [, read] = await inOneRoundTrip(db, (quote) => [`select set_config('role', ${quote(ownerRoleName(owner))}, true)`, withLiterals({ text, values }, quote)]);
+  return read as Row[];
+}
+
+/**
+ * `readAsOwner` for the founder: `read` under row-level security as `withFounder` runs it, in one round trip.
+ * `before`, if given, runs first in the same transaction as the connection's own role, before the founder's
+ * role is set: the gateway checks there that the token's session still exists (its auth tables are not the
+ * founder's to read), so that `GET /v1/me` costs one round trip in all (docs/performance-notes.md#v1-me).
+ * Both answers come back together; the caller decides from `before` whether `rows` may be used.
+ */
+export async function readAsFounder<Row extends Record<string, unknown>>(
+  db: NodePgDatabase<Record<string, unknown>>,
+  founder: Founder,
+  read: LiteralStatement,
+  before?: LiteralStatement,
+): Promise<{ before: Record<string, unknown>[]; rows: Row[] }> {
+  const answers = await inOneRoundTrip(db, (quote) => [
+    ...(before ? [withLiterals(before, quote)] : []),
+    `select ${Object.entries(founderSettings(founder)).map(([name, value]) => `set_config(${quote(name)}, ${quote(value)}, true)`).join(', ')}`,
+    withLiterals(read, quote),
+  ]);
+  return { before: (before && answers[0]) || [], rows: answers[answers.length - 1] as Row[] };
+}
+
+/**
+ * Sends `begin`, the statements and `commit` as one simple query and returns each statement's rows, in order.
+ * A failed statement rolls the whole transaction back.
+ */
+async function inOneRoundTrip(
+  db: NodePgDatabase<Record<string, unknown>>,
+  statements: (quote: (value: string) => string) => string[],
+): Promise<Record<string, unknown>[][]> {
   return inTransaction(db, async (client) => {
-    const statement = text.replace(/\$(\d+)/g, (_, index: string) => {
-      const position = Number(index);
-      if (position < 1 || position > values.length) throw new Error(`readAsOwner: no value for $${index}`);
-      const value = values[position - 1];
-      return value === null || value === undefined ? 'null' : client.escapeLiteral(String(value));
-    });
-    const results = (await client.query(
-      `begin; select set_config('role', ${client.escapeLiteral(ownerRoleName(owner))}, true); ${statement}; commit`,
-    )) as unknown as pg.QueryResult<Row>[];
-    const read = results[2];
-    if (!Array.isArray(results) || results.length !== 4 || !read) throw new Error('readAsOwner takes exactly one statement');
-    return read.rows;
+    const texts = statements((value) => client.escapeLiteral(value));
+    const results = (await client.query(`begin; ${texts.join('; ')}; commit`)) as unknown as pg.QueryResult[];
+    if (!Array.isArray(results) || results.length !== texts.length + 2) throw new Error('readAsOwner and readAsFounder take exactly one statement each');
+    return results.slice(1, -1).map((result) => result.rows);
+  });
+}
+
+/** A statement's `$n` replaced by its values as quoted literals (`null` as null). */
+function withLiterals(statement: LiteralStatement, quote: (value: string) => string): string {
+  return statement.text.replace(/\$(\d+)/g, (_, index: string) => {
+    const position = Number(index);
+    if (position < 1 || position > statement.values.length) throw new Error(`no value for $${index}`);
+    const value = statement.values[position - 1];
+    return value === null || value === undefined ? 'null' : quote(String(value));
   });
 }
 
@@ -125,16 +166,18 @@ export function withFounder<S extends Record<string, unknown>, T>(
   founder: Founder,
   fn: (tx: Transaction<S>) => Promise<T>,
 ): Promise<T> {
-  return withRole(
-    db,
-    'authenticated',
-    {
-      'request.founder_id': founder.id,
-      'request.jwt.claims': JSON.stringify(founder.claims),
-      'request.jwt.claim.sub': founder.claims.sub,
-    },
-    fn,
-  );
+  const { role, ...settings } = founderSettings(founder);
+  return withRole(db, role, settings, fn);
+}
+
+/** The founder's role and settings, as Supabase sets them for a request. */
+function founderSettings(founder: Founder): { role: string } & Record<string, string> {
+  return {
+    role: 'authenticated',
+    'request.founder_id': founder.id,
+    'request.jwt.claims': JSON.stringify(founder.claims),
+    'request.jwt.claim.sub': founder.claims.sub,
+  };
 }
 
 /**

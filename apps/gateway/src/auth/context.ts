@@ -40,6 +40,6 @@ export async function reloadUser(tx: GatewayTx, id: string): Promise<AuthUserRow
   return user;
 }
 
-export function isBanned(user: AuthUserRow): boolean {
+export function isBanned(user: Pick<AuthUserRow, 'bannedUntil'>): boolean {
   return Boolean(user.bannedUntil && user.bannedUntil > new Date());
 }

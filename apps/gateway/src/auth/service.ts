@@ -17,6 +17,7 @@ import { verify } from './verify';
 export type { ClientInfo } from './context';
 export type { OneTimeTokenType, VerifyType } from './one-time-tokens';
 export type { TokenResponse } from './sessions';
+export { liveSession, sessionCheck } from './sessions';
 
 /**
  * Supabase Auth's flows over the gateway's `auth` and `core` tables, one file per flow: sign-up (`signup.ts`),
@@ -50,6 +51,11 @@ export class AuthService {
 
   authenticate(accessToken: string) {
     return authenticate(this.ctx, accessToken);
+  }
+
+  /** The token's claims, its signature and expiry checked but not its session: for a read that checks the session itself (`sessionCheck`). */
+  verifyToken(accessToken: string): Promise<AccessClaims> {
+    return this.ctx.signer.verify(accessToken);
   }
 
   signOut(claims: AccessClaims, scope: 'global' | 'local' | 'others') {

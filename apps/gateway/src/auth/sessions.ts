@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, isNull, ne } from 'drizzle-orm';
+import type { LiteralStatement } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayTx } from '../db/client';
 import { authSessions, authUsers, refreshTokens, userSessions, users } from '../db/schema';
@@ -88,10 +89,29 @@ export async function authenticate(ctx: AuthContext, accessToken: string): Promi
     .from(authUsers)
     .leftJoin(authSessions, and(eq(authSessions.id, claims.session_id), eq(authSessions.userId, authUsers.id)))
     .where(eq(authUsers.id, claims.sub));
-  if (!found || found.user.deletedAt) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+  const { user } = liveSession(found && { user: found.user, deletedAt: found.user.deletedAt, bannedUntil: found.user.bannedUntil, sessionId: found.sessionId });
+  return { claims, user };
+}
+
+/**
+ * `authenticate`'s question to the database as one statement of the gateway's own role, for a read that carries
+ * it in its own round trip (`readAsFounder`): the token's user, and whether its session still exists. Its one
+ * row, if any, goes to `liveSession`.
+ */
+export function sessionCheck(claims: AccessClaims): LiteralStatement {
+  return {
+    text: `select u.deleted_at as "deletedAt", u.banned_until as "bannedUntil", s.id as "sessionId"
+             from auth.users u left join auth.sessions s on s.id = $1 and s.user_id = u.id where u.id = $2`,
+    values: [claims.session_id, claims.sub],
+  };
+}
+
+/** What keeps a verified token usable, refused as GoTrue refuses it: its user is there, its session too, and no ban. */
+export function liveSession<T extends { deletedAt: Date | null; bannedUntil: Date | null; sessionId: string | null }>(found: T | undefined): T {
+  if (!found || found.deletedAt) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
   if (!found.sessionId) throw sessionNotFound();
-  if (isBanned(found.user)) throw new AuthError(403, 'user_banned', 'User is banned');
-  return { claims, user: found.user };
+  if (isBanned(found)) throw new AuthError(403, 'user_banned', 'User is banned');
+  return found;
 }
 
 export async function signOut(ctx: AuthContext, claims: AccessClaims, scope: 'global' | 'local' | 'others'): Promise<void> {

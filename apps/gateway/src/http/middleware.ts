@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError, badRequest, summarizeIssues } from '@dreamseed/platform';
 import { AuthError, noAuthorization } from '../auth/errors';
@@ -40,18 +40,29 @@ const CHALLENGE = 'Bearer realm="dreamseed"';
  */
 export function requireApiUser(service: AuthService): RequestHandler {
   return async (req, _res, next) => {
-    const token = bearerToken(req.get('authorization'));
-    if (!token) throw new AppError(401, 'no_authorization', 'This endpoint requires a Bearer token.', undefined, { 'WWW-Authenticate': CHALLENGE });
-    try {
-      req.auth = await service.authenticate(token);
-    } catch (error) {
-      if (!(error instanceof AuthError) || !UNUSABLE_TOKEN.has(error.code)) throw error;
-      throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or its session has ended; refresh it or sign in again.', undefined, {
-        'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
-      });
-    }
+    const token = apiBearerToken(req);
+    req.auth = await asApiCaller(() => service.authenticate(token));
     next();
   };
+}
+
+/** The bearer token of a `/v1` request, or 401 `no_authorization` with a challenge. */
+export function apiBearerToken(req: Request): string {
+  const token = bearerToken(req.get('authorization'));
+  if (!token) throw new AppError(401, 'no_authorization', 'This endpoint requires a Bearer token.', undefined, { 'WWW-Authenticate': CHALLENGE });
+  return token;
+}
+
+/** A check of a `/v1` caller's token or session, its unusable-token answers turned into 401 `invalid_token`. */
+export async function asApiCaller<T>(check: () => T | Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (!(error instanceof AuthError) || !UNUSABLE_TOKEN.has(error.code)) throw error;
+    throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or its session has ended; refresh it or sign in again.', undefined, {
+      'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
+    });
+  }
 }
 
 /** A request body checked against its schema: the parsed value, or 400 `validation_failed` naming each issue. */
