@@ -3707,6 +3707,7 @@ export interface paths {
                             calls: components["schemas"]["Call"][];
                             /** @description Pass as `cursor` for the next page; null on the last */
                             next_cursor: string | null;
+                            /** @description The newest 20 outbound calls as planned; every one is in GET /v1/me/calls/planned */
                             planned: components["schemas"]["PlannedCall"][];
                         };
                     };
@@ -4064,6 +4065,114 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calls/planned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every outbound call as planned, newest first, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The page before's next_cursor; opaque */
+                    cursor?: string;
+                    /** @description Rows on the page (default 20, at most 100) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                            planned: components["schemas"]["PlannedCall"][];
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4957,6 +5066,7 @@ export interface components {
             exported_at: string;
             formation: components["schemas"]["FormationDetails"] & (Record<string, never> | null);
             payments: components["schemas"]["Payment"][];
+            planned_calls: components["schemas"]["PlannedCall"][];
             profile: components["schemas"]["Profile"] & (Record<string, never> | null);
             sessions: {
                 /** Format: date-time */

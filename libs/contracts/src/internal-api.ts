@@ -26,6 +26,8 @@ export const INTERNAL_PATHS = {
      */
     vapiSync: '/internal/vapi/sync',
     calls: '/internal/calls',
+    /** The outbound calls as planned, newest first, a page at a time. */
+    plannedCalls: '/internal/calls/planned',
     callTranscript: '/internal/calls/:id/transcript',
     /** Service to service (internal token only): every ended call of a founder, for the analysis service. */
     founderConsultation: '/internal/founders/:userId/consultation',

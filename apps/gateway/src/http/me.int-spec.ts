@@ -99,8 +99,8 @@ describe('the founder API (/v1/me) under row-level security', () => {
     const response = await call(a, 'GET', '/v1/me');
     expect(response.status).toBe(200);
     const profile = (await response.json()) as Record<string, unknown>;
-    expect(profile).toMatchObject({ id: a.profileId, auth_user_id: a.userId, customer_email: a.email, status: 'registered', current_call_stage: 1 });
-    expect(Object.keys(profile)).toHaveLength(36);
+    expect(profile).toMatchObject({ id: a.profileId, auth_user_id: a.userId, customer_email: a.email, status: 'registered', current_call_stage: 1, amount_paid: 0, currency: 'usd' });
+    expect(Object.keys(profile)).toHaveLength(37);
   });
 
   it('changes the founder-editable fields, verbatim', async () => {
@@ -258,6 +258,21 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(theirs.planned).toEqual([expect.objectContaining({ status: 'cancelled', scheduled_for: later })]);
   });
 
+  it('pages every planned call, newest first, beyond the 20 the calls list carries', async () => {
+    const founder = await signUp();
+    const times = [1, 2, 3].map((days) => new Date(Date.parse('2026-01-01T15:00:00Z') + days * 86_400_000).toISOString());
+    for (const [index, at] of times.entries()) {
+      await gateway.pool.query(`insert into voice.voice_calls (user_id, call_stage, scheduled_for, status) values ($1, $2, $3, 'cancelled')`, [founder.profileId, index + 1, at]);
+    }
+    type Planned = { planned: { call_stage: number; scheduled_for: string }[]; next_cursor: string | null };
+    const first = (await (await call(founder, 'GET', '/v1/me/calls/planned?limit=2')).json()) as Planned;
+    expect(first.planned.map((plan) => plan.scheduled_for)).toEqual([times[2], times[1]]);
+    const second = (await (await call(founder, 'GET', `/v1/me/calls/planned?limit=2&cursor=${first.next_cursor}`)).json()) as Planned;
+    expect(second).toEqual({ planned: [expect.objectContaining({ call_stage: 1, scheduled_for: times[0] })], next_cursor: null });
+    // Another founder's cursor names no row of theirs: the list simply ends.
+    expect(((await (await call(b, 'GET', `/v1/me/calls/planned?cursor=${first.next_cursor}`)).json()) as Planned).planned).toEqual([]);
+  });
+
   it('exports what it holds on the founder', async () => {
     const response = await call(a, 'GET', '/v1/me/export');
     const exported = (await response.json()) as {
@@ -276,7 +291,7 @@ describe('the founder API (/v1/me) under row-level security', () => {
     expect(exported.formation.legal_name).toBe('Seeds LLC');
     expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
     expect(exported.calls.length).toBeGreaterThanOrEqual(1);
-    expect(exported).toMatchObject({ dream_dna_versions: expect.any(Array), domain_searches: expect.any(Array), payments: expect.any(Array), subscription: null });
+    expect(exported).toMatchObject({ planned_calls: expect.any(Array), dream_dna_versions: expect.any(Array), domain_searches: expect.any(Array), payments: expect.any(Array), subscription: null });
     expect(exported).not.toHaveProperty('pending_sources');
     expect(JSON.stringify(exported)).not.toContain(b.email);
   });

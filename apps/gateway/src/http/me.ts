@@ -12,7 +12,7 @@ import { authSessions, authUsers, businessFormationData, userSessions, users } f
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest, readOwnProfile } from './founder';
 import { parseBody, requireApiUser } from './middleware';
-import { Analysis, Assessment, Call, callPlanned, callsAnswer, Cancelling, DomainSearch, DreamDna, Payment, Subscription, Transcript } from './responses';
+import { Analysis, Assessment, Call, callPlanned, callsAnswer, Cancelling, PlannedCall, plannedAnswer, DomainSearch, DreamDna, Payment, Subscription, Transcript } from './responses';
 import { publicView } from './dialect';
 import { rowSchema, rowView } from './rows';
 import { describeRoutes, PAGED } from './openapi';
@@ -104,6 +104,7 @@ const Export = z
       }),
     ),
     calls: z.array(Call),
+    planned_calls: z.array(PlannedCall),
     dream_dna_versions: z.array(DreamDna),
     analyses: z.array(Analysis),
     assessments: z.array(Assessment),
@@ -123,6 +124,7 @@ describeRoutes(
     ['put', '/v1/me/formation', 'Set formation details', formationBody, { responses: { 200: FormationDetails } }],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined, { responses: { 200: Export } }],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, { ...PAGED, responses: { 200: callsAnswer } }],
+    ['get', '/v1/me/calls/planned', 'Every outbound call as planned, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: plannedAnswer } }],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest, { responses: { 202: callPlanned } }],
     ['delete', '/v1/me/calls/next', 'Cancel the planned call (202; 404 no_call_planned when none is)', undefined, { responses: { 202: Cancelling } }],
     ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined, { responses: { 200: Transcript } }],
@@ -238,6 +240,10 @@ export function meRouter(
     res.json(publicView(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, req, { internalSecret: config.INTERNAL_API_SECRET })));
   });
 
+  router.get('/calls/planned', async (req, res) => {
+    res.json(publicView(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.plannedCalls, req, { internalSecret: config.INTERNAL_API_SECRET })));
+  });
+
   // Plan the next consultation call (now, or at a time the founder names); planning again moves it.
   router.post('/calls', async (req, res) => {
     const { at } = parseBody(callRequest, req.body);
@@ -292,8 +298,9 @@ export function meRouter(
     // rather than leaving a silent gap.
     const owner = { internalSecret: config.INTERNAL_API_SECRET };
     const all = <T>(base: string, path: string, key: string) => readAllFromOwner<T>(base, path, key, req, owner);
-    const [calls, dreamDnaVersions, analyses, assessments, searches, subscription, payments] = await Promise.all([
+    const [calls, plannedCalls, dreamDnaVersions, analyses, assessments, searches, subscription, payments] = await Promise.all([
       all<CallView>(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, 'calls'),
+      all(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.plannedCalls, 'planned'),
       all(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.dreamDnaVersions, 'versions'),
       all(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.analyses, 'analyses'),
       all(config.ANALYSIS_SERVICE_URL, INTERNAL_PATHS.analysis.assessments, 'assessments'),
@@ -305,7 +312,7 @@ export function meRouter(
       exported_at: new Date().toISOString(),
       account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
       ...gathered,
-      ...publicView({ calls, dreamDnaVersions, analyses, assessments, domainSearches: searches, subscription: subscription.subscription, payments }),
+      ...publicView({ calls, plannedCalls, dreamDnaVersions, analyses, assessments, domainSearches: searches, subscription: subscription.subscription, payments }),
     });
   });
 

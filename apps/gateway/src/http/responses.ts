@@ -162,7 +162,12 @@ export const PlannedCall = z
   })
   .openapi('PlannedCall');
 
-export const callsAnswer = z.object({ calls: z.array(Call), planned: z.array(PlannedCall), next_cursor: nextCursor });
+export const callsAnswer = z.object({
+  calls: z.array(Call),
+  planned: z.array(PlannedCall).openapi({ description: 'The newest 20 outbound calls as planned; every one is in GET /v1/me/calls/planned' }),
+  next_cursor: nextCursor,
+});
+export const plannedAnswer = z.object({ planned: z.array(PlannedCall), next_cursor: nextCursor });
 export const callPlanned = z.object({ call_stage: z.number().int(), at: isoTime }).openapi('CallPlanned');
 
 export const Transcript = z

@@ -27,7 +27,7 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
         .orderBy(desc(callSessions.createdAt), desc(callSessions.id))
         .limit(page.limit + 1),
       // The plans are few (one open per stage); the newest 20 with every page, so a client never pages for them.
-      await tx.select().from(voiceCalls).orderBy(desc(voiceCalls.scheduledFor)).limit(20),
+      await tx.select().from(voiceCalls).orderBy(desc(voiceCalls.scheduledFor), desc(voiceCalls.id)).limit(20),
     ]);
     const { items: rows, next_cursor } = pageOf(found, page, (row) => row.id);
     const calls: CallView[] = rows.map((row) => ({
@@ -41,17 +41,23 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
       durationSeconds: row.durationSeconds,
       summary: row.summary,
     }));
-    // The outbound calls as planned, newest first: a failure to place one is the founder's to see.
-    const planned: PlannedCallView[] = plans.map((plan) => ({
-      id: plan.id,
-      callStage: plan.callStage,
-      status: plan.status,
-      scheduledFor: plan.scheduledFor.toISOString(),
-      placedAt: plan.placedAt?.toISOString() ?? null,
-      vapiCallId: plan.vapiCallId,
-      lastError: plan.lastError,
-    }));
-    res.json({ calls, planned, next_cursor });
+    res.json({ calls, planned: plans.map(plannedView), next_cursor });
+  });
+
+  // Every outbound call as planned, a page at a time, for a founder who wants more than the newest 20.
+  router.get('/calls/planned', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    const page = pageRequest(req.query);
+    const found = await withFounder(db, founder, (tx) =>
+      tx
+        .select()
+        .from(voiceCalls)
+        .where(afterRow(voiceCalls, voiceCalls.scheduledFor, voiceCalls.id, page))
+        .orderBy(desc(voiceCalls.scheduledFor), desc(voiceCalls.id))
+        .limit(page.limit + 1),
+    );
+    const { items, next_cursor } = pageOf(found, page, (row) => row.id);
+    res.json({ planned: items.map(plannedView), next_cursor });
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {
@@ -80,4 +86,17 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
   });
 
   return router;
+}
+
+/** An outbound call as planned: a failure to place one is the founder's to see. */
+function plannedView(plan: typeof voiceCalls.$inferSelect): PlannedCallView {
+  return {
+    id: plan.id,
+    callStage: plan.callStage,
+    status: plan.status,
+    scheduledFor: plan.scheduledFor.toISOString(),
+    placedAt: plan.placedAt?.toISOString() ?? null,
+    vapiCallId: plan.vapiCallId,
+    lastError: plan.lastError,
+  };
 }
