@@ -9,7 +9,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# --- the bundles: dist/apps/<app>/main.js (+ its migrations) and dist/tools/migrate.js ---
+# --- the bundles: dist/apps/<app>/main.js (+ its migrations), dist/tools/migrate.js, and the founders' web app
+# (dist/apps/web, built by Vite from the same install; the gateway serves it from WEB_APP_DIR) ---
 FROM deps AS build
 COPY tsconfig.base.json ./
 COPY tools ./tools

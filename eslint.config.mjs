@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-const SCOPES = ['gateway', 'voice', 'analysis', 'domain', 'billing'];
+const SCOPES = ['gateway', 'voice', 'analysis', 'domain', 'billing', 'web'];
 
 /**
  * The architecture in two dimensions: what kind of project (type) and whose (scope). No app imports another
@@ -33,19 +33,19 @@ export default [
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/drizzle/meta', 'coverage', 'tmp'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ inTests: false }),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/__fixtures__/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.int-spec.ts', '**/__fixtures__/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries({ inTests: true }) },
   },
   {
     // process.env is read in one place per app: its config.ts (and the platform's config helper).
-    files: ['apps/**/src/**/*.ts', 'libs/**/src/**/*.ts'],
+    files: ['apps/**/src/**/*.ts', 'apps/**/src/**/*.tsx', 'libs/**/src/**/*.ts'],
     ignores: ['**/config.ts', '**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
     rules: {
       'no-restricted-properties': [
