@@ -45,3 +45,12 @@ export function runApp(app: BenchApp, env: Record<string, string | undefined>): 
 export function runYardstick(name: Yardstick, env: Record<string, string | undefined> = {}): RunningProcess {
   return runCommand(process.execPath, [...nodeArgs(), path.join(root, 'dist/bench', `${name}.js`)], env, root);
 }
+
+/**
+ * An app whose output goes to `logFile` instead of to the benchmark, as a container's goes to its log driver:
+ * the app pays for writing its log lines and the load generator pays nothing for reading them.
+ */
+export function runAppLoggingTo(app: BenchApp, env: Record<string, string | undefined>, logFile: string): RunningProcess {
+  const command = [process.execPath, ...nodeArgs(), path.join(root, 'dist/apps', app, 'main.js')];
+  return runCommand('/bin/sh', ['-c', 'exec "$0" "$@" > "$BENCH_LOG_FILE" 2>&1', ...command], { ...env, BENCH_LOG_FILE: logFile }, root);
+}

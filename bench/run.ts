@@ -8,85 +8,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { migrateAll } from '@dreamseed/platform';
 import { deletePrefix, freePort, uniquePrefix, waitForHttpOk, waitForLogLine } from '@dreamseed/testing';
 import { endToEnd, offlineAccuracy } from './analysis';
 import { buildApps, runApp, runYardstick } from './apps';
+import { BASELINE, measureRounds, POST_BASELINE, printTable, ratioBetween, type Scenario } from './closed-loop';
+import { deploymentRuns, LIVE_ROW, ME_ROW, printDeploymentTable } from './deployment';
 import { benchDomains, printDomainTable } from './domains';
 import { openModelRounds } from './open-model';
 import { workerThroughput } from './pipeline';
-import { median } from './stats';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-interface Scenario {
-  name: string;
-  url: string;
-  method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
-  body?: string;
-  /** A fresh body per request (events that must not be duplicates of each other). */
-  bodyFor?: (n: number) => string;
-  /** Each is tried; the best rate is the scenario's maximum (a server's best concurrency differs). */
-  connections: number[];
-  /**
-   * Which baseline the rate is a ratio of: the bare server taking the same kind of requests. A fresh body per
-   * request costs the load generator (one process on the same two cores) far more than a fixed request, so a
-   * POST of fresh webhook bodies is compared with the bare server taking those very bodies.
-   */
-  baseline?: 'post';
-}
-
-interface Result {
-  name: string;
-  connections: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  non2xx: number;
-  ratioOfBaseline: number | null;
-  /** Requests per second in each round (the row shows the median round's figures). */
-  rounds?: number[];
-}
-
-async function measure(scenario: Scenario): Promise<Omit<Result, 'ratioOfBaseline'>> {
-  let best: Omit<Result, 'ratioOfBaseline'> | undefined;
-  for (const connections of scenario.connections) {
-    const result = await measureAt(scenario, connections);
-    if (!best || result.requestsPerSecond > best.requestsPerSecond) best = result;
-  }
-  return best as Omit<Result, 'ratioOfBaseline'>;
-}
-
-async function measureAt(scenario: Scenario, connections: number): Promise<Omit<Result, 'ratioOfBaseline'>> {
-  let sent = 0;
-  const result = await autocannon({
-    url: scenario.url,
-    method: scenario.method ?? 'GET',
-    headers: scenario.headers,
-    body: scenario.body,
-    connections,
-    duration: seconds,
-    ...(scenario.bodyFor
-      ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: scenario.bodyFor?.((sent += 1)) }) }] }
-      : {}),
-  });
-  return {
-    name: scenario.name,
-    connections,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
 
 /** A rounds result's CPU figures, `name value` each. */
 const cpuLine = (result: { cpuMicrosPerRequest: Record<string, number | null> }) =>
@@ -95,8 +30,6 @@ const cpuLine = (result: { cpuMicrosPerRequest: Record<string, number | null> })
 /** Closed-loop concurrencies tried for each server: VAPI delivers from many calls at once. */
 const CONNECTIONS = [10, 50];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const BASELINE = 'baseline: node:http JSON';
-const POST_BASELINE = 'baseline: node:http JSON, POST of webhook bodies';
 const WEBHOOK_SECRET = 'benchmark-webhook-secret';
 const WEBHOOK_HEADERS = { 'content-type': 'application/json', 'x-vapi-secret': WEBHOOK_SECRET };
 /** A status update as VAPI sends it, fresh per request: the same event twice would be dropped as a duplicate. */
@@ -108,22 +41,22 @@ async function main() {
   await migrateAll(databaseUrl, root);
   const prefix = uniquePrefix('bench');
   const [gatewayPort, voicePort] = [await freePort(), await freePort()];
-  const internal = { INTERNAL_API_SECRET: 'benchmark-internal-secret' };
+  // Set, rather than the development values, so that a gateway with the image's NODE_ENV=production starts too.
+  const internal = { INTERNAL_API_SECRET: 'benchmark-internal-secret', JWT_SECRET: 'benchmark-jwt-secret-of-at-least-32-characters', PAYLOAD_ENCRYPTION_KEY: 'benchmark-payload-key-of-at-least-32-characters' };
   const baseline = runYardstick('baseline-server');
   const floor = runYardstick('enqueue-floor-server', { REDIS_URL: redisUrl, QUEUE_PREFIX: `${prefix}-floor` });
   // The voice service answers assistant-request, finding the founder through the gateway's internal API. Its
   // worker consumes another prefix: the ingest figure is the gateway's verify-and-enqueue alone.
-  const voice = runApp('voice-service', {
+  const voiceEnv = {
     ...internal,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    QUEUE_PREFIX: `${prefix}-voice`,
-    PORT: String(voicePort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-  });
-  const gateway = runApp('gateway', {
+  };
+  const voice = runApp('voice-service', { ...voiceEnv, QUEUE_PREFIX: `${prefix}-voice`, PORT: String(voicePort) });
+  const gatewayEnv = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
@@ -138,7 +71,8 @@ async function main() {
     // Abuse limits would cap a load test from one IP: lifted here, measured by the tests.
     RATE_LIMIT_SIGN_IN_PER_5_MIN: '100000000',
     AUTH_MAX_FAILED_SIGN_INS: '100000000',
-  });
+  };
+  const gateway = runApp('gateway', gatewayEnv);
   try {
     const base = `http://127.0.0.1:${gatewayPort}`;
     const baselinePort = Number((await waitForLogLine(baseline, 'ready')).port);
@@ -156,7 +90,7 @@ async function main() {
     });
     const session = (await signUp.json()) as { access_token: string };
 
-    const scenarios: Scenario[] = [
+    const baselines: Scenario[] = [
       { name: BASELINE, url: `http://127.0.0.1:${baselinePort}/`, connections: CONNECTIONS },
       {
         name: POST_BASELINE,
@@ -166,13 +100,32 @@ async function main() {
         bodyFor: (n) => statusUpdate(`baseline-${prefix}-${n}`),
         connections: CONNECTIONS,
       },
-      { name: 'gateway GET /health/live', url: `${base}/health/live`, connections: CONNECTIONS },
+    ];
+    let webhookEvents = 0;
+    /** The gateway's own rows, which deploymentRuns measures again as a deployment runs them. */
+    const servedBy = (gatewayBase: string): Scenario[] => [
+      { name: LIVE_ROW, url: `${gatewayBase}/health/live`, connections: CONNECTIONS },
       {
-        name: 'gateway GET /v1/me (JWT, session check, RLS read)',
-        url: `${base}/v1/me`,
+        name: `${ME_ROW} (JWT, session check, RLS read)`,
+        url: `${gatewayBase}/v1/me`,
         headers: { authorization: `Bearer ${session.access_token}` },
         connections: CONNECTIONS,
       },
+      {
+        name: 'gateway POST /webhooks/vapi (verify, seal, enqueue)',
+        url: `${gatewayBase}/webhooks/vapi`,
+        method: 'POST',
+        headers: WEBHOOK_HEADERS,
+        bodyFor: () => statusUpdate(`bench-${prefix}-${(webhookEvents += 1)}`),
+        connections: CONNECTIONS,
+        baseline: 'post',
+      },
+    ];
+    const [live, me, webhook] = servedBy(base) as [Scenario, Scenario, Scenario];
+    const scenarios: Scenario[] = [
+      ...baselines,
+      live,
+      me,
       {
         name: 'floor: node:http + JSON.parse + BullMQ add, no checks',
         url: `http://127.0.0.1:${floorPort}/`,
@@ -182,15 +135,7 @@ async function main() {
         connections: CONNECTIONS,
         baseline: 'post',
       },
-      {
-        name: 'gateway POST /webhooks/vapi (verify, seal, enqueue)',
-        url: `${base}/webhooks/vapi`,
-        method: 'POST',
-        headers: WEBHOOK_HEADERS,
-        bodyFor: (n) => statusUpdate(`bench-${prefix}-${n}`),
-        connections: CONNECTIONS,
-        baseline: 'post',
-      },
+      webhook,
       {
         name: 'gateway assistant-request (via voice, founder lookup)',
         url: `${base}/webhooks/vapi`,
@@ -212,28 +157,8 @@ async function main() {
 
     // A shared 2-core machine drifts by half within minutes: the scenarios are measured in rounds, each round
     // with its own baseline, and each figure is the median over the rounds of its ratio to that round's baseline.
-    const rounds: Omit<Result, 'ratioOfBaseline'>[][] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const measured = [];
-      for (const scenario of scenarios) measured.push(await measure(scenario));
-      rounds.push(measured);
-    }
-    const baselineOf = (scenario: Scenario) => scenarios.findIndex((s) => s.name === (scenario.baseline === 'post' ? POST_BASELINE : BASELINE));
-    const results: Result[] = scenarios.map((scenario, index) => {
-      const runs = rounds.map((measured) => ({
-        run: measured[index] as Omit<Result, 'ratioOfBaseline'>,
-        baseline: measured[baselineOf(scenario)] as Omit<Result, 'ratioOfBaseline'>,
-      }));
-      const ratios = runs.map(({ run, baseline }) => run.requestsPerSecond / baseline.requestsPerSecond);
-      const typical = [...runs].sort((a, b) => a.run.requestsPerSecond - b.run.requestsPerSecond)[Math.floor(runs.length / 2)]?.run;
-      return {
-        ...(typical as Omit<Result, 'ratioOfBaseline'>),
-        errors: runs.reduce((sum, { run }) => sum + run.errors, 0),
-        non2xx: runs.reduce((sum, { run }) => sum + run.non2xx, 0),
-        ratioOfBaseline: scenario.name.startsWith('baseline:') ? null : Number(median(ratios).toFixed(4)),
-        rounds: runs.map(({ run }) => run.requestsPerSecond),
-      };
-    });
+    const table = await measureRounds(scenarios, { rounds: ROUNDS, seconds });
+    const { results } = table;
 
     // Webhook latency at half the measured maximum, at a fixed arrival rate (open model).
     const webhookMax = results.find((r) => r.name.startsWith('gateway POST /webhooks/vapi'))?.requestsPerSecond ?? 1000;
@@ -272,14 +197,25 @@ async function main() {
       rate: Math.max(10, Math.round(assistantMax / 2)),
       seconds,
     }, ROUNDS, { gateway: gateway.child.pid, voice: voice.child.pid });
-    const floorIndex = scenarios.findIndex((scenario) => scenario.name.startsWith('floor:'));
-    const webhookIndex = scenarios.findIndex((scenario) => scenario.name.startsWith('gateway POST /webhooks/vapi'));
-    const rateIn = (measured: Omit<Result, 'ratioOfBaseline'>[], index: number) => measured[index]?.requestsPerSecond ?? 0;
-    const ofFloor = Number(median(rounds.map((measured) => rateIn(measured, webhookIndex) / rateIn(measured, floorIndex))).toFixed(3));
-    const ofGetBaseline = Number(median(rounds.map((measured) => rateIn(measured, webhookIndex) / rateIn(measured, 0))).toFixed(3));
+    const ofFloor = ratioBetween(table, 'gateway POST /webhooks/vapi', 'floor:');
+    const ofGetBaseline = ratioBetween(table, 'gateway POST /webhooks/vapi', BASELINE);
+    const meOfLive = ratioBetween(table, ME_ROW, LIVE_ROW);
+    // The gateway's rows once more with the image's settings, and once with the webhook's consumer running.
+    const deployment = await deploymentRuns({
+      table,
+      rows: (gatewayBase) => [...baselines, ...servedBy(gatewayBase)],
+      gatewayEnv,
+      voiceEnv,
+      gatewayBase: base,
+      queuePrefix: prefix,
+      redisUrl,
+      rounds: ROUNDS,
+      seconds,
+    });
     const floorLine =
       `\nWebhook ingest ÷ the floor (node:http + BullMQ add alone), median of the rounds: ${ofFloor}.\n` +
-      `Webhook ingest ÷ the GET baseline (one fixed request, which costs the load generator least): ${ofGetBaseline}.\n`;
+      `Webhook ingest ÷ the GET baseline (one fixed request, which costs the load generator least): ${ofGetBaseline}.\n` +
+      `GET /v1/me ÷ GET /health/live, median of the rounds: ${meOfLive} (target 0.18, aim 0.25).\n`;
     const halfLoadLines =
       floorLine +
       `\nWebhook ingest at half its maximum (${halfLoad.rate} req/s, open model, ${halfLoad.requests} requests in ${ROUNDS} rounds): ` +
@@ -299,6 +235,7 @@ async function main() {
     if (process.env.BENCH_QUICK === '1') {
       // The request figures alone, for working on the HTTP paths; nothing is written.
       printTable(results);
+      printDeploymentTable(table, deployment);
       process.stdout.write(halfLoadLines);
       return;
     }
@@ -312,6 +249,8 @@ async function main() {
       machine: { cpus: os.cpus().length, node: process.version },
       secondsPerScenario: seconds,
       results,
+      meOfLive,
+      deployment,
       webhookIngestOfFloor: ofFloor,
       webhookIngestOfGetBaseline: ofGetBaseline,
       webhookAtHalfLoad: halfLoad,
@@ -326,6 +265,7 @@ async function main() {
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     printTable(results);
+    printDeploymentTable(table, deployment);
     process.stdout.write(
       halfLoadLines +
         `Voice worker storing events: ${worker.voiceEventsPerSecond} events/s against a no-op BullMQ worker's ` +
@@ -343,23 +283,6 @@ async function main() {
     await Promise.all([baseline.exited, floor.exited, gateway.exited, voice.exited]);
     await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-floor`), deletePrefix(redisUrl, `${prefix}-e2e`), deletePrefix(redisUrl, `${prefix}-worker-noop`), deletePrefix(redisUrl, `${prefix}-worker-voice`)]);
   }
-}
-
-function printTable(results: Result[]) {
-  const rows = results.map((r) => [
-    r.name,
-    String(r.connections),
-    String(r.requestsPerSecond),
-    (r.rounds ?? []).join(' / '),
-    r.p50Ms.toFixed(1),
-    r.p99Ms.toFixed(1),
-    r.ratioOfBaseline === null ? '1 (baseline)' : r.ratioOfBaseline.toFixed(3),
-    String(r.errors + r.non2xx),
-  ]);
-  const header = ['scenario', 'connections', 'req/s', 'each round', 'p50 ms', 'p99 ms', 'req/s ÷ baseline', 'errors'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  process.stdout.write(`${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`);
 }
 
 // Exits when done even if a client somewhere still holds a connection: a benchmark must stop by itself.
