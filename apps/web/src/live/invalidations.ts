@@ -1,0 +1,11 @@
+import type { LiveEventType } from './event-stream';
+
+/** Which cached answers each milestone makes stale (query keys, by their first part). */
+export const STALE_AFTER: Record<LiveEventType, string[][]> = {
+  'call.updated': [['me'], ['calls']],
+  'call.completed': [['me'], ['calls'], ['transcript']],
+  'analysis.ready': [['me'], ['dream-dna'], ['dream-dna-versions'], ['assessments']],
+  'dream_dna.changed': [['dream-dna'], ['dream-dna-versions']],
+  'domain.selected': [['me'], ['domain-selection'], ['domain-search'], ['dream-dna']],
+  'payment.updated': [['me'], ['payments'], ['subscription']],
+};

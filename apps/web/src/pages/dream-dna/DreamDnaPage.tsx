@@ -1,0 +1,85 @@
+import { Link } from 'react-router';
+import { useDreamDna, useDreamDnaVersions, type DreamDna } from '../../api/queries';
+import { formatDateTime } from '../../lib/dates';
+import { PageHeader } from '../../ui/PageHeader';
+import { Empty, QueryView } from '../../ui/status';
+import { changedFields, DNA_FIELDS } from './fields';
+
+function Fields({ dna }: { dna: DreamDna }) {
+  return (
+    <dl className="dna">
+      {DNA_FIELDS.map(({ key, label }) => (
+        <div key={key} className="dna-field">
+          <dt>{label}</dt>
+          <dd>{dna[key] ?? <span className="meta">Not known yet: it fills in as we talk.</span>}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Versions() {
+  const versions = useDreamDnaVersions();
+  return (
+    <section aria-labelledby="versions">
+      <h2 id="versions">How it grew</h2>
+      <QueryView query={versions} what="earlier versions">
+        {(page) =>
+          page.versions.length > 1 ? (
+            <ol className="versions">
+              {page.versions.map((v, i) => {
+                const changed = changedFields(v, page.versions[i + 1]);
+                return (
+                  <li key={v.id}>
+                    <details>
+                      <summary>
+                        Version {v.version}, {formatDateTime(v.created_at)}
+                        {changed.length ? `: ${changed.join(', ')} changed` : i === page.versions.length - 1 ? ': the first one' : ''}
+                      </summary>
+                      <Fields dna={v} />
+                    </details>
+                  </li>
+                );
+              })}
+            </ol>
+          ) : (
+            <Empty>Only one version so far. Each call and questionnaire you finish adds a new one.</Empty>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+export function Component() {
+  const dna = useDreamDna();
+  return (
+    <>
+      <PageHeader title="Your Dream DNA">What we have learned about your business from your calls and answers.</PageHeader>
+      <QueryView query={dna} what="your Dream DNA">
+        {(current) =>
+          current ? (
+            <>
+              <p className="meta">
+                Version {current.version}, updated {formatDateTime(current.updated_at)}.
+              </p>
+              <Fields dna={current} />
+              <Versions />
+            </>
+          ) : (
+            <Empty>
+              Your Dream DNA appears after your first call is analysed. <Link to="/calls">Plan your first call</Link>, or{' '}
+              <Link to="/dream-dna/questions">answer a few questions</Link> to get started.
+            </Empty>
+          )
+        }
+      </QueryView>
+      <section aria-labelledby="questions">
+        <h2 id="questions">Tell us more</h2>
+        <p>
+          A short questionnaire sharpens your Dream DNA between calls. <Link to="/dream-dna/questions">Answer the questions</Link>
+        </p>
+      </section>
+    </>
+  );
+}
