@@ -104,7 +104,7 @@ export async function readAsOwner<Row extends Record<string, unknown>>(
  * `readAsOwner` for the founder: `read` under row-level security as `withFounder` runs it, in one round trip.
  * `before`, if given, runs first in the same transaction as the connection's own role, before the founder's
  * role is set: the gateway checks there that the token's session still exists (its auth tables are not the
- * founder's to read), so that `GET /v1/me` costs one round trip in all (docs/performance-notes.md#v1-me).
+ * founder's to read), so that `GET /v1/me` costs one round trip in all (docs/performance-notes.md#profile-read).
  * Both answers come back together; the caller decides from `before` whether `rows` may be used.
  */
 export async function readAsFounder<Row extends Record<string, unknown>>(

@@ -42,9 +42,9 @@ const PROFILE_READ = `select ${Object.values(getTableColumns(users))
  * founder's role and claims, the read (under row-level security) and commit as one simple query; the profile
  * is answered only if the check, made in the same transaction, finds the session live, so a session ended by
  * sign-out or reuse detection is refused on the very next request, on every replica, as before.
- * What it bought: three round trips of the four, and Drizzle's query building (figures: docs/performance-notes.md#v1-me).
+ * What it bought: three round trips of the four, and Drizzle's query building (figures: docs/performance-notes.md#profile-read).
  * What a change must re-measure: `npm run bench`, the `GET /v1/me` rows and their ratio to `/health/live`;
- * `founder.int-spec.ts` holds it to the plain way's answers and refusals.
+ * `revocation.int-spec.ts` holds it to the plain way's answers and refusals, on two replicas.
  */
 export async function readOwnProfile(req: Request, auth: AuthService, db: GatewayDb): Promise<Record<string, unknown> | undefined> {
   const token = apiBearerToken(req);
