@@ -1,5 +1,5 @@
 import type { components } from '@dreamseed/api-client';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError } from './errors';
 import { api, pathWithId, unwrap } from './client';
 
@@ -14,6 +14,10 @@ export type BillingPackage = components['schemas']['BillingPackage'];
 export type Payment = components['schemas']['Payment'];
 export type Subscription = components['schemas']['Subscription'];
 export type AssessmentCatalog = components['schemas']['AssessmentCatalog'];
+export type Analysis = components['schemas']['Analysis'];
+export type FormationDetails = components['schemas']['FormationDetails'];
+export type Formation = components['schemas']['Formation'];
+export type WebCall = components['schemas']['WebCall'];
 
 /** A 404 with this code means "none yet", which pages show as an empty state, not as an error. */
 async function orNone<T>(pending: Promise<T>, code: string): Promise<T | null> {
@@ -27,7 +31,22 @@ async function orNone<T>(pending: Promise<T>, code: string): Promise<T | null> {
 
 export const useProfile = () => useQuery({ queryKey: ['me'], queryFn: () => unwrap(api.GET('/v1/me')) });
 
-export const useCalls = () => useQuery({ queryKey: ['calls'], queryFn: () => unwrap(api.GET('/v1/me/calls', { params: { query: { limit: 20 } } })) });
+/**
+ * A list the API pages with `next_cursor` (docs/api.md, Lists): the first page, then each "Show more" asks for
+ * the page after the last one loaded. Marked stale, every loaded page is read again from the first cursor on.
+ */
+function usePages<Page extends { next_cursor: string | null }>(queryKey: string[], read: (cursor: string | undefined) => Promise<Page>) {
+  return useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) => read(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+const PAGE = 20;
+
+export const useCalls = () => usePages(['calls'], (cursor) => unwrap(api.GET('/v1/me/calls', { params: { query: { limit: PAGE, cursor } } })));
 
 export const useTranscript = (id: string) =>
   useQuery({ queryKey: ['transcript', id], queryFn: () => unwrap(api.GET(pathWithId('/v1/me/calls/{id}/transcript', id))) });
@@ -36,7 +55,9 @@ export const useDreamDna = () =>
   useQuery({ queryKey: ['dream-dna'], queryFn: () => orNone(unwrap(api.GET('/v1/me/dream-dna')), 'dream_dna_not_ready') });
 
 export const useDreamDnaVersions = () =>
-  useQuery({ queryKey: ['dream-dna-versions'], queryFn: () => unwrap(api.GET('/v1/me/dream-dna/versions', { params: { query: { limit: 20 } } })) });
+  usePages(['dream-dna-versions'], (cursor) => unwrap(api.GET('/v1/me/dream-dna/versions', { params: { query: { limit: PAGE, cursor } } })));
+
+export const useAnalyses = () => usePages(['analyses'], (cursor) => unwrap(api.GET('/v1/me/analyses', { params: { query: { limit: PAGE, cursor } } })));
 
 export const useAssessmentCatalog = () =>
   useQuery({ queryKey: ['assessment-catalog'], queryFn: () => unwrap(api.GET('/v1/me/assessments/catalog')), staleTime: 60 * 60_000 });
@@ -50,7 +71,8 @@ export const useDomainSelection = () =>
 export const usePackages = () =>
   useQuery({ queryKey: ['packages'], queryFn: () => unwrap(api.GET('/v1/billing/packages')), staleTime: 10 * 60_000 });
 
-export const usePayments = () =>
-  useQuery({ queryKey: ['payments'], queryFn: () => unwrap(api.GET('/v1/billing/payments', { params: { query: { limit: 20 } } })) });
+export const usePayments = () => usePages(['payments'], (cursor) => unwrap(api.GET('/v1/billing/payments', { params: { query: { limit: PAGE, cursor } } })));
 
 export const useSubscription = () => useQuery({ queryKey: ['subscription'], queryFn: () => unwrap(api.GET('/v1/billing/subscription')) });
+
+export const useFormation = () => useQuery({ queryKey: ['formation'], queryFn: () => orNone(unwrap(api.GET('/v1/me/formation')), 'not_found') });

@@ -5,6 +5,7 @@ import { usePackages, usePayments, useSubscription, type BillingPackage, type Su
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatMoney, formatPrice } from '../../lib/money';
 import { PageHeader } from '../../ui/PageHeader';
+import { ShowMore } from '../../ui/ShowMore';
 import { Empty, ErrorNotice, QueryView, Success } from '../../ui/status';
 import { checkoutDestination } from './checkout-url';
 
@@ -92,8 +93,10 @@ function Payments() {
   const payments = usePayments();
   return (
     <QueryView query={payments} what="your payments">
-      {(page) =>
-        page.payments.length ? (
+      {({ pages }) => {
+        const rows = pages.flatMap((page) => page.payments);
+        return rows.length ? (
+          <>
           <div className="table-wrap">
             <table>
               <caption className="visually-hidden">Your payments, newest first</caption>
@@ -106,7 +109,7 @@ function Payments() {
                 </tr>
               </thead>
               <tbody>
-                {page.payments.map((p) => (
+                {rows.map((p) => (
                   <tr key={p.id}>
                     <td>{p.paid_at || p.created_at ? formatDateTime(p.paid_at ?? p.created_at ?? '') : '–'}</td>
                     <td>{p.package_id}</td>
@@ -120,10 +123,12 @@ function Payments() {
               </tbody>
             </table>
           </div>
+          <ShowMore pages={payments} shown={rows.length} what="payments" />
+          </>
         ) : (
           <Empty>No payments yet.</Empty>
-        )
-      }
+        );
+      }}
     </QueryView>
   );
 }

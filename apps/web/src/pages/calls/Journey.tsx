@@ -5,8 +5,11 @@ import { api, unwrap } from '../../api/client';
 import { useCalls, useProfile, type Call, type PlannedCall, type Profile } from '../../api/queries';
 import { formatDateTime, toLocalInput } from '../../lib/dates';
 import { PageHeader } from '../../ui/PageHeader';
+import { ShowMore } from '../../ui/ShowMore';
 import { Empty, ErrorNotice, QueryView, Success } from '../../ui/status';
+import { SampleCall } from './SampleCall';
 import { STAGES, stageName } from './stages';
+import { WebCallPanel } from './WebCallPanel';
 
 type StageState = 'done' | 'current' | 'upcoming';
 
@@ -168,27 +171,39 @@ export function Component() {
               <Stages profile={me} />
             </section>
             <NextCall profile={me} />
+            {me.current_call_stage <= 4 ? (
+              <>
+                <WebCallPanel />
+                <SampleCall stage={me.current_call_stage} />
+              </>
+            ) : null}
           </>
         )}
       </QueryView>
       <QueryView query={calls} what="your calls">
-        {(page) => (
-          <>
-            <Planned planned={page.planned} />
-            <section aria-labelledby="past-calls">
-              <h2 id="past-calls">Your calls so far</h2>
-              {page.calls.length ? (
-                <ul className="cards">
-                  {page.calls.map((call) => (
-                    <CallItem key={call.id} call={call} />
-                  ))}
-                </ul>
-              ) : (
-                <Empty>No calls yet. Once you have talked with us, each call's summary and transcript appear here.</Empty>
-              )}
-            </section>
-          </>
-        )}
+        {({ pages }) => {
+          const all = pages.flatMap((page) => page.calls);
+          return (
+            <>
+              <Planned planned={pages[0]?.planned ?? []} />
+              <section aria-labelledby="past-calls">
+                <h2 id="past-calls">Your calls so far</h2>
+                {all.length ? (
+                  <>
+                    <ul className="cards">
+                      {all.map((call) => (
+                        <CallItem key={call.id} call={call} />
+                      ))}
+                    </ul>
+                    <ShowMore pages={calls} shown={all.length} what="calls" />
+                  </>
+                ) : (
+                  <Empty>No calls yet. Once you have talked with us, each call's summary and transcript appear here.</Empty>
+                )}
+              </section>
+            </>
+          );
+        }}
       </QueryView>
     </>
   );

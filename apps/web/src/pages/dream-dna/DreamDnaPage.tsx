@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { useDreamDna, useDreamDnaVersions, type DreamDna } from '../../api/queries';
 import { formatDateTime } from '../../lib/dates';
 import { PageHeader } from '../../ui/PageHeader';
+import { ShowMore } from '../../ui/ShowMore';
 import { Empty, QueryView } from '../../ui/status';
 import { changedFields, DNA_FIELDS } from './fields';
 
@@ -24,28 +25,33 @@ function Versions() {
     <section aria-labelledby="versions">
       <h2 id="versions">How it grew</h2>
       <QueryView query={versions} what="earlier versions">
-        {(page) =>
-          page.versions.length > 1 ? (
-            <ol className="versions">
-              {page.versions.map((v, i) => {
-                const changed = changedFields(v, page.versions[i + 1]);
-                return (
-                  <li key={v.id}>
-                    <details>
-                      <summary>
-                        Version {v.version}, {formatDateTime(v.created_at)}
-                        {changed.length ? `: ${changed.join(', ')} changed` : i === page.versions.length - 1 ? ': the first one' : ''}
-                      </summary>
-                      <Fields dna={v} />
-                    </details>
-                  </li>
-                );
-              })}
-            </ol>
+        {({ pages }) => {
+          const all = pages.flatMap((page) => page.versions);
+          return all.length > 1 ? (
+            <>
+              <ol className="versions">
+                {all.map((v, i) => {
+                  const changed = changedFields(v, all[i + 1]);
+                  const first = i === all.length - 1 && !versions.hasNextPage;
+                  return (
+                    <li key={v.id}>
+                      <details>
+                        <summary>
+                          Version {v.version}, {formatDateTime(v.created_at)}
+                          {changed.length ? `: ${changed.join(', ')} changed` : first ? ': the first one' : ''}
+                        </summary>
+                        <Fields dna={v} />
+                      </details>
+                    </li>
+                  );
+                })}
+              </ol>
+              <ShowMore pages={versions} shown={all.length} what="versions" />
+            </>
           ) : (
             <Empty>Only one version so far. Each call and questionnaire you finish adds a new one.</Empty>
-          )
-        }
+          );
+        }}
       </QueryView>
     </section>
   );
