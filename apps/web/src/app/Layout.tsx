@@ -10,6 +10,7 @@ const NAV = [
   { to: '/calls', label: 'Consultations' },
   { to: '/dream-dna', label: 'Dream DNA' },
   { to: '/domains', label: 'Domain' },
+  { to: '/formation', label: 'Formation' },
   { to: '/billing', label: 'Payment' },
   { to: '/profile', label: 'Profile' },
 ];

@@ -27,6 +27,11 @@ export function Component() {
   return (
     <section className="narrow">
       <PageHeader title="Sign in">Welcome back. Sign in to carry on with your business.</PageHeader>
+      {params.get('deleted') ? (
+        <p className="notice" role="status">
+          Your account is deleted and you are signed out. Thank you for trying DreamSeed.
+        </p>
+      ) : null}
       {params.get('expired') ? (
         <p className="notice" role="status">
           Your session ended. Please sign in again; we will take you back to where you were.

@@ -85,6 +85,9 @@ export function Component() {
         <p>
           A short questionnaire sharpens your Dream DNA between calls. <Link to="/dream-dna/questions">Answer the questions</Link>
         </p>
+        <p>
+          <Link to="/dream-dna/analyses">See each analysis run</Link> and what it changed.
+        </p>
       </section>
     </>
   );

@@ -5,15 +5,15 @@ import { useNavigate } from 'react-router';
 import { auth } from '../../api/auth';
 import { api, unwrap } from '../../api/client';
 import { useProfile, type Profile } from '../../api/queries';
+import { ENTITY_TYPES, US_STATES } from '../../lib/choices';
 import { Field } from '../../ui/Field';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorNotice, QueryView, Success } from '../../ui/status';
+import { DeleteAccount } from './DeleteAccount';
 import { PhoneForm } from './PhoneForm';
 
 type Patch = components['schemas']['ProfilePatch'];
 
-const STATES = ['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY'];
-const ENTITIES = { llc: 'LLC', corporation: 'Corporation', partnership: 'Partnership', sole_proprietorship: 'Sole proprietorship', nonprofit: 'Nonprofit' };
 const URGENCY = { high: 'As soon as possible', medium: 'In the next few months', low: 'No rush' };
 
 function Select({ label, name, value, options }: { label: string; name: string; value: string | null; options: Record<string, string> }) {
@@ -58,8 +58,8 @@ function ProfileForm({ profile }: { profile: Profile }) {
       <Field label="Your name" name="customer_name" autoComplete="name" defaultValue={profile.customer_name ?? ''} />
       <Field label="Business name" name="business_name" autoComplete="organization" defaultValue={profile.business_name ?? ''} hint="A working name is fine." />
       <Field label="Kind of business" name="business_type" defaultValue={profile.business_type ?? ''} hint="For example: bakery, design studio." />
-      <Select label="State where you will operate" name="state_of_operation" value={profile.state_of_operation} options={Object.fromEntries(STATES.map((s) => [s, s]))} />
-      <Select label="Business type" name="entity_type" value={profile.entity_type} options={ENTITIES} />
+      <Select label="State where you will operate" name="state_of_operation" value={profile.state_of_operation} options={Object.fromEntries(US_STATES.map((s) => [s, s]))} />
+      <Select label="Business type" name="entity_type" value={profile.entity_type} options={ENTITY_TYPES} />
       <Select label="How soon" name="urgency_level" value={profile.urgency_level} options={URGENCY} />
       <Field label="Your timeline" name="timeline" defaultValue={profile.timeline ?? ''} hint="In your own words, for example: open by spring." />
       <div aria-live="polite">
@@ -122,6 +122,7 @@ export function Component() {
         )}
       </QueryView>
       <SignOut />
+      <DeleteAccount />
     </>
   );
 }

@@ -1,0 +1,84 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Component as Formation } from './Formation';
+
+vi.mock('../../api/auth', () => ({
+  auth: {
+    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
+    refreshSession: async () => ({ data: { session: null } }),
+    signOut: async () => ({ error: null }),
+  },
+}));
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function gateway(put: (body: unknown) => Response) {
+  const sent: unknown[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (request: Request) => {
+      if (request.method === 'GET') return json(404, { error: { code: 'not_found', message: 'No formation details yet.' } });
+      const body: unknown = await request.json();
+      sent.push(body);
+      return put(body);
+    }),
+  );
+  return sent;
+}
+
+function show() {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <Formation />
+    </QueryClientProvider>,
+  );
+}
+
+const group = (name: string) => screen.getByRole('group', { name });
+
+// The form is large, and jsdom's role queries walk all of it.
+describe('the formation page', { timeout: 20_000 }, () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('shows the API’s refusal on the field it names, and moves focus there', async () => {
+    const sent = gateway(() =>
+      json(400, { error: { code: 'validation_failed', message: 'The request is not valid.', details: [{ path: 'legal_name', message: 'Too big: expected string to have <=200 characters' }] } }),
+    );
+    show();
+    const legalName = await screen.findByLabelText('Legal name');
+    fireEvent.change(legalName, { target: { value: 'Ada Bakes LLC' } });
+    fireEvent.click(screen.getByText('Save formation details'));
+
+    await waitFor(() => expect(legalName.getAttribute('aria-invalid')).toBe('true'));
+    expect(legalName.getAttribute('aria-describedby')?.split(' ').map((id) => document.getElementById(id)?.textContent)).toContain(
+      'Too big: expected string to have <=200 characters',
+    );
+    expect(screen.getByRole('alert').textContent).toContain('One thing to fix');
+    await waitFor(() => expect(document.activeElement).toBe(legalName));
+    expect(sent).toEqual([expect.objectContaining({ legal_name: 'Ada Bakes LLC', members: [] })]);
+  });
+
+  it('checks an address before sending, field by field', async () => {
+    const sent = gateway(() => json(200, {}));
+    show();
+    const address = await screen.findByRole('group', { name: 'Business address' });
+    fireEvent.change(within(address).getByRole('textbox', { name: /Street address/ }), { target: { value: '100 Congress Ave' } });
+    fireEvent.change(within(address).getByRole('textbox', { name: /ZIP code/ }), { target: { value: '787' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save formation details' }));
+
+    expect((await within(group('Business address')).findByRole('textbox', { name: /ZIP code/ })).getAttribute('aria-invalid')).toBe('true');
+    expect(within(address).getByRole('combobox', { name: /State/ }).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('alert').textContent).toContain('3 things to fix');
+    expect(sent).toEqual([]);
+  });
+
+  it('adds and removes members by name of button', async () => {
+    gateway(() => json(200, {}));
+    show();
+    fireEvent.click(await screen.findByRole('button', { name: 'Add a member' }));
+    expect(group('Member 1')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove member 1' }));
+    expect(screen.queryByRole('group', { name: 'Member 1' })).toBeNull();
+  });
+});
