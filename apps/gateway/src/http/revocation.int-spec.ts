@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { sleep } from '@dreamseed/testing';
-import { randomIp, startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
+import { randomIp, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 import { createTokenSigner, type AccessClaims } from '../auth/tokens';
 import { users } from '../db/schema';
 import { rowView } from './rows';
@@ -96,13 +96,13 @@ describe('revoked sessions on /v1, across replicas', () => {
   it('answers the profile as the plain way reads it, every column filled', async () => {
     const session = await signUp();
     await one.pool.query(
-      `update core.users set customer_phone = '+14155550100', business_name = 'Ada Bakes', business_type = 'bakery', state_of_operation = 'TX',
+      `update core.users set customer_phone = $2, business_name = 'Ada Bakes', business_type = 'bakery', state_of_operation = 'TX',
               entity_type = 'llc', call_1_completed = true, call_1_completed_at = '2026-12-01T10:00:00.123456Z', current_call_stage = 2,
               next_call_scheduled = now() + interval '1 day', assistant_id = 'asst', individual_assistant_id = 'ind', package_preference = 'basic',
               urgency_level = 'high', timeline = 'soon', subscription_type = 'monthly', amount_paid = 4900, payment_date = now(),
               subscription_expires_at = now() + interval '30 days'
         where auth_user_id = $1`,
-      [session.user.id],
+      [session.user.id, uniquePhone()],
     );
     const [row] = await drizzle(one.pool).select().from(users).where(eq(users.authUserId, session.user.id));
     const response = await get(other, '/v1/me', session.access_token);
