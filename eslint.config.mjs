@@ -20,6 +20,7 @@ function boundaries({ inTests }) {
         { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [...testing] },
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
         { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'] },
+        { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
         { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
         ...SCOPES.map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'] })),
       ],
