@@ -15,6 +15,7 @@ import { buildApps, runApp, runYardstick } from './apps';
 import { BASELINE, measureRounds, POST_BASELINE, printTable, ratioBetween, type Scenario } from './closed-loop';
 import { deploymentRuns, LIVE_ROW, ME_ROW, printDeploymentTable } from './deployment';
 import { benchDomains, printDomainTable } from './domains';
+import { benchEvents, eventsLine } from './events';
 import { openModelRounds } from './open-model';
 import { workerThroughput } from './pipeline';
 
@@ -244,6 +245,7 @@ async function main() {
     const accuracy = await offlineAccuracy();
     const pipeline = await endToEnd({ databaseUrl, redisUrl, prefix: `${prefix}-e2e`, runs: Number(process.env.BENCH_E2E_RUNS ?? 30) });
     const domains = await benchDomains({ databaseUrl, redisUrl });
+    const events = await benchEvents({ databaseUrl, redisUrl });
     const report = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
@@ -261,6 +263,7 @@ async function main() {
       voiceWorker: worker,
       analysis: { ...accuracy, endToEnd: pipeline },
       domains,
+      events,
     };
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
     writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -278,6 +281,7 @@ async function main() {
         `= ${pipeline.p95OfTarget} × the 1 s target.\n`,
     );
     printDomainTable(domains);
+    process.stdout.write(eventsLine(events));
   } finally {
     for (const process of [baseline, floor, gateway, voice]) process.kill('SIGTERM');
     await Promise.all([baseline.exited, floor.exited, gateway.exited, voice.exited]);

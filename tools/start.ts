@@ -16,6 +16,7 @@ import { loadGatewayConfig } from '../apps/gateway/src/config';
 import { startVoiceService } from '../apps/voice-service/src/app';
 import { loadVoiceConfig } from '../apps/voice-service/src/config';
 import { InfrastructureError, resolveInfrastructure } from './infra';
+import { buildWebAppIfStale } from './web-app';
 
 const root = path.resolve(__dirname, '..');
 const env = process.env;
@@ -31,6 +32,7 @@ const ports = {
 };
 
 async function start(): Promise<AppHandle[]> {
+  const webAppDir = env.WEB_APP_DIR ?? buildWebAppIfStale(root, logger);
   const infra = await resolveInfrastructure(env, path.join(root, '.data'));
   const adminPassword = env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
   const vapiSecret = env.VAPI_WEBHOOK_SECRET ?? randomBytes(18).toString('base64url');
@@ -92,12 +94,15 @@ async function start(): Promise<AppHandle[]> {
         loadGatewayConfig({
           ...shared,
           PORT: ports.gateway,
+          WEB_APP_DIR: webAppDir,
           ADMIN_PASSWORD: adminPassword,
           VAPI_WEBHOOK_SECRET: vapiSecret,
           // As in Supabase's local setup: sign-ups need no mail round trip on a laptop.
           AUTH_AUTOCONFIRM: env.AUTH_AUTOCONFIRM ?? 'true',
           // Likewise phone numbers, which no laptop can receive a text on (production refuses this).
           AUTH_PHONE_AUTOCONFIRM: env.AUTH_PHONE_AUTOCONFIRM ?? 'true',
+          // With no VAPI account, the app's journey page plays sample calls instead.
+          SAMPLE_CALLS: env.SAMPLE_CALLS ?? (env.VAPI_API_KEY ? 'false' : 'true'),
           VOICE_SERVICE_URL: env.VOICE_SERVICE_URL ?? serviceUrl(ports.voice),
           ANALYSIS_SERVICE_URL: env.ANALYSIS_SERVICE_URL ?? serviceUrl(ports.analysis),
           DOMAIN_SERVICE_URL: env.DOMAIN_SERVICE_URL ?? serviceUrl(ports.domain),
@@ -129,6 +134,7 @@ function printBanner(notes: string[], secrets: { adminPassword: string; vapiSecr
   const lines = [
     '',
     'DreamSeed is up.',
+    `  Web app        ${base}/`,
     `  API            ${base}/v1   (auth: ${base}/auth/v1)`,
     `  API docs       ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Queues         ${base}/admin/queues   (user: ${env.ADMIN_USER ?? 'admin'}, password: ${shown(secrets.adminPassword, 'ADMIN_PASSWORD')})`,

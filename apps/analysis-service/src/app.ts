@@ -1,4 +1,4 @@
-import { PayloadSealer, createAppLogger, requireInternalToken, startService, type Logger, type ServiceParts } from '@dreamseed/platform';
+import { FounderEventPublisher, PayloadSealer, createAppLogger, requireInternalToken, startService, type Logger, type ServiceParts } from '@dreamseed/platform';
 import { OfflineExtractor } from './analysis/offline';
 import { OpenAiProvider } from './analysis/openai';
 import type { AnalysisProvider } from './analysis/provider';
@@ -36,11 +36,12 @@ export function startAnalysisService(config: AnalysisConfig, logger: Logger = cr
     configSchema: analysisConfigSchema,
     logger,
     queue: 'analysis',
-    build: ({ pool, producer }): ServiceParts<'analysis'> => {
+    build: ({ pool, producer, redis }): ServiceParts<'analysis'> => {
       const db = createAnalysisDb(pool);
       const analyser = new Analyser({
         db,
         producer,
+        events: new FounderEventPublisher({ redis, prefix: config.QUEUE_PREFIX, logger }),
         provider,
         fetchConsultation: (userId, signal) => fetchConsultation(config, userId, signal),
         logger,

@@ -25,11 +25,14 @@ export const billingConfigSchema = baseConfigSchema.extend({
     ),
   STRIPE_API_BASE_URL: envUrl(['http', 'https']).default('https://api.stripe.com').describe("Stripe's API address (tests point it at a fake server)."),
   BILLING_SUCCESS_URL: envUrl(['http', 'https'])
-    .default('http://localhost:3000/billing/success?session_id={CHECKOUT_SESSION_ID}')
-    .describe('Where Stripe Checkout sends the founder after paying ({CHECKOUT_SESSION_ID} is filled in).'),
+    .optional()
+    .describe(
+      'Where Stripe Checkout sends the founder after paying ({CHECKOUT_SESSION_ID} is filled in). Unset: the web ' +
+        "app's result page, PUBLIC_URL + /billing/success?session_id={CHECKOUT_SESSION_ID}.",
+    ),
   BILLING_CANCEL_URL: envUrl(['http', 'https'])
-    .default('http://localhost:3000/billing/cancel')
-    .describe('Where Stripe Checkout sends a founder who gave up.'),
+    .optional()
+    .describe("Where Stripe Checkout sends a founder who gave up. Unset: the web app's page, PUBLIC_URL + /billing/cancel."),
   BILLING_CATALOG: catalogFromEnv.describe(
     'What is on sale, as a JSON array of {"id", "name", "kind" ("one_time" or "subscription"), "interval" (null, ' +
       '"month" or "year"), "amountMinor" (cents), "currency", "stripePriceId" (optional: a Stripe price instead of ' +

@@ -1,5 +1,5 @@
 import { QUEUE_NAMES } from '@dreamseed/contracts';
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps, type ServiceParts } from '@dreamseed/platform';
+import { FounderEventPublisher, createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps, type ServiceParts } from '@dreamseed/platform';
 import { createAuthLimits } from './auth/limits';
 import { createMailer } from './auth/mailer';
 import { AUTH_PATH, authRouter } from './auth/routes';
@@ -7,14 +7,19 @@ import { AuthService } from './auth/service';
 import { createTokenSigner } from './auth/tokens';
 import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
+import { FounderEventHub } from './events/hub';
+import { EventTickets } from './events/tickets';
 import { adminAuth, mountQueueDashboard } from './http/admin';
 import { mountQueueAdminApi } from './http/admin-api';
 import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
 import { domainsRouter } from './http/domains';
+import { eventsRouter, liveSessions } from './http/events';
 import { findFounder, founderLookupRoute, internalRouter } from './http/internal';
 import { meRouter } from './http/me';
+import { SampleCalls } from './http/sample-call';
 import { checkResponses, mountApiDocs } from './http/openapi';
+import { mountWebApp } from './http/web-app';
 import { gatewayJobHandlers } from './jobs';
 import { WebhookInbox } from './webhooks/inbox';
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRouter } from './webhooks/stripe';
@@ -35,9 +40,27 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
   const auth = new AuthService(db, config, signer, limits, producer, logger);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const inbox = new WebhookInbox(db, producer, logger);
+  const events = new FounderEventPublisher({ redis, prefix: config.QUEUE_PREFIX, logger });
+  const hub = new FounderEventHub({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    heartbeatMs: config.EVENTS_HEARTBEAT_MS,
+    maxBufferedBytes: config.EVENTS_MAX_BUFFERED_BYTES,
+    liveSessions: (sessionIds) => liveSessions(db, sessionIds),
+  });
+  const vapiWebhook = new VapiWebhook(config, inbox, logger, (phone) => findFounder(db, 'customer_phone', phone));
+  const samples = new SampleCalls({
+    enabled: config.SAMPLE_CALLS,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    take: (raw, correlationId) => vapiWebhook.accept(raw, correlationId),
+    logger,
+    paceMs: config.SAMPLE_CALL_PACE_MS,
+  });
   return {
-    handlers: gatewayJobHandlers({ db, auth, mailer }),
-    rawRoutes: [new VapiWebhook(config, inbox, logger, (phone) => findFounder(db, 'customer_phone', phone)), founderLookupRoute(db, config.INTERNAL_API_SECRET)],
+    handlers: gatewayJobHandlers({ db, auth, mailer, events }),
+    rawRoutes: [vapiWebhook, founderLookupRoute(db, config.INTERNAL_API_SECRET)],
     routes: (app) => {
       app.use(STRIPE_WEBHOOK_PATH, stripeWebhookRouter(config, inbox));
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db, auth));
@@ -45,7 +68,9 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       // Under test, every /v1 answer is held to the API document (a mismatch is a 500 the tests see).
       if (config.NODE_ENV === 'test') app.use('/v1', checkResponses(logger));
-      app.use('/v1/me', meRouter(auth, db, config, producer));
+      // Before /v1/me, whose routes all want a bearer token: a browser's stream brings a ticket instead.
+      app.use('/v1/me/events', eventsRouter({ auth, db, hub, tickets: new EventTickets(redis, config.QUEUE_PREFIX) }));
+      app.use('/v1/me', meRouter(auth, db, config, producer, samples));
       app.use('/v1/domains', domainsRouter(auth, db, config, producer));
       app.use('/v1/billing', billingRouter(auth, config, producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
@@ -63,8 +88,11 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
       } else {
         logger.info('queue dashboard off: set ADMIN_PASSWORD to turn it on');
       }
+      // Last: the app's pages answer only what no route above did.
+      mountWebApp(app, config.WEB_APP_DIR, logger, { webCalls: config.VAPI_WEB_CALLS });
     },
     onReady: async () => {
+      hub.start();
       const relays = [
         setInterval(() => {
           auth.relayPendingMails(config.MAIL_RELAY_INTERVAL_MS).catch((error) => logger.warn({ err: error }, 'mail relay failed'));
@@ -73,7 +101,12 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
           inbox.relay().catch((error) => logger.warn({ err: error }, 'webhook relay failed'));
         }, config.WEBHOOK_RELAY_INTERVAL_MS),
       ];
-      return async () => relays.forEach(clearInterval);
+      return async () => {
+        // First, so that the HTTP server closes at once: open streams would hold it to its deadline.
+        await hub.stop();
+        relays.forEach(clearInterval);
+        await samples.close();
+      };
     },
   };
 }

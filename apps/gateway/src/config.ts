@@ -39,6 +39,13 @@ export const gatewayConfigSchema = baseConfigSchema
   DOMAIN_SERVICE_URL: serviceUrl(8083).describe("The domain service's internal API."),
   BILLING_SERVICE_URL: serviceUrl(8084).describe("The billing service's internal API."),
   CORS_ORIGINS: z.string().default('*').describe('Browser origins allowed to call the API and auth: comma-separated, or *.'),
+  WEB_APP_DIR: z
+    .string()
+    .default('dist/apps/web')
+    .describe(
+      "The founders' web app as built by `npx nx build web`, served at / (relative paths from the working " +
+        'directory). No index.html there: the gateway serves the APIs only.',
+    ),
 
   JWT_SECRET: secret(z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET)).describe(
     'HS256 key of the access tokens, 32+ characters: `openssl rand -base64 48`. Unset: a development value, refused in production.',
@@ -91,10 +98,11 @@ export const gatewayConfigSchema = baseConfigSchema
     .default(2048)
     .describe('Largest user_metadata a user may store, in bytes of JSON: it rides in every access token.'),
   AUTH_SITE_URL: envUrl(['http', 'https'])
-    .default('http://localhost:3000')
+    .optional()
     .describe(
       "Where mail links send the founder. A redirect_to must have its scheme, host and port (or an " +
-        'AUTH_REDIRECT_ALLOW_LIST entry\'s) and a path under it; anything else lands here.',
+        'AUTH_REDIRECT_ALLOW_LIST entry\'s) and a path under it; anything else lands here. Unset: PUBLIC_URL, ' +
+        'where the gateway serves the web app.',
     ),
   AUTH_REDIRECT_ALLOW_LIST: z
     .string()
@@ -120,6 +128,15 @@ export const gatewayConfigSchema = baseConfigSchema
   AUTH_PHONE_AUTOCONFIRM: envBoolean
     .default(false)
     .describe('Confirm phone numbers without a texted code, for local runs only (npm start turns it on); refused in production.'),
+  SAMPLE_CALLS: envBoolean
+    .default(false)
+    .describe(
+      'Let founders play a sample consultation call (POST /v1/me/calls/sample) when there is no VAPI account, for local runs only (npm start turns it on); refused in production.',
+    ),
+  VAPI_WEB_CALLS: envBoolean
+    .default(false)
+    .describe("Set when the voice service has VAPI_PUBLIC_KEY: the app's pages may then reach VAPI and Daily (its Content-Security-Policy) for calls from the browser."),
+  SAMPLE_CALL_PACE_MS: z.coerce.number().int().min(0).max(10_000).default(1500).describe('The pause between a sample call\'s deliveries, so that its states can be watched.'),
   AUTH_SMS_OTP_EXPIRY_SECONDS: z.coerce
     .number()
     .int()
@@ -211,9 +228,26 @@ export const gatewayConfigSchema = baseConfigSchema
     .min(100)
     .default(30000)
     .describe('How often mails left in the outbox while Redis was down are handed to the queue again.'),
+  EVENTS_HEARTBEAT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(20_000)
+    .describe(
+      "How often each open event stream (GET /v1/me/events) gets a `: ping` comment, and its session is checked: " +
+        'a stream whose session has ended closes then. Below the idle timeout of every proxy on the way.',
+    ),
+  EVENTS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(262_144)
+    .describe('Bytes of events a client may leave unread before its stream is dropped (it reconnects and resumes by id).'),
 })
   .superRefine(refuseDevelopmentSecrets)
   .superRefine(refuseUnprovenPhones)
+  .superRefine(refuseSampleCalls)
   .superRefine(requireCompleteTwilio);
 
 function refuseUnprovenPhones(config: { NODE_ENV: string; AUTH_PHONE_AUTOCONFIRM: boolean }, ctx: z.RefinementCtx) {
@@ -223,6 +257,12 @@ function refuseUnprovenPhones(config: { NODE_ENV: string; AUTH_PHONE_AUTOCONFIRM
       path: ['AUTH_PHONE_AUTOCONFIRM'],
       message: 'must be false in production: an unconfirmed number would receive the founder\'s calls and context',
     });
+  }
+}
+
+function refuseSampleCalls(config: { NODE_ENV: string; SAMPLE_CALLS: boolean }, ctx: z.RefinementCtx) {
+  if (config.NODE_ENV === 'production' && config.SAMPLE_CALLS) {
+    ctx.addIssue({ code: 'custom', path: ['SAMPLE_CALLS'], message: 'must be false in production: a sample call would enter a made-up consultation into a real founder\'s journey' });
   }
 }
 

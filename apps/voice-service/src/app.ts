@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceParts } from '@dreamseed/platform';
+import { FounderEventPublisher, createAppLogger, requireInternalToken, startService, type Logger, type ServiceParts } from '@dreamseed/platform';
 import { voiceConfigSchema, type VoiceConfig } from './config';
 import { createVoiceDb } from './db/client';
 import { callsRouter } from './http/calls';
@@ -16,10 +16,11 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
     configSchema: voiceConfigSchema,
     logger,
     queue: 'voice',
-    build: ({ pool, producer }): ServiceParts<'voice'> => {
+    build: ({ pool, producer, redis }): ServiceParts<'voice'> => {
       const db = createVoiceDb(pool);
+      const founderEvents = new FounderEventPublisher({ redis, prefix: config.QUEUE_PREFIX, logger });
       return {
-        handlers: voiceJobHandlers({ db, producer, config, logger }),
+        handlers: voiceJobHandlers({ db, producer, config, logger, founderEvents }),
         rawRoutes: [vapiSyncRoute(config, { db, producer, logger })],
         routes: (app) => {
           app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), callsRouter(config, db), consultationRouter(db));

@@ -64,6 +64,14 @@ export const voiceConfigSchema = baseConfigSchema.extend({
   ),
   VAPI_BASE_URL: envUrl(['http', 'https']).default('https://api.vapi.ai').describe("VAPI's REST API."),
   VAPI_PHONE_NUMBER_ID: z.string().optional().describe('The VAPI phone number outbound calls are placed from.'),
+  VAPI_PUBLIC_KEY: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      "VAPI's public key, for calls from the founder's browser (POST /v1/me/calls/web); needs VAPI_SERVER_CREDENTIAL_ID, since a browser must never see the webhook secret. Unset: no web calls.",
+    ),
   NEXT_CALL_DELAY_HOURS: z.coerce
     .number()
     .min(0)
@@ -83,7 +91,22 @@ export const voiceConfigSchema = baseConfigSchema.extend({
     .describe('Where transfer-destination-request sends a caller who asks for a person (E.164).'),
 })
   .superRefine(refuseDevelopmentSecrets)
-  .superRefine(refuseUnauthenticatedVapiServer);
+  .superRefine(refuseUnauthenticatedVapiServer)
+  .superRefine(refuseWebCallsWithSecret);
+
+/**
+ * A web call's assistant goes to the founder's browser: with the secret in a header on its server object, every
+ * visitor could sign VAPI's messages. Web calls are refused at start unless the server names a VAPI credential.
+ */
+function refuseWebCallsWithSecret(config: { VAPI_PUBLIC_KEY?: string; VAPI_SERVER_CREDENTIAL_ID?: string }, ctx: z.RefinementCtx): void {
+  if (config.VAPI_PUBLIC_KEY && !config.VAPI_SERVER_CREDENTIAL_ID) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VAPI_SERVER_CREDENTIAL_ID'],
+      message: 'must be set with VAPI_PUBLIC_KEY: a web call\'s assistant reaches the browser, which must see a credential id, never the webhook secret',
+    });
+  }
+}
 
 /**
  * The gateway refuses (401) every VAPI message that does not prove itself, so server objects without a credential

@@ -111,7 +111,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    queue: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -209,7 +211,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    queue: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -305,7 +309,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    id: string;
+                    queue: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -1528,7 +1535,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -1611,7 +1621,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -2424,7 +2437,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -2635,7 +2651,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -3294,7 +3313,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -3884,7 +3906,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -4178,6 +4203,287 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/calls/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether sample calls can be played here (outside production, without VAPI), and whether one is playing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SampleCallState"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Play a sample call of the current stage, as VAPI would report it (202; 404 sample_calls_off in production or with VAPI; 409 sample_call_playing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SamplePlaying"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calls/web": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a call from the browser with VAPI's web SDK: its public key, the stage's assistant and a ticket naming the founder (201; 404 web_calls_off without VAPI_PUBLIC_KEY) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebCall"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/dream-dna": {
         parameters: {
             query?: never;
@@ -4379,6 +4685,215 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The founder's live events (server-sent events)
+         * @description The founder's milestones as server-sent events, each sent once its change has committed. Every event has `id:` (the id to resume after), `event:` (its type) and `data:` (one line of JSON, snake_case, with `occurred_at`). Types: `call.updated` {vapi_call_id, call_stage, status} as the voice service records a call (ringing, in-progress, ended, …); `call.completed` {call_stage}; `analysis.ready` {dream_dna_version}; `dream_dna.changed` {version}; `domain.selected` {domain}; `payment.updated` {payment_status, amount_paid, currency, subscription_type}. Schemas: the Event* components. A `: ping` comment keeps the connection open (EVENTS_HEARTBEAT_MS). The stream ends when the session ends (sign-out) or the gateway stops; resume with Last-Event-ID or ?last_event_id= and a new ticket. Browsers authenticate with a one-use ticket, since EventSource cannot send Authorization; a used, expired or unknown ticket is 401 invalid_ticket.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Resume after this event id: for a new EventSource, which cannot set Last-Event-ID */
+                    last_event_id?: string;
+                    /** @description From POST /v1/me/events/ticket (browsers); else send Authorization: Bearer */
+                    ticket?: string;
+                };
+                header?: {
+                    /** @description Resume after this event id (EventSource sends it when it reconnects) */
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-use ticket that opens the founder's event stream, valid 60 s, bound to this session */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventsTicket"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4898,7 +5413,7 @@ export interface components {
         Call: {
             call_stage: number;
             /** @enum {string} */
-            direction: "inbound" | "outbound";
+            direction: "inbound" | "outbound" | "web";
             duration_seconds: number | null;
             /** Format: date-time */
             ended_at: string | null;
@@ -5051,6 +5566,54 @@ export interface components {
                 details?: unknown;
                 message: string;
             };
+        };
+        EventAnalysisReady: {
+            dream_dna_version: number;
+            /** Format: date-time */
+            occurred_at: string;
+        };
+        EventCallCompleted: {
+            call_stage: number;
+            /** Format: date-time */
+            occurred_at: string;
+        };
+        EventCallUpdated: {
+            call_stage: number | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @enum {string} */
+            status: "scheduled" | "queued" | "ringing" | "in-progress" | "forwarding" | "ended";
+            vapi_call_id: string;
+        };
+        EventDomainSelected: {
+            domain: string;
+            /** Format: date-time */
+            occurred_at: string;
+        };
+        EventDreamDnaChanged: {
+            /** Format: date-time */
+            occurred_at: string;
+            version: number;
+        };
+        EventPaymentUpdated: {
+            amount_paid: number | null;
+            currency: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @enum {string} */
+            payment_status: "none" | "pending" | "paid" | "failed" | "refunded";
+            /** @enum {string|null} */
+            subscription_type: "monthly" | "yearly" | null;
+        };
+        /** @example {
+         *       "ticket": "x5fQbV0bq3d2p2f2lZ3JmY3k9m1rQn8a1oPjzq4Zx6E",
+         *       "expires_at": "2026-12-07T15:01:00.000Z"
+         *     } */
+        EventsTicket: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Opaque; pass as ?ticket= to GET /v1/me/events */
+            ticket: string;
         };
         Export: {
             /** @description The account as GET /auth/v1/user shows it */
@@ -5301,6 +5864,14 @@ export interface components {
             /** @enum {string|null} */
             urgency_level?: "high" | "medium" | "low" | null;
         };
+        SampleCallState: {
+            available: boolean;
+            playing: boolean;
+        };
+        SamplePlaying: {
+            call_stage: number;
+            vapi_call_id: string;
+        };
         StripeEvent: {
             api_version?: string | null;
             id: string;
@@ -5358,6 +5929,26 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+        };
+        WebCall: {
+            /** @description VAPI's assistant object, as VAPI names its fields */
+            assistant: {
+                [key: string]: unknown;
+            } | null;
+            /** @description A saved assistant's id, or null when `assistant` is given */
+            assistant_id: string | null;
+            /** @description VAPI's assistant overrides, as VAPI names them: pass to vapi.start unchanged; their metadata carries the ticket that names the founder */
+            assistant_overrides: {
+                [key: string]: unknown;
+            };
+            call_stage: number;
+            /**
+             * Format: date-time
+             * @description Start the call before this; the ticket then names the founder for the whole call
+             */
+            expires_at: string;
+            /** @description VAPI's public key, for its web SDK */
+            public_key: string;
         };
     };
     responses: never;

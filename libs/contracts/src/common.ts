@@ -34,6 +34,7 @@ export const US_STATES = [
 export type EntityType = (typeof ENTITY_TYPES)[number];
 export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+export type SubscriptionType = (typeof SUBSCRIPTION_TYPES)[number];
 export type BrandVibe = (typeof BRAND_VIBES)[number];
 export type ColorPreference = (typeof COLOR_PREFERENCES)[number];
 export type PriceLevel = (typeof PRICE_LEVELS)[number];

@@ -12,3 +12,5 @@ export * from './billing.queue';
 export * from './internal-api';
 export * from './assessments';
 export * from './vapi';
+export * from './sample-consultation';
+export * from './founder-events';

@@ -28,6 +28,8 @@ export const INTERNAL_PATHS = {
     calls: '/internal/calls',
     /** The outbound calls as planned, newest first, a page at a time. */
     plannedCalls: '/internal/calls/planned',
+    /** A web call for the founder's browser: the assistant and a ticket naming the founder (`POST`, founder's token). */
+    webCall: '/internal/calls/web',
     callTranscript: '/internal/calls/:id/transcript',
     /** Service to service (internal token only): every ended call of a founder, for the analysis service. */
     founderConsultation: '/internal/founders/:userId/consultation',
@@ -130,7 +132,8 @@ export interface CallView {
   id: string;
   vapiCallId: string | null;
   callStage: number;
-  direction: 'inbound' | 'outbound';
+  /** `web`: a call from the founder's browser. */
+  direction: 'inbound' | 'outbound' | 'web';
   status: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -151,6 +154,20 @@ export interface PlannedCallView {
   placedAt: string | null;
   vapiCallId: string | null;
   lastError: string | null;
+}
+
+/**
+ * What the founder's browser needs to start a web call with VAPI's web SDK: VAPI's public key, the assistant (a
+ * saved one's id, or VAPI's assistant object) and VAPI's overrides carrying the ticket that names the founder.
+ * The assistant and the overrides are VAPI's own objects, passed to `vapi.start` as they are.
+ */
+export interface WebCallView {
+  publicKey: string;
+  callStage: number;
+  assistantId: string | null;
+  assistant: Record<string, unknown> | null;
+  assistantOverrides: Record<string, unknown>;
+  expiresAt: string;
 }
 
 export interface TranscriptView {

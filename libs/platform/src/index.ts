@@ -3,6 +3,7 @@ export * from './config';
 export * from './context';
 export * from './db';
 export * from './errors';
+export * from './founder-events';
 export * from './founder-token';
 export * from './db-roles';
 export * from './development-secrets';

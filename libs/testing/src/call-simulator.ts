@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { vapiCallDeliveries, type VapiCallLine } from './vapi/calls';
+import { SAMPLE_CONSULTATION, type SampleConsultationCall } from '@dreamseed/contracts';
+import { vapiCallDeliveries } from './vapi/calls';
 import { VAPI_SYNC_TYPES } from './vapi/schema';
+
+/** One call of a consultation as the simulator plays it. */
+export type ConsultationScript = SampleConsultationCall;
+
+/** The sample consultation (`@dreamseed/contracts`), which the gateway also plays outside production. */
+export const DEFAULT_CONSULTATION: readonly ConsultationScript[] = SAMPLE_CONSULTATION;
 
 /**
  * Plays a four-call DreamSeed consultation into a running platform the way VAPI would, to the gateway's
@@ -9,63 +16,11 @@ import { VAPI_SYNC_TYPES } from './vapi/schema';
  * report), with the metadata the platform's assistant-request answer set echoed in every later message, as VAPI
  * echoes `assistantOverrides.metadata`. `npm run demo` and the end-to-end tests use it.
  */
-export interface ConsultationScript {
-  stage: number;
-  lines: VapiCallLine[];
-  summary: string;
-  structuredData: Record<string, unknown>;
-}
-
-export const DEFAULT_CONSULTATION: ConsultationScript[] = [
-  {
-    stage: 1,
-    lines: [
-      ['AI', 'What problem do you want to solve?'],
-      ['User', 'Small bakeries throw away a lot of bread every night because they cannot predict demand.'],
-      ['AI', 'Who would you serve?'],
-      ['User', 'Independent neighbourhood bakeries, mostly family run, in Texas.'],
-    ],
-    summary: 'Founder wants to cut food waste for independent bakeries.',
-    structuredData: { problem: 'bakeries waste unsold bread', audience: 'independent neighbourhood bakeries' },
-  },
-  {
-    stage: 2,
-    lines: [
-      ['AI', 'What makes you different?'],
-      ['User', 'We predict demand from weather and local events, and we pick up leftovers for food banks.'],
-      ['AI', 'And the price level?'],
-      ['User', 'Mid-range, a monthly subscription a small bakery can afford.'],
-    ],
-    summary: 'Demand forecasting plus leftover pickup, mid-market subscription.',
-    structuredData: { difference: 'forecasting plus leftover pickup', price: 'mid-range' },
-  },
-  {
-    stage: 3,
-    lines: [
-      ['AI', 'How should the brand feel?'],
-      ['User', 'Calm, warm, a little playful. Soft greens and cream, nothing loud.'],
-      ['AI', 'Any names in mind?'],
-      ['User', 'Crumb Keeper, or Second Rise.'],
-    ],
-    summary: 'Friendly brand, minimal palette; names Crumb Keeper and Second Rise.',
-    structuredData: { vibe: 'calm, warm, a little playful', names: ['Crumb Keeper', 'Second Rise'] },
-  },
-  {
-    stage: 4,
-    lines: [
-      ['AI', 'Which entity would you like to form?'],
-      ['User', 'An LLC in Texas, please, the standard package. We want to launch within three months.'],
-    ],
-    summary: 'LLC in Texas, standard package, launch in three months.',
-    structuredData: { entity: 'llc', state: 'TX', package: 'standard', timeline: 'three months', urgency: 'high' },
-  },
-];
-
 export interface SimulatorOptions {
   gatewayUrl: string;
   webhookSecret: string;
   phone: string;
-  script?: ConsultationScript[];
+  script?: readonly ConsultationScript[];
   /** Waits between the calls, for example until the profile shows the call completed. */
   afterCall?: (stage: number, vapiCallId: string) => Promise<void>;
 }

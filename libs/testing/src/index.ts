@@ -13,3 +13,4 @@ export * from './vapi/schema';
 export * from './vapi/fixtures';
 export * from './vapi/arbitraries';
 export * from './vapi/calls';
+export * from './event-stream';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
-import { PayloadSealer, QueueUnavailableError, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { PayloadSealer, QueueUnavailableError, type FounderEventPublisher, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { sleep, waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
@@ -30,7 +30,7 @@ describe('analysis jobs (offline provider)', () => {
     (await analysis.pool.query(`select * from analysis.ai_analysis where business_id = $1 order by created_at`, [userId])).rows as Record<string, unknown>[];
 
   /** An Analyser as the service builds it, driven by hand (a job's try, a second copy of one). */
-  const analyserWith = (options: { provider?: AnalysisProvider; producer?: JobProducer; leaseMs?: number }) =>
+  const analyserWith = (options: { provider?: AnalysisProvider; producer?: JobProducer; leaseMs?: number; events?: Pick<FounderEventPublisher, 'publish'> }) =>
     new Analyser({
       db: createAnalysisDb(analysis.pool),
       producer: options.producer ?? analysis.producer,
@@ -39,6 +39,7 @@ describe('analysis jobs (offline provider)', () => {
       logger: pino({ level: 'silent' }),
       leaseMs: options.leaseMs ?? 60_000,
       leasePollMs: 50,
+      events: options.events,
     });
   const contextOf = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'analyse-test' }) as unknown as JobContext;
   /** The analysis the fourth call's end asks for. */
@@ -95,6 +96,18 @@ describe('analysis jobs (offline provider)', () => {
     const rerun = await analysis.run('analysis', 'rerun-analysis', { v: 1, userId, requestId: randomUUID() });
     expect(rerun).toEqual({ status: 'unchanged', dreamDnaVersion: 1 });
     expect(await versions(userId)).toHaveLength(1);
+  });
+
+  it("tells the founder's app of each new version once, after its commit", async () => {
+    const published: unknown[][] = [];
+    const analyser = analyserWith({ events: { publish: async (...args: unknown[]) => (published.push(args), '1-0') } });
+    const userId = randomUUID();
+    const calls = callsOf(2);
+    analysis.setCalls(userId, calls);
+    await analyser.run(payloadFor(userId, calls), contextOf());
+    await analyser.run(payloadFor(userId, calls), contextOf());
+    await analyser.run({ userId, trigger: 'manual', sourceId: randomUUID() }, contextOf());
+    expect(published).toEqual([[userId, 'dream_dna.changed', { version: 1, occurred_at: expect.any(String) }]]);
   });
 
   it('lets later calls refine earlier ones, keeping the history', async () => {

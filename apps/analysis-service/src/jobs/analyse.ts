@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AnalysisJobs, JobPayloadOf, ConsultationView } from '@dreamseed/contracts';
-import { sleep, withOwnerRole, withoutData, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { sleep, withOwnerRole, withoutData, type FounderEventPublisher, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { explicitSources, fillGaps, mergeSources, nextDreamDna, sameDreamDna, sanitizeOutput } from '../analysis/merge';
 import { BUSINESS_FACT_FIELDS, DREAM_DNA_FIELDS, type AnalysisOutput, type DreamDnaFields } from '../analysis/output';
 import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from '../analysis/provider';
@@ -36,6 +36,8 @@ export interface AnalyserDeps {
   leaseMs?: number;
   /** How often a second copy looks again while another holds the run (default 1 s). */
   leasePollMs?: number;
+  /** Tells the founder's app of a new Dream DNA version (after the commit). */
+  events?: Pick<FounderEventPublisher, 'publish'>;
 }
 
 const BRAND_STAGE = 3;
@@ -64,6 +66,8 @@ export class Analyser {
     const final = context.lastAttempt;
     const started = performance.now();
     let done: Run;
+    // Set when this copy wrote a new version: a copy that finds the run finished by another tells nothing.
+    let wroteVersion: number | null = null;
     try {
       const input = await this.input(payload.userId, context.signal);
       const result = await provider.analyse(input);
@@ -106,6 +110,7 @@ export class Analyser {
         if (!superseded && !sameDreamDna(currentFields, next)) {
           version = (current?.version ?? 0) + 1;
           await tx.insert(dreamDna).values({ businessId: payload.userId, ...next, version, selectedDomain: current?.selectedDomain ?? null, aiAnalysisId: run.id });
+          wroteVersion = version;
         }
         if (assessmentIds.length) {
           await tx.update(businessAssessment).set({ status: 'analysed', analysedAt: new Date() }).where(and(inArray(businessAssessment.id, assessmentIds), eq(businessAssessment.status, 'submitted')));
@@ -145,6 +150,9 @@ export class Analyser {
       return { status: 'failed' };
     }
     context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
+    if (wroteVersion !== null && done.dreamDnaVersion === wroteVersion) {
+      await this.deps.events?.publish(done.businessId, 'dream_dna.changed', { version: wroteVersion, occurred_at: (done.completedAt ?? new Date()).toISOString() });
+    }
     // After the commit and outside the failure handling: the run is done whatever happens here. A follow-up that
     // cannot be queued fails the job, whose retry finds the run done and sends them again (their ids are stable).
     await this.followUps(done, context.correlationId);

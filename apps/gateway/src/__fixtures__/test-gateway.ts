@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GoTrueClient } from '@supabase/auth-js';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
 import { startGateway } from '../app';
 import { loadGatewayConfig } from '../config';
@@ -10,7 +10,7 @@ import { loadGatewayConfig } from '../config';
  * A gateway of the test's own (in-process, ephemeral port, own queue prefix) and clients that reach it the way
  * founders' apps do: `@supabase/auth-js`, unmodified.
  */
-export async function startTestGateway(env: Record<string, string> = {}) {
+export async function startTestGateway(env: Record<string, string> = {}, logger: Logger = pino({ level: testLogLevel() })) {
   const { databaseUrl, redisUrl } = testInfra();
   const prefix = uniquePrefix('auth');
   const config = loadGatewayConfig({
@@ -27,7 +27,7 @@ export async function startTestGateway(env: Record<string, string> = {}) {
     TRUST_PROXY: 'loopback',
     ...env,
   });
-  const gateway = await startGateway(config, pino({ level: testLogLevel() }));
+  const gateway = await startGateway(config, logger);
   await gateway.ready;
   const url = `http://127.0.0.1:${gateway.port}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });

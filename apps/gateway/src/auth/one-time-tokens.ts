@@ -69,5 +69,5 @@ export async function issueOneTimeToken(
 
 /** `redirect_to` is honoured only inside the site URL or the allow list; anything else goes to the site. */
 export function allowedRedirect(config: GatewayConfig, redirectTo: string | undefined): string {
-  return safeRedirect(redirectTo, config.AUTH_SITE_URL, config.AUTH_REDIRECT_ALLOW_LIST);
+  return safeRedirect(redirectTo, config.AUTH_SITE_URL ?? config.PUBLIC_URL, config.AUTH_REDIRECT_ALLOW_LIST);
 }

@@ -12,6 +12,8 @@ export const CORS_ALLOWED_HEADERS = [
   'x-client-ip',
   'x-correlation-id',
   'idempotency-key',
+  // EventSource sends it when it reconnects to /v1/me/events.
+  'last-event-id',
 ] as const;
 
 /** CORS for founders' browser apps: the headers they send, and the ones they must read back. */

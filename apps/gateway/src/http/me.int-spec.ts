@@ -6,9 +6,12 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { withFounder } from '@dreamseed/platform';
 import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { SAMPLE_CONSULTATION } from '@dreamseed/contracts';
 import { codeIn, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { sampleCallDeliveries } from './sample-call';
 
 const PASSWORD = 'correct horse battery';
+const WEBHOOK_SECRET = 'vapi-webhook-secret-for-tests';
 
 interface ErrorBody {
   error: { code: string };
@@ -70,7 +73,7 @@ describe('the founder API (/v1/me) under row-level security', () => {
         JWT_ISSUER: 'http://127.0.0.1/auth/v1',
         ...env,
       });
-    voice = owner('voice-service', voicePort, { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` });
+    voice = owner('voice-service', voicePort, { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`, VAPI_PUBLIC_KEY: 'public-key-for-tests', VAPI_SERVER_CREDENTIAL_ID: 'credential-for-tests' });
     analysis = owner('analysis-service', analysisPort, { VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
     domain = owner('domain-service', domainPort, { DOMAIN_PROVIDER: 'offline' });
     billing = owner('billing-service', billingPort, { PUBLIC_URL: `http://127.0.0.1:${gatewayPort}` });
@@ -82,6 +85,9 @@ describe('the founder API (/v1/me) under row-level security', () => {
       BILLING_SERVICE_URL: `http://127.0.0.1:${billingPort}`,
       PORT: String(gatewayPort),
       QUEUE_PREFIX: prefix,
+      SAMPLE_CALLS: 'true',
+      SAMPLE_CALL_PACE_MS: '20',
+      VAPI_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     await waitForHttpOk(`http://127.0.0.1:${voicePort}/health/ready`, 30_000, voice);
     await waitForHttpOk(`http://127.0.0.1:${analysisPort}/health/ready`, 30_000, analysis);
@@ -256,6 +262,61 @@ describe('the founder API (/v1/me) under row-level security', () => {
     // Each founder sees their own plans only.
     const theirs = (await (await call(b, 'GET', '/v1/me/calls')).json()) as { planned: { status: string; scheduled_for: string }[] };
     expect(theirs.planned).toEqual([expect.objectContaining({ status: 'cancelled', scheduled_for: later })]);
+  });
+
+  it('plays the sample consultation, one call at a time, through the whole journey to the Dream DNA', async () => {
+    const founder = await signUp();
+    expect(await (await call(founder, 'GET', '/v1/me/calls/sample')).json()).toEqual({ available: true, playing: false });
+    for (const stage of [1, 2, 3, 4]) {
+      const played = await call(founder, 'POST', '/v1/me/calls/sample');
+      expect(played.status).toBe(202);
+      const { vapi_call_id: vapiCallId } = (await played.json()) as { vapi_call_id: string; call_stage: number };
+      // A double click plays one call.
+      const again = await call(founder, 'POST', '/v1/me/calls/sample');
+      expect([again.status, ((await again.json()) as ErrorBody).error.code]).toEqual([409, 'sample_call_playing']);
+      await waitFor(async () => ((await (await call(founder, 'GET', '/v1/me')).json()) as Record<string, unknown>)[`call_${stage}_completed`] === true, `sample call ${stage}`, 30_000);
+      const { calls } = (await (await call(founder, 'GET', '/v1/me/calls')).json()) as { calls: { id: string; vapi_call_id: string; call_stage: number; summary: string }[] };
+      const made = calls.find((c) => c.vapi_call_id === vapiCallId);
+      expect(made).toMatchObject({ call_stage: stage, direction: 'outbound', status: 'ended' });
+      const transcript = (await (await call(founder, 'GET', `/v1/me/calls/${made?.id}/transcript`)).json()) as { turns: { content: string }[] };
+      expect(transcript.turns.length).toBeGreaterThan(0);
+      await waitFor(async () => !((await (await call(founder, 'GET', '/v1/me/calls/sample')).json()) as { playing: boolean }).playing, 'the sample to end');
+    }
+    const done = await call(founder, 'POST', '/v1/me/calls/sample');
+    expect([done.status, ((await done.json()) as ErrorBody).error.code]).toEqual([409, 'consultation_complete']);
+    const dna = await waitFor(async () => {
+      const response = await call(founder, 'GET', '/v1/me/dream-dna');
+      return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+    }, 'the Dream DNA', 30_000);
+    expect(dna).toMatchObject({ user_id: founder.profileId, what_problem: expect.stringMatching(/bread|bakeries/i) });
+  });
+
+  it('starts a web call with a ticket naming the founder, and believes no web call without one', async () => {
+    const founder = await signUp();
+    const started = await call(founder, 'POST', '/v1/me/calls/web');
+    expect(started.status).toBe(201);
+    const web = (await started.json()) as { assistant: object | null; assistant_overrides: { metadata: { ticket: string; callStage: number } } };
+    expect(web).toMatchObject({ public_key: 'public-key-for-tests', call_stage: 1, assistant_overrides: { metadata: { ticket: expect.any(String), callStage: 1 }, variableValues: expect.any(Object) } });
+    // The browser gets the assistant's server by its VAPI credential, never the webhook secret.
+    expect(JSON.stringify(web)).toContain('credential-for-tests');
+    expect(JSON.stringify(web)).not.toContain(WEBHOOK_SECRET);
+
+    const deliver = async (vapiCallId: string, metadata: object) => {
+      for (const delivery of sampleCallDeliveries({ vapiCallId, userId: founder.profileId, script: SAMPLE_CONSULTATION[0], startedAt: new Date() })) {
+        Object.assign(delivery.message.call ?? {}, { type: 'webCall', assistantOverrides: { metadata } });
+        const sent = await fetch(`${gateway.url}/webhooks/vapi`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vapi-secret': WEBHOOK_SECRET }, body: JSON.stringify(delivery) });
+        expect(sent.status).toBe(200);
+      }
+    };
+    const forged = `web-forged-${randomUUID()}`;
+    const ticketed = `web-ticketed-${randomUUID()}`;
+    // What any page holding VAPI's public key could send: the founder's id in the metadata, no ticket.
+    await deliver(forged, { userId: founder.profileId, callStage: 1 });
+    await deliver(ticketed, web.assistant_overrides.metadata);
+    await waitFor(async () => ((await (await call(founder, 'GET', '/v1/me')).json()) as { call_1_completed: boolean }).call_1_completed, 'the web call on the profile', 30_000);
+    const { calls } = (await (await call(founder, 'GET', '/v1/me/calls')).json()) as { calls: { vapi_call_id: string; direction: string }[] };
+    expect(calls.map((c) => [c.vapi_call_id, c.direction])).toEqual([[ticketed, 'web']]);
+    expect((await gateway.pool.query(`select user_id from voice.call_sessions where vapi_call_id = $1`, [forged])).rows).toEqual([{ user_id: null }]);
   });
 
   it('pages every planned call, newest first, beyond the 20 the calls list carries', async () => {

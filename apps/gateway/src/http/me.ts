@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView, type PlannedCallView } from '@dreamseed/contracts';
-import { AppError, badRequest, notFound, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
+import { ENTITY_TYPES, INTERNAL_PATHS, URGENCY_LEVELS, US_STATES, type CallView, type PlannedCallView, type WebCallView } from '@dreamseed/contracts';
+import { AppError, badRequest, conflict, notFound, withFounder, type Founder, type JobProducer } from '@dreamseed/platform';
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
@@ -12,11 +12,12 @@ import { authSessions, authUsers, businessFormationData, userSessions, users } f
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest, readOwnProfile } from './founder';
 import { parseBody, requireApiUser } from './middleware';
-import { Analysis, Assessment, Call, callPlanned, callsAnswer, Cancelling, PlannedCall, plannedAnswer, DomainSearch, DreamDna, Payment, Subscription, Transcript } from './responses';
+import { Analysis, Assessment, Call, callPlanned, callsAnswer, Cancelling, PlannedCall, plannedAnswer, sampleCallState, samplePlaying, WebCall, DomainSearch, DreamDna, Payment, Subscription, Transcript } from './responses';
 import { publicView } from './dialect';
 import { rowSchema, rowView } from './rows';
+import type { SampleCalls } from './sample-call';
 import { describeRoutes, PAGED } from './openapi';
-import { ownerPath, pathId, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
+import { ownerPath, pathId, postToOwner, readAllFromOwner, readFromOwner, readPageFromOwner } from './owners';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -125,6 +126,21 @@ describeRoutes(
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined, { responses: { 200: Export } }],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, { ...PAGED, responses: { 200: callsAnswer } }],
     ['get', '/v1/me/calls/planned', 'Every outbound call as planned, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: plannedAnswer } }],
+    ['get', '/v1/me/calls/sample', 'Whether sample calls can be played here (outside production, without VAPI), and whether one is playing', undefined, { responses: { 200: sampleCallState } }],
+    [
+      'post',
+      '/v1/me/calls/sample',
+      'Play a sample call of the current stage, as VAPI would report it (202; 404 sample_calls_off in production or with VAPI; 409 sample_call_playing)',
+      undefined,
+      { responses: { 202: samplePlaying } },
+    ],
+    [
+      'post',
+      '/v1/me/calls/web',
+      "Start a call from the browser with VAPI's web SDK: its public key, the stage's assistant and a ticket naming the founder (201; 404 web_calls_off without VAPI_PUBLIC_KEY)",
+      undefined,
+      { responses: { 201: WebCall } },
+    ],
     ['post', '/v1/me/calls', 'Plan the next call, now or at a time (planning again moves it)', callRequest, { responses: { 202: callPlanned } }],
     ['delete', '/v1/me/calls/next', 'Cancel the planned call (202; 404 no_call_planned when none is)', undefined, { responses: { 202: Cancelling } }],
     ['get', '/v1/me/calls/{id}/transcript', 'A call\'s transcript and turns', undefined, { responses: { 200: Transcript } }],
@@ -141,6 +157,7 @@ export function meRouter(
     'VOICE_SERVICE_URL' | 'ANALYSIS_SERVICE_URL' | 'DOMAIN_SERVICE_URL' | 'BILLING_SERVICE_URL' | 'INTERNAL_API_SECRET' | 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_PREVIOUS'
   >,
   producer: JobProducer,
+  samples?: SampleCalls,
 ): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
@@ -255,6 +272,36 @@ export function meRouter(
     const notBefore = at ? new Date(at).toISOString() : new Date().toISOString();
     await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: profile.current_call_stage, notBefore }, { correlationId: req.correlationId });
     res.status(202).json({ call_stage: profile.current_call_stage, at: notBefore });
+  });
+
+  router.get('/calls/sample', async (req, res) => {
+    const founder = await founderOf(req);
+    res.json({ available: Boolean(samples?.enabled), playing: samples?.enabled ? await samples.isPlaying(founder.id) : false });
+  });
+
+  // Outside production only (SAMPLE_CALLS): the founder's current stage, played as VAPI would report the call.
+  router.post('/calls/sample', async (req, res) => {
+    if (!samples?.enabled) throw new AppError(404, 'sample_calls_off', 'Sample calls are off here: they play only on a platform without a VAPI account, outside production.');
+    const founder = await founderOf(req);
+    const profile = (await readProfile(founder)) as { current_call_stage: number } | undefined;
+    if (!profile) throw notFound('No profile.');
+    if (profile.current_call_stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
+    const started = await samples.start(founder.id, profile.current_call_stage, req.correlationId ?? randomUUID());
+    if (!started) throw conflict('sample_call_playing', 'A sample call is playing; wait for it to end.');
+    res.status(202).json({ call_stage: profile.current_call_stage, vapi_call_id: started.vapiCallId });
+  });
+
+  // VAPI's objects pass as VAPI names them (the web SDK reads them); only the envelope is in the API's dialect.
+  router.post('/calls/web', async (req, res) => {
+    const { body: call } = await postToOwner<WebCallView>(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.webCall, req, {}, { internalSecret: config.INTERNAL_API_SECRET });
+    res.status(201).json({
+      public_key: call.publicKey,
+      call_stage: call.callStage,
+      assistant_id: call.assistantId,
+      assistant: call.assistant,
+      assistant_overrides: call.assistantOverrides,
+      expires_at: call.expiresAt,
+    });
   });
 
   router.delete('/calls/next', async (req, res) => {

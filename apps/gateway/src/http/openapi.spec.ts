@@ -31,6 +31,18 @@ describe('the OpenAPI document', () => {
     expect(token?.parameters).toEqual([expect.objectContaining({ in: 'query', name: 'grant_type', required: true })]);
   });
 
+  it('declares every part of a path that varies as a path parameter', () => {
+    const undeclared = Object.entries(document.paths ?? {}).flatMap(([path, operations]) =>
+      Object.entries(operations as Record<string, { parameters?: { in: string; name: string }[] }>).flatMap(([method, operation]) =>
+        [...path.matchAll(/\{(\w+)\}/g)]
+          .map(([, name]) => name)
+          .filter((name) => !operation.parameters?.some((parameter) => parameter.in === 'path' && parameter.name === name))
+          .map((name) => `${method.toUpperCase()} ${path}: ${name}`),
+      ),
+    );
+    expect(undeclared).toEqual([]);
+  });
+
   it('gives patterns that a JSON Schema validator compiles as written (no regex flags left in them)', () => {
     const patterns = patternsIn(document);
     expect(patterns.length).toBeGreaterThan(0);

@@ -100,6 +100,10 @@ export interface RouteParameters {
   query?: z.ZodObject;
   headers?: z.ZodObject;
   responses?: Partial<Record<200 | 201 | 202, z.ZodType>>;
+  /** A 200 that is a stream of server-sent events rather than JSON: what its events are. */
+  eventStream?: string;
+  /** More than the summary says: the operation's description. */
+  description?: string;
 }
 
 /** GoTrue's error body, which `/auth/v1` keeps so that auth-js reads it. */
@@ -110,6 +114,13 @@ const GoTrueError = z
 
 /** The documented answers by `METHOD path` (the document's path form), for `checkResponses`. */
 const documentedAnswers = new Map<string, Partial<Record<number, z.ZodType>>>();
+
+/** The `{name}` parts of a documented path as parameters: under /v1 each is an id this API gave, a UUID. */
+function pathParameters(path: string): z.ZodObject | undefined {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+  const type = (name: string) => (path.startsWith('/v1/') && name === 'id' ? z.uuid().openapi({ description: 'An id this API gave' }) : z.string());
+  return names.length ? z.object(Object.fromEntries(names.map((name) => [name, type(name)]))) : undefined;
+}
 
 /** Lists routes in the API document: method, path, summary, the body's and parameters' schemas, and the answers. */
 export function describeRoutes(
@@ -125,16 +136,19 @@ export function describeRoutes(
       method,
       path,
       summary,
+      ...(parameters?.description ? { description: parameters.description } : {}),
       tags: [tag],
       ...(options.bearer ? { security: [{ bearerAuth: [] }] } : {}),
       ...(options.basic ? { security: [{ basicAuth: [] }] } : {}),
       request: {
+        ...(pathParameters(path) ? { params: pathParameters(path) } : {}),
         ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
         ...(parameters?.query ? { query: parameters.query } : {}),
         ...(parameters?.headers ? { headers: parameters.headers } : {}),
       },
       responses: {
-        ...(Object.keys(answers).length === 0 ? { 200: { description: 'OK' } } : {}),
+        ...(Object.keys(answers).length === 0 && !parameters?.eventStream ? { 200: { description: 'OK' } } : {}),
+        ...(parameters?.eventStream ? { 200: { description: parameters.eventStream, content: { 'text/event-stream': { schema: z.string() } } } } : {}),
         ...Object.fromEntries(
           Object.entries(answers).map(([status, schema]) => [status, { description: status === '200' ? 'OK' : status === '201' ? 'Created' : 'Accepted', content: { 'application/json': { schema } } }]),
         ),

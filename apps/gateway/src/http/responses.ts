@@ -141,7 +141,7 @@ export const Call = z
     id: uuid,
     vapi_call_id: z.string().nullable(),
     call_stage: z.number().int(),
-    direction: z.enum(['inbound', 'outbound']),
+    direction: z.enum(['inbound', 'outbound', 'web']),
     status: z.string(),
     started_at: isoTime.nullable(),
     ended_at: isoTime.nullable(),
@@ -169,6 +169,20 @@ export const callsAnswer = z.object({
 });
 export const plannedAnswer = z.object({ planned: z.array(PlannedCall), next_cursor: nextCursor });
 export const callPlanned = z.object({ call_stage: z.number().int(), at: isoTime }).openapi('CallPlanned');
+export const WebCall = z
+  .object({
+    public_key: z.string().openapi({ description: "VAPI's public key, for its web SDK" }),
+    call_stage: z.number().int(),
+    assistant_id: z.string().nullable().openapi({ description: "A saved assistant's id, or null when `assistant` is given" }),
+    assistant: z.record(z.string(), z.unknown()).nullable().openapi({ description: "VAPI's assistant object, as VAPI names its fields" }),
+    assistant_overrides: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "VAPI's assistant overrides, as VAPI names them: pass to vapi.start unchanged; their metadata carries the ticket that names the founder" }),
+    expires_at: isoTime.openapi({ description: 'Start the call before this; the ticket then names the founder for the whole call' }),
+  })
+  .openapi('WebCall');
+export const sampleCallState = z.object({ available: z.boolean(), playing: z.boolean() }).openapi('SampleCallState');
+export const samplePlaying = z.object({ call_stage: z.number().int(), vapi_call_id: z.string() }).openapi('SamplePlaying');
 
 export const Transcript = z
   .object({

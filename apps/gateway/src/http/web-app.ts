@@ -18,25 +18,36 @@ const REVALIDATE = 'no-cache';
  * The app loads only its own files and talks only to this origin (the API, auth and the event stream);
  * styles are files too, so no inline script or style is allowed anywhere.
  */
-export const WEB_APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const WEB_APP_CSP = webAppCsp(false);
+
+/**
+ * With calls from the browser (`VAPI_WEB_CALLS`), the pages also reach VAPI's API and Daily, whose WebRTC carries
+ * the call: Daily's call code loads as a script from its CDN (the app asks for that rather than `eval`), its
+ * signalling and media servers are Daily's and its media relays', and its audio processing runs in blob workers.
+ */
+export function webAppCsp(webCalls: boolean): string {
+  const vapi = (hosts: string) => (webCalls ? ` ${hosts}` : '');
+  return [
+    "default-src 'self'",
+    `script-src 'self'${vapi('https://c.daily.co')}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${vapi('https://api.vapi.ai https://*.daily.co wss://*.daily.co https://*.pluot.blue wss://*.pluot.blue')}`,
+    ...(webCalls ? ["worker-src 'self' blob:"] : []),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const underAny = (requestPath: string, prefixes: readonly string[]) =>
   prefixes.some((prefix) => requestPath === prefix || requestPath.startsWith(`${prefix}/`));
 
-function appHeaders(res: Response, cacheControl: string) {
+function appHeaders(res: Response, cacheControl: string, csp: string) {
   res.setHeader('Cache-Control', cacheControl);
-  res.setHeader('Content-Security-Policy', WEB_APP_CSP);
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'same-origin');
 }
@@ -46,8 +57,9 @@ function appHeaders(res: Response, cacheControl: string) {
  * other page a browser asks for (the app's router draws it). Mounted after every other route, so an API path
  * is never answered with the page.
  */
-export function mountWebApp(app: Express, dir: string, logger: Logger) {
+export function mountWebApp(app: Express, dir: string, logger: Logger, options: { webCalls?: boolean } = {}) {
   const root = path.resolve(dir);
+  const csp = webAppCsp(options.webCalls ?? false);
   const indexFile = path.join(root, 'index.html');
   if (!existsSync(indexFile)) {
     logger.info({ dir: root }, 'web app not served: no build found (npx nx build web)');
@@ -57,7 +69,7 @@ export function mountWebApp(app: Express, dir: string, logger: Logger) {
     express.static(root, {
       index: false,
       redirect: false,
-      setHeaders: (res, file) => appHeaders(res, file.startsWith(path.join(root, 'assets') + path.sep) ? IMMUTABLE : REVALIDATE),
+      setHeaders: (res, file) => appHeaders(res, file.startsWith(path.join(root, 'assets') + path.sep) ? IMMUTABLE : REVALIDATE, csp),
     }),
   );
   app.use((req: Request, res: Response, next) => {
@@ -65,7 +77,7 @@ export function mountWebApp(app: Express, dir: string, logger: Logger) {
       next();
       return;
     }
-    appHeaders(res, REVALIDATE);
+    appHeaders(res, REVALIDATE, csp);
     res.sendFile(indexFile, (error) => {
       if (error && !res.headersSent) next(error);
     });

@@ -1,12 +1,12 @@
-import type { JobHandlers } from '@dreamseed/platform';
+import type { FounderEventPublisher, JobHandlers } from '@dreamseed/platform';
 import type { Mailer } from '../auth/mailer';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { ProfileUpdates } from './profile';
 
 /** One handler per job of the `gateway` queue (the catalog is in libs/contracts). */
-export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer; db: GatewayDb }): JobHandlers<'gateway'> {
-  const profile = new ProfileUpdates(deps.db);
+export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer; db: GatewayDb; events: FounderEventPublisher }): JobHandlers<'gateway'> {
+  const profile = new ProfileUpdates(deps.db, deps.events);
   return {
     'profile-call-completed': (p, c) => profile.callCompleted(p, c),
     'profile-next-call-scheduled': (p, c) => profile.nextCallScheduled(p, c),

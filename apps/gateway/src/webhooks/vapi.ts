@@ -179,6 +179,14 @@ export class VapiWebhook implements RawRoute {
 
   async handle({ headers, body: raw, correlationId }: RawRequest): Promise<RawResponse> {
     this.authenticate(headers, raw);
+    return this.accept(raw, correlationId, headers);
+  }
+
+  /**
+   * A delivery past its credentials, taken as any other: the gateway's own sample calls (`SampleCalls`) come in
+   * here, so that they follow VAPI's path from the envelope on.
+   */
+  async accept(raw: Buffer, correlationId: string, headers: IncomingHttpHeaders = { 'content-type': 'application/json' }): Promise<RawResponse> {
     const parsed = jsonBodyOf({ headers, body: raw }, 'VAPI webhooks are JSON (Content-Type: application/json).');
     const typed = withInferredType(parsed);
     const body = envelope.safeParse(typed);

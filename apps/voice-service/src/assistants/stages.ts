@@ -99,6 +99,12 @@ export interface CallMetadata {
   callStage: number;
 }
 
+/** A web call's: the founder only through the ticket the platform signed (see web-call-ticket.ts). */
+export interface WebCallMetadata {
+  ticket: string;
+  callStage: number;
+}
+
 const toolsOf = (names: ToolName[], server: VapiServer) =>
   names.map((name) => ({ type: 'function', function: { name, ...TOOL_DEFINITIONS[name] }, server }));
 
@@ -107,7 +113,7 @@ const toolsOf = (names: ToolName[], server: VapiServer) =>
  * (`vapiServer`). The call's metadata rides on the assistant too: VAPI records a transient assistant on
  * `call.assistant`, a place to find the founder when the overrides are not echoed.
  */
-export function stageAssistant(stage: Stage, server: VapiServer, metadata: CallMetadata) {
+export function stageAssistant(stage: Stage, server: VapiServer, metadata: CallMetadata | WebCallMetadata) {
   const definition = STAGES[stage];
   const system = [
     `You are DreamSeed's ${definition.key} guide (assistants version ${ASSISTANTS_VERSION}), on a phone call with {{founderName}}.`,
@@ -137,7 +143,7 @@ type SharedAssistants = Pick<VoiceConfig, 'VAPI_ASSISTANT_ID_STAGE_1' | 'VAPI_AS
  * The assistant that takes a founder's call at a stage, inbound or outbound: the founder's own, else the stage's
  * shared one kept in VAPI, else the stage's from code (transient, carrying `server` and `metadata` itself).
  */
-export function founderAssistant(founder: FounderCallContext, stage: Stage, shared: SharedAssistants, server: VapiServer, metadata: CallMetadata) {
+export function founderAssistant(founder: FounderCallContext, stage: Stage, shared: SharedAssistants, server: VapiServer, metadata: CallMetadata | WebCallMetadata) {
   const assistantId =
     founder.assistantType === 'individual' && founder.individualAssistantId ? founder.individualAssistantId : shared[`VAPI_ASSISTANT_ID_STAGE_${stage}`];
   return assistantId ? { assistantId } : { assistant: stageAssistant(stage, server, metadata) };

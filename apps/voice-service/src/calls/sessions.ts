@@ -3,12 +3,13 @@
  * stated once, in `sessionsUpsert`, which stores one call's change and a batch's alike.
  */
 import { sql } from 'drizzle-orm';
+import { CALL_STATUSES } from '@dreamseed/contracts';
 import type { VoiceTx } from '../db/client';
 import { callFounders, callSessions } from '../db/schema';
 import { callOf, directionOf, type VapiMessage } from '../vapi/message';
 
 /** A call's statuses in the order they happen; an older one never overwrites a newer one, and ended is final. */
-const STATUS_ORDER = ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended'];
+const STATUS_ORDER: readonly string[] = CALL_STATUSES;
 const statusRank = (column: unknown) => sql`coalesce(array_position(${sql.raw(`array[${STATUS_ORDER.map((s) => `'${s}'`).join(',')}]`)}::text[], ${column}), 0)`;
 /** The same rank in JS: 0 for no status. */
 const rankOf = (status: string | null) => (status === null ? 0 : STATUS_ORDER.indexOf(status) + 1);
@@ -74,7 +75,8 @@ export function mergeChanges(first: SessionChange, next: SessionChange): Session
  *   holds 'queued' for the others, so it is read back from the input);
  * - values already stored are kept; the latest event time wins.
  * Rows go in call id order, so concurrent writers lock them in the same order. `returning` makes `upserted`
- * name each session's id, founder and stage.
+ * name each session's call, id, founder, stage and status, and the status it had before (`previous_status`,
+ * null for a new session: the subquery runs on the statement's snapshot, which does not see its own write).
  */
 export function sessionsUpsert(changes: SessionChange[], { returning = false } = {}) {
   const rows = changes.map((change) => ({
@@ -116,23 +118,53 @@ export function sessionsUpsert(changes: SessionChange[], { returning = false } =
         ended_reason = coalesce(s.ended_reason, excluded.ended_reason),
         last_event_at = greatest(s.last_event_at, excluded.last_event_at),
         updated_at = ${new Date().toISOString()}::timestamptz
-      ${returning ? sql`returning id, user_id, call_stage` : sql``}
+      ${returning ? sql`returning vapi_call_id, id, user_id, call_stage, status, (select o.status from ${callSessions} o where o.id = s.id) as previous_status` : sql``}
     )`;
 }
 
-/** A session as stored after an upsert: its id, and the founder and stage it now belongs to. */
+/** A session as stored after an upsert: its id, the founder and stage it now belongs to, and its status before and after. */
 export interface StoredSession {
+  vapiCallId: string;
   id: string;
   userId: string | null;
   callStage: number | null;
+  status: string;
+  previousStatus: string | null;
 }
+
+/** `upserted`'s rows, as `returning` names them. */
+export const UPSERTED_SESSIONS = sql`select vapi_call_id, id, user_id, call_stage, status, previous_status from upserted`;
+
+export type UpsertedRow = { vapi_call_id: string; id: string; user_id: string | null; call_stage: number | null; status: string; previous_status: string | null };
+
+export const storedSessionOf = (row: UpsertedRow): StoredSession => ({
+  vapiCallId: row.vapi_call_id,
+  id: row.id,
+  userId: row.user_id,
+  callStage: row.call_stage,
+  status: row.status,
+  previousStatus: row.previous_status,
+});
 
 /** One call's session, by the same statement as a batch's. */
 export async function upsertSession(tx: VoiceTx, change: SessionChange): Promise<StoredSession> {
-  const { rows } = await tx.execute<{ id: string; user_id: string | null; call_stage: number | null }>(
-    sql`with ${sessionsUpsert([change], { returning: true })} select id, user_id, call_stage from upserted`,
-  );
+  const { rows } = await tx.execute<UpsertedRow>(sql`with ${sessionsUpsert([change], { returning: true })} ${UPSERTED_SESSIONS}`);
   const [session] = rows;
   if (!session) throw new Error('upsert returned nothing');
-  return { id: session.id, userId: session.user_id, callStage: session.call_stage };
+  return storedSessionOf(session);
+}
+
+/**
+ * The founder's `call.updated` event for a change whose status moved the session's on (a message that carries no
+ * status, or one older than the status recorded, moves nothing and says nothing); undefined when nothing moved
+ * or the call is nobody's.
+ */
+export function callUpdateOf(change: SessionChange, stored: StoredSession) {
+  if (change.status === null || stored.status === stored.previousStatus || !stored.userId) return undefined;
+  const status = stored.status as (typeof CALL_STATUSES)[number];
+  if (!CALL_STATUSES.includes(status)) return undefined;
+  return {
+    founderId: stored.userId,
+    data: { vapi_call_id: stored.vapiCallId, call_stage: stored.callStage, status, occurred_at: change.lastEventAt.toISOString() },
+  };
 }

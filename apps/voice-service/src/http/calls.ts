@@ -1,7 +1,11 @@
 import express, { type Router } from 'express';
 import { asc, desc, eq } from 'drizzle-orm';
-import type { CallView, PlannedCallView, TranscriptView } from '@dreamseed/contracts';
-import { afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
+import type { CallView, PlannedCallView, TranscriptView, WebCallView } from '@dreamseed/contracts';
+import { AppError, afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
+import { founderAssistant, variableValuesOf, type Stage } from '../assistants/stages';
+import { fetchFounder } from '../gateway-client';
+import { vapiServer } from '../vapi/server';
+import { WebCallTickets } from '../vapi/web-call-ticket';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, conversationTurns, conversations, transcripts, voiceCalls } from '../db/schema';
@@ -34,7 +38,7 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
       id: row.id,
       vapiCallId: row.vapiCallId,
       callStage: row.callStage ?? 0,
-      direction: row.direction === 'outbound' ? 'outbound' : 'inbound',
+      direction: row.direction === 'outbound' || row.direction === 'web' ? row.direction : 'inbound',
       status: row.status,
       startedAt: row.startedAt?.toISOString() ?? null,
       endedAt: row.endedAt?.toISOString() ?? null,
@@ -58,6 +62,32 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
     );
     const { items, next_cursor } = pageOf(found, page, (row) => row.id);
     res.json({ planned: items.map(plannedView), next_cursor });
+  });
+
+  const webTickets = new WebCallTickets(config.JWT_SECRET);
+
+  // A call from the founder's browser: the stage's assistant and a ticket that names the founder, since VAPI
+  // echoes whatever metadata the browser sends (see web-call-ticket.ts). The server object names a VAPI
+  // credential, never the secret (the config refuses web calls otherwise).
+  router.post('/calls/web', async (req, res) => {
+    const founder = await founderOf(req.get('authorization'));
+    if (!config.VAPI_PUBLIC_KEY) throw new AppError(404, 'web_calls_off', 'Calls from the browser are off here (no VAPI public key).');
+    const context = await fetchFounder(config, { id: founder.id }, config.FOUNDER_LOOKUP_TIMEOUT_MS, req.get('x-correlation-id'));
+    if (!context) throw notFound('This account has no founder profile.');
+    if (context.currentCallStage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
+    const stage = Math.max(context.currentCallStage, 1) as Stage;
+    const { ticket, expiresAt } = webTickets.issue(founder.id, stage);
+    const metadata = { ticket, callStage: stage };
+    const chosen = founderAssistant(context, stage, config, vapiServer(config), metadata);
+    const view: WebCallView = {
+      publicKey: config.VAPI_PUBLIC_KEY,
+      callStage: stage,
+      assistantId: 'assistantId' in chosen ? (chosen.assistantId ?? null) : null,
+      assistant: 'assistant' in chosen ? (chosen.assistant as Record<string, unknown>) : null,
+      assistantOverrides: { variableValues: variableValuesOf(context), metadata },
+      expiresAt: expiresAt.toISOString(),
+    };
+    res.status(201).json(view);
   });
 
   router.get('/calls/:id/transcript', async (req, res) => {

@@ -11,6 +11,7 @@ import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callOf, type VapiMessage } from '../vapi/message';
 import { vapiServer } from '../vapi/server';
+import { WebCallTickets } from '../vapi/web-call-ticket';
 
 const envelope = z.looseObject({ message: z.looseObject({ type: z.string().min(1) }) });
 
@@ -105,6 +106,7 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
   const { db, producer, logger } = deps;
   // On every assistant and tool we hand VAPI, so that its messages pass the gateway's check.
   const server = vapiServer(config);
+  const webTickets = new WebCallTickets(config.JWT_SECRET);
   // A raw route (served before Express): VAPI waits on assistant-request while the call starts.
   return internalJsonRoute({
     path: INTERNAL_PATHS.voice.vapiSync,
@@ -145,7 +147,7 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
    * keeps its founder whatever VAPI echoes of the metadata.
    */
   async function answerAssistantRequest(message: VapiMessage, correlationId: string, sent: unknown) {
-    const call = callOf(message);
+    const call = callOf(message, webTickets);
     const founder = callerOf(call.customerNumber, sent);
     if (founder === undefined) {
       logger.warn({ correlationId }, 'assistant-request without the caller from the gateway: apology sent');
@@ -192,7 +194,7 @@ export function vapiSyncRoute(config: VoiceConfig, deps: { db: VoiceDb; producer
    * call whose assistant-request we did not answer, or the database late) the metadata decides.
    */
   async function founderOfCall(message: VapiMessage, correlationId: string): Promise<CallOfTool> {
-    const call = callOf(message);
+    const call = callOf(message, webTickets);
     if (!call.id) return call;
     try {
       const [recorded] = await readAsOwner<{ user_id: string | null; call_stage: number | null }>(db, 'voice', RECORDED_CALL_FOUNDER, [call.id]);

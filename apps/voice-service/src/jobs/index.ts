@@ -1,19 +1,28 @@
-import { PayloadSealer, type JobHandlers, type JobProducer, type Logger } from '@dreamseed/platform';
+import { PayloadSealer, type FounderEventPublisher, type JobHandlers, type JobProducer, type Logger } from '@dreamseed/platform';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { fetchFounder } from '../gateway-client';
 import { createCallProvider } from '../vapi/provider';
+import { WebCallTickets } from '../vapi/web-call-ticket';
 import { OutboundCalls } from './outbound';
 import { Retention } from './retention';
 import { VapiEventProcessor } from './vapi-event';
 
 /** One handler per job of the `voice` queue (the catalog is in libs/contracts). */
-export function voiceJobHandlers(deps: { db: VoiceDb; producer: JobProducer; config: VoiceConfig; logger?: Logger }): JobHandlers<'voice'> {
+export function voiceJobHandlers(deps: {
+  db: VoiceDb;
+  producer: JobProducer;
+  config: VoiceConfig;
+  logger?: Logger;
+  founderEvents?: FounderEventPublisher;
+}): JobHandlers<'voice'> {
   const { db, producer, config, logger } = deps;
   const events = new VapiEventProcessor(db, producer, {
     logger,
+    events: deps.founderEvents,
     sealer: new PayloadSealer(config),
     founderByNumber: (phone, correlationId) => fetchFounder(config, { phone }, config.FOUNDER_LOOKUP_TIMEOUT_MS, correlationId),
+    webTickets: new WebCallTickets(config.JWT_SECRET),
   });
   const retention = new Retention(db, config.VOICE_RETENTION_DAYS);
   const provider = createCallProvider({ apiKey: config.VAPI_API_KEY, baseUrl: config.VAPI_BASE_URL, phoneNumberId: config.VAPI_PHONE_NUMBER_ID });

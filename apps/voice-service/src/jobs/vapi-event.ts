@@ -6,6 +6,7 @@ import {
   SealedPayloadError,
   withOwnerRole,
   fitForPostgres,
+  type FounderEventPublisher,
   type JobContext,
   type JobProducer,
   type Logger,
@@ -15,8 +16,21 @@ import type { VoiceDb, VoiceTx } from '../db/client';
 import { callFounders, callSessions, webhookLogs } from '../db/schema';
 import { bindCallFounder, queueCallCompleted, type CallFounder, type CompletedCall } from '../calls/founders';
 import { storeCallReport } from '../calls/report';
-import { mergeChanges, sessionChangeOf, sessionsUpsert, upsertSession, type CallWithId, type SessionChange } from '../calls/sessions';
+import {
+  callUpdateOf,
+  mergeChanges,
+  sessionChangeOf,
+  sessionsUpsert,
+  storedSessionOf,
+  upsertSession,
+  UPSERTED_SESSIONS,
+  type CallWithId,
+  type SessionChange,
+  type StoredSession,
+  type UpsertedRow,
+} from '../calls/sessions';
 import { callOf, redact, speaksOfLiveCall, type VapiMessage } from '../vapi/message';
+import type { WebCallTickets } from '../vapi/web-call-ticket';
 import { insertAndLockLogs, markLogs, type LogRow } from './webhook-log';
 
 type VapiEventPayload = JobPayloadOf<VoiceJobs, 'vapi-event'>;
@@ -49,6 +63,10 @@ export interface VapiEventProcessorOptions {
   sealer?: PayloadSealer;
   /** Finds the founder of an end-of-call report that names none, by the caller's number. */
   founderByNumber?: FounderByNumber;
+  /** Tells the founder's app when a call's recorded status moves on (after the commit). */
+  events?: Pick<FounderEventPublisher, 'publish'>;
+  /** Checks the tickets that name a web call's founder; without it, no web call has one. */
+  webTickets?: WebCallTickets;
 }
 
 /**
@@ -66,6 +84,8 @@ export class VapiEventProcessor {
   private readonly sealer?: PayloadSealer;
   private readonly founderByNumber?: FounderByNumber;
   private readonly logger?: Logger;
+  private readonly events?: Pick<FounderEventPublisher, 'publish'>;
+  private readonly webTickets?: WebCallTickets;
 
   constructor(
     private readonly db: VoiceDb,
@@ -75,6 +95,8 @@ export class VapiEventProcessor {
     this.sealer = options.sealer;
     this.founderByNumber = options.founderByNumber;
     this.logger = options.logger;
+    this.events = options.events;
+    this.webTickets = options.webTickets;
     this.batcher = new Batcher({
       maxSize: options.maxBatchSize ?? 200,
       maxInFlight: options.maxBatchesInFlight ?? 2,
@@ -120,7 +142,7 @@ export class VapiEventProcessor {
   /** One event in a transaction of its own: the end-of-call reports, and the fallback of a failed batch. */
   private async storeOne(event: VapiEvent): Promise<VapiEventOutcome> {
     const message = event.message as VapiMessage;
-    const call = callOf(message);
+    const call = callOf(message, this.webTickets);
     const live = Boolean(call.id) && speaksOfLiveCall(message.type);
     const byNumber = live && message.type === 'end-of-call-report' ? await this.founderOfUnnamedCall(call, event) : null;
     const result = await withOwnerRole(this.db, 'voice', async (tx) => {
@@ -149,16 +171,17 @@ export class VapiEventProcessor {
         await markDone('ignored');
         return { outcome: 'ignored' as const, settled: true };
       }
-      const { followUps, refused } = await this.apply(tx, message, { ...call, id: call.id }, new Date(event.receivedAt), byNumber);
+      const { followUps, refused, change } = await this.apply(tx, message, { ...call, id: call.id }, new Date(event.receivedAt), byNumber);
       // What could not be stored is said on the log row; the rest of the event was applied.
       const note = refused.length ? `not stored: ${refused.join('; ')}` : null;
       // Without follow-ups the event is done in this same transaction; with them it stays `received` until they
       // are queued, so a retry after a crash in between sends them again.
       if (!followUps.callCompleted) await markDone('processed', note);
       else if (note) await tx.update(webhookLogs).set({ error: note }).where(eq(webhookLogs.eventKey, event.eventKey));
-      return { outcome: 'stored' as const, followUps, settled: !followUps.callCompleted };
+      return { outcome: 'stored' as const, followUps, change, settled: !followUps.callCompleted };
     });
 
+    if (result.outcome === 'stored') await this.announce([result.change]);
     if (result.outcome === 'stored' && result.followUps.callCompleted) await queueCallCompleted(this.producer, result.followUps.callCompleted, event.correlationId);
     if (!result.settled) {
       await withOwnerRole(this.db, 'voice', (tx) =>
@@ -209,7 +232,7 @@ export class VapiEventProcessor {
   private async storeBatch(events: VapiEvent[]): Promise<VapiEventOutcome[]> {
     const entries = events.map((event) => {
       const message = event.message as VapiMessage;
-      return { event, message, call: callOf(message) };
+      return { event, message, call: callOf(message, this.webTickets) };
     });
     // The first copy of an event counts; later copies in the same batch are duplicates of it.
     const firstOfKey = new Map<string, (typeof entries)[number]>();
@@ -228,7 +251,7 @@ export class VapiEventProcessor {
       processed_at: now,
     }));
 
-    return withOwnerRole(this.db, 'voice', async (tx) => {
+    const { outcomes, changed } = await withOwnerRole(this.db, 'voice', async (tx) => {
       const statusOf = await insertAndLockLogs(tx, logRows);
       const outcomes = entries.map((entry): VapiEventOutcome => {
         const status = statusOf.get(entry.event.eventKey);
@@ -249,10 +272,23 @@ export class VapiEventProcessor {
           ? []
           : [{ event_key: event.eventKey, status: outcomes[i] === 'ignored' ? ('ignored' as const) : ('processed' as const) }],
       );
-      const writes = [...(changes.size ? [sessionsUpsert([...changes.values()])] : []), ...(marks.length ? [markLogs(marks)] : [])];
-      if (writes.length) await tx.execute(sql`with ${sql.join(writes, sql`, `)} select 1`);
-      return outcomes;
+      const writes = [...(changes.size ? [sessionsUpsert([...changes.values()], { returning: true })] : []), ...(marks.length ? [markLogs(marks)] : [])];
+      if (!writes.length) return { outcomes, changed: [] };
+      const { rows } = await tx.execute<UpsertedRow>(sql`with ${sql.join(writes, sql`, `)} ${changes.size ? UPSERTED_SESSIONS : sql`select 1`}`);
+      const stored = changes.size ? rows.map(storedSessionOf) : [];
+      return { outcomes, changed: stored.map((session) => ({ change: changes.get(session.vapiCallId) as SessionChange, stored: session })) };
     });
+    await this.announce(changed);
+    return outcomes;
+  }
+
+  /** After the commit: each call whose recorded status moved on, to its founder's app (a failure is only logged). */
+  private async announce(changed: { change: SessionChange; stored: StoredSession }[]) {
+    if (!this.events) return;
+    for (const { change, stored } of changed) {
+      const update = callUpdateOf(change, stored);
+      if (update) await this.events.publish(update.founderId, 'call.updated', update.data);
+    }
   }
 
   /**
@@ -261,12 +297,20 @@ export class VapiEventProcessor {
    * names (`byNumber`); a record made now also links the call's earlier rows. The session statement reads the
    * record itself (`sessionsUpsert`).
    */
-  private async apply(tx: VoiceTx, message: VapiMessage, call: CallWithId, at: Date, byNumber: CallFounder | null): Promise<{ followUps: FollowUps; refused: string[] }> {
+  private async apply(
+    tx: VoiceTx,
+    message: VapiMessage,
+    call: CallWithId,
+    at: Date,
+    byNumber: CallFounder | null,
+  ): Promise<{ followUps: FollowUps; refused: string[]; change: { change: SessionChange; stored: StoredSession } }> {
     const learnt: CallFounder | null = call.userId ? { vapiCallId: call.id, userId: call.userId, callStage: call.callStage, source: 'metadata' } : byNumber;
     const bound = learnt ? await bindCallFounder(tx, learnt) : null;
-    const session = await upsertSession(tx, sessionChangeOf(message, call, at));
-    if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [] };
+    const change = sessionChangeOf(message, call, at);
+    const session = await upsertSession(tx, change);
+    const changed = { change, stored: session };
+    if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [], change: changed };
     const { completed, refused } = await storeCallReport(tx, message, call, session, at);
-    return { followUps: completed ? { callCompleted: completed } : {}, refused };
+    return { followUps: completed ? { callCompleted: completed } : {}, refused, change: changed };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { VAPI_ID_MAX, userId } from '@dreamseed/contracts';
+import type { WebCallTickets } from './web-call-ticket';
 
 export type VapiMessage = Record<string, unknown> & { type: string };
 
@@ -50,7 +51,7 @@ export const speaksOfLiveCall = (type: string) => LIVE_CALL_TYPES.has(type) || t
  * call's own metadata, or the transient assistant we returned (recorded on `call.assistant`, and sent as
  * `message.assistant`). The first place that names a founder wins.
  */
-export function callOf(message: VapiMessage) {
+export function callOf(message: VapiMessage, webTickets?: WebCallTickets) {
   const call = object(message.call);
   const overrides = object(call.assistantOverrides);
   const places = [object(overrides.metadata), object(call.metadata), object(object(call.assistant).metadata), object(object(message.assistant).metadata)];
@@ -58,15 +59,21 @@ export function callOf(message: VapiMessage) {
   // The intake assistant (a caller we did not know) marks its calls: no consultation, whoever registers in it.
   const intake = places.some((m) => m.purpose === INTAKE_PURPOSE);
   const stage = Number(metadata.callStage ?? metadata.call_stage);
+  const type = text(call.type);
+  const founder =
+    directionOf(type) === 'web'
+      ? // A browser chose this call's metadata: only a ticket we signed names its founder (web-call-ticket.ts).
+        (webTickets?.verify(places.find((m) => typeof m.ticket === 'string')?.ticket, date(call.createdAt)) ?? { userId: null, callStage: null })
+      : { userId: founderId(metadata.userId ?? metadata.user_id), callStage: Number.isInteger(stage) && stage >= 1 && stage <= 4 ? stage : null };
   return {
     id: callIdOf(call.id),
-    type: text(call.type),
+    type,
     orgId: text(call.orgId),
     assistantId: text(call.assistantId),
     phoneNumberId: text(call.phoneNumberId),
     customerNumber: text(object(message.customer).number) ?? text(object(call.customer).number),
-    userId: founderId(metadata.userId ?? metadata.user_id),
-    callStage: Number.isInteger(stage) && stage >= 1 && stage <= 4 ? stage : null,
+    userId: founder.userId,
+    callStage: founder.callStage,
     intake,
     raw: call,
   };

@@ -27,12 +27,3 @@ export async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; re
   if (!response.ok) throw ApiError.from(response, error);
   return data as T;
 }
-
-/**
- * A path with its id filled in. The API document declares no path parameters for its `{id}` routes yet (the
- * generated types say `path?: never`), so openapi-fetch cannot fill them: the id goes into the path here,
- * encoded, and the template's type keeps the route's types.
- */
-export function pathWithId<P extends `${string}{id}${string}`>(template: P, id: string): P {
-  return template.replace('{id}', encodeURIComponent(id)) as P;
-}

@@ -1,7 +1,7 @@
 import type { components } from '@dreamseed/api-client';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError } from './errors';
-import { api, pathWithId, unwrap } from './client';
+import { api, unwrap } from './client';
 
 export type Profile = components['schemas']['Profile'];
 export type Call = components['schemas']['Call'];
@@ -49,7 +49,7 @@ const PAGE = 20;
 export const useCalls = () => usePages(['calls'], (cursor) => unwrap(api.GET('/v1/me/calls', { params: { query: { limit: PAGE, cursor } } })));
 
 export const useTranscript = (id: string) =>
-  useQuery({ queryKey: ['transcript', id], queryFn: () => unwrap(api.GET(pathWithId('/v1/me/calls/{id}/transcript', id))) });
+  useQuery({ queryKey: ['transcript', id], queryFn: () => unwrap(api.GET('/v1/me/calls/{id}/transcript', { params: { path: { id } } })) });
 
 export const useDreamDna = () =>
   useQuery({ queryKey: ['dream-dna'], queryFn: () => orNone(unwrap(api.GET('/v1/me/dream-dna')), 'dream_dna_not_ready') });

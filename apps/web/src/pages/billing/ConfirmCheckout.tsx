@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
-import { api, pathWithId, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { PageHeader } from '../../ui/PageHeader';
 import { BackLink, ErrorNotice } from '../../ui/status';
 
@@ -9,7 +9,7 @@ export function Component() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const confirm = useMutation({
-    mutationFn: () => unwrap(api.POST(pathWithId('/v1/billing/checkout/{id}/confirm', id))),
+    mutationFn: () => unwrap(api.POST('/v1/billing/checkout/{id}/confirm', { params: { path: { id } } })),
     onSuccess: () => navigate(`/billing/success?checkout_id=${encodeURIComponent(id)}`, { replace: true }),
   });
   return (

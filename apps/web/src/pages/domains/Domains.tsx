@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, pathWithId, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { useDomainSelection, type DomainCandidate, type DomainSearch, type DomainSelection } from '../../api/queries';
 import { formatMoney } from '../../lib/money';
 import { Field } from '../../ui/Field';
@@ -70,7 +70,7 @@ export function Component() {
   });
   const current = useQuery({
     queryKey: ['domain-search', searchId],
-    queryFn: () => unwrap(api.GET(pathWithId('/v1/domains/searches/{id}', searchId ?? ''))),
+    queryFn: () => unwrap(api.GET('/v1/domains/searches/{id}', { params: { path: { id: searchId ?? '' } } })),
     enabled: Boolean(searchId),
     refetchInterval: (query) => (finished(query.state.data) ? false : POLL_MS),
   });
