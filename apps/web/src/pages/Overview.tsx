@@ -8,7 +8,8 @@ import { stageName } from './calls/stages';
 
 /** The one thing to do next, from where the founder is in the journey. */
 function NextStep({ profile }: { profile: Profile }) {
-  if (!profile.customer_phone) {
+  // The number matters only while calls are to come.
+  if (!profile.customer_phone && profile.current_call_stage <= 4) {
     return (
       <p>
         First, <Link to="/profile">add your phone number</Link> so our consultant can call you.

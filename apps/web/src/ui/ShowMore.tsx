@@ -18,7 +18,7 @@ export function ShowMore({ pages, shown, what }: { pages: MorePages; shown: numb
   return (
     <div className="show-more">
       <p className="meta" aria-live="polite">
-        Showing {shown} {what}
+        Showing {shown} {shown === 1 ? what.replace(/s$/, '') : what}
         {pages.hasNextPage ? '; there are more.' : '.'}
       </p>
       {pages.hasNextPage ? (

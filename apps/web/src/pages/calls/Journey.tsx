@@ -149,7 +149,9 @@ function Planned({ planned }: { planned: PlannedCall[] }) {
         {planned.map((p) => (
           <li key={p.id}>
             {stageName(p.call_stage)}: {formatDateTime(p.scheduled_for)} ({p.status})
-            {p.last_error ? <span className="meta"> – the last try did not get through: {p.last_error}</span> : null}
+            {p.last_error ? (
+              <span className="meta"> – {p.status === 'cancelled' ? 'not called' : 'the last try did not get through'}: {p.last_error}</span>
+            ) : null}
           </li>
         ))}
       </ul>
