@@ -24,16 +24,16 @@ describe('npm run demo against npm start: the whole founder journey', () => {
       expect(output).toMatch(/stage 1: ended, \d+(\.\d+)? s, Founder wants to cut food waste/);
       expect(output).toMatch(/stage 4: ended/);
       // The Dream DNA, read through the gateway from the analysis service (offline extractor).
-      for (const line of ['brandVibe: friendly', 'colorPreference: minimal', 'priceLevel: mid-market', 'package_preference: standard']) {
+      for (const line of ['brand_vibe: friendly', 'color_preference: minimal', 'price_level: mid-market', 'package_preference: standard']) {
         expect(output).toContain(line);
       }
-      expect(output).toMatch(/whatProblem: .*bakeries/);
+      expect(output).toMatch(/what_problem: .*bakeries/);
       expect(output).toMatch(/Analyses: (succeeded|unchanged) \(offline/);
       // Then a domain and the payment, through the domain and billing services (offline providers).
       const selected = /Domain selected: (\S+)/.exec(output)?.[1];
       expect(selected).toMatch(/^[a-z0-9-]+\.[a-z]+$/);
       expect(output).toContain('Paid: payment_status paid, amount_paid 19900, status paid');
-      expect(output).toContain(`Dream DNA selectedDomain: ${selected}`);
+      expect(output).toContain(`Dream DNA selected_domain: ${selected}`);
     } finally {
       await platform.stop();
     }

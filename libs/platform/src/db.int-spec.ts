@@ -124,11 +124,12 @@ describe('migrations', () => {
           )
         ).rows.map((row) => row.column_name);
       const users = await columns('core', 'users');
-      expect(users).toHaveLength(36);
+      // The seed's 36 columns and the currency of amount_paid (gateway migration 0010).
+      expect(users).toHaveLength(37);
       expect(users).toEqual(
         expect.arrayContaining([
           'auth_user_id', 'customer_phone', 'call_4_completed', 'call_4_completed_at', 'current_call_stage',
-          'next_call_scheduled', 'individual_assistant_id', 'subscription_expires_at', 'deleted_at',
+          'next_call_scheduled', 'individual_assistant_id', 'subscription_expires_at', 'deleted_at', 'currency',
         ]),
       );
       const dna = await columns('analysis', 'dream_dna');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GoTrueClient } from '@supabase/auth-js';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
-import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { deletePrefix, runTs, testInfra, testLogLevel, uniquePrefix, waitFor, type RunningProcess } from '@dreamseed/testing';
 import { startGateway } from '../app';
 import { loadGatewayConfig } from '../config';
 
@@ -74,6 +74,26 @@ export async function startTestGateway(env: Record<string, string> = {}, logger:
 }
 
 export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
+
+/** The owner services a gateway test may run beside it, each as its own process (apps never import each other). */
+export type OwnerApp = 'voice-service' | 'analysis-service' | 'domain-service' | 'billing-service';
+
+/**
+ * An owner service on `port`, sharing the test database, Redis, queue prefix and internal token with the test
+ * gateway, and checking the founders' tokens it forwards; `env` adds or overrides (undefined unsets).
+ */
+export function startOwner(app: OwnerApp, port: number, prefix: string, env: Record<string, string | undefined> = {}): RunningProcess {
+  return runTs(`apps/${app}/src/main.ts`, {
+    DATABASE_URL: testInfra().databaseUrl,
+    REDIS_URL: testInfra().redisUrl,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    INTERNAL_API_SECRET: 'internal-secret-for-tests',
+    JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    ...env,
+  });
+}
 
 export const uniqueEmail = (label = 'founder') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 

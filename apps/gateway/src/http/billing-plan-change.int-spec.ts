@@ -1,5 +1,5 @@
-import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
-import { startTestGateway, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { freePort, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { startOwner, startTestGateway, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 interface Subscription {
   plan: string;
@@ -32,14 +32,7 @@ describe('plan changes through the gateway, local provider', () => {
   beforeAll(async () => {
     const [billingPort, gatewayPort] = [await freePort(), await freePort()];
     const prefix = uniquePrefix('billing-plan-change');
-    billing = runTs('apps/billing-service/src/main.ts', {
-      DATABASE_URL: testInfra().databaseUrl,
-      REDIS_URL: testInfra().redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(billingPort),
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: 'internal-secret-for-tests',
-      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    billing = startOwner('billing-service', billingPort, prefix, {
       PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     });
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', BILLING_SERVICE_URL: `http://127.0.0.1:${billingPort}`, PORT: String(gatewayPort), QUEUE_PREFIX: prefix });

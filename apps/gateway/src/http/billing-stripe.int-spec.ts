@@ -2,18 +2,16 @@ import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import {
   freePort,
-  runTs,
   startFakeStripe,
   stripeEvent,
   stripeObject,
-  testInfra,
   uniquePrefix,
   waitFor,
   waitForHttpOk,
   type FakeStripe,
   type RunningProcess,
 } from '@dreamseed/testing';
-import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { startOwner, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 const WEBHOOK_SECRET = 'whsec_journey_secret';
 const DAY = 24 * 3600;
@@ -76,14 +74,7 @@ describe('billing through the gateway, with Stripe', () => {
     stripe = await startFakeStripe();
     const [billingPort, gatewayPort] = [await freePort(), await freePort()];
     const prefix = uniquePrefix('billing-stripe');
-    billing = runTs('apps/billing-service/src/main.ts', {
-      DATABASE_URL: testInfra().databaseUrl,
-      REDIS_URL: testInfra().redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(billingPort),
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: 'internal-secret-for-tests',
-      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    billing = startOwner('billing-service', billingPort, prefix, {
       STRIPE_SECRET_KEY: 'sk_test_journey',
       STRIPE_API_BASE_URL: stripe.url,
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
-import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { freePort, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { startOwner, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 interface Account {
   token: string;
@@ -39,14 +39,7 @@ describe('billing through the gateway, local provider', () => {
   beforeAll(async () => {
     const [billingPort, gatewayPort] = [await freePort(), await freePort()];
     redis = new Redis(testInfra().redisUrl);
-    billing = runTs('apps/billing-service/src/main.ts', {
-      DATABASE_URL: testInfra().databaseUrl,
-      REDIS_URL: testInfra().redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(billingPort),
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: 'internal-secret-for-tests',
-      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    billing = startOwner('billing-service', billingPort, prefix, {
       PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     });
     gateway = await startTestGateway({

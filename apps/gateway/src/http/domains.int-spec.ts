@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import { createRedis, JobProducer, waitForRedis } from '@dreamseed/platform';
-import { freePort, runTs, startFakeServer, testInfra, uniquePrefix, waitFor, waitForHttpOk, type FakeServer, type RunningProcess } from '@dreamseed/testing';
+import { freePort, startFakeServer, testInfra, uniquePrefix, waitFor, waitForHttpOk, type FakeServer, type RunningProcess } from '@dreamseed/testing';
 import pino from 'pino';
-import { startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { startOwner, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -22,7 +22,7 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
   let token: string;
   let profileId: string;
   const prefix = uniquePrefix('domains');
-  const { databaseUrl, redisUrl } = testInfra();
+  const { redisUrl } = testInfra();
   const redis = createRedis(redisUrl, 'producer', { name: 'test' });
   const producer = new JobProducer({ connection: redis, prefix, logger: pino({ level: 'silent' }) });
 
@@ -52,14 +52,7 @@ describe('domains through the gateway (/v1/domains) with the domain service and 
           : { status: 404, body: { error: { code: 'not_found', message: 'No Dream DNA yet.' } } },
     });
     const [domainPort, gatewayPort] = [await freePort(), await freePort()];
-    domain = runTs('apps/domain-service/src/main.ts', {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(domainPort),
-      HOST: '127.0.0.1',
-      INTERNAL_API_SECRET: 'internal-secret-for-tests',
-      JWT_ISSUER: 'http://127.0.0.1/auth/v1',
+    domain = startOwner('domain-service', domainPort, prefix, {
       DOMAIN_PROVIDER: 'rdap',
       RDAP_BOOTSTRAP_URL: `${rdap.url}/iana/dns.json`,
       RDAP_TIMEOUT_MS: '2400',

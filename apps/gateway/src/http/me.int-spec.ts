@@ -5,9 +5,9 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { withFounder } from '@dreamseed/platform';
-import { freePort, runTs, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { freePort, testInfra, uniquePrefix, waitFor, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
 import { SAMPLE_CONSULTATION } from '@dreamseed/contracts';
-import { codeIn, startTestGateway, uniqueEmail, uniquePhone, type TestGateway } from '../__fixtures__/test-gateway';
+import { codeIn, startOwner, startTestGateway, uniqueEmail, uniquePhone, type OwnerApp, type TestGateway } from '../__fixtures__/test-gateway';
 import { sampleCallDeliveries } from './sample-call';
 
 const PASSWORD = 'correct horse battery';
@@ -62,17 +62,7 @@ describe('the founder API (/v1/me) under row-level security', () => {
     // tokens.
     const [voicePort, analysisPort, domainPort, billingPort, gatewayPort] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const prefix = uniquePrefix('me');
-    const owner = (app: string, port: number, env: Record<string, string> = {}) =>
-      runTs(`apps/${app}/src/main.ts`, {
-        DATABASE_URL: testInfra().databaseUrl,
-        REDIS_URL: testInfra().redisUrl,
-        QUEUE_PREFIX: prefix,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        INTERNAL_API_SECRET: 'internal-secret-for-tests',
-        JWT_ISSUER: 'http://127.0.0.1/auth/v1',
-        ...env,
-      });
+    const owner = (app: OwnerApp, port: number, env: Record<string, string> = {}) => startOwner(app, port, prefix, env);
     voice = owner('voice-service', voicePort, { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`, VAPI_PUBLIC_KEY: 'public-key-for-tests', VAPI_SERVER_CREDENTIAL_ID: 'credential-for-tests' });
     analysis = owner('analysis-service', analysisPort, { VOICE_SERVICE_URL: `http://127.0.0.1:${voicePort}` });
     domain = owner('domain-service', domainPort, { DOMAIN_PROVIDER: 'offline' });
