@@ -5545,6 +5545,16 @@ export interface components {
             color_preference: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description What each field rests on, by field name: the run that found its value, quoting what the founder said (or a saved fact, or an assessment answer). A field carried over from an earlier version keeps the quote of the run that found it; a field without a value, or whose run kept no quote, is absent. */
+            evidence: {
+                brand_vibe?: components["schemas"]["DreamDnaEvidence"];
+                color_preference?: components["schemas"]["DreamDnaEvidence"];
+                how_different?: components["schemas"]["DreamDnaEvidence"];
+                price_level?: components["schemas"]["DreamDnaEvidence"];
+                primary_service?: components["schemas"]["DreamDnaEvidence"];
+                what_problem?: components["schemas"]["DreamDnaEvidence"];
+                who_serves?: components["schemas"]["DreamDnaEvidence"];
+            };
             how_different: string | null;
             /** Format: uuid */
             id: string;
@@ -5558,6 +5568,12 @@ export interface components {
             version: number;
             what_problem: string | null;
             who_serves: string | null;
+        };
+        DreamDnaEvidence: {
+            /** @description The analysis's confidence in the field's value, 0 to 1 */
+            confidence: number;
+            /** @description A short quote of the founder's words, a saved fact or an assessment answer */
+            quote: string;
         };
         Error: {
             error: {

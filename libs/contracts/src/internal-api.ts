@@ -110,6 +110,21 @@ export interface DreamDnaView {
   aiAnalysisId: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * What each field rests on: a short quote of the founder's words (or of a saved fact or an assessment answer)
+   * and the run's confidence, from the run that found the field's value. A field without a value, or whose run
+   * kept no quote, has none.
+   */
+  evidence: Partial<Record<DreamDnaField, DreamDnaEvidence>>;
+}
+
+/** The Dream DNA's own fields, the ones an analysis finds. */
+export type DreamDnaField = 'whatProblem' | 'whoServes' | 'howDifferent' | 'primaryService' | 'brandVibe' | 'colorPreference' | 'priceLevel';
+
+export interface DreamDnaEvidence {
+  quote: string;
+  /** 0 to 1. */
+  confidence: number;
 }
 
 export interface AiAnalysisView {

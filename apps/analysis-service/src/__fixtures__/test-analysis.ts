@@ -1,8 +1,10 @@
 import type { ConsultationCallView, QueueName } from '@dreamseed/contracts';
-import { startTestService } from '@dreamseed/platform/testing';
+import { founderAccessToken, startTestService } from '@dreamseed/platform/testing';
 import { startFakeServer } from '@dreamseed/testing';
 import { startAnalysisService } from '../app';
 import { loadAnalysisConfig, type AnalysisConfig } from '../config';
+
+const INTERNAL_TOKEN = 'internal-secret-for-tests';
 
 /**
  * An analysis service of the test's own (in-process, own queue prefix) reading calls from a fake voice service
@@ -17,7 +19,8 @@ export async function startTestAnalysis(env: Record<string, string> = {}) {
   const harness = await startTestService({
     label: 'analysis',
     runTimeoutMs: 15_000,
-    start: (base, logger) => startAnalysisService((config = loadAnalysisConfig({ ...base, VOICE_SERVICE_URL: voice.url, ...env })), logger),
+    start: (base, logger) =>
+      startAnalysisService((config = loadAnalysisConfig({ ...base, VOICE_SERVICE_URL: voice.url, INTERNAL_API_SECRET: INTERNAL_TOKEN, ...env })), logger),
   });
   return {
     ...harness,
@@ -27,6 +30,12 @@ export async function startTestAnalysis(env: Record<string, string> = {}) {
     /** Sets what the fake voice service answers for this founder's ended calls. */
     setCalls(userId: string, founderCalls: ConsultationCallView[]) {
       calls.set(userId, founderCalls);
+    },
+    /** Reads the internal API as the gateway does for a founder: the platform's token and the founder's. */
+    async read(path: string, userId: string) {
+      const token = await founderAccessToken(userId, (config as AnalysisConfig).JWT_ISSUER);
+      const response = await fetch(`${harness.url}/internal${path}`, { headers: { 'x-internal-token': INTERNAL_TOKEN, authorization: `Bearer ${token}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     /** The jobs waiting on another queue (what the service sent on). */
     async sent(queue: QueueName) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BRAND_VIBES, COLOR_PREFERENCES, ENTITY_TYPES, PRICE_LEVELS, URGENCY_LEVELS, US_STATES } from '@dreamseed/contracts';
+import { BRAND_VIBES, COLOR_PREFERENCES, ENTITY_TYPES, PRICE_LEVELS, URGENCY_LEVELS, US_STATES, type DreamDnaField } from '@dreamseed/contracts';
 
 /**
  * What an analysis produces, as a zod schema: it is the structured-output format sent to the LLM and the check
@@ -41,7 +41,7 @@ export type DreamDnaFields = { [K in keyof AnalysisOutput['dreamDna']]: Analysis
 export type BusinessFacts = { [K in keyof AnalysisOutput['businessFacts']]: AnalysisOutput['businessFacts'][K]['value'] };
 export type Finding<T> = { value: T | null; confidence: number; evidence: string | null };
 
-export const DREAM_DNA_FIELDS = ['whatProblem', 'whoServes', 'howDifferent', 'primaryService', 'brandVibe', 'colorPreference', 'priceLevel'] as const;
+export const DREAM_DNA_FIELDS = ['whatProblem', 'whoServes', 'howDifferent', 'primaryService', 'brandVibe', 'colorPreference', 'priceLevel'] as const satisfies readonly DreamDnaField[];
 export const BUSINESS_FACT_FIELDS = ['businessName', 'businessType', 'entityType', 'stateOfOperation', 'urgencyLevel', 'timeline', 'packagePreference'] as const;
 export const ENUM_FIELDS = ['brandVibe', 'colorPreference', 'priceLevel', 'entityType', 'stateOfOperation', 'urgencyLevel'] as const;
 

@@ -3,8 +3,9 @@ import { desc, eq, inArray } from 'drizzle-orm';
 import type { AiAnalysisView, DreamDnaView } from '@dreamseed/contracts';
 import { AppError, afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
 import type { AnalysisConfig } from '../config';
-import type { AnalysisDb } from '../db/client';
+import type { AnalysisDb, AnalysisTx } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, dreamDna } from '../db/schema';
+import { evidenceOfVersions } from './evidence';
 
 type DreamDnaRow = typeof dreamDna.$inferSelect;
 
@@ -26,7 +27,7 @@ function analysisView(row: typeof aiAnalysis.$inferSelect): AiAnalysisView {
   };
 }
 
-function dreamDnaView(row: DreamDnaRow): DreamDnaView {
+function dreamDnaView(row: DreamDnaRow, evidence: DreamDnaView['evidence']): DreamDnaView {
   return {
     id: row.id,
     businessId: row.businessId,
@@ -42,7 +43,14 @@ function dreamDnaView(row: DreamDnaRow): DreamDnaView {
     aiAnalysisId: row.aiAnalysisId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    evidence,
   };
+}
+
+/** The versions with each field's evidence, read in the same transaction. */
+async function withEvidence(tx: AnalysisTx, rows: DreamDnaRow[]): Promise<DreamDnaView[]> {
+  const evidence = await evidenceOfVersions(tx, rows);
+  return rows.map((row) => dreamDnaView(row, evidence.get(row.version) ?? {}));
 }
 
 /**
@@ -55,24 +63,25 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
 
   router.get('/dream-dna', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const [row] = await withFounder(db, founder, (tx) => tx.select().from(dreamDna).orderBy(desc(dreamDna.version)).limit(1));
-    if (!row) throw new AppError(404, 'dream_dna_not_ready', 'No Dream DNA yet: it appears after the first consultation call or assessment is analysed.');
-    res.json(dreamDnaView(row));
+    const [view] = await withFounder(db, founder, async (tx) => withEvidence(tx, await tx.select().from(dreamDna).orderBy(desc(dreamDna.version)).limit(1)));
+    if (!view) throw new AppError(404, 'dream_dna_not_ready', 'No Dream DNA yet: it appears after the first consultation call or assessment is analysed.');
+    res.json(view);
   });
 
   router.get('/dream-dna/versions', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
-    const rows = await withFounder(db, founder, (tx) =>
-      tx
+    const { items, next_cursor } = await withFounder(db, founder, async (tx) => {
+      const rows = await tx
         .select()
         .from(dreamDna)
         .where(afterRow(dreamDna, dreamDna.version, dreamDna.id, page))
         .orderBy(desc(dreamDna.version), desc(dreamDna.id))
-        .limit(page.limit + 1),
-    );
-    const { items, next_cursor } = pageOf(rows, page, (row) => row.id);
-    res.json({ versions: items.map(dreamDnaView), next_cursor });
+        .limit(page.limit + 1);
+      const { items: shown, next_cursor } = pageOf(rows, page, (row) => row.id);
+      return { items: await withEvidence(tx, shown), next_cursor };
+    });
+    res.json({ versions: items, next_cursor });
   });
 
   router.get('/analyses', async (req, res) => {

@@ -457,6 +457,9 @@ describe('the founder API (/v1/me) under row-level security', () => {
       return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
     }, 'the Dream DNA', 15_000);
     expect(dna).toMatchObject({ version: 1, user_id: founder.profileId, brand_vibe: 'friendly', price_level: 'mid-market', what_problem: 'Bakeries throw away bread every night.', selected_domain: null });
+    // Each field with what it rests on: here the founder's answers, under the public field names.
+    const answered = (quote: string) => ({ quote, confidence: expect.any(Number) });
+    expect(dna.evidence).toEqual({ what_problem: answered('Bakeries throw away bread every night.'), brand_vibe: answered('friendly'), price_level: answered('mid-market') });
     const assessments = (await (await call(founder, 'GET', '/v1/me/assessments')).json()) as { assessments: { id: string; answers: unknown[] }[] };
     expect(assessments.assessments).toEqual([expect.objectContaining({ id, answers: expect.arrayContaining([{ question_id: 'brand_vibe', value: 'friendly' }]) })]);
     await waitFor(async () => ((await (await call(founder, 'GET', '/v1/me')).json()) as { entity_type: string }).entity_type === 'llc', 'the profile to hear the entity');
@@ -507,8 +510,9 @@ describe('the founder API (/v1/me) under row-level security', () => {
     }
     // Another founder's cursor names a row they cannot see: their list simply ends.
     expect(await (await call(b, 'GET', `/v1/me/analyses?cursor=${firstPage.next_cursor}`)).json()).toEqual({ analyses: [], next_cursor: null });
-    const versions = (await (await call(founder, 'GET', '/v1/me/dream-dna/versions')).json()) as { versions: unknown[]; next_cursor: string | null };
+    const versions = (await (await call(founder, 'GET', '/v1/me/dream-dna/versions')).json()) as { versions: { evidence: unknown }[]; next_cursor: string | null };
     expect(versions.versions).toHaveLength(1);
+    expect(versions.versions[0]?.evidence).toEqual(dna.evidence);
     expect(versions.next_cursor).toBeNull();
     // Another founder sees none of it.
     const other = await signUp();

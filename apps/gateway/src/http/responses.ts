@@ -194,6 +194,13 @@ export const Transcript = z
   })
   .openapi('Transcript');
 
+const Evidence = z
+  .object({
+    quote: z.string().openapi({ description: "A short quote of the founder's words, a saved fact or an assessment answer" }),
+    confidence: z.number().min(0).max(1).openapi({ description: "The analysis's confidence in the field's value, 0 to 1" }),
+  })
+  .openapi('DreamDnaEvidence');
+
 export const DreamDna = z
   .object({
     id: uuid,
@@ -210,6 +217,20 @@ export const DreamDna = z
     ai_analysis_id: uuid.nullable(),
     created_at: isoTime,
     updated_at: isoTime,
+    evidence: z
+      .object({
+        what_problem: Evidence.optional(),
+        who_serves: Evidence.optional(),
+        how_different: Evidence.optional(),
+        primary_service: Evidence.optional(),
+        brand_vibe: Evidence.optional(),
+        color_preference: Evidence.optional(),
+        price_level: Evidence.optional(),
+      })
+      .openapi({
+        description:
+          'What each field rests on, by field name: the run that found its value, quoting what the founder said (or a saved fact, or an assessment answer). A field carried over from an earlier version keeps the quote of the run that found it; a field without a value, or whose run kept no quote, is absent.',
+      }),
   })
   .openapi('DreamDna');
 

@@ -4,10 +4,13 @@
  * pool for looking at the rows it writes, `run` (enqueue a job and wait for its outcome) and `stop` (the app,
  * the connections and the prefix's keys).
  */
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
 import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
+import { DEVELOPMENT_JWT_SECRET } from '../founder-token';
 import { QueueUnavailableError } from '../errors';
 import { JobProducer } from '../producer';
 import { createRedis, waitForRedis } from '../redis';
@@ -78,4 +81,19 @@ export function producerFailingFirst(producer: JobProducer, failures = 1): JobPr
         ? (...args: Parameters<JobProducer['enqueue']>) => (left-- > 0 ? Promise.reject(new QueueUnavailableError()) : target.enqueue(...args))
         : Reflect.get(target, key),
   });
+}
+
+/**
+ * An access token as the gateway issues it for a founder's profile id, signed with the development secret: what
+ * the gateway forwards to an owner's internal API.
+ */
+export function founderAccessToken(profileId: string, issuer: string): Promise<string> {
+  return new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: { profile_id: profileId } })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(randomUUID())
+    .setIssuer(issuer)
+    .setAudience('authenticated')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
 }

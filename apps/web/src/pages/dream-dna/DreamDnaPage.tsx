@@ -1,23 +1,11 @@
 import { Link } from 'react-router';
-import { useDreamDna, useDreamDnaVersions, type DreamDna } from '../../api/queries';
+import { useDreamDna, useDreamDnaVersions } from '../../api/queries';
 import { formatDateTime } from '../../lib/dates';
 import { PageHeader } from '../../ui/PageHeader';
 import { ShowMore } from '../../ui/ShowMore';
 import { Empty, QueryView } from '../../ui/status';
-import { changedFields, DNA_FIELDS } from './fields';
-
-function Fields({ dna }: { dna: DreamDna }) {
-  return (
-    <dl className="dna">
-      {DNA_FIELDS.map(({ key, label }) => (
-        <div key={key} className="dna-field">
-          <dt>{label}</dt>
-          <dd>{dna[key] ?? <span className="meta">Not known yet: it fills in as we talk.</span>}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
+import { DnaFields } from './DnaFields';
+import { changedFields } from './fields';
 
 function Versions() {
   const versions = useDreamDnaVersions();
@@ -40,7 +28,7 @@ function Versions() {
                           Version {v.version}, {formatDateTime(v.created_at)}
                           {changed.length ? `: ${changed.join(', ')} changed` : first ? ': the first one' : ''}
                         </summary>
-                        <Fields dna={v} />
+                        <DnaFields dna={v} />
                       </details>
                     </li>
                   );
@@ -69,7 +57,7 @@ export function Component() {
               <p className="meta">
                 Version {current.version}, updated {formatDateTime(current.updated_at)}.
               </p>
-              <Fields dna={current} />
+              <DnaFields dna={current} />
               <Versions />
             </>
           ) : (

@@ -12,6 +12,14 @@ export const DNA_FIELDS = [
   { key: 'selected_domain', label: 'Domain' },
 ] as const satisfies readonly { key: keyof DreamDna; label: string }[];
 
+type DnaFieldKey = (typeof DNA_FIELDS)[number]['key'];
+
+/** What the founder said that a field rests on; none for the domain, or when the analysis kept no quote. */
+export function quoteFor(dna: DreamDna, key: DnaFieldKey): string | undefined {
+  const evidence: Partial<Record<DnaFieldKey, { quote: string }>> = dna.evidence;
+  return evidence[key]?.quote;
+}
+
 export const fieldLabel = (key: string) => DNA_FIELDS.find((f) => f.key === key)?.label ?? key.replaceAll('_', ' ');
 
 /** The fields a version changed from the one before it. */
