@@ -166,19 +166,25 @@ describe('auth attacks with confirmation on', () => {
         await post(gateway, '/recover', { email });
         return performance.now() - start;
       };
-      const forKnown: number[] = [];
-      const forUnknown: number[] = [];
-      for (let pair = 0; pair < 25; pair += 1) {
-        forKnown.push(await timed(known));
-        forUnknown.push(await timed(uniqueEmail()));
-      }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[12] ?? 0;
-      // A ratio of medians, so that a loaded machine slows both sides alike. The leak made registered addresses
-      // far slower than the band allows; the band leaves room for the noise of a busy shared machine.
-      const ratio = median(forKnown) / median(forUnknown);
-      expect(ratio).toBeGreaterThan(0.5);
-      expect(ratio).toBeLessThan(1.5);
-    });
+      // A ratio of medians, so that a loaded machine slows both sides alike; each pair in turn order, so that
+      // neither side always runs right after the other's leftover work.
+      const ratioOfMedians = async () => {
+        const forKnown: number[] = [];
+        const forUnknown: number[] = [];
+        for (let pair = 0; pair < 25; pair += 1) {
+          if (pair % 2) forUnknown.push(await timed(uniqueEmail()));
+          forKnown.push(await timed(known));
+          if (!(pair % 2)) forUnknown.push(await timed(uniqueEmail()));
+        }
+        return median(forKnown) / median(forUnknown);
+      };
+      // The leak made registered addresses far slower than the band allows, in every measurement; a busy shared
+      // machine can push one measurement out of the band now and then, so up to three are taken.
+      const ratios: number[] = [];
+      while (ratios.length < 3 && !ratios.some((ratio) => ratio > 0.5 && ratio < 1.5)) ratios.push(await ratioOfMedians());
+      expect(ratios.some((ratio) => ratio > 0.5 && ratio < 1.5)).toBe(true);
+    }, 60_000);
   });
 
   describe('user metadata', () => {
