@@ -4,7 +4,7 @@ import { expect, newFounder, screenshot, signUpInTheApp, test } from './fixtures
 const STAGES = ['Discovery', 'Positioning', 'Brand', 'Formation'];
 
 /** A field of the current Dream DNA (the earlier versions' fields come later, folded away). */
-const dnaField = (page: Page, label: string) => page.getByRole('term').filter({ hasText: label }).first().locator('xpath=following-sibling::dd');
+const dnaField = (page: Page, label: string) => page.getByRole('term').filter({ hasText: label }).first().locator('xpath=following-sibling::dd[1]');
 
 test.use({ viewport: { width: 1024, height: 768 } });
 
