@@ -9,6 +9,7 @@ import { parseBody, requireApiUser } from './middleware';
 import { describeRoutes, PAGED } from './openapi';
 import { Cancelling, Checkout, CheckoutConfirmation as ConfirmationAnswer, packagesAnswer, paymentsAnswer, subscriptionAnswer, SubscriptionChanging } from './responses';
 import { publicView } from './dialect';
+import { profileIdIn } from './founder';
 import { postToOwner, readFromOwner, readPageFromOwner } from './owners';
 
 const packageId = z.string().min(1).max(100);
@@ -107,26 +108,31 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
     res.json(publicView(await readPageFromOwner(config.BILLING_SERVICE_URL, INTERNAL_PATHS.billing.payments, req, owner)));
   });
 
-  router.post('/subscription/cancel', async (req, res) => {
-    const profileId = (req.auth?.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
-    if (typeof profileId !== 'string') throw notFound('This account has no founder profile.');
-    // Billing's own answer decides whether anything would change, so that a 202 always means a cancellation.
+  /**
+   * The subscription that runs, as billing's own answer says, or 404 `no_subscription`: billing decides whether a
+   * command would change anything, so that a 202 always means a change.
+   */
+  const runningSubscription = async (req: Request, verb: string): Promise<SubscriptionView> => {
     const { subscription } = await fromBilling<{ subscription: SubscriptionView | null }>(INTERNAL_PATHS.billing.subscription, req);
-    const live = subscription && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status);
-    if (!live) throw new AppError(404, 'no_subscription', 'There is no running subscription to cancel.');
+    if (!subscription || !(LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status)) {
+      throw new AppError(404, 'no_subscription', `There is no running subscription to ${verb}.`);
+    }
+    return subscription;
+  };
+
+  router.post('/subscription/cancel', async (req, res) => {
+    const profileId = profileIdOf(req);
+    const subscription = await runningSubscription(req, 'cancel');
     if (subscription.cancelAtPeriodEnd) throw conflict('already_cancelled', 'The subscription already ends with its current period.');
     await producer.enqueue('billing', 'cancel-subscription', { v: 1, userId: profileId, requestId: randomUUID() }, { correlationId: req.correlationId });
     res.status(202).json({ cancelling: true, at_period_end: true });
   });
 
-  // As for a cancellation, billing's view decides whether anything would change, so that a 202 always means a
-  // change. Billing's job reads the subscription again under a lock: a double click's second job changes nothing.
+  // Billing's job reads the subscription again under a lock: a double click's second job changes nothing.
   router.post('/subscription/change', express.json({ limit: '16kb' }), async (req, res) => {
     const { plan } = parseBody(subscriptionChange, req.body);
     const userId = profileIdOf(req);
-    const { subscription } = await fromBilling<{ subscription: SubscriptionView | null }>(INTERNAL_PATHS.billing.subscription, req);
-    const live = subscription && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscription.status);
-    if (!live) throw new AppError(404, 'no_subscription', 'There is no running subscription to change.');
+    const subscription = await runningSubscription(req, 'change');
     // The plan it runs, while it is set to end, is a resume: the one way back from a cancellation.
     if (subscription.plan === plan && !subscription.cancelAtPeriodEnd) throw conflict('same_plan', `The subscription already runs the ${plan} plan.`);
     await producer.enqueue('billing', 'change-subscription', { v: 1, userId, plan, requestId: randomUUID() }, { correlationId: req.correlationId });
@@ -139,8 +145,8 @@ export function billingRouter(auth: AuthService, config: Pick<GatewayConfig, 'BI
 
 /** The founder's profile id, which billing's jobs name them by. */
 function profileIdOf(req: Request): string {
-  const profileId = (req.auth?.claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
-  if (typeof profileId !== 'string') throw notFound('This account has no founder profile.');
+  const profileId = req.auth && profileIdIn(req.auth.claims);
+  if (profileId === undefined) throw notFound('This account has no founder profile.');
   return profileId;
 }
 

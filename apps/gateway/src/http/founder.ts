@@ -22,7 +22,8 @@ export async function founderOf(req: Request, db: GatewayDb): Promise<Founder> {
   return { id: profile.id, claims };
 }
 
-const profileIdIn = (claims: AccessClaims) => {
+/** The profile id the gateway puts in every token's `app_metadata`, if this token has one. */
+export const profileIdIn = (claims: AccessClaims) => {
   const id = (claims.app_metadata as { profile_id?: unknown } | undefined)?.profile_id;
   return typeof id === 'string' ? id : undefined;
 };

@@ -7,7 +7,7 @@ import { AppError, badRequest, conflict, notFound, withFounder, type Founder, ty
 import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
-import type { GatewayDb } from '../db/client';
+import type { GatewayDb, GatewayTx } from '../db/client';
 import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest, readOwnProfile } from './founder';
@@ -172,11 +172,23 @@ export function meRouter(
 
   const founderOf = (req: Request) => founderFromRequest(req, db);
 
-  const readProfile = (founder: Founder) =>
-    withFounder(db, founder, async (tx) => {
-      const [row] = await tx.select().from(users).where(and(eq(users.id, founder.id), isNull(users.deletedAt)));
-      return row && rowView(users, row);
-    });
+  const owner = { internalSecret: config.INTERNAL_API_SECRET };
+
+  /** The stage the founder's next call is for: 404 without a profile, 409 once all four calls are done. */
+  const stageToCall = async (founder: Founder): Promise<number> => {
+    const [profile] = await withFounder(db, founder, (tx) =>
+      tx.select({ stage: users.currentCallStage }).from(users).where(and(eq(users.id, founder.id), isNull(users.deletedAt))),
+    );
+    if (!profile) throw notFound('No profile.');
+    if (profile.stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
+    return profile.stage;
+  };
+
+  /** The formation details as `/v1` shows them, read in the founder's transaction. */
+  const formationIn = async (tx: GatewayTx, founder: Founder) => {
+    const [row] = await tx.select().from(businessFormationData).where(eq(businessFormationData.userId, founder.id));
+    return row && rowView(businessFormationData, row);
+  };
 
   router.patch('/', async (req, res) => {
     // Refused rather than started here: the flow and its answers (pending number, code, phone_exists) are GoTrue's,
@@ -210,10 +222,7 @@ export function meRouter(
 
   router.get('/formation', async (req, res) => {
     const founder = await founderOf(req);
-    const formation = await withFounder(db, founder, async (tx) => {
-      const [row] = await tx.select().from(businessFormationData).where(eq(businessFormationData.userId, founder.id));
-      return row && rowView(businessFormationData, row);
-    });
+    const formation = await withFounder(db, founder, (tx) => formationIn(tx, founder));
     if (!formation) throw notFound('No formation details yet.');
     res.json(formation);
   });
@@ -230,8 +239,7 @@ export function meRouter(
     const formation = await withFounder(db, founder, async (tx) => {
       await tx.execute(sql`insert into core.business_formation_data (${sql.join(columns, sql`, `)}) values (${sql.join(values, sql`, `)})
                            on conflict (user_id) do update set ${sql.join([...updates, sql`updated_at = now()`], sql`, `)}`);
-      const [row] = await tx.select().from(businessFormationData).where(eq(businessFormationData.userId, founder.id));
-      return row && rowView(businessFormationData, row);
+      return formationIn(tx, founder);
     });
     res.json(formation);
   });
@@ -251,14 +259,15 @@ export function meRouter(
     res.status(204).end();
   });
 
-  const fromVoice = <T>(path: string, req: Request) => readFromOwner<T>(config.VOICE_SERVICE_URL, path, req, { internalSecret: config.INTERNAL_API_SECRET });
+  const fromVoice = <T>(path: string, req: Request) => readFromOwner<T>(config.VOICE_SERVICE_URL, path, req, owner);
+  const pageFromVoice = (path: string, req: Request) => readPageFromOwner(config.VOICE_SERVICE_URL, path, req, owner);
 
   router.get('/calls', async (req, res) => {
-    res.json(publicView(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, req, { internalSecret: config.INTERNAL_API_SECRET })));
+    res.json(publicView(await pageFromVoice(INTERNAL_PATHS.voice.calls, req)));
   });
 
   router.get('/calls/planned', async (req, res) => {
-    res.json(publicView(await readPageFromOwner(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.plannedCalls, req, { internalSecret: config.INTERNAL_API_SECRET })));
+    res.json(publicView(await pageFromVoice(INTERNAL_PATHS.voice.plannedCalls, req)));
   });
 
   // Plan the next consultation call (now, or at a time the founder names); planning again moves it.
@@ -266,12 +275,10 @@ export function meRouter(
     const { at } = parseBody(callRequest, req.body);
     if (at && Date.parse(at) < Date.now() - 60_000) throw badRequest('invalid_time', 'The time is in the past.');
     const founder = await founderOf(req);
-    const profile = (await readProfile(founder)) as { current_call_stage: number } | undefined;
-    if (!profile) throw notFound('No profile.');
-    if (profile.current_call_stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
+    const stage = await stageToCall(founder);
     const notBefore = at ? new Date(at).toISOString() : new Date().toISOString();
-    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: profile.current_call_stage, notBefore }, { correlationId: req.correlationId });
-    res.status(202).json({ call_stage: profile.current_call_stage, at: notBefore });
+    await producer.enqueue('voice', 'schedule-next-call', { v: 1, userId: founder.id, callStage: stage, notBefore }, { correlationId: req.correlationId });
+    res.status(202).json({ call_stage: stage, at: notBefore });
   });
 
   router.get('/calls/sample', async (req, res) => {
@@ -283,17 +290,15 @@ export function meRouter(
   router.post('/calls/sample', async (req, res) => {
     if (!samples?.enabled) throw new AppError(404, 'sample_calls_off', 'Sample calls are off here: they play only on a platform without a VAPI account, outside production.');
     const founder = await founderOf(req);
-    const profile = (await readProfile(founder)) as { current_call_stage: number } | undefined;
-    if (!profile) throw notFound('No profile.');
-    if (profile.current_call_stage > 4) throw new AppError(409, 'consultation_complete', 'All four consultation calls are done.');
-    const started = await samples.start(founder.id, profile.current_call_stage, req.correlationId ?? randomUUID());
+    const stage = await stageToCall(founder);
+    const started = await samples.start(founder.id, stage, req.correlationId ?? randomUUID());
     if (!started) throw conflict('sample_call_playing', 'A sample call is playing; wait for it to end.');
-    res.status(202).json({ call_stage: profile.current_call_stage, vapi_call_id: started.vapiCallId });
+    res.status(202).json({ call_stage: stage, vapi_call_id: started.vapiCallId });
   });
 
   // VAPI's objects pass as VAPI names them (the web SDK reads them); only the envelope is in the API's dialect.
   router.post('/calls/web', async (req, res) => {
-    const { body: call } = await postToOwner<WebCallView>(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.webCall, req, {}, { internalSecret: config.INTERNAL_API_SECRET });
+    const { body: call } = await postToOwner<WebCallView>(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.webCall, req, {}, owner);
     res.status(201).json({
       public_key: call.publicKey,
       call_stage: call.callStage,
@@ -343,7 +348,6 @@ export function meRouter(
     });
     // Every owner's part, read with the founder's token: an owner that cannot answer fails the export (503)
     // rather than leaving a silent gap.
-    const owner = { internalSecret: config.INTERNAL_API_SECRET };
     const all = <T>(base: string, path: string, key: string) => readAllFromOwner<T>(base, path, key, req, owner);
     const [calls, plannedCalls, dreamDnaVersions, analyses, assessments, searches, subscription, payments] = await Promise.all([
       all<CallView>(config.VOICE_SERVICE_URL, INTERNAL_PATHS.voice.calls, 'calls'),
