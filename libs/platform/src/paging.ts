@@ -4,8 +4,8 @@
  * offset, so rows added meanwhile never shift a page, and a row's own sort key is read back from Postgres, so
  * timestamps keep their microseconds.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { desc, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import { badRequest } from './errors';
 
 export const PAGE_LIMIT_DEFAULT = 20;
@@ -64,4 +64,13 @@ export function pageOf<T>(rows: T[], page: PageRequest, idOf: (row: T) => string
  */
 export function afterRow(table: PgTable, key: PgColumn, id: PgColumn, page: PageRequest): SQL | undefined {
   return page.after ? sql`(${key}, ${id}) < (select ${key}, ${id} from ${table} where ${id} = ${page.after})` : undefined;
+}
+
+/**
+ * One page of a newest-first list: `query` (a `select … from table`, made dynamic with `$dynamic()`) after the
+ * cursor's row, ordered by `(key, id)` descending and read with `limit + 1`, as `pageOf` gives it.
+ */
+export async function newestFirstPage<Q extends PgSelect>(query: Q, table: PgTable, key: PgColumn, id: PgColumn, page: PageRequest): Promise<Page<Awaited<Q>[number]>> {
+  const rows = (await query.where(afterRow(table, key, id, page)).orderBy(desc(key), desc(id)).limit(page.limit + 1)) as Awaited<Q>;
+  return pageOf(rows, page, (row) => (row as { id: string }).id);
 }

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { AiAnalysisView, DreamDnaView } from '@dreamseed/contracts';
-import { AppError, afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
+import { AppError, createFounderTokenVerifier, newestFirstPage, notFound, pageRequest, withFounder } from '@dreamseed/platform';
 import type { AnalysisConfig } from '../config';
 import type { AnalysisDb, AnalysisTx } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, dreamDna } from '../db/schema';
@@ -72,13 +72,7 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
     const { items, next_cursor } = await withFounder(db, founder, async (tx) => {
-      const rows = await tx
-        .select()
-        .from(dreamDna)
-        .where(afterRow(dreamDna, dreamDna.version, dreamDna.id, page))
-        .orderBy(desc(dreamDna.version), desc(dreamDna.id))
-        .limit(page.limit + 1);
-      const { items: shown, next_cursor } = pageOf(rows, page, (row) => row.id);
+      const { items: shown, next_cursor } = await newestFirstPage(tx.select().from(dreamDna).$dynamic(), dreamDna, dreamDna.version, dreamDna.id, page);
       return { items: await withEvidence(tx, shown), next_cursor };
     });
     res.json({ versions: items, next_cursor });
@@ -87,15 +81,9 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
   router.get('/analyses', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
-    const rows = await withFounder(db, founder, (tx) =>
-      tx
-        .select()
-        .from(aiAnalysis)
-        .where(afterRow(aiAnalysis, aiAnalysis.createdAt, aiAnalysis.id, page))
-        .orderBy(desc(aiAnalysis.createdAt), desc(aiAnalysis.id))
-        .limit(page.limit + 1),
+    const { items, next_cursor } = await withFounder(db, founder, (tx) =>
+      newestFirstPage(tx.select().from(aiAnalysis).$dynamic(), aiAnalysis, aiAnalysis.createdAt, aiAnalysis.id, page),
     );
-    const { items, next_cursor } = pageOf(rows, page, (row) => row.id);
     res.json({ analyses: items.map(analysisView), next_cursor });
   });
 
@@ -111,13 +99,13 @@ export function founderRouter(config: AnalysisConfig, db: AnalysisDb): Router {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
     const { items: assessments, next_cursor } = await withFounder(db, founder, async (tx) => {
-      const found = await tx
-        .select()
-        .from(businessAssessment)
-        .where(afterRow(businessAssessment, businessAssessment.submittedAt, businessAssessment.id, page))
-        .orderBy(desc(businessAssessment.submittedAt), desc(businessAssessment.id))
-        .limit(page.limit + 1);
-      const { items: rows, next_cursor } = pageOf(found, page, (row) => row.id);
+      const { items: rows, next_cursor } = await newestFirstPage(
+        tx.select().from(businessAssessment).$dynamic(),
+        businessAssessment,
+        businessAssessment.submittedAt,
+        businessAssessment.id,
+        page,
+      );
       const answers = rows.length
         ? await tx.select().from(assessmentResponses).where(inArray(assessmentResponses.assessmentId, rows.map((row) => row.id)))
         : [];

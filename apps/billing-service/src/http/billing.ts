@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { desc, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CheckoutConfirmation, PaymentView, SubscriptionView } from '@dreamseed/contracts';
-import { afterRow, badRequest, createFounderTokenVerifier, notFound, pageOf, pageRequest, summarizeIssues, withFounder } from '@dreamseed/platform';
+import { badRequest, createFounderTokenVerifier, newestFirstPage, notFound, pageRequest, summarizeIssues, withFounder } from '@dreamseed/platform';
 import type { Catalog } from '../billing/catalog';
 import type { CheckoutService } from '../billing/checkout';
 import type { BillingConfig } from '../config';
@@ -70,15 +70,9 @@ export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Cat
   router.get('/payments', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
-    const found = await withFounder(db, founder, (tx) =>
-      tx
-        .select()
-        .from(payments)
-        .where(afterRow(payments, payments.createdAt, payments.id, page))
-        .orderBy(desc(payments.createdAt), desc(payments.id))
-        .limit(page.limit + 1),
+    const { items: rows, next_cursor } = await withFounder(db, founder, (tx) =>
+      newestFirstPage(tx.select().from(payments).$dynamic(), payments, payments.createdAt, payments.id, page),
     );
-    const { items: rows, next_cursor } = pageOf(found, page, (row) => row.id);
     const list: PaymentView[] = rows.map((row) => ({
       id: row.id,
       packageId: row.packageId,

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import type { DomainSearchView, DomainSelectionView } from '@dreamseed/contracts';
-import { AppError, afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
+import { AppError, createFounderTokenVerifier, newestFirstPage, notFound, pageRequest, withFounder } from '@dreamseed/platform';
 import type { DomainConfig } from '../config';
 import type { DomainDb } from '../db/client';
 import { domainSearches, domainSelections } from '../db/schema';
@@ -20,15 +20,9 @@ export function searchesRouter(config: DomainConfig, db: DomainDb): Router {
   router.get('/domain-searches', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
-    const rows = await withFounder(db, founder, (tx) =>
-      tx
-        .select()
-        .from(domainSearches)
-        .where(afterRow(domainSearches, domainSearches.createdAt, domainSearches.id, page))
-        .orderBy(desc(domainSearches.createdAt), desc(domainSearches.id))
-        .limit(page.limit + 1),
+    const { items, next_cursor } = await withFounder(db, founder, (tx) =>
+      newestFirstPage(tx.select().from(domainSearches).$dynamic(), domainSearches, domainSearches.createdAt, domainSearches.id, page),
     );
-    const { items, next_cursor } = pageOf(rows, page, (row) => row.id);
     res.json({ searches: items.map(searchView), next_cursor });
   });
 

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { asc, desc, eq } from 'drizzle-orm';
 import type { CallView, PlannedCallView, TranscriptView, WebCallView } from '@dreamseed/contracts';
-import { AppError, afterRow, createFounderTokenVerifier, notFound, pageOf, pageRequest, withFounder } from '@dreamseed/platform';
+import { AppError, createFounderTokenVerifier, newestFirstPage, notFound, pageRequest, withFounder } from '@dreamseed/platform';
 import { founderAssistant, variableValuesOf, type Stage } from '../assistants/stages';
 import { fetchFounder } from '../gateway-client';
 import { vapiServer } from '../vapi/server';
@@ -23,17 +23,11 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
   router.get('/calls', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
-    const [found, plans] = await withFounder(db, founder, async (tx) => [
-      await tx
-        .select()
-        .from(callSessions)
-        .where(afterRow(callSessions, callSessions.createdAt, callSessions.id, page))
-        .orderBy(desc(callSessions.createdAt), desc(callSessions.id))
-        .limit(page.limit + 1),
+    const [{ items: rows, next_cursor }, plans] = await withFounder(db, founder, async (tx) => [
+      await newestFirstPage(tx.select().from(callSessions).$dynamic(), callSessions, callSessions.createdAt, callSessions.id, page),
       // The plans are few (one open per stage); the newest 20 with every page, so a client never pages for them.
       await tx.select().from(voiceCalls).orderBy(desc(voiceCalls.scheduledFor), desc(voiceCalls.id)).limit(20),
-    ]);
-    const { items: rows, next_cursor } = pageOf(found, page, (row) => row.id);
+    ] as const);
     const calls: CallView[] = rows.map((row) => ({
       id: row.id,
       vapiCallId: row.vapiCallId,
@@ -52,15 +46,9 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
   router.get('/calls/planned', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
     const page = pageRequest(req.query);
-    const found = await withFounder(db, founder, (tx) =>
-      tx
-        .select()
-        .from(voiceCalls)
-        .where(afterRow(voiceCalls, voiceCalls.scheduledFor, voiceCalls.id, page))
-        .orderBy(desc(voiceCalls.scheduledFor), desc(voiceCalls.id))
-        .limit(page.limit + 1),
+    const { items, next_cursor } = await withFounder(db, founder, (tx) =>
+      newestFirstPage(tx.select().from(voiceCalls).$dynamic(), voiceCalls, voiceCalls.scheduledFor, voiceCalls.id, page),
     );
-    const { items, next_cursor } = pageOf(found, page, (row) => row.id);
     res.json({ planned: items.map(plannedView), next_cursor });
   });
 
