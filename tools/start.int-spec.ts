@@ -77,5 +77,6 @@ describe('npm start', () => {
       if (groupAlive(platform.child.pid ?? 0)) platform.killGroup('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // As long as its own waits: the banner (60 s; a fresh checkout builds the web app first) and the stop (20 s).
+  }, 100_000);
 });
