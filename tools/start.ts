@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createLogger, migrateAll, runMain, type AppHandle } from '@dreamseed/platform';
+import { createLogger, DEVELOPMENT_JWT_SECRET, migrateAll, runMain, type AppHandle } from '@dreamseed/platform';
 import { startAnalysisService } from '../apps/analysis-service/src/app';
 import { loadAnalysisConfig } from '../apps/analysis-service/src/config';
 import { startBillingService } from '../apps/billing-service/src/app';
@@ -12,6 +12,7 @@ import { loadBillingConfig } from '../apps/billing-service/src/config';
 import { startDomainService } from '../apps/domain-service/src/app';
 import { loadDomainConfig } from '../apps/domain-service/src/config';
 import { startGateway } from '../apps/gateway/src/app';
+import { signServiceRoleKey } from '../apps/gateway/src/auth/tokens';
 import { loadGatewayConfig } from '../apps/gateway/src/config';
 import { startVoiceService } from '../apps/voice-service/src/app';
 import { loadVoiceConfig } from '../apps/voice-service/src/config';
@@ -97,6 +98,9 @@ async function start(): Promise<AppHandle[]> {
           WEB_APP_DIR: webAppDir,
           ADMIN_PASSWORD: adminPassword,
           VAPI_WEBHOOK_SECRET: vapiSecret,
+          // As Supabase's local setup has one: signed with the JWT secret in effect (an empty variable is unset, as
+          // config reads it), so the auth admin API is on. Never printed; whoever holds that secret can sign their own.
+          SERVICE_ROLE_KEY: env.SERVICE_ROLE_KEY || (await signServiceRoleKey(env.JWT_SECRET || DEVELOPMENT_JWT_SECRET)),
           // As in Supabase's local setup: sign-ups need no mail round trip on a laptop.
           AUTH_AUTOCONFIRM: env.AUTH_AUTOCONFIRM ?? 'true',
           // Likewise phone numbers, which no laptop can receive a text on (production refuses this).
@@ -137,7 +141,8 @@ function printBanner(notes: string[], secrets: { adminPassword: string; vapiSecr
     `  Web app        ${base}/`,
     `  API            ${base}/v1   (auth: ${base}/auth/v1)`,
     `  API docs       ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
-    `  Queues         ${base}/admin/queues   (user: ${env.ADMIN_USER ?? 'admin'}, password: ${shown(secrets.adminPassword, 'ADMIN_PASSWORD')})`,
+    `  Operators      ${base}/operator   (make an account an operator: npm run operator:add -- <email>)`,
+    `  Queues         ${base}/admin/queues   (operators, or user: ${env.ADMIN_USER ?? 'admin'}, password: ${shown(secrets.adminPassword, 'ADMIN_PASSWORD')})`,
     `  VAPI webhook   ${base}/webhooks/vapi   (X-Vapi-Secret: ${shown(secrets.vapiSecret, 'VAPI_WEBHOOK_SECRET')})`,
     `  Metrics        ${apps.map((app) => `${app.name} :${String(app.metricsPort)}/metrics`).join(', ')}`,
     `  Health         ${base}/health/ready`,

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 /** What the gateway answers itself; `nx serve web` hands these to a running gateway (npm start). */
-const GATEWAY_PATHS = ['/v1', '/auth/v1', '/openapi.json'];
+const GATEWAY_PATHS = ['/v1', '/auth/v1', '/openapi.json', '/admin'];
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({

@@ -5,6 +5,7 @@ import type { AnalysisProvider } from './analysis/provider';
 import { analysisConfigSchema, type AnalysisConfig } from './config';
 import { createAnalysisDb } from './db/client';
 import { founderRouter } from './http/founder';
+import { operatorRouter } from './http/operator';
 import { analysisJobHandlers } from './jobs';
 import { Analyser } from './jobs/analyse';
 import { fetchConsultation } from './voice-client';
@@ -52,7 +53,7 @@ export function startAnalysisService(config: AnalysisConfig, logger: Logger = cr
       return {
         handlers: analysisJobHandlers({ db, producer, analyser, sealer: new PayloadSealer(config) }),
         routes: (app) => {
-          app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), founderRouter(config, db));
+          app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), founderRouter(config, db), operatorRouter(config, db));
         },
       };
     },

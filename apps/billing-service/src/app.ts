@@ -7,6 +7,7 @@ import { createPaymentProvider } from './billing/provider';
 import { billingConfigSchema, type BillingConfig } from './config';
 import { createBillingDb } from './db/client';
 import { billingRouter } from './http/billing';
+import { operatorBillingRouter } from './http/operator';
 import { billingJobHandlers } from './jobs';
 import { LocalCheckouts } from './jobs/local-checkout';
 
@@ -25,7 +26,12 @@ function buildBilling(config: BillingConfig, { pool, producer, logger }: Service
   return {
     handlers: billingJobHandlers({ db, catalog, ledger, reporter, provider, localCheckouts, config }),
     routes: (app) => {
-      app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), billingRouter(config, db, catalog, checkouts, localCheckouts));
+      app.use(
+        '/internal',
+        requireInternalToken(config.INTERNAL_API_SECRET),
+        billingRouter(config, db, catalog, checkouts, localCheckouts),
+        operatorBillingRouter(config, db),
+      );
     },
     schedulers: [
       { id: 'expire-subscriptions', every: config.BILLING_EXPIRY_INTERVAL_MINUTES * 60 * 1000, job: 'expire-subscriptions', data: { v: 1 } },

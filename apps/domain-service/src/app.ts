@@ -8,6 +8,7 @@ import type { AvailabilityProvider } from './availability/types';
 import { domainConfigSchema, type DomainConfig } from './config';
 import { createDomainDb } from './db/client';
 import { checkRouter } from './http/check';
+import { operatorDomainsRouter } from './http/operator';
 import { searchesRouter } from './http/searches';
 import { domainJobHandlers } from './jobs';
 
@@ -50,6 +51,7 @@ function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>): Ser
         requireInternalToken(config.INTERNAL_API_SECRET),
         checkRouter(checker, config.DOMAIN_CHECK_DEADLINE_MS),
         searchesRouter(config, db),
+        operatorDomainsRouter(config, db),
       );
     },
     // The offline provider needs no RDAP bootstrap file.

@@ -9,8 +9,10 @@ import { gatewayConfigSchema, type GatewayConfig } from './config';
 import { createGatewayDb } from './db/client';
 import { FounderEventHub } from './events/hub';
 import { EventTickets } from './events/tickets';
-import { adminAuth, mountQueueDashboard } from './http/admin';
+import { adminAuth, mountQueueDashboard, operatorSessionRouter, queueAccess } from './http/admin';
 import { mountQueueAdminApi } from './http/admin-api';
+import { mountOperatorApi, OPERATOR_API_PATH } from './http/operator';
+import { requireOperator } from './http/operator-guard';
 import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
 import { domainsRouter } from './http/domains';
@@ -21,6 +23,7 @@ import { SampleCalls } from './http/sample-call';
 import { checkResponses, mountApiDocs } from './http/openapi';
 import { mountWebApp } from './http/web-app';
 import { gatewayJobHandlers } from './jobs';
+import { startBusinessMetrics } from './operator/business-metrics';
 import { WebhookInbox } from './webhooks/inbox';
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRouter } from './webhooks/stripe';
 import { VapiWebhook } from './webhooks/vapi';
@@ -58,6 +61,8 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
     logger,
     paceMs: config.SAMPLE_CALL_PACE_MS,
   });
+  // The business's figures (founders, calls, payments, stuck founders) on the gateway's /metrics only.
+  startBusinessMetrics(deps.metrics.registry, { db, producer, logger });
   return {
     handlers: gatewayJobHandlers({ db, auth, mailer, events }),
     rawRoutes: [vapiWebhook, founderLookupRoute(db, config.INTERNAL_API_SECRET)],
@@ -74,20 +79,24 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
       app.use('/v1/domains', domainsRouter(auth, db, config, producer));
       app.use('/v1/billing', billingRouter(auth, config, producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);
-      if (config.ADMIN_PASSWORD) {
-        const admin = adminAuth({
-          user: config.ADMIN_USER,
-          password: config.ADMIN_PASSWORD,
-          redis,
-          prefix: config.QUEUE_PREFIX,
-          maxFailures: config.RATE_LIMIT_ADMIN_FAILURES_PER_15_MIN,
-          logger,
-        });
-        mountQueueDashboard(app, producer, admin);
-        mountQueueAdminApi(app, deps, admin);
-      } else {
-        logger.info('queue dashboard off: set ADMIN_PASSWORD to turn it on');
-      }
+      // Under test, every /admin/api answer is held to the API document too.
+      if (config.NODE_ENV === 'test') app.use(OPERATOR_API_PATH, checkResponses(logger, `${OPERATOR_API_PATH}/`));
+      // The queues: a signed-in operator (bearer token; the dashboard also takes the session cookie), or a machine
+      // with the Basic admin credentials when ADMIN_PASSWORD is set.
+      const basic = config.ADMIN_PASSWORD
+        ? adminAuth({
+            user: config.ADMIN_USER,
+            password: config.ADMIN_PASSWORD,
+            redis,
+            prefix: config.QUEUE_PREFIX,
+            maxFailures: config.RATE_LIMIT_ADMIN_FAILURES_PER_15_MIN,
+            logger,
+          })
+        : undefined;
+      mountQueueDashboard(app, { producer, db }, queueAccess({ auth, basic, cookie: true }));
+      mountQueueAdminApi(app, { producer, redis, db }, queueAccess({ auth, basic, cookie: false }));
+      app.use(OPERATOR_API_PATH, requireOperator(auth), operatorSessionRouter());
+      mountOperatorApi(app, { auth, db, config, producer, redis, events, logger });
       // Last: the app's pages answer only what no route above did.
       mountWebApp(app, config.WEB_APP_DIR, logger, { webCalls: config.VAPI_WEB_CALLS });
     },

@@ -12,6 +12,7 @@ import {
   secret,
   type Env,
 } from '@dreamseed/platform';
+import { serviceRoleKeyProblem } from './auth/tokens';
 
 const serviceUrl = (port: number) => envUrl(['http', 'https']).default(`http://127.0.0.1:${port}`);
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -24,9 +25,9 @@ export const gatewayConfigSchema = baseConfigSchema
   PUBLIC_URL: envUrl(['http', 'https'])
     .default('http://localhost:8080')
     .describe("The address founders' apps, VAPI and Stripe use to reach the gateway (links in mails, confirm pages)."),
-  ADMIN_USER: z.string().min(1).default('admin').describe('User of the queue dashboard (/admin/queues) and the admin API.'),
+  ADMIN_USER: z.string().min(1).default('admin').describe('User of the Basic credentials for machines on the queue dashboard (/admin/queues) and the failed-jobs API.'),
   ADMIN_PASSWORD: secret(z.string().min(12, 'must be at least 12 characters').optional()).describe(
-    'Password of the queue dashboard, 12+ characters. Unset: the dashboard stays off; npm start makes one up.',
+    'Password of the Basic credentials for machines on the queue dashboard and the failed-jobs API, 12+ characters. Unset: only signed-in operators reach them; npm start makes one up.',
   ),
   RATE_LIMIT_ADMIN_FAILURES_PER_15_MIN: z.coerce
     .number()
@@ -54,6 +55,11 @@ export const gatewayConfigSchema = baseConfigSchema
     .pipe(z.number().min(300, 'must be at least 300 (clients refresh 90 s early)'))
     .describe('Lifetime of an access token, 300 at least.'),
   JWT_ISSUER: z.string().optional().describe("The tokens' iss claim. Unset: PUBLIC_URL + /auth/v1, as Supabase's."),
+  SERVICE_ROLE_KEY: secret(z.string().max(4096).optional()).describe(
+    "Supabase's service-role key: a JWT with role service_role, signed (HS256) by JWT_SECRET. Turns on the auth admin " +
+      'API (/auth/v1/admin/*, /auth/v1/invite) for bearers of a service_role token: every account, operators ' +
+      'included. Server-side only, never in a browser. Unset: the admin API answers 401/403. npm start signs one.',
+  ),
   PAYLOAD_ENCRYPTION_KEY: payloadKeyConfigShape.PAYLOAD_ENCRYPTION_KEY.describe(
     'Seals the VAPI messages in voice jobs and the assessment answers in submit-assessment jobs, so that Redis, ' +
       'the dashboard and the inbox hold ciphertext. 32+ characters: `openssl rand -base64 48`. Unset: a ' +
@@ -246,9 +252,16 @@ export const gatewayConfigSchema = baseConfigSchema
     .describe('Bytes of events a client may leave unread before its stream is dropped (it reconnects and resumes by id).'),
 })
   .superRefine(refuseDevelopmentSecrets)
+  .superRefine(checkServiceRoleKey)
   .superRefine(refuseUnprovenPhones)
   .superRefine(refuseSampleCalls)
   .superRefine(requireCompleteTwilio);
+
+/** A service-role key that could never pass the admin API's check is a mistake to report at start, not a silent 403. */
+function checkServiceRoleKey(config: { SERVICE_ROLE_KEY?: string; JWT_SECRET: string }, ctx: z.RefinementCtx) {
+  const problem = config.SERVICE_ROLE_KEY === undefined ? undefined : serviceRoleKeyProblem(config.SERVICE_ROLE_KEY, config.JWT_SECRET);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['SERVICE_ROLE_KEY'], message: problem });
+}
 
 function refuseUnprovenPhones(config: { NODE_ENV: string; AUTH_PHONE_AUTOCONFIRM: boolean }, ctx: z.RefinementCtx) {
   if (config.NODE_ENV === 'production' && config.AUTH_PHONE_AUTOCONFIRM) {

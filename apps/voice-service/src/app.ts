@@ -3,6 +3,7 @@ import { voiceConfigSchema, type VoiceConfig } from './config';
 import { createVoiceDb } from './db/client';
 import { callsRouter } from './http/calls';
 import { consultationRouter } from './http/consultation';
+import { operatorRouter } from './http/operator';
 import { vapiSyncRoute } from './http/vapi-sync';
 import { voiceJobHandlers } from './jobs';
 
@@ -23,7 +24,7 @@ export function startVoiceService(config: VoiceConfig, logger: Logger = createAp
         handlers: voiceJobHandlers({ db, producer, config, logger, founderEvents }),
         rawRoutes: [vapiSyncRoute(config, { db, producer, logger })],
         routes: (app) => {
-          app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), callsRouter(config, db), consultationRouter(db));
+          app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), callsRouter(config, db), consultationRouter(db), operatorRouter(config, db));
         },
         schedulers: [{ id: 'purge-expired-voice-data', every: 24 * 3600 * 1000, job: 'purge-expired-voice-data', data: { v: 1 } }],
       };

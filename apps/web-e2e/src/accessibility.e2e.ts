@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Browser, BrowserContextOptions, Page } from '@playwright/test';
 import { gatewayUrl } from './config';
-import { expect, founderApi, newFounder, signInInTheApp, signUpThroughTheApi, test } from './fixtures';
-import { fillPath, PAGES, type AppData } from './pages';
+import { expect, founderApi, newFounder, newOperator, signInInTheApp, signUpThroughTheApi, test, walkTheJourney } from './fixtures';
+import { fillPath, PAGES, type AppData, type SignedIn } from './pages';
 
 type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
 
@@ -11,12 +11,6 @@ const WIDTHS = [
   { name: 'phone', viewport: { width: 375, height: 812 } },
 ];
 
-interface DomainSearch {
-  id: string;
-  status: string;
-  candidates?: { domain: string; available: boolean | null }[];
-}
-
 /**
  * A founder who has been through the journey by the API (four sample calls, a domain, a paid formation
  * package) and has a plan's checkout left open, so that every page has something to show.
@@ -24,27 +18,11 @@ interface DomainSearch {
 async function seasonedFounder(request: APIRequestContext): Promise<{ email: string; name: string; data: AppData }> {
   const founder = newFounder('Grace Founder');
   const call = founderApi(request, await signUpThroughTheApi(request, founder));
-  for (const stage of [1, 2, 3, 4]) {
-    await call('POST', '/v1/me/calls/sample');
-    await expect.poll(async () => (await call<{ current_call_stage: number }>('GET', '/v1/me')).current_call_stage, { timeout: 30_000 }).toBe(stage + 1);
-  }
-  const started = await call<DomainSearch>('POST', '/v1/domains/searches', { keywords: ['bakery'] });
-  let search = started;
-  await expect
-    .poll(async () => {
-      search = await call<DomainSearch>('GET', `/v1/domains/searches/${started.id}`);
-      return search.status;
-    })
-    .toBe('completed');
-  const domain = search.candidates?.find((candidate) => candidate.available !== false)?.domain;
-  if (!domain) throw new Error(`no free domain among ${JSON.stringify(search.candidates)}`);
-  await call('POST', '/v1/domains/selections', { domain });
-  const paid = await call<{ checkout_id: string }>('POST', '/v1/billing/checkout', { package_id: 'formation-standard' });
-  await call('POST', `/v1/billing/checkout/${paid.checkout_id}/confirm`);
-  await expect.poll(async () => (await call<{ payment_status: string }>('GET', '/v1/me')).payment_status).toBe('paid');
+  await walkTheJourney(call);
   const open = await call<{ checkout_id: string }>('POST', '/v1/billing/checkout', { package_id: 'monthly' });
   const calls = await call<{ calls: { id: string }[] }>('GET', '/v1/me/calls');
-  return { ...founder, data: { call: calls.calls[0].id, checkout: open.checkout_id } };
+  const me = await call<{ id: string }>('GET', '/v1/me');
+  return { ...founder, data: { call: calls.calls[0].id, checkout: open.checkout_id, founder: me.id } };
 }
 
 async function signedInState(browser: Browser, founder: { email: string; name: string }): Promise<StorageState> {
@@ -58,7 +36,7 @@ async function signedInState(browser: Browser, founder: { email: string; name: s
   }
 }
 
-const a11y = test.extend<{ signedIn: boolean }, { founder: { state: StorageState; data: AppData } }>({
+const a11y = test.extend<{ signedIn: SignedIn }, { founder: { state: StorageState; data: AppData }; operator: StorageState }>({
   signedIn: [false, { option: true }],
   founder: [
     async ({ browser, playwright }, use) => {
@@ -68,7 +46,16 @@ const a11y = test.extend<{ signedIn: boolean }, { founder: { state: StorageState
     },
     { scope: 'worker', timeout: 120_000 },
   ],
-  storageState: async ({ signedIn, founder }, use) => use(signedIn ? founder.state : undefined),
+  // The operator pages look at the seasoned founder, whose file has something in every part.
+  operator: [
+    async ({ browser, playwright }, use) => {
+      const request = await playwright.request.newContext({ baseURL: gatewayUrl() });
+      const operator = await newOperator(request).finally(() => request.dispose());
+      await use(await signedInState(browser, operator));
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  storageState: async ({ signedIn, founder, operator }, use) => use(signedIn === 'operator' ? operator : signedIn ? founder.state : undefined),
 });
 
 /** Axe's serious and critical findings on the page, one readable line each. */
@@ -84,10 +71,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
  * page a step that reports its own findings without stopping the others.
  */
 for (const { name, viewport } of WIDTHS) {
-  for (const signedIn of [false, true]) {
+  for (const signedIn of [false, true, 'operator'] as const) {
     a11y.describe(() => {
       a11y.use({ viewport, signedIn });
-      a11y(`${signedIn ? 'signed-in' : 'public'} pages at ${name} width (${viewport.width} px) have no serious accessibility violations`, async ({ page, founder }) => {
+      const who = signedIn === 'operator' ? 'operator' : signedIn ? 'signed-in' : 'public';
+      a11y(`${who} pages at ${name} width (${viewport.width} px) have no serious accessibility violations`, async ({ page, founder }) => {
         for (const appPage of PAGES.filter((p) => p.signedIn === signedIn)) {
           await a11y.step(appPage.path, async () => {
             await page.goto(signedIn ? fillPath(appPage.path, founder.data) : appPage.path);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { expect, test as base, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { gatewayUrl, screenshotsWanted } from './config';
+import { exitWithin, runTs } from '@dreamseed/testing';
+import { gatewayUrl, screenshotsWanted, testInfrastructure } from './config';
 
 /** The password of every founder the tests sign up. */
 export const PASSWORD = 'a long test passphrase';
@@ -59,6 +60,53 @@ export async function signUpThroughTheApi(request: APIRequestContext, founder: F
   const { access_token: token } = (await response.json()) as { access_token?: string };
   if (!token) throw new Error('the sign-up gave no session: is AUTH_AUTOCONFIRM off?');
   return token;
+}
+
+type FounderCall = ReturnType<typeof founderApi>;
+
+interface DomainSearch {
+  id: string;
+  status: string;
+  candidates?: { domain: string; available: boolean | null }[];
+}
+
+/**
+ * The founder's journey through the API: the four sample calls (each waited for until the next stage is up), a
+ * free domain from a search, and a paid formation package.
+ */
+export async function walkTheJourney(call: FounderCall): Promise<void> {
+  for (const stage of [1, 2, 3, 4]) {
+    await call('POST', '/v1/me/calls/sample');
+    await expect.poll(async () => (await call<{ current_call_stage: number }>('GET', '/v1/me')).current_call_stage, { timeout: 30_000 }).toBe(stage + 1);
+  }
+  const started = await call<DomainSearch>('POST', '/v1/domains/searches', { keywords: ['bakery'] });
+  let search = started;
+  await expect
+    .poll(async () => {
+      search = await call<DomainSearch>('GET', `/v1/domains/searches/${started.id}`);
+      return search.status;
+    })
+    .toBe('completed');
+  const domain = search.candidates?.find((candidate) => candidate.available !== false)?.domain;
+  if (!domain) throw new Error(`no free domain among ${JSON.stringify(search.candidates)}`);
+  await call('POST', '/v1/domains/selections', { domain });
+  const paid = await call<{ checkout_id: string }>('POST', '/v1/billing/checkout', { package_id: 'formation-standard' });
+  await call('POST', `/v1/billing/checkout/${paid.checkout_id}/confirm`);
+  await expect.poll(async () => (await call<{ payment_status: string }>('GET', '/v1/me')).payment_status).toBe('paid');
+}
+
+/**
+ * An operator: an account signed up as any founder's, made an operator by `npm run operator:add` as staff make one
+ * (tools/operator-add.ts, against the platform's database). The role change ends the account's sessions, so the
+ * operator signs in afterwards.
+ */
+export async function newOperator(request: APIRequestContext): Promise<Founder> {
+  const operator = newFounder('Olive Operator');
+  await signUpThroughTheApi(request, operator);
+  const tool = runTs('tools/operator-add.ts', { DATABASE_URL: testInfrastructure().databaseUrl, LOG_LEVEL: 'warn' }, undefined, [operator.email]);
+  const code = await exitWithin(tool, 60_000);
+  if (code !== 0) throw new Error(`npm run operator:add ended with ${code}:\n${tool.output()}`);
+  return operator;
 }
 
 const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');

@@ -1,18 +1,23 @@
 /**
  * Every page of the web app (apps/web/src/app/router.tsx), as the accessibility test visits it: where, which
- * h1 says it has loaded, and whether it needs a founder signed in. Path parts in braces are filled from the
- * signed-in founder's own data (`AppData`). A new page is one more line here.
+ * h1 says it has loaded, and who is signed in: no one, a founder (`true`) or an operator. Path parts in braces are
+ * filled from the signed-in founder's own data (`AppData`); the operator pages look at that founder. A new page is
+ * one more line here.
  */
+export type SignedIn = boolean | 'operator';
+
 export interface AppPage {
   path: string;
   heading: string | RegExp;
-  signedIn: boolean;
+  signedIn: SignedIn;
 }
 
 /** What a founder who has been through the journey has, for the pages whose paths name it. */
 export interface AppData {
   call: string;
   checkout: string;
+  /** Their profile id, as the operator pages name founders. */
+  founder: string;
 }
 
 export const PAGES: AppPage[] = [
@@ -36,6 +41,13 @@ export const PAGES: AppPage[] = [
   { path: '/billing/success', heading: 'Thank you', signedIn: true },
   { path: '/billing/cancel', heading: 'No payment taken', signedIn: true },
   { path: '/profile', heading: 'Your profile', signedIn: true },
+  { path: '/operator', heading: 'This part is for DreamSeed staff', signedIn: true },
+  { path: '/operator', heading: 'Founder funnel', signedIn: 'operator' },
+  { path: '/operator/stuck', heading: 'Stuck founders', signedIn: 'operator' },
+  { path: '/operator/founders?q=Grace', heading: 'Founders', signedIn: 'operator' },
+  { path: '/operator/founders/{founder}', heading: 'Grace Founder', signedIn: 'operator' },
+  { path: '/operator/audit', heading: 'Audit log', signedIn: 'operator' },
+  { path: '/operator/queues', heading: 'Queues', signedIn: 'operator' },
 ];
 
-export const fillPath = (path: string, data: AppData) => path.replace(/\{(call|checkout)\}/g, (_, key: keyof AppData) => data[key]);
+export const fillPath = (path: string, data: AppData) => path.replace(/\{(call|checkout|founder)\}/g, (_, key: keyof AppData) => data[key]);

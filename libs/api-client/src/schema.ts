@@ -3,6 +3,1109 @@
  * `npm run api:check` fails when it is stale). Do not edit: change the routes' zod schemas and regenerate.
  */
 export interface paths {
+    "/admin/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first, a page at a time; one founder's with ?user_id= */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The page before's next_cursor; opaque */
+                    cursor?: string;
+                    /** @description Rows on the page (default 20, at most 100) */
+                    limit?: number;
+                    user_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: components["schemas"]["AuditEntry"][];
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find founders by email, name, business name or phone (?q=, case-insensitive, anywhere in the field), newest first, a page at a time; every founder without q */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The page before's next_cursor; opaque */
+                    cursor?: string;
+                    /** @description Rows on the page (default 20, at most 100) */
+                    limit?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            founders: components["schemas"]["FounderListItem"][];
+                            /** @description Pass as `cursor` for the next page; null on the last */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One founder's file: profile, formation, account, attention flags, failed jobs, calls, Dream DNA history, domains, payments and the newest audit entries. A part whose service cannot answer is `unavailable`; the read is audited (read_file) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FounderFile"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}/actions/cancel-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the planned call (409 no_call_planned, consultation_complete). A command to the owning service's queue, answered 202 once queued; every outcome is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: it is done once, and answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CancelCallRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelCallAccepted"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}/actions/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a paid payment of the founder's, whole or `amount` (minor units) of it (409 payment_not_found, payment_not_refundable, payment_refunded, refund_too_large). A command to the owning service's queue, answered 202 once queued; every outcome is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: it is done once, and answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RefundRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RefundAccepted"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}/actions/rerun-analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the analysis again (409 nothing_to_analyse without a completed call or an assessment). A command to the owning service's queue, answered 202 once queued; every outcome is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: it is done once, and answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RerunAnalysisRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RerunAnalysisAccepted"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}/actions/reschedule-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan the next call at a time (400 invalid_time in the past; 409 consultation_complete, founder_deleted). A command to the owning service's queue, answered 202 once queued; every outcome is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: it is done once, and answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RescheduleCallRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RescheduleCallAccepted"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}/actions/resend-mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a fresh confirmation (unconfirmed accounts) or a recovery link, through the auth mail flow and its limits (409 already_confirmed, no_email; 429). A command to the owning service's queue, answered 202 once queued; every outcome is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: it is done once, and answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ResendMailRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResendMailAccepted"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/founders/{id}/calls/{callId}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call's transcript, for a stated reason: the read is in the audit log (read_transcript) before the voice service is asked, with what came of it; without a reason, 400 and a refused entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["TranscriptRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Transcript"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The funnel by sign-up week: founders of each cohort at each step (registered, calls 1-4, Dream DNA, domain, paid), conversion and median hours from the step before
+         * @description Steps count in order: a step is reached once the one before it is, at its own time or the previous step's if done earlier. The Dream DNA step is the first analysis after the fourth call; paid is a charge (payment_date; for a renewed subscription the latest one). Deleted profiles and operators are left out.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A day of the last week shown (default today, UTC) */
+                    until?: string;
+                    /** @description Sign-up weeks shown (default 12) */
+                    weeks?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorFunnel"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an operator (not_operator) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Postgres or Redis could not answer (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/api/queues": {
         parameters: {
             query?: never;
@@ -25,14 +1128,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
-                };
-                /** @description Accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
+                    content: {
+                        "application/json": {
+                            queues: components["schemas"]["QueueCounts"][];
+                        };
                     };
-                    content?: never;
                 };
                 /** @description Invalid input */
                 400: {
@@ -109,7 +1209,10 @@ export interface paths {
         /** Failed jobs, newest first (?limit=1..100&offset=): ids, reasons, attempts and times; of the payload only its keys */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
                 header?: never;
                 path: {
                     queue: string;
@@ -123,14 +1226,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
-                };
-                /** @description Accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
+                    content: {
+                        "application/json": {
+                            jobs: components["schemas"]["FailedJob"][];
+                            limit: number;
+                            offset: number;
+                            /** @enum {string} */
+                            queue: "gateway" | "voice" | "analysis" | "domain" | "billing";
+                            total: number;
+                        };
                     };
-                    content?: never;
                 };
                 /** @description Invalid input */
                 400: {
@@ -206,31 +1311,145 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry the newest failed jobs, at most ?limit= (1..1000, default 100) per call (202) */
+        /** Retry the newest failed jobs, at most ?limit= (1..1000, default 100) per call (202); audited */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     queue: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["JobCommand"];
                 };
+            };
+            responses: {
                 /** @description Accepted */
                 202: {
                     headers: {
                         [name: string]: unknown;
                     };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            audit_id: string;
+                            more: boolean;
+                            /** @enum {string} */
+                            queue: "gateway" | "voice" | "analysis" | "domain" | "billing";
+                            retried: number;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown queue or job */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
                     content?: never;
+                };
+                /** @description The job is not failed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many wrong admin credentials from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Redis unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/queues/{queue}/jobs/{id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove one failed job for good (202; 404 unknown job; 409 job_not_failed); audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    queue: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["JobCommand"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            audit_id: string;
+                            id: string;
+                            /** @enum {string} */
+                            queue: "gateway" | "voice" | "analysis" | "domain" | "billing";
+                            /** @enum {string} */
+                            state: "discarded";
+                        };
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -304,7 +1523,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry one failed job (202; 404 unknown job; 409 not failed) */
+        /** Retry one failed job (202; 404 unknown job; 409 job_not_failed); audited */
         post: {
             parameters: {
                 query?: never;
@@ -315,21 +1534,28 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["JobCommand"];
                 };
+            };
+            responses: {
                 /** @description Accepted */
                 202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            audit_id: string;
+                            id: string;
+                            /** @enum {string} */
+                            queue: "gateway" | "voice" | "analysis" | "domain" | "billing";
+                            /** @enum {string} */
+                            state: "waiting";
+                        };
+                    };
                 };
                 /** @description Invalid input */
                 400: {
@@ -385,6 +1611,1174 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the queue dashboard (/admin/queues) in this browser: sets an HttpOnly, SameSite=Strict cookie for /admin holding the bearer token, for as long as the token lives; it is checked on every request as the token is, so signing out or losing the operator role ends it. Post again with a refreshed token to extend it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorSession"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Drop the dashboard cookie of this browser (204) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/stuck": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Founders who need an operator, oldest first, each once with its reasons: idle, analysis_failed, outbound_call_failed, outbound_call_unanswered, failed_job
+         * @description Idle: no step (sign-up, call, Dream DNA, domain, payment) for idle_days, the journey not over (not paid, formed or archived) and no call planned ahead. The others are what an owner flagged and has not cleared, and failed jobs that name the founder.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The page before's next_cursor; opaque */
+                    cursor?: string;
+                    /** @description Days without a step that make a founder idle (default 7) */
+                    idle_days?: number;
+                    /** @description Founders on the page (default 20) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorStuckFounders"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an operator (not_operator) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Postgres or Redis could not answer (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/admin/generate_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The link and code a mail of the type would carry, returned with the user and not sent */
+        post: {
+            parameters: {
+                query?: {
+                    redirect_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        data?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** Format: email */
+                        email: string;
+                        /** Format: email */
+                        new_email?: string | null;
+                        password?: string | null;
+                        redirect_to?: string | null;
+                        /** @description signup, invite, magiclink, recovery, email_change_current or email_change_new */
+                        type: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, newest first, a page at a time (total in X-Total-Count, pages in Link) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an account with its founder profile */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AdminUserAttributes"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One account */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        /** Change an account: metadata merged (null removes a key), email applied at once, ban, password (ends its sessions) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AdminUserAttributes"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete an account as its founder would (should_soft_delete keeps the account row) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        should_soft_delete?: boolean | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/admin/users/{id}/factors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's MFA factors: always none here */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/admin/users/{id}/factors/{factorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an MFA factor: 404, there are none */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    factorId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite an address: an account without a password, and a mail whose link confirms it */
+        post: {
+            parameters: {
+                query?: {
+                    redirect_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        data?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** Format: email */
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoTrueError"];
+                    };
                 };
             };
         };
@@ -5325,6 +7719,36 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** @example {
+         *       "email": "ada@example.com",
+         *       "email_confirm": true,
+         *       "user_metadata": {
+         *         "full_name": "Ada Baker"
+         *       },
+         *       "app_metadata": {
+         *         "role": "operator"
+         *       }
+         *     } */
+        AdminUserAttributes: {
+            app_metadata?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description `none` lifts a ban; a Go duration (`24h`, `1h30m`) bans until then */
+            ban_duration?: string | null;
+            /** Format: email */
+            email?: string | null;
+            email_confirm?: boolean | null;
+            id?: null;
+            password?: string | null;
+            password_hash?: null;
+            phone?: string | null;
+            phone_confirm?: boolean | null;
+            /** @enum {string|null} */
+            role?: "authenticated" | null;
+            user_metadata?: {
+                [key: string]: unknown;
+            } | null;
+        };
         Analysis: {
             /** Format: date-time */
             completed_at: string | null;
@@ -5400,6 +7824,33 @@ export interface components {
             /** @default 1 */
             catalog_version: number;
         };
+        AuditEntry: {
+            /** @description read_file, read_transcript, rerun_analysis, reschedule_call, cancel_call, resend_mail, refund, retry_job, discard_job, retry_failed_jobs */
+            action: string;
+            /** @description A refusal's or failure's code */
+            code: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            operator_email: string | null;
+            /**
+             * Format: uuid
+             * @description The operator (auth user id); the nil UUID for the Basic admin credentials
+             */
+            operator_id: string;
+            /** @enum {string} */
+            outcome: "done" | "accepted" | "refused" | "failed";
+            /** @description The action's params and what it answered */
+            params: {
+                [key: string]: unknown;
+            };
+            reason: string | null;
+            /** @description What it was on beyond the founder: a call id, a payment id, queue/job */
+            target: string | null;
+            /** Format: uuid */
+            user_id: string | null;
+        };
         BillingPackage: {
             amount: number;
             currency: string;
@@ -5439,6 +7890,20 @@ export interface components {
              * @description When to call; now when absent
              */
             at?: string;
+        };
+        CancelCallAccepted: {
+            /** @enum {string} */
+            action: "cancel-call";
+            /** Format: uuid */
+            audit_id: string;
+            /** @enum {string} */
+            status: "accepted";
+        };
+        /** @example {
+         *       "reason": "The founder is travelling and asked us to hold the calls."
+         *     } */
+        CancelCallRequest: {
+            reason: string;
         };
         Cancelling: {
             /** @enum {boolean} */
@@ -5660,6 +8125,21 @@ export interface components {
             }[];
             subscription: components["schemas"]["Subscription"];
         };
+        FailedJob: {
+            attempts: number;
+            attempts_made: number;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            failed_at: string | null;
+            failed_reason: string;
+            id: string;
+            name: string;
+            /** @description Of the job's data, only the names of its fields: it may hold what founders said */
+            payload_keys: string[];
+            /** Format: date-time */
+            processed_at: string | null;
+        };
         /** @example {
          *       "legal_name": "Ada Bakes LLC",
          *       "entity_type": "llc",
@@ -5764,6 +8244,174 @@ export interface components {
             updated_at: string;
             user_id: string;
         };
+        FounderBilling: {
+            payments: components["schemas"]["Payment"][];
+            /** @enum {string} */
+            status: "ok";
+            subscription: components["schemas"]["Subscription"];
+        } | components["schemas"]["UnavailableSection"];
+        FounderCalls: {
+            calls: components["schemas"]["Call"][];
+            planned: components["schemas"]["PlannedCall"][];
+            /** @enum {string} */
+            status: "ok";
+        } | components["schemas"]["UnavailableSection"];
+        FounderDomains: {
+            searches: components["schemas"]["DomainSearch"][];
+            selections: components["schemas"]["DomainSelection"][];
+            /** @enum {string} */
+            status: "ok";
+        } | components["schemas"]["UnavailableSection"];
+        FounderDreamDna: {
+            analyses: components["schemas"]["Analysis"][];
+            /** @enum {string} */
+            status: "ok";
+            versions: components["schemas"]["DreamDna"][];
+        } | components["schemas"]["UnavailableSection"];
+        FounderFailedJobs: {
+            jobs: {
+                attempts_made: number;
+                /** Format: date-time */
+                failed_at: string | null;
+                failed_reason: string;
+                id: string;
+                name: string;
+                /** @enum {string} */
+                queue: "gateway" | "voice" | "analysis" | "domain" | "billing";
+            }[];
+            /** @enum {string} */
+            status: "ok";
+        } | components["schemas"]["UnavailableSection"];
+        FounderFile: {
+            /** @description The sign-in account (never its password hash or tokens) */
+            account: {
+                banned: boolean;
+                /** Format: date-time */
+                banned_until: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                deleted_at: string | null;
+                email: string | null;
+                email_confirmed: boolean;
+                /** Format: date-time */
+                email_confirmed_at: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                last_sign_in_at: string | null;
+                phone: string | null;
+            } | null;
+            /** @description What the services flagged for an operator and have not cleared */
+            attention: {
+                detail: string | null;
+                /** @enum {string} */
+                kind: "analysis_failed" | "outbound_call_failed" | "outbound_call_unanswered";
+                /** Format: date-time */
+                occurred_at: string;
+                /** Format: date-time */
+                raised_at: string | null;
+            }[];
+            /** @description The newest audit entries about this founder (this read among them); more in GET /admin/api/audit?user_id= */
+            audit: components["schemas"]["AuditEntry"][];
+            billing: components["schemas"]["FounderBilling"];
+            calls: components["schemas"]["FounderCalls"];
+            domains: components["schemas"]["FounderDomains"];
+            dream_dna: components["schemas"]["FounderDreamDna"];
+            failed_jobs: components["schemas"]["FounderFailedJobs"];
+            formation: {
+                /** Format: date-time */
+                approved_at: string | null;
+                business_address?: unknown;
+                business_purpose: string | null;
+                /** Format: date-time */
+                created_at: string;
+                dba_name: string | null;
+                ein_status: string;
+                entity_type: string | null;
+                /** Format: date-time */
+                filed_at: string | null;
+                formation_status: string;
+                id: string;
+                legal_name: string | null;
+                mailing_address?: unknown;
+                management_structure: string | null;
+                members?: unknown;
+                naics_code: string | null;
+                registered_agent?: unknown;
+                state_of_formation: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                user_id: string;
+            } | null;
+            /** @description The profile (core.users), as GET /v1/me shows it */
+            profile: {
+                account_type: string;
+                amount_paid: number;
+                assistant_id: string | null;
+                assistant_type: string;
+                auth_user_id: string | null;
+                business_name: string | null;
+                business_type: string | null;
+                call_1_completed: boolean;
+                /** Format: date-time */
+                call_1_completed_at: string | null;
+                call_2_completed: boolean;
+                /** Format: date-time */
+                call_2_completed_at: string | null;
+                call_3_completed: boolean;
+                /** Format: date-time */
+                call_3_completed_at: string | null;
+                call_4_completed: boolean;
+                /** Format: date-time */
+                call_4_completed_at: string | null;
+                /** Format: date-time */
+                created_at: string;
+                currency: string;
+                current_call_stage: number;
+                customer_email: string | null;
+                customer_name: string | null;
+                customer_phone: string | null;
+                /** Format: date-time */
+                deleted_at: string | null;
+                email_confirmed: boolean;
+                entity_type: string | null;
+                id: string;
+                individual_assistant_id: string | null;
+                /** Format: date-time */
+                next_call_scheduled: string | null;
+                package_preference: string | null;
+                /** Format: date-time */
+                payment_date: string | null;
+                payment_status: string;
+                state_of_operation: string | null;
+                status: string;
+                /** Format: date-time */
+                subscription_expires_at: string | null;
+                subscription_type: string | null;
+                timeline: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                urgency_level: string | null;
+            };
+            /** Format: uuid */
+            user_id: string;
+        };
+        FounderListItem: {
+            business_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+            current_call_stage: number;
+            customer_email: string | null;
+            customer_name: string | null;
+            customer_phone: string | null;
+            /** Format: date-time */
+            deleted_at: string | null;
+            payment_status: string;
+            status: string;
+            /** Format: uuid */
+            user_id: string;
+        };
         GoTrueError: {
             code: string;
             error_code: string;
@@ -5771,6 +8419,94 @@ export interface components {
             msg: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @example {
+         *       "reason": "The provider was down; it is back."
+         *     } */
+        JobCommand: {
+            reason?: string;
+        };
+        OperatorFunnel: {
+            /** @description One per sign-up week, oldest first */
+            cohorts: {
+                steps: components["schemas"]["OperatorFunnelStep"][];
+                /**
+                 * Format: date
+                 * @description The Monday (UTC) that starts an ISO week
+                 * @example 2026-11-30
+                 */
+                week: string;
+            }[];
+            /**
+             * Format: date
+             * @description The Monday (UTC) that starts an ISO week
+             * @example 2026-11-30
+             */
+            from_week: string;
+            steps: ("registered" | "call_1" | "call_2" | "call_3" | "call_4" | "dream_dna" | "domain_selected" | "paid")[];
+            /**
+             * Format: date
+             * @description The Monday (UTC) that starts an ISO week
+             * @example 2026-11-30
+             */
+            to_week: string;
+            /** @description All the weeks shown together */
+            total: {
+                steps: components["schemas"]["OperatorFunnelStep"][];
+            };
+            weeks: number;
+        };
+        OperatorFunnelStep: {
+            /** @description count over the previous step's count; null for the first step or when the previous is 0 */
+            conversion: number | null;
+            /** @description Founders of the cohort who reached the step */
+            count: number;
+            /** @description Median hours from the previous step, of those who reached this one; null when no one did */
+            median_hours_from_previous: number | null;
+            /** @enum {string} */
+            step: "registered" | "call_1" | "call_2" | "call_3" | "call_4" | "dream_dna" | "domain_selected" | "paid";
+        };
+        OperatorSession: {
+            /**
+             * Format: date-time
+             * @description When the cookie ends: when the token does
+             */
+            expires_at: string;
+        };
+        OperatorStuckFounder: {
+            business_name: string | null;
+            /** @description The next call's stage (1-4), 5 when all four are done */
+            call_stage: number;
+            email: string | null;
+            /** Format: date-time */
+            last_step_at: string;
+            name: string | null;
+            /** Format: date-time */
+            next_call_at: string | null;
+            reasons: components["schemas"]["OperatorStuckReason"][];
+            /**
+             * Format: date-time
+             * @description The oldest reason's since
+             */
+            since: string;
+            status: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        OperatorStuckFounders: {
+            founders: components["schemas"]["OperatorStuckFounder"][];
+            idle_days: number;
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+            /** @description Founders who need an operator, all pages together */
+            total: number;
+        };
+        OperatorStuckReason: {
+            /** @enum {string} */
+            code: "idle" | "analysis_failed" | "outbound_call_failed" | "outbound_call_unanswered" | "failed_job";
+            detail: string | null;
+            /** Format: date-time */
+            since: string;
         };
         Payment: {
             amount: number;
@@ -5880,6 +8616,103 @@ export interface components {
             /** @enum {string|null} */
             urgency_level?: "high" | "medium" | "low" | null;
         };
+        QueueCounts: {
+            counts: {
+                active: number;
+                completed: number;
+                delayed: number;
+                failed: number;
+                prioritized: number;
+                waiting: number;
+            };
+            /** @enum {string} */
+            name: "gateway" | "voice" | "analysis" | "domain" | "billing";
+            paused: boolean;
+        };
+        RefundAccepted: {
+            /** @enum {string} */
+            action: "refund";
+            /** @description Minor units of `currency` */
+            amount: number;
+            /** Format: uuid */
+            audit_id: string;
+            currency: string;
+            /** Format: uuid */
+            payment_id: string;
+            /** Format: uuid */
+            request_id: string;
+            /** @enum {string} */
+            status: "accepted";
+        };
+        /** @example {
+         *       "reason": "Charged twice for the same package.",
+         *       "payment_id": "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b",
+         *       "amount": 4900
+         *     } */
+        RefundRequest: {
+            amount?: number;
+            /** Format: uuid */
+            payment_id: string;
+            reason: string;
+        };
+        RerunAnalysisAccepted: {
+            /** @enum {string} */
+            action: "rerun-analysis";
+            /** Format: uuid */
+            audit_id: string;
+            /**
+             * Format: uuid
+             * @description The run: it shows among the analyses with this id
+             */
+            request_id: string;
+            /** @enum {string} */
+            status: "accepted";
+        };
+        /** @example {
+         *       "reason": "The provider failed yesterday; the founder asked for a fresh analysis."
+         *     } */
+        RerunAnalysisRequest: {
+            reason: string;
+        };
+        RescheduleCallAccepted: {
+            /** @enum {string} */
+            action: "reschedule-call";
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            audit_id: string;
+            call_stage: number;
+            /** @enum {string} */
+            status: "accepted";
+        };
+        /** @example {
+         *       "reason": "The founder asked by mail for a later call.",
+         *       "at": "2030-06-01T15:00:00.000Z"
+         *     } */
+        RescheduleCallRequest: {
+            /** Format: date-time */
+            at: string;
+            reason: string;
+        };
+        ResendMailAccepted: {
+            /** @enum {string} */
+            action: "resend-mail";
+            /** Format: uuid */
+            audit_id: string;
+            /** @enum {string} */
+            kind: "confirmation" | "recovery";
+            /** @enum {string} */
+            status: "accepted";
+        };
+        /** @example {
+         *       "reason": "The first confirmation mail went to spam.",
+         *       "kind": "confirmation"
+         *     } */
+        ResendMailRequest: {
+            /** @enum {string} */
+            kind: "confirmation" | "recovery";
+            reason: string;
+        };
         SampleCallState: {
             available: boolean;
             playing: boolean;
@@ -5933,6 +8766,19 @@ export interface components {
                 role: string;
                 seconds_from_start: number | null;
             }[];
+        };
+        /** @example {
+         *       "reason": "The founder says the analysis misheard their business name."
+         *     } */
+        TranscriptRequest: {
+            reason: string;
+        };
+        /** @description This part could not be read now (its service is down, late or refused); the rest of the file stands */
+        UnavailableSection: {
+            code: string;
+            message: string;
+            /** @enum {string} */
+            status: "unavailable";
         };
         VapiServerMessage: {
             message: {

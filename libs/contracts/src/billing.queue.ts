@@ -30,6 +30,15 @@ export const billingJobs = defineCatalog({
    * plan it already runs, only lift the cancellation (a resume). `requestId` keys the provider's idempotency.
    */
   'change-subscription': job(payloadV1({ userId, plan: z.enum(SUBSCRIPTION_TYPES), requestId: z.uuid() })),
+  /**
+   * An operator refunds a payment, whole or in part (`amount` in the payment's minor units; absent: what is left).
+   * `requestId` keys the provider's idempotency (Stripe's Idempotency-Key), so a retried job refunds once; the
+   * ledger follows Stripe's `charge.refunded` as for any refund, the local provider's at once.
+   */
+  'refund-payment': job(
+    payloadV1({ userId, paymentId: z.uuid(), amount: z.number().int().positive().optional(), requestId: z.uuid(), reason: z.string().max(500).optional() }),
+    { attempts: 5, backoffMs: 5000 },
+  ),
   /** Expire subscriptions past their end plus the grace period (scheduled). */
   'expire-subscriptions': job(payloadV1({ now: isoDateTime.optional() }), { attempts: 3 }),
 });

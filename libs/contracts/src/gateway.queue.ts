@@ -17,6 +17,10 @@ import {
  * applies each once) and says when it happened in its owner's world (`occurredAt`: a report older than one
  * already applied for the same kind of change is recorded and not applied).
  */
+/** What an owner may flag for an operator's attention (`founder-attention`). */
+export const FOUNDER_ATTENTION_KINDS = ['analysis_failed', 'outbound_call_failed', 'outbound_call_unanswered'] as const;
+export type FounderAttentionKind = (typeof FOUNDER_ATTENTION_KINDS)[number];
+
 const profileEvent = <T extends z.ZodRawShape>(shape: T) =>
   payloadV1({ userId, eventId: z.string().min(1).max(200), occurredAt: isoDateTime, ...shape });
 
@@ -63,6 +67,19 @@ export const gatewayJobs = defineCatalog({
   ),
   /** A status change decided by another owner (for example `formed` or `archived`). */
   'profile-status-changed': job(profileEvent({ status: z.enum(PROFILE_STATUSES), reason: z.string().max(200) })),
+  /**
+   * Something an operator should look at, raised or cleared by the owner that saw it: an analysis that failed for
+   * good, an outbound call that failed or went unanswered. The gateway keeps one row per founder and kind (the
+   * stuck-founders list) and applies each report once and in order, like the profile reports.
+   */
+  'founder-attention': job(
+    profileEvent({
+      kind: z.enum(FOUNDER_ATTENTION_KINDS),
+      state: z.enum(['raised', 'cleared']),
+      /** A short reason for the operator, written by the owner (never what the founder said). */
+      detail: z.string().max(500).optional(),
+    }),
+  ),
   /** Send an auth mail (confirmation, recovery, email change). The mail row holds the address, not the job. */
   'auth-mail-send': job(payloadV1({ mailId: z.uuid() }), { attempts: 8, backoffMs: 5000 }),
 });

@@ -33,6 +33,10 @@ export const INTERNAL_PATHS = {
     callTranscript: '/internal/calls/:id/transcript',
     /** Service to service (internal token only): every ended call of a founder, for the analysis service. */
     founderConsultation: '/internal/founders/:userId/consultation',
+    /** Operator reads (internal token and an operator's token, see `OPERATOR_READS`): every call and plan of one founder. */
+    operatorCalls: '/internal/operator/founders/:userId/calls',
+    /** One call's transcript, for an operator; the gateway records the read in its audit log before asking. */
+    operatorTranscript: '/internal/operator/founders/:userId/calls/:id/transcript',
   },
   analysis: {
     dreamDna: '/internal/dream-dna',
@@ -41,6 +45,8 @@ export const INTERNAL_PATHS = {
     analysis: '/internal/analyses/:id',
     assessments: '/internal/assessments',
     assessmentCatalog: '/internal/assessments/catalog',
+    /** Operator read: every Dream DNA version with its evidence, and every analysis run, of one founder. */
+    operatorDreamDna: '/internal/operator/founders/:userId/dream-dna',
   },
   domain: {
     searches: '/internal/domain-searches',
@@ -51,6 +57,8 @@ export const INTERNAL_PATHS = {
     selection: '/internal/domain-selections/:id',
     /** The selection decided `selected` last: the founder's domain as it stands (404 `no_domain_selected`). */
     currentSelection: '/internal/domain-selections/current',
+    /** Operator read: one founder's selections and searches. */
+    operatorDomains: '/internal/operator/founders/:userId/domains',
   },
   billing: {
     packages: '/internal/packages',
@@ -59,8 +67,46 @@ export const INTERNAL_PATHS = {
     confirmCheckout: '/internal/checkout/:id/confirm',
     subscription: '/internal/subscription',
     payments: '/internal/payments',
+    /** Operator read: one founder's payments (with refunds) and subscription. */
+    operatorBilling: '/internal/operator/founders/:userId/billing',
   },
 } as const;
+
+/**
+ * How an owner answers an operator read (`INTERNAL_PATHS.*.operator*`): the gateway sends the platform's internal
+ * token and forwards the operator's own access token (`Authorization: Bearer`). The owner checks both, the token
+ * with `createOperatorTokenVerifier` (app_metadata.role `operator`), and reads the named founder's rows as its own
+ * role, newest first, at most `OPERATOR_READ_LIMIT` of each kind. Whether the operator's session still exists and
+ * the audit entry are the gateway's part.
+ */
+export const OPERATOR_READ_LIMIT = 100;
+
+/** One founder's calls, as an operator sees them. */
+export interface OperatorCallsView {
+  userId: string;
+  calls: CallView[];
+  planned: PlannedCallView[];
+}
+
+/** One founder's Dream DNA history, as an operator sees it. */
+export interface OperatorDreamDnaView {
+  userId: string;
+  /** Newest first; each with its evidence. */
+  versions: DreamDnaView[];
+  analyses: AiAnalysisView[];
+}
+
+export interface OperatorDomainsView {
+  userId: string;
+  selections: DomainSelectionView[];
+  searches: DomainSearchView[];
+}
+
+export interface OperatorBillingView {
+  userId: string;
+  payments: PaymentView[];
+  subscription: SubscriptionView | null;
+}
 
 /** What the voice assistant needs to greet and guide a founder (no contact details beyond what it was given). */
 export interface FounderCallContext {

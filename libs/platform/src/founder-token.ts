@@ -56,3 +56,32 @@ export function createFounderTokenVerifier(options: { secret: string; issuer: st
     return { id: profileId, claims: payload as Founder['claims'] };
   };
 }
+
+/** The `app_metadata.role` of DreamSeed's staff accounts. */
+export const OPERATOR_ROLE = 'operator';
+
+export interface Operator {
+  /** The operator's auth user id (`sub`). */
+  id: string;
+  email: string | null;
+}
+
+/**
+ * Checks an operator's access token as an owner does before an operator read (`OPERATOR_READ_LIMIT` in the
+ * contracts): the same token check as a founder's, and `app_metadata.role` = `operator`. A founder's token is
+ * refused with 403. Whether the session still exists and the operator still holds the role right now is the
+ * gateway's check, made on the same request before it asks.
+ */
+export function createOperatorTokenVerifier(options: { secret: string; issuer: string }) {
+  const key = new TextEncoder().encode(options.secret);
+  return async (authorization: string | undefined): Promise<Operator> => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw new AppError(401, 'unauthorized', 'An operator access token is required.');
+    const payload = await verifyAccessToken(token, key, options.issuer).catch((error: unknown) => {
+      throw error instanceof InvalidAccessTokenError ? new AppError(403, 'invalid_token', 'The access token is invalid or expired.') : error;
+    });
+    const role = (payload.app_metadata as { role?: unknown } | undefined)?.role;
+    if (role !== OPERATOR_ROLE) throw new AppError(403, 'not_operator', 'This account is not an operator.');
+    return { id: payload.sub as string, email: typeof payload.email === 'string' ? payload.email : null };
+  };
+}

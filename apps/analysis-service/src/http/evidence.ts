@@ -1,4 +1,4 @@
-import { desc, eq, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { DreamDnaEvidence, DreamDnaField, DreamDnaView } from '@dreamseed/contracts';
 import { DREAM_DNA_FIELDS } from '../analysis/output';
 import type { AnalysisTx } from '../db/client';
@@ -12,18 +12,23 @@ interface VersionFindings {
 }
 
 /**
- * The evidence of each version in `versions`, by version number, read from the founder's whole history up to the
- * newest of them (one query, under the caller's row-level security). There is one version per analysis run that
- * changed something, and only the runs' Dream DNA findings are read, so the history stays small.
+ * The evidence of each version in `versions` (all of one founder), by version number, read from the founder's
+ * whole history up to the newest of them (one query; filtered by the founder, so that it holds under the owner's
+ * role as under the founder's row-level security). There is one version per analysis run that changed something,
+ * and only the runs' Dream DNA findings are read, so the history stays small.
  */
-export async function evidenceOfVersions(tx: AnalysisTx, versions: readonly { version: number }[]): Promise<Map<number, DreamDnaView['evidence']>> {
+export async function evidenceOfVersions(
+  tx: AnalysisTx,
+  versions: readonly { businessId: string; version: number }[],
+): Promise<Map<number, DreamDnaView['evidence']>> {
   const newest = Math.max(...versions.map((row) => row.version));
-  if (!Number.isFinite(newest)) return new Map();
+  const businessId = versions[0]?.businessId;
+  if (!Number.isFinite(newest) || !businessId) return new Map();
   const rows = await tx
     .select({ dna: dreamDna, findings: sql<unknown>`${aiAnalysis.parsedOutput} -> 'dreamDna'` })
     .from(dreamDna)
     .leftJoin(aiAnalysis, eq(aiAnalysis.id, dreamDna.aiAnalysisId))
-    .where(lte(dreamDna.version, newest))
+    .where(and(eq(dreamDna.businessId, businessId), lte(dreamDna.version, newest)))
     .orderBy(desc(dreamDna.version));
   const history: VersionFindings[] = rows.map(({ dna, findings }) => ({
     version: dna.version,

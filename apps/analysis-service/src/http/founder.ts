@@ -1,57 +1,10 @@
 import express, { type Router } from 'express';
 import { desc, eq, inArray } from 'drizzle-orm';
-import type { AiAnalysisView, DreamDnaView } from '@dreamseed/contracts';
 import { AppError, createFounderTokenVerifier, newestFirstPage, notFound, pageRequest, withFounder } from '@dreamseed/platform';
 import type { AnalysisConfig } from '../config';
-import type { AnalysisDb, AnalysisTx } from '../db/client';
+import type { AnalysisDb } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, dreamDna } from '../db/schema';
-import { evidenceOfVersions } from './evidence';
-
-type DreamDnaRow = typeof dreamDna.$inferSelect;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function analysisView(row: typeof aiAnalysis.$inferSelect): AiAnalysisView {
-  return {
-    id: row.id,
-    trigger: row.trigger,
-    provider: row.provider,
-    model: row.model,
-    promptVersion: row.promptVersion,
-    status: row.status as AiAnalysisView['status'],
-    dreamDnaVersion: row.dreamDnaVersion,
-    latencyMs: row.latencyMs,
-    error: row.error,
-    createdAt: row.createdAt.toISOString(),
-    completedAt: row.completedAt?.toISOString() ?? null,
-  };
-}
-
-function dreamDnaView(row: DreamDnaRow, evidence: DreamDnaView['evidence']): DreamDnaView {
-  return {
-    id: row.id,
-    businessId: row.businessId,
-    version: row.version,
-    whatProblem: row.whatProblem,
-    whoServes: row.whoServes,
-    howDifferent: row.howDifferent,
-    primaryService: row.primaryService,
-    brandVibe: row.brandVibe as DreamDnaView['brandVibe'],
-    colorPreference: row.colorPreference as DreamDnaView['colorPreference'],
-    priceLevel: row.priceLevel as DreamDnaView['priceLevel'],
-    selectedDomain: row.selectedDomain,
-    aiAnalysisId: row.aiAnalysisId,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    evidence,
-  };
-}
-
-/** The versions with each field's evidence, read in the same transaction. */
-async function withEvidence(tx: AnalysisTx, rows: DreamDnaRow[]): Promise<DreamDnaView[]> {
-  const evidence = await evidenceOfVersions(tx, rows);
-  return rows.map((row) => dreamDnaView(row, evidence.get(row.version) ?? {}));
-}
+import { analysisView, UUID, withEvidence } from './views';
 
 /**
  * The founder's Dream DNA, its history, the analysis runs and the assessments, read for the gateway with the

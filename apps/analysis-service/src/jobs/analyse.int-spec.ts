@@ -84,7 +84,7 @@ describe('analysis jobs (offline provider)', () => {
     expect(ready).toHaveLength(1);
   });
 
-  it('runs a job delivered twice once, and makes no version when nothing changed', async () => {
+  it('runs a job delivered twice once, and makes no version when nothing changed unless a re-run was asked for', async () => {
     const userId = randomUUID();
     const calls = callsOf(1);
     analysis.setCalls(userId, calls);
@@ -93,9 +93,12 @@ describe('analysis jobs (offline provider)', () => {
     const again = await analysis.run('analysis', 'analyse-founder', payload);
     expect(again).toEqual({ status: 'succeeded', dreamDnaVersion: 1 });
     expect(await runs(userId)).toHaveLength(1);
-    const rerun = await analysis.run('analysis', 'rerun-analysis', { v: 1, userId, requestId: randomUUID() });
-    expect(rerun).toEqual({ status: 'unchanged', dreamDnaVersion: 1 });
+    const automatic = await analysis.run('analysis', 'analyse-founder', { ...payload, sourceId: calls[2]?.vapiCallId });
+    expect(automatic).toEqual({ status: 'unchanged', dreamDnaVersion: 1 });
     expect(await versions(userId)).toHaveLength(1);
+    const rerun = await analysis.run('analysis', 'rerun-analysis', { v: 1, userId, requestId: randomUUID() });
+    expect(rerun).toEqual({ status: 'succeeded', dreamDnaVersion: 2 });
+    expect(await versions(userId)).toHaveLength(2);
   });
 
   it("tells the founder's app of each new version once, after its commit", async () => {
@@ -106,8 +109,12 @@ describe('analysis jobs (offline provider)', () => {
     analysis.setCalls(userId, calls);
     await analyser.run(payloadFor(userId, calls), contextOf());
     await analyser.run(payloadFor(userId, calls), contextOf());
-    await analyser.run({ userId, trigger: 'manual', sourceId: randomUUID() }, contextOf());
+    await analyser.run({ userId, trigger: 'call-ended', sourceId: randomUUID() }, contextOf());
     expect(published).toEqual([[userId, 'dream_dna.changed', { version: 1, occurred_at: expect.any(String) }]]);
+    // A re-run asked for makes a version of its own, and says so.
+    await analyser.run({ userId, trigger: 'manual', sourceId: randomUUID() }, contextOf());
+    expect(published).toHaveLength(2);
+    expect(published[1]).toEqual([userId, 'dream_dna.changed', { version: 2, occurred_at: expect.any(String) }]);
   });
 
   it('lets later calls refine earlier ones, keeping the history', async () => {

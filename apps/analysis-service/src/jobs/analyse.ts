@@ -9,12 +9,18 @@ import { BUSINESS_FACT_FIELDS, DREAM_DNA_FIELDS, type AnalysisOutput, type Dream
 import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from '../analysis/provider';
 import type { AnalysisDb, AnalysisTx } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
+import { clearAnalysisFailed, failureCodeOf, raiseAnalysisFailed } from './attention';
 
 type AnalyseFounder = JobPayloadOf<AnalysisJobs, 'analyse-founder'>;
 type Run = typeof aiAnalysis.$inferSelect;
 
 /** What a run is for; `runId` names its row, so that a run the founder asked for reads back by the id they were given. */
 type RunRequest = Pick<AnalyseFounder, 'userId' | 'trigger' | 'sourceId'> & { runId?: string };
+
+/** The founder is part of the key: a source id only has to be unique for its founder. */
+const runKeyOf = (request: RunRequest) => `${request.userId}:${request.trigger}:${request.sourceId}`;
+
+type RunContext = Pick<JobContext, 'lastAttempt' | 'log' | 'signal' | 'correlationId'>;
 
 /** What a finished run keeps besides the provider's findings, so its follow-ups can be sent again on a retry. */
 interface ParsedOutput extends AnalysisOutput {
@@ -46,13 +52,29 @@ const LAST_STAGE = 4;
 /**
  * One analysis run per trigger and source (a call, an assessment, a request): the run row is claimed first, so
  * a job delivered twice runs once and a retried job carries on with the same row. The provider reads every
- * call, assessment and saved fact of the founder; the result becomes a new Dream DNA version only when it
- * differs from the current one, and the business facts go to the profile.
+ * call, assessment and saved fact of the founder; the result becomes a new Dream DNA version when it differs
+ * from the current one or was asked for (a re-run), and the business facts go to the profile.
  */
 export class Analyser {
   constructor(private readonly deps: AnalyserDeps) {}
 
-  async run(payload: RunRequest, context: Pick<JobContext, 'lastAttempt' | 'log' | 'signal' | 'correlationId'>) {
+  async run(payload: RunRequest, context: RunContext) {
+    try {
+      return await this.analyse(payload, context);
+    } catch (error) {
+      // A job that fails for good without its run recorded as failed (the database away on every try, a stop
+      // while another copy held the run): an operator is told all the same, when the gateway's queue is there.
+      if (context.lastAttempt) {
+        const run = { userId: payload.userId, trigger: payload.trigger, runKey: runKeyOf(payload) };
+        await raiseAnalysisFailed(this.deps.producer, run, { at: new Date(), code: failureCodeOf(error) }, context.correlationId).catch((raiseError: unknown) =>
+          context.log.warn({ err: { class: (raiseError as Error).name } }, 'the failed analysis could not be flagged for operators'),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async analyse(payload: RunRequest, context: RunContext) {
     const { db, provider } = this.deps;
     const run = await this.claim(payload);
     // One copy asks the provider at a time; another waits for its outcome (or for its lease to lapse).
@@ -107,7 +129,11 @@ export class Analyser {
         const next = nextDreamDna(currentFields, output);
         const superseded = current?.aiAnalysisId ? await readMoreThan(tx, current.aiAnalysisId, transcriptIds, assessmentIds) : false;
         let version: number | null = null;
-        if (!superseded && !sameDreamDna(currentFields, next)) {
+        // A re-run is asked for by a person (the founder or an operator) who wants a fresh reading: it gets a
+        // version of its own even when the fields come out the same, so that the history shows the reading was
+        // made and by which run. Automatic runs add a version only for a change.
+        const asked = payload.trigger === 'manual';
+        if (!superseded && (asked || !sameDreamDna(currentFields, next))) {
           version = (current?.version ?? 0) + 1;
           await tx.insert(dreamDna).values({ businessId: payload.userId, ...next, version, selectedDomain: current?.selectedDomain ?? null, aiAnalysisId: run.id });
           wroteVersion = version;
@@ -133,7 +159,7 @@ export class Analyser {
       // Kept on the run and shown to operators: a database error's message would carry the statement's values.
       const safe = withoutData(error);
       const message = safe instanceof Error ? safe.message.slice(0, 500) : 'unknown error';
-      await withOwnerRole(db, 'analysis', (tx) =>
+      const [failed] = await withOwnerRole(db, 'analysis', (tx) =>
         tx
           .update(aiAnalysis)
           .set({
@@ -144,9 +170,11 @@ export class Analyser {
             completedAt: new Date(),
           })
           // Only a run still open: one another copy finished stays as it is.
-          .where(and(eq(aiAnalysis.id, run.id), eq(aiAnalysis.status, 'pending'))),
+          .where(and(eq(aiAnalysis.id, run.id), eq(aiAnalysis.status, 'pending')))
+          .returning(),
       );
       context.log.warn({ runId: run.id, err: { message, kind: error instanceof AnalysisProviderError ? error.kind : 'internal' } }, 'analysis failed; the Dream DNA is unchanged');
+      if (failed) await raiseAnalysisFailed(this.deps.producer, runOf(failed), { at: failed.completedAt ?? new Date(), code: failureCodeOf(error) }, context.correlationId);
       return { status: 'failed' };
     }
     context.log.info({ runId: run.id, status: done.status, version: done.dreamDnaVersion, latencyMs: done.latencyMs, provider: provider.name }, 'analysis done');
@@ -191,8 +219,7 @@ export class Analyser {
   }
 
   private async claim(payload: RunRequest): Promise<Run> {
-    // The founder is part of the key: a source id only has to be unique for its founder.
-    const runKey = `${payload.userId}:${payload.trigger}:${payload.sourceId}`;
+    const runKey = runKeyOf(payload);
     return withOwnerRole(this.deps.db, 'analysis', async (tx) => {
       const [inserted] = await tx
         .insert(aiAnalysis)
@@ -237,10 +264,17 @@ export class Analyser {
 
   /**
    * The profile hears the business facts, and that the analysis is ready once the four calls are in; the brand
-   * call starts a domain search.
+   * call starts a domain search. Operators hear of a run that failed, and that a later one succeeded.
    */
   private async followUps(run: Run, correlationId: string) {
+    if (run.status === 'failed') {
+      // Failed by an earlier try, whose flag may not have reached the gateway's queue (its id makes this a no-op
+      // if it did; the run's error says why).
+      await raiseAnalysisFailed(this.deps.producer, runOf(run), { at: run.completedAt ?? new Date() }, correlationId);
+      return;
+    }
     if (run.status !== 'succeeded' && run.status !== 'unchanged') return;
+    await clearAnalysisFailed(this.deps.producer, run.businessId, run.id, run.completedAt ?? new Date(), correlationId);
     const parsed = run.parsedOutput as ParsedOutput | null;
     if (!parsed) return;
     const occurredAt = (run.completedAt ?? new Date()).toISOString();
@@ -277,6 +311,8 @@ export class Analyser {
     }
   }
 }
+
+const runOf = (run: Run) => ({ userId: run.businessId, trigger: run.trigger, runKey: run.runKey });
 
 function fieldsOf(row: typeof dreamDna.$inferSelect): DreamDnaFields {
   return Object.fromEntries(DREAM_DNA_FIELDS.map((field) => [field, row[field] ?? null])) as DreamDnaFields;

@@ -9,10 +9,9 @@ import { loadBillingConfig } from '../config';
 export const INTERNAL_SECRET = 'internal-secret-for-tests';
 const ISSUER = 'http://localhost:8080/auth/v1';
 
-/** A founder as the gateway would present them: a profile id and a signed access token. */
-export async function founder() {
-  const profileId = randomUUID();
-  const token = await new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: { profile_id: profileId } })
+/** An access token as the gateway signs it, with this `app_metadata`. */
+const accessToken = (appMetadata: Record<string, unknown>) =>
+  new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: appMetadata })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(randomUUID())
     .setIssuer(ISSUER)
@@ -20,9 +19,18 @@ export async function founder() {
     .setIssuedAt()
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
-  return { profileId, token };
+
+/** A founder as the gateway would present them: a profile id and a signed access token. */
+export async function founder() {
+  const profileId = randomUUID();
+  return { profileId, token: await accessToken({ profile_id: profileId }) };
 }
 export type TestFounder = Awaited<ReturnType<typeof founder>>;
+
+/** An operator as the gateway forwards them: `app_metadata.role` operator, and no founder profile. */
+export async function operator() {
+  return { token: await accessToken({ provider: 'email', role: 'operator' }) };
+}
 
 /** A billing service of the test's own (in-process, own queue prefix), with a producer and a pool to look. */
 export async function startTestBilling(env: Record<string, string> = {}) {
@@ -33,8 +41,8 @@ export async function startTestBilling(env: Record<string, string> = {}) {
   });
   return {
     ...harness,
-    /** Calls the internal API as the gateway does: internal token plus the founder's token. */
-    call(method: string, path: string, who?: TestFounder, body?: unknown) {
+    /** Calls the internal API as the gateway does: internal token plus the founder's (or operator's) token. */
+    call(method: string, path: string, who?: { token: string }, body?: unknown) {
       return fetch(`${harness.url}/internal${path}`, {
         method,
         headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_SECRET, ...(who ? { authorization: `Bearer ${who.token}` } : {}) },

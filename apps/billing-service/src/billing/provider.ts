@@ -35,7 +35,35 @@ export interface PaymentProvider {
   resume(subscriptionId: string, idempotencyKey: string): Promise<void>;
   /** The invoice a payment intent paid, for refunds of subscription payments (their charges name no invoice). */
   invoiceOfPaymentIntent(paymentIntentId: string): Promise<string | null>;
+  /** What paid an invoice, for refunding a subscription payment whose row names only its invoice. */
+  refundTargetOfInvoice(invoiceId: string): Promise<RefundTarget | null>;
+  /**
+   * Gives money back: `amountMinor` of it, or all that is left at the provider when absent. The idempotency key
+   * makes a repeated request return the first one's refund. Only Stripe holds money to give back: a local
+   * payment's refund is written to the ledger by the refund job alone.
+   */
+  refund(request: RefundRequest, idempotencyKey: string): Promise<MadeRefund>;
+  /** The refund made for a refund request (our metadata names it), if the provider made one. */
+  findRefund(target: RefundTarget, requestId: string): Promise<MadeRefund | null>;
 }
+
+/** What a Stripe refund gives back from, in Stripe's parameter names. */
+export type RefundTarget = { payment_intent: string } | { charge: string };
+
+export interface RefundRequest {
+  target: RefundTarget;
+  amountMinor?: number;
+  /** Ids only, as all our Stripe metadata. */
+  metadata: { paymentId: string; businessId: string; requestId: string };
+}
+
+export interface MadeRefund {
+  id: string;
+  amountMinor: number;
+  status: string | null;
+}
+
+const madeRefund = (refund: Stripe.Refund): MadeRefund => ({ id: refund.id, amountMinor: refund.amount, status: refund.status });
 
 /** A local checkout stays open this long, as Stripe's do by default. */
 const CHECKOUT_LIFETIME_MS = 24 * 3600 * 1000;
@@ -145,6 +173,31 @@ class StripeProvider implements PaymentProvider {
     const invoice = list.data[0]?.invoice;
     return typeof invoice === 'string' ? invoice : (invoice?.id ?? null);
   }
+
+  async refundTargetOfInvoice(invoiceId: string): Promise<RefundTarget | null> {
+    const list = await this.stripe.invoicePayments.list({ invoice: invoiceId, status: 'paid', limit: 1 });
+    const payment = list.data[0]?.payment;
+    const idOf = (ref: string | { id: string } | undefined) => (typeof ref === 'string' ? ref : ref?.id);
+    const intent = idOf(payment?.payment_intent);
+    const charge = idOf(payment?.charge);
+    return intent ? { payment_intent: intent } : charge ? { charge } : null;
+  }
+
+  async refund({ target, amountMinor, metadata }: RefundRequest, idempotencyKey: string): Promise<MadeRefund> {
+    // The operator's own words stay out of Stripe, as all personal data does: the gateway's audit log keeps them.
+    const refund = await this.stripe.refunds.create(
+      { ...target, ...(amountMinor === undefined ? {} : { amount: amountMinor }), reason: 'requested_by_customer', metadata },
+      { idempotencyKey },
+    );
+    return madeRefund(refund);
+  }
+
+  async findRefund(target: RefundTarget, requestId: string): Promise<MadeRefund | null> {
+    for await (const refund of this.stripe.refunds.list({ ...target, limit: 100 })) {
+      if (refund.metadata?.requestId === requestId) return madeRefund(refund);
+    }
+    return null;
+  }
 }
 
 class LocalProvider implements PaymentProvider {
@@ -175,6 +228,18 @@ class LocalProvider implements PaymentProvider {
   }
 
   async invoiceOfPaymentIntent(): Promise<string | null> {
+    return null;
+  }
+
+  async refundTargetOfInvoice(): Promise<RefundTarget | null> {
+    return null;
+  }
+
+  async refund(): Promise<MadeRefund> {
+    throw new Error('the local provider took no money to give back: a local refund is the ledger\'s alone');
+  }
+
+  async findRefund(): Promise<MadeRefund | null> {
     return null;
   }
 }

@@ -6,7 +6,7 @@ import { badRequest, createFounderTokenVerifier, newestFirstPage, notFound, page
 import type { Catalog } from '../billing/catalog';
 import type { CheckoutService } from '../billing/checkout';
 import type { BillingConfig } from '../config';
-import type { BillingDb } from '../db/client';
+import type { BillingDb, PaymentRow, SubscriptionRow } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
 import type { LocalCheckouts } from '../jobs/local-checkout';
 
@@ -45,26 +45,8 @@ export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Cat
 
   router.get('/subscription', async (req, res) => {
     const founder = await founderOf(req.get('authorization'));
-    const [row] = await withFounder(db, founder, (tx) =>
-      tx
-        .select()
-        .from(subscriptions)
-        // The current one first, else the latest that ended.
-        .orderBy(sql`${isNull(subscriptions.expiredAt)} desc`, desc(subscriptions.currentPeriodEnd))
-        .limit(1),
-    );
-    const subscription: SubscriptionView | null = row
-      ? {
-          id: row.id,
-          plan: row.plan as SubscriptionView['plan'],
-          status: row.status,
-          currentPeriodEnd: row.currentPeriodEnd?.toISOString() ?? null,
-          cancelAtPeriodEnd: row.cancelAtPeriodEnd,
-          packageId: row.packageId,
-          provider: row.provider,
-        }
-      : null;
-    res.json({ subscription });
+    const [row] = await withFounder(db, founder, (tx) => tx.select().from(subscriptions).orderBy(...CURRENT_SUBSCRIPTION_FIRST).limit(1));
+    res.json({ subscription: row ? subscriptionView(row) : null });
   });
 
   router.get('/payments', async (req, res) => {
@@ -73,19 +55,37 @@ export function billingRouter(config: BillingConfig, db: BillingDb, catalog: Cat
     const { items: rows, next_cursor } = await withFounder(db, founder, (tx) =>
       newestFirstPage(tx.select().from(payments).$dynamic(), payments, payments.createdAt, payments.id, page),
     );
-    const list: PaymentView[] = rows.map((row) => ({
-      id: row.id,
-      packageId: row.packageId,
-      kind: row.kind as PaymentView['kind'],
-      amountMinor: row.amountMinor,
-      amountRefundedMinor: row.amountRefundedMinor,
-      currency: row.currency,
-      status: row.status,
-      paidAt: row.paidAt?.toISOString() ?? null,
-      createdAt: row.createdAt.toISOString(),
-    }));
-    res.json({ payments: list, next_cursor });
+    res.json({ payments: rows.map(paymentView), next_cursor });
   });
 
   return router;
+}
+
+/** The founder's subscription to show: the current one first, else the latest that ended. */
+export const CURRENT_SUBSCRIPTION_FIRST = [sql`${isNull(subscriptions.expiredAt)} desc`, desc(subscriptions.currentPeriodEnd)] as const;
+
+export function subscriptionView(row: SubscriptionRow): SubscriptionView {
+  return {
+    id: row.id,
+    plan: row.plan as SubscriptionView['plan'],
+    status: row.status,
+    currentPeriodEnd: row.currentPeriodEnd?.toISOString() ?? null,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    packageId: row.packageId,
+    provider: row.provider,
+  };
+}
+
+export function paymentView(row: PaymentRow): PaymentView {
+  return {
+    id: row.id,
+    packageId: row.packageId,
+    kind: row.kind as PaymentView['kind'],
+    amountMinor: row.amountMinor,
+    amountRefundedMinor: row.amountRefundedMinor,
+    currency: row.currency,
+    status: row.status,
+    paidAt: row.paidAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
 }

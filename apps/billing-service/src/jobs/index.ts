@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../billing/provider';
 import type { BillingConfig } from '../config';
 import type { BillingDb } from '../db/client';
 import type { LocalCheckouts } from './local-checkout';
+import { Refunds } from './refund';
 import { StripeEventProcessor } from './stripe-event';
 import { SubscriptionJobs } from './subscriptions';
 
@@ -22,11 +23,13 @@ export function billingJobHandlers(deps: {
   const { db, catalog, ledger, reporter, provider, localCheckouts, config } = deps;
   const events = new StripeEventProcessor(db, ledger, reporter, provider);
   const subscriptionJobs = new SubscriptionJobs(db, catalog, provider, reporter, config.BILLING_GRACE_PERIOD_DAYS);
+  const refunds = new Refunds(db, ledger, reporter, provider);
   return {
     'stripe-event': (payload, context) => events.handle(payload, context),
     'confirm-local-checkout': (payload, context) => localCheckouts.confirm(payload, context),
     'cancel-subscription': (payload, context) => subscriptionJobs.cancel(payload, context),
     'change-subscription': (payload, context) => subscriptionJobs.change(payload, context),
+    'refund-payment': (payload, context) => refunds.refund(payload, context),
     'expire-subscriptions': (payload, context) => subscriptionJobs.expire(payload, context),
   };
 }

@@ -57,7 +57,7 @@ export function searchesRouter(config: DomainConfig, db: DomainDb): Router {
   return router;
 }
 
-function selectionView(row: typeof domainSelections.$inferSelect): DomainSelectionView {
+export function selectionView(row: typeof domainSelections.$inferSelect): DomainSelectionView {
   return {
     id: row.id,
     domain: row.domain,
@@ -70,7 +70,7 @@ function selectionView(row: typeof domainSelections.$inferSelect): DomainSelecti
   };
 }
 
-function searchView(row: typeof domainSearches.$inferSelect): DomainSearchView & { error: string | null } {
+export function searchView(row: typeof domainSearches.$inferSelect): DomainSearchView & { error: string | null } {
   return {
     id: row.id,
     status: row.status as DomainSearchView['status'],

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, toErrorResponse } from '@dreamseed/platform';
+import type { z } from 'zod';
+import { AppError, pgErrorCode, toErrorResponse } from '@dreamseed/platform';
 import { API_VERSION, API_VERSION_HEADER } from '../http/api-version';
 
 /**
@@ -28,6 +29,15 @@ export const noAuthorization = () =>
   new AuthError(401, 'no_authorization', 'This endpoint requires a Bearer token');
 export const sessionNotFound = (status = 403) =>
   new AuthError(status, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+export const emailExists = () => new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+/** A write that may take an address another account took since it was checked: that race is 422 email_exists too. */
+export async function orEmailExists<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw pgErrorCode(error) === '23505' ? emailExists() : error;
+  }
+}
 export const otpExpired = () => new AuthError(403, 'otp_expired', 'Token has expired or is invalid');
 export const overRequestRateLimit = (retryAfterSeconds: number) =>
   new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', {}, { 'Retry-After': String(retryAfterSeconds) });
@@ -41,6 +51,13 @@ const overSendRateLimit = (code: string) => (retryAfterSeconds: number) =>
   );
 export const overEmailRateLimit = overSendRateLimit('over_email_send_rate_limit');
 export const overSmsRateLimit = overSendRateLimit('over_sms_send_rate_limit');
+
+/** A body or query checked against its schema, refused as GoTrue refuses bad input: 400 validation_failed, its first issue. */
+export function parseAuthInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw validationFailed(result.error.issues[0]?.message ?? 'Invalid request');
+  return result.data;
+}
 
 /** The auth router's error handler: every failure in GoTrue's shape, never a bare 500 for client mistakes. */
 export function authErrorMiddleware(logger: Logger): ErrorRequestHandler {

@@ -8,12 +8,22 @@ import { validationFailed } from './errors';
  */
 export const USER_METADATA_MAX_DEPTH = 4;
 
-/** Throws GoTrue's `validation_failed` when metadata is too large or too deep. */
-export function checkUserMetadata(data: Record<string, unknown>, maxBytes: number): void {
+/** Throws GoTrue's `validation_failed` when metadata is too large or too deep (app_metadata rides in tokens too). */
+export function checkUserMetadata(data: Record<string, unknown>, maxBytes: number, name = 'User metadata'): void {
   if (depthOf(data, USER_METADATA_MAX_DEPTH + 1) > USER_METADATA_MAX_DEPTH) {
-    throw validationFailed(`User metadata may nest at most ${USER_METADATA_MAX_DEPTH} levels deep`);
+    throw validationFailed(`${name} may nest at most ${USER_METADATA_MAX_DEPTH} levels deep`);
   }
-  if (metadataBytes(data) > maxBytes) throw validationFailed(`User metadata may hold at most ${maxBytes} bytes of JSON`);
+  if (metadataBytes(data) > maxBytes) throw validationFailed(`${name} may hold at most ${maxBytes} bytes of JSON`);
+}
+
+/** GoTrue's merge of metadata changes (user_metadata and app_metadata alike): each key set, a null removing it. */
+export function mergeMetadata(current: unknown, changes: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...(current as Record<string, unknown> | null) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
 }
 
 /** Whether stored metadata (perhaps written before the limit existed) may go into an access token. */

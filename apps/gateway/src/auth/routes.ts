@@ -8,7 +8,8 @@ import { announceApiVersion } from '../http/api-version';
 import { corsFor } from '../http/cors';
 import { requireUser } from '../http/middleware';
 import { describeRoutes } from '../http/openapi';
-import { authErrorMiddleware, invalidCredentials, noAuthorization, validationFailed } from './errors';
+import { adminRouter } from './admin-routes';
+import { authErrorMiddleware, invalidCredentials, noAuthorization, parseAuthInput as parse, validationFailed } from './errors';
 import type { AuthService, ClientInfo, VerifyType } from './service';
 import { serializeUser } from './serialize';
 
@@ -68,12 +69,6 @@ describeRoutes(
   ],
   { bearer: true },
 );
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw validationFailed(result.error.issues[0]?.message ?? 'Invalid request');
-  return result.data;
-}
 
 const clientOf = (req: Request): ClientInfo => ({ ip: req.ip ?? 'unknown', userAgent: req.get('user-agent'), correlationId: req.correlationId });
 const redirectOf = (req: Request) => (typeof req.query.redirect_to === 'string' ? req.query.redirect_to : undefined);
@@ -204,6 +199,7 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
     }
   });
 
+  router.use(adminRouter(service.admin, config));
   router.use(authErrorMiddleware(logger));
   return router;
 }

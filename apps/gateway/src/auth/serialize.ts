@@ -16,6 +16,7 @@ export function serializeUser(user: AuthUserRow) {
     email_confirmed_at: emailConfirmedAt,
     phone_confirmed_at: iso(user.phoneConfirmedAt),
     confirmed_at: emailConfirmedAt ?? iso(user.phoneConfirmedAt),
+    invited_at: iso(user.invitedAt),
     confirmation_sent_at: iso(user.confirmationSentAt),
     recovery_sent_at: iso(user.recoverySentAt),
     email_change_sent_at: iso(user.emailChangeSentAt),
@@ -24,6 +25,7 @@ export function serializeUser(user: AuthUserRow) {
     phone_change_sent_at: iso(user.phoneChangeSentAt),
     last_sign_in_at: iso(user.lastSignInAt),
     banned_until: iso(user.bannedUntil),
+    deleted_at: iso(user.deletedAt),
     app_metadata: user.rawAppMetaData,
     user_metadata: user.rawUserMetaData,
     identities: user.email

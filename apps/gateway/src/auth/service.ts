@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobProducer } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
+import { AuthAdmin, deleteAccount } from './admin';
 import type { AuthContext, ClientInfo } from './context';
 import type { AuthLimits } from './limits';
 import { deliverMail, relayPendingMails } from './mail-outbox';
@@ -28,9 +29,17 @@ export { liveSession, sessionCheck } from './sessions';
  */
 export class AuthService {
   private readonly ctx: AuthContext;
+  /** GoTrue's admin API flows (`admin.ts`), for the service-role routes. */
+  readonly admin: AuthAdmin;
 
   constructor(db: GatewayDb, config: GatewayConfig, signer: TokenSigner, limits: AuthLimits, producer: JobProducer, logger: Logger) {
     this.ctx = { db, config, signer, limits, producer, logger };
+    this.admin = new AuthAdmin(this.ctx);
+  }
+
+  /** The founder deletes their own account (DELETE /v1/me): the same deletion as the admin API's. */
+  deleteAccount(authUserId: string): Promise<void> {
+    return this.ctx.db.transaction((tx) => deleteAccount(tx, authUserId));
   }
 
   signUp(input: { email: string; password: string; data: Record<string, unknown>; redirectTo?: string }, client: ClientInfo) {

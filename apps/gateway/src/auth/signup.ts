@@ -121,7 +121,7 @@ export async function registerCaller(
  * safe for authorization): every owner's row-level security keys on it. A phone number is never written here: it
  * joins the profile only once confirmed.
  */
-async function insertAccount(
+export async function insertAccount(
   tx: GatewayTx,
   input: { email: string; passwordHash: string | null; data: Record<string, unknown>; name: string | null; confirmed: boolean },
 ): Promise<{ user: AuthUserRow; profileId: string }> {

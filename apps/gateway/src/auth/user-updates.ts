@@ -1,9 +1,10 @@
 import { and, eq, ne } from 'drizzle-orm';
+import type { GatewayTx } from '../db/client';
 import { authSessions, authUsers, oneTimeTokens, users } from '../db/schema';
 import { findUserByEmail, reloadUser, type AuthContext } from './context';
-import { AuthError } from './errors';
+import { AuthError, emailExists } from './errors';
 import { dispatchMail } from './mail-outbox';
-import { checkUserMetadata } from './metadata';
+import { checkUserMetadata, mergeMetadata } from './metadata';
 import { issueOneTimeToken } from './one-time-tokens';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords';
 import { requestPhoneChange } from './phone';
@@ -29,20 +30,7 @@ export async function updateUser(
   if (input.phone !== undefined && input.phone !== user.phone) await ctx.limits.phoneChange(user.id, ip);
   const updated = await ctx.db.transaction(async (tx) => {
     const changes: Partial<typeof authUsers.$inferInsert> = { updatedAt: new Date() };
-    const data = input.data;
-    if (data) {
-      const merged: Record<string, unknown> = { ...(user.rawUserMetaData as Record<string, unknown>) };
-      for (const [key, value] of Object.entries(data)) {
-        if (value === null) delete merged[key];
-        else merged[key] = value;
-      }
-      checkUserMetadata(merged, ctx.config.AUTH_USER_METADATA_MAX_BYTES);
-      changes.rawUserMetaData = merged;
-      // The founder's name lives on the profile too (`customer_name`): it follows the metadata in the same commit.
-      if (NAME_KEYS.some((key) => key in data)) {
-        await tx.update(users).set({ customerName: profileName(merged), updatedAt: new Date() }).where(eq(users.authUserId, user.id));
-      }
-    }
+    if (input.data) changes.rawUserMetaData = await mergeUserMetadata(tx, user, input.data, ctx.config.AUTH_USER_METADATA_MAX_BYTES);
     if (input.password !== undefined) {
       checkPasswordStrength(input.password, ctx.config.AUTH_PASSWORD_MIN_LENGTH);
       if (await verifyPassword(user.encryptedPassword, input.password)) {
@@ -56,8 +44,7 @@ export async function updateUser(
     await tx.update(authUsers).set(changes).where(eq(authUsers.id, user.id));
     const newEmail = input.email?.toLowerCase();
     if (newEmail && newEmail !== user.email) {
-      const taken = await findUserByEmail(tx, newEmail);
-      if (taken) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+      if (await findUserByEmail(tx, newEmail)) throw emailExists();
       await ctx.limits.mail(newEmail);
       await tx.update(authUsers).set({ emailChange: newEmail }).where(eq(authUsers.id, user.id));
       mailId = await issueOneTimeToken(ctx, tx, user, 'email_change_token_new', newEmail, input.redirectTo);
@@ -68,4 +55,17 @@ export async function updateUser(
   if (mailId) await dispatchMail(ctx, mailId, correlationId);
   if (smsId) await dispatchMail(ctx, smsId, correlationId);
   return serializeUser(updated);
+}
+
+/**
+ * `data` merged into the user's metadata as GoTrue merges it, within the size limit. The founder's name lives on
+ * the profile too (`customer_name`): it follows the metadata in the same commit.
+ */
+export async function mergeUserMetadata(tx: GatewayTx, user: AuthUserRow, data: Record<string, unknown>, maxBytes: number): Promise<Record<string, unknown>> {
+  const merged = mergeMetadata(user.rawUserMetaData, data);
+  checkUserMetadata(merged, maxBytes);
+  if (NAME_KEYS.some((key) => key in data)) {
+    await tx.update(users).set({ customerName: profileName(merged), updatedAt: new Date() }).where(eq(users.authUserId, user.id));
+  }
+  return merged;
 }

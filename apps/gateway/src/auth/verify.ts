@@ -1,10 +1,12 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import type { GatewayTx } from '../db/client';
 import { authUsers, oneTimeTokens, users } from '../db/schema';
 import { voidTypedCodes } from './codes';
 import { findUserByEmail, reloadUser, type AuthContext, type ClientInfo } from './context';
-import { AuthError, otpExpired, validationFailed } from './errors';
+import { emailExists, otpExpired, validationFailed } from './errors';
 import type { OneTimeTokenType, VerifyType } from './one-time-tokens';
 import { PHONE_CODE_KIND, confirmPhone } from './phone';
+import type { AuthUserRow } from './serialize';
 import { startSession } from './sessions';
 import { oneTimeTokenHash } from './tokens';
 
@@ -14,7 +16,7 @@ const VERIFY_TOKEN_TYPES: Record<VerifyType, (OneTimeTokenType | typeof PHONE_CO
   recovery: ['recovery_token'],
   magiclink: ['recovery_token'],
   email: ['confirmation_token', 'recovery_token'],
-  email_change: ['email_change_token_new'],
+  email_change: ['email_change_token_new', 'email_change_token_current'],
   phone_change: [PHONE_CODE_KIND],
 };
 
@@ -52,21 +54,33 @@ export async function verify(
     const now = new Date();
     if (row.tokenType === PHONE_CODE_KIND) {
       await confirmPhone(tx, user.id, row.relatesTo, now);
-    } else if (row.tokenType === 'email_change_token_new') {
-      const taken = await findUserByEmail(tx, row.relatesTo);
-      if (taken && taken.id !== user.id) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
-      await tx.update(authUsers).set({ email: row.relatesTo, emailChange: null, updatedAt: now }).where(eq(authUsers.id, user.id));
-      await tx.update(users).set({ customerEmail: row.relatesTo, updatedAt: now }).where(eq(users.authUserId, user.id));
+    } else if (row.tokenType === 'email_change_token_new' || row.tokenType === 'email_change_token_current') {
+      // A token for the current address (only the admin API's generate_link makes one) applies the new address
+      // pending on the account; either token, once used, voids the other.
+      const newEmail = row.tokenType === 'email_change_token_new' ? row.relatesTo : user.emailChange;
+      if (!newEmail) throw otpExpired();
+      const taken = await findUserByEmail(tx, newEmail);
+      if (taken && taken.id !== user.id) throw emailExists();
+      await tx.update(authUsers).set({ email: newEmail, emailChange: null, updatedAt: now }).where(eq(authUsers.id, user.id));
+      await tx.update(users).set({ customerEmail: newEmail, updatedAt: now }).where(eq(users.authUserId, user.id));
+      await tx
+        .delete(oneTimeTokens)
+        .where(and(eq(oneTimeTokens.userId, user.id), inArray(oneTimeTokens.tokenType, ['email_change_token_new', 'email_change_token_current'])));
     } else if (!user.emailConfirmedAt) {
       // A recovery link proves the address as well as a confirmation does.
-      await tx
-        .update(authUsers)
-        .set({ emailConfirmedAt: now, updatedAt: now, rawUserMetaData: { ...(user.rawUserMetaData as object), email_verified: true } })
-        .where(eq(authUsers.id, user.id));
-      await tx.update(users).set({ emailConfirmed: true, updatedAt: now }).where(eq(users.authUserId, user.id));
+      await confirmEmail(tx, user, now);
     }
     return startSession(ctx, tx, await reloadUser(tx, user.id), 'otp', client);
   });
   if (typedFor) await ctx.limits.resetCodeAttempts(typedFor);
   return session;
+}
+
+/** The address is proven: confirmed on the account (and `user_metadata.email_verified`, as GoTrue sets it) and on the profile. */
+export async function confirmEmail(tx: GatewayTx, user: AuthUserRow, now: Date): Promise<void> {
+  await tx
+    .update(authUsers)
+    .set({ emailConfirmedAt: now, updatedAt: now, rawUserMetaData: { ...(user.rawUserMetaData as object), email_verified: true } })
+    .where(eq(authUsers.id, user.id));
+  await tx.update(users).set({ emailConfirmed: true, updatedAt: now }).where(eq(users.authUserId, user.id));
 }

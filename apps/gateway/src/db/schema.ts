@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgSchema,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -52,6 +53,8 @@ export const authUsers = auth.table(
     phoneChange: text('phone_change'),
     phoneChangeSentAt: timestamp('phone_change_sent_at', { withTimezone: true }),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    /** When the admin API last invited the address (GoTrue's `invited_at`). */
+    invitedAt: timestamp('invited_at', { withTimezone: true }),
     rawAppMetaData: jsonb('raw_app_meta_data').notNull().default({}),
     rawUserMetaData: jsonb('raw_user_meta_data').notNull().default({}),
     isAnonymous: boolean('is_anonymous').notNull().default(false),
@@ -343,5 +346,66 @@ export const webhookInbox = core.table(
     ownerAll('webhook_inbox', 'gateway'),
     index('webhook_inbox_received_at_idx').on(t.receivedAt),
     // Platform data in transit: no founder reads it.
+  ],
+).enableRLS();
+
+/**
+ * Everything an operator did or read about a founder, whether it was done or refused: who, what, on whom, why and
+ * how it ended. Written by the gateway only, never updated or deleted; no founder reads it. The operator and the
+ * founder are kept as ids without a foreign key (and the operator's address as it was), so that the record
+ * outlives both accounts.
+ */
+export const operatorAudit = core.table(
+  'operator_audit',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    operatorEmail: text('operator_email'),
+    action: text('action').notNull(),
+    userId: uuid('user_id'),
+    /** What the action was on beyond the founder: a call, a payment, a queue's job. */
+    target: text('target'),
+    reason: text('reason'),
+    /** The action's own inputs (never secrets or what the founder said). */
+    params: jsonb('params').notNull().default({}),
+    outcome: text('outcome').notNull(),
+    /** The refusal's or failure's machine-readable code. */
+    code: text('code'),
+    /** The client's Idempotency-Key: the same key again for the same action answers what the first did. */
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    ownerAll('operator_audit', 'gateway'),
+    index('operator_audit_user_idx').on(t.userId, t.createdAt),
+    index('operator_audit_created_idx').on(t.createdAt),
+    uniqueIndex('operator_audit_idempotency_key').on(t.operatorId, t.action, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    oneOf('operator_audit_outcome', 'outcome', ['done', 'accepted', 'refused', 'failed']),
+  ],
+).enableRLS();
+
+/**
+ * What an owner flagged for an operator about a founder (`founder-attention` jobs): one row per founder and kind,
+ * `raised` since `raised_at` until the owner clears it. Reports apply once and in order (`occurred_at`).
+ */
+export const founderAttention = core.table(
+  'founder_attention',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    state: text('state').notNull(),
+    detail: text('detail'),
+    raisedAt: timestamp('raised_at', { withTimezone: true }),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    lastEventId: text('last_event_id').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    ownerAll('founder_attention', 'gateway'),
+    primaryKey({ columns: [t.userId, t.kind] }),
+    index('founder_attention_raised_idx').on(t.state, t.raisedAt),
+    oneOf('founder_attention_state', 'state', ['raised', 'cleared']),
   ],
 ).enableRLS();

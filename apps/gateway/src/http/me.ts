@@ -8,7 +8,7 @@ import { serializeUser } from '../auth/serialize';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb, GatewayTx } from '../db/client';
-import { authSessions, authUsers, businessFormationData, userSessions, users } from '../db/schema';
+import { authUsers, businessFormationData, userSessions, users } from '../db/schema';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest, readOwnProfile } from './founder';
 import { parseBody, requireApiUser } from './middleware';
@@ -245,17 +245,10 @@ export function meRouter(
   });
 
   // Soft delete: the profile and account are marked deleted and every session ends. Runs as the gateway, the
-  // owner, because it reaches the auth tables that founders never write.
+  // owner, because it reaches the auth tables that founders never write; the admin API deletes the same way.
   router.delete('/', async (req, res) => {
     const founder = await founderOf(req);
-    const userId = founder.claims.sub;
-    await db.transaction(async (tx) => {
-      const now = new Date();
-      await tx.update(users).set({ deletedAt: now, updatedAt: now }).where(and(eq(users.id, founder.id), isNull(users.deletedAt)));
-      await tx.update(authUsers).set({ deletedAt: now, updatedAt: now }).where(eq(authUsers.id, userId));
-      const ended = await tx.delete(authSessions).where(eq(authSessions.userId, userId)).returning({ id: authSessions.id });
-      for (const { id } of ended) await tx.update(userSessions).set({ endedAt: now }).where(eq(userSessions.authSessionId, id));
-    });
+    await auth.deleteAccount(founder.claims.sub);
     res.status(204).end();
   });
 

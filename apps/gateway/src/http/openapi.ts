@@ -126,7 +126,7 @@ function pathParameters(path: string): z.ZodObject | undefined {
 export function describeRoutes(
   tag: string,
   routes: readonly (readonly ['get' | 'post' | 'put' | 'patch' | 'delete', string, string, z.ZodType | undefined, RouteParameters?])[],
-  options: { bearer: boolean; basic?: boolean; responses?: Record<number, string> },
+  options: { bearer: boolean; basic?: boolean; serviceRole?: boolean; responses?: Record<number, string> },
 ) {
   for (const [method, path, summary, body, parameters] of routes) {
     const answers = parameters?.responses ?? {};
@@ -138,8 +138,9 @@ export function describeRoutes(
       summary,
       ...(parameters?.description ? { description: parameters.description } : {}),
       tags: [tag],
-      ...(options.bearer ? { security: [{ bearerAuth: [] }] } : {}),
-      ...(options.basic ? { security: [{ basicAuth: [] }] } : {}),
+      // Either scheme will do where both are named.
+      ...(options.bearer || options.basic ? { security: [...(options.bearer ? [{ bearerAuth: [] }] : []), ...(options.basic ? [{ basicAuth: [] }] : [])] } : {}),
+      ...(options.serviceRole ? { security: [{ serviceRoleAuth: [] }] } : {}),
       request: {
         ...(pathParameters(path) ? { params: pathParameters(path) } : {}),
         ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
@@ -174,13 +175,14 @@ function documentedPath(req: Request): string | undefined {
 }
 
 /**
- * For tests: every `/v1` answer is checked against the document before it leaves. A 2xx with a documented schema
- * must match it, and every error must be `{ error: { code, message, details? } }`. A mismatch is logged with the
- * issues and answered 500 `response_contract_violation`, so the integration tests fail on it.
+ * For tests: every `/v1` answer (or every answer under `prefix`) is checked against the document before it
+ * leaves. A 2xx with a documented schema must match it, and every error must be `{ error: { code, message,
+ * details? } }`. A mismatch is logged with the issues and answered 500 `response_contract_violation`, so the
+ * integration tests fail on it.
  */
-export function checkResponses(logger: Logger): RequestHandler {
+export function checkResponses(logger: Logger, prefix = '/v1/'): RequestHandler {
   return (req, res, next) => {
-    if (!req.originalUrl.startsWith('/v1/')) {
+    if (!req.originalUrl.startsWith(prefix)) {
       next();
       return;
     }
@@ -215,6 +217,12 @@ export function undescribedKeys(sent: unknown, kept: unknown, at = ''): string[]
 
 openApiRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
 openApiRegistry.registerComponent('securitySchemes', 'basicAuth', { type: 'http', scheme: 'basic' });
+openApiRegistry.registerComponent('securitySchemes', 'serviceRoleAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description: "Supabase's service-role key: a JWT with role service_role signed by JWT_SECRET (SERVICE_ROLE_KEY). Server-side only.",
+});
 
 export function openApiDocument(version: string, publicUrl: string) {
   return new OpenApiGeneratorV31(openApiRegistry.definitions).generateDocument({

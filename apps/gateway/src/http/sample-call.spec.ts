@@ -3,7 +3,7 @@ import { SAMPLE_CONSULTATION } from '@dreamseed/contracts';
 import { ConfigError, parseConfig } from '@dreamseed/platform';
 import { validateVapiMessage } from '@dreamseed/testing';
 import { gatewayConfigSchema } from '../config';
-import { sampleCallDeliveries } from './sample-call';
+import { sampleCallDeliveries, sampleCallSeconds } from './sample-call';
 
 const USER_ID = '5a0c8e14-2f6b-4d93-b7a1-9c3e5f0d2b76';
 
@@ -24,6 +24,15 @@ describe('a sample call, as VAPI reports a call it placed', () => {
     const report = deliveries[3].message as { artifact: { messages: { message: string }[] }; analysis: { summary: string } };
     expect(report.artifact.messages.map((message) => message.message)).toEqual(script.lines.map(([, text]) => text));
     expect(report.analysis.summary).toBe(script.summary);
+  });
+
+  it('lasts what sampleCallSeconds says, so that a call played back ends when its report is sent', () => {
+    const script = SAMPLE_CONSULTATION[0];
+    const startedAt = new Date('2026-12-06T15:00:00Z');
+    const report = sampleCallDeliveries({ vapiCallId: 'sample-1', userId: USER_ID, script, startedAt })[3].message as unknown as { durationSeconds: number; endedAt: string; artifact: { messages: { endTime: number }[] } };
+    expect(report.durationSeconds).toBe(sampleCallSeconds(script));
+    expect(Date.parse(report.endedAt)).toBe(startedAt.getTime() + sampleCallSeconds(script) * 1000);
+    expect(Math.max(...report.artifact.messages.map((message) => message.endTime))).toBeLessThan(Date.parse(report.endedAt));
   });
 });
 

@@ -17,6 +17,12 @@ type SampleDelivery = { message: Vapi.ServerMessageStatusUpdate | Vapi.ServerMes
 /** How long a line takes to say, about 15 characters a second, so the call's times read like a real one's. */
 const spoken = (text: string) => Math.round((0.8 + text.length / 15) * 1000) / 1000;
 
+/** How long the sample call of a script lasts by its own times: its lines spoken, the pauses, and the goodbye. */
+export function sampleCallSeconds(script: SampleConsultationCall): number {
+  const at = script.lines.reduce((sum, [, text]) => sum + spoken(text) + 0.7, 0.96);
+  return Math.round((at + 2.5) * 1000) / 1000;
+}
+
 /**
  * An outbound call of the sample consultation as VAPI reports one it placed: ringing, in progress, ended, then
  * the end-of-call report with the transcript and VAPI's analysis. The call carries the metadata the voice
@@ -38,7 +44,7 @@ export function sampleCallDeliveries(plan: SampleCallPlan): SampleDelivery[] {
     at += length + 0.7;
     return message;
   });
-  const durationSeconds = Math.round((at + 2.5) * 1000) / 1000;
+  const durationSeconds = sampleCallSeconds(plan.script);
   const endedAt = new Date(startMs + durationSeconds * 1000).toISOString();
   const metadata = { userId: plan.userId, callStage: plan.script.stage };
   const call = (status: Vapi.CallStatus): Vapi.Call => ({
@@ -119,7 +125,10 @@ export class SampleCalls {
     const vapiCallId = `sample-${randomUUID()}`;
     const locked = await this.options.redis.set(this.lockKey(userId), vapiCallId, 'EX', this.options.lockSeconds ?? 120, 'NX');
     if (locked !== 'OK') return null;
-    const play = this.play({ vapiCallId, userId, script, startedAt: new Date() }, correlationId)
+    // Played back as a call that has just ended: its times end now, not minutes ahead of the clock (the funnel
+    // orders a founder's steps by them, and an analysis must not look older than the call it read).
+    const startedAt = new Date(Date.now() - sampleCallSeconds(script) * 1000);
+    const play = this.play({ vapiCallId, userId, script, startedAt }, correlationId)
       .catch((error: unknown) => this.options.logger.warn({ err: error, correlationId }, 'sample call stopped'))
       .finally(async () => {
         this.playing.delete(play);

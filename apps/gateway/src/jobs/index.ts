@@ -2,11 +2,13 @@ import type { FounderEventPublisher, JobHandlers } from '@dreamseed/platform';
 import type { Mailer } from '../auth/mailer';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
+import { FounderAttentionReports } from '../operator/attention';
 import { ProfileUpdates } from './profile';
 
 /** One handler per job of the `gateway` queue (the catalog is in libs/contracts). */
 export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer; db: GatewayDb; events: FounderEventPublisher }): JobHandlers<'gateway'> {
   const profile = new ProfileUpdates(deps.db, deps.events);
+  const attention = new FounderAttentionReports(deps.db);
   return {
     'profile-call-completed': (p, c) => profile.callCompleted(p, c),
     'profile-next-call-scheduled': (p, c) => profile.nextCallScheduled(p, c),
@@ -15,6 +17,7 @@ export function gatewayJobHandlers(deps: { auth: AuthService; mailer: Mailer; db
     'profile-domain-selected': (p, c) => profile.domainSelected(p, c),
     'profile-payment-updated': (p, c) => profile.paymentUpdated(p, c),
     'profile-status-changed': (p, c) => profile.statusChanged(p, c),
+    'founder-attention': (p, c) => attention.apply(p, c),
     'auth-mail-send': ({ mailId }, { lastAttempt }) => deps.auth.deliverMail(mailId, (mail) => deps.mailer.send(mail), deps.mailer.kind, lastAttempt),
   };
 }

@@ -16,25 +16,28 @@ function recordingProducer() {
 const call = (callStage: number, vapiCallId = 'call-1'): CompletedCall => ({ userId: 'u-1', callStage, vapiCallId, endedAt: '2026-03-01T09:00:00.000Z' });
 
 describe('the follow-ups of a completed consultation call', () => {
-  it('reports the call, asks for an analysis and plans the next stage, each under an id from the call', async () => {
+  it('reports the call, clears its flags for operators, asks for an analysis and plans the next stage, each under an id from the call', async () => {
     const { producer, jobs } = recordingProducer();
     await queueCallCompleted(producer, call(2), 'corr-1');
     expect(jobs.map(({ queue, name, jobId }) => [queue, name, jobId])).toEqual([
       ['gateway', 'profile-call-completed', 'call-completed-call-1'],
+      ['gateway', 'founder-attention', 'attention-cleared-outbound_call_failed-call-1'],
+      ['gateway', 'founder-attention', 'attention-cleared-outbound_call_unanswered-call-1'],
       ['analysis', 'analyse-founder', 'analyse-call-call-1'],
       ['voice', 'schedule-next-call', 'next-call-call-1'],
     ]);
     expect(jobs[0]?.payload).toMatchObject({ eventId: 'call-completed-call-1', callStage: 2, callId: 'call-1', occurredAt: '2026-03-01T09:00:00.000Z' });
-    expect(jobs[2]?.payload).toMatchObject({ userId: 'u-1', callStage: 3 });
+    expect(jobs[1]?.payload).toMatchObject({ eventId: 'attention-cleared-outbound_call_failed-call-1', kind: 'outbound_call_failed', state: 'cleared', occurredAt: '2026-03-01T09:00:00.000Z' });
+    expect(jobs[4]?.payload).toMatchObject({ userId: 'u-1', callStage: 3 });
   });
 
   it('plans no call after the formation call', async () => {
     const { producer, jobs } = recordingProducer();
     await queueCallCompleted(producer, call(4), undefined);
     // Nothing planned after it; whatever was still planned is cancelled, and the profile's next call cleared.
-    expect(jobs.map((job) => job.name)).toEqual(['profile-call-completed', 'analyse-founder', 'cancel-next-call', 'profile-next-call-scheduled']);
-    expect(jobs[2]?.payload).toMatchObject({ throughStage: 4 });
-    expect(jobs[3]?.payload).toMatchObject({ callStage: 4, scheduledAt: null });
+    expect(jobs.map((job) => job.name)).toEqual(['profile-call-completed', 'founder-attention', 'founder-attention', 'analyse-founder', 'cancel-next-call', 'profile-next-call-scheduled']);
+    expect(jobs[4]?.payload).toMatchObject({ throughStage: 4 });
+    expect(jobs[5]?.payload).toMatchObject({ callStage: 4, scheduledAt: null });
   });
 
   it('gives the same ids to a second report of the same call, and safe ids to any call id', async () => {

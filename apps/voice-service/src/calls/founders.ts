@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { jobIdFrom, uuidFrom, type JobProducer } from '@dreamseed/platform';
 import type { VoiceTx } from '../db/client';
+import { clearCallAttention } from './attention';
 import { callFounders, callSessions, conversations, transcripts, webhookLogs, type CallFounderSource } from '../db/schema';
 import { nextStage } from './next-call';
 
@@ -79,8 +80,8 @@ export async function bindCallFounder(tx: VoiceTx, binding: CallFounder): Promis
 }
 
 /**
- * The jobs that follow a completed consultation: the profile's progress, the analysis and, before the last
- * stage, the next call's plan. Their ids derive from the call, so a second report, a retry or a late binding
+ * The jobs that follow a completed consultation: the profile's progress (and the end of any failed or unanswered
+ * outbound call's flag for operators), the analysis and, before the last stage, the next call's plan. Their ids derive from the call, so a second report, a retry or a late binding
  * never sends one twice.
  */
 export async function queueCallCompleted(producer: JobProducer, done: CompletedCall, correlationId: string | undefined): Promise<void> {
@@ -91,6 +92,7 @@ export async function queueCallCompleted(producer: JobProducer, done: CompletedC
     { v: 1, userId: done.userId, eventId: `call-completed-${key}`, occurredAt: done.endedAt, callStage: done.callStage, callId: done.vapiCallId },
     { jobId: `call-completed-${key}`, correlationId },
   );
+  await clearCallAttention(producer, done, correlationId);
   await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: done.userId, trigger: 'call-ended', sourceId: done.vapiCallId }, { jobId: `analyse-call-${key}`, correlationId });
   const next = nextStage(done.callStage);
   if (next) {

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
-import { asc, desc, eq } from 'drizzle-orm';
-import type { CallView, PlannedCallView, TranscriptView, WebCallView } from '@dreamseed/contracts';
+import { desc } from 'drizzle-orm';
+import type { WebCallView } from '@dreamseed/contracts';
 import { AppError, createFounderTokenVerifier, newestFirstPage, notFound, pageRequest, withFounder } from '@dreamseed/platform';
 import { founderAssistant, variableValuesOf, type Stage } from '../assistants/stages';
 import { fetchFounder } from '../gateway-client';
@@ -8,9 +8,8 @@ import { vapiServer } from '../vapi/server';
 import { WebCallTickets } from '../vapi/web-call-ticket';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
-import { callSessions, conversationTurns, conversations, transcripts, voiceCalls } from '../db/schema';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { callSessions, voiceCalls } from '../db/schema';
+import { callView, plannedView, readTranscript, UUID } from './views';
 
 /**
  * The founder's calls, read for the gateway with the founder's own token: checked here, and the rows read as
@@ -28,18 +27,7 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
       // The plans are few (one open per stage); the newest 20 with every page, so a client never pages for them.
       await tx.select().from(voiceCalls).orderBy(desc(voiceCalls.scheduledFor), desc(voiceCalls.id)).limit(20),
     ] as const);
-    const calls: CallView[] = rows.map((row) => ({
-      id: row.id,
-      vapiCallId: row.vapiCallId,
-      callStage: row.callStage ?? 0,
-      direction: row.direction === 'outbound' || row.direction === 'web' ? row.direction : 'inbound',
-      status: row.status,
-      startedAt: row.startedAt?.toISOString() ?? null,
-      endedAt: row.endedAt?.toISOString() ?? null,
-      durationSeconds: row.durationSeconds,
-      summary: row.summary,
-    }));
-    res.json({ calls, planned: plans.map(plannedView), next_cursor });
+    res.json({ calls: rows.map(callView), planned: plans.map(plannedView), next_cursor });
   });
 
   // Every outbound call as planned, a page at a time, for a founder who wants more than the newest 20.
@@ -82,39 +70,10 @@ export function callsRouter(config: VoiceConfig, db: VoiceDb): Router {
     const founder = await founderOf(req.get('authorization'));
     const id = req.params.id;
     if (!UUID.test(id)) throw notFound('No such call.');
-    const view = await withFounder(db, founder, async (tx): Promise<TranscriptView | undefined> => {
-      const [transcript] = await tx.select().from(transcripts).where(eq(transcripts.callSessionId, id));
-      if (!transcript) return undefined;
-      const turns = await tx
-        .select({ role: conversationTurns.role, content: conversationTurns.content, secondsFromStart: conversationTurns.secondsFromStart })
-        .from(conversationTurns)
-        .innerJoin(conversations, eq(conversations.id, conversationTurns.conversationId))
-        .where(eq(conversations.callSessionId, id))
-        .orderBy(asc(conversationTurns.seq));
-      return {
-        callId: id,
-        callStage: transcript.callStage,
-        text: transcript.text,
-        turns: turns.map((t) => ({ ...t, secondsFromStart: t.secondsFromStart === null ? null : Number(t.secondsFromStart) })),
-        createdAt: transcript.createdAt.toISOString(),
-      };
-    });
+    const view = await withFounder(db, founder, (tx) => readTranscript(tx, id));
     if (!view) throw notFound('No transcript for this call.');
     res.json(view);
   });
 
   return router;
-}
-
-/** An outbound call as planned: a failure to place one is the founder's to see. */
-function plannedView(plan: typeof voiceCalls.$inferSelect): PlannedCallView {
-  return {
-    id: plan.id,
-    callStage: plan.callStage,
-    status: plan.status,
-    scheduledFor: plan.scheduledFor.toISOString(),
-    placedAt: plan.placedAt?.toISOString() ?? null,
-    vapiCallId: plan.vapiCallId,
-    lastError: plan.lastError,
-  };
 }

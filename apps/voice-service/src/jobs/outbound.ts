@@ -8,6 +8,7 @@ import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, transcripts, voiceCalls } from '../db/schema';
+import { raiseCallFailed } from '../calls/attention';
 import { bindCallFounder, queueCallCompleted } from '../calls/founders';
 import { nextCallDue } from '../calls/next-call';
 import { CallProviderError, type CallProvider } from '../vapi/provider';
@@ -121,6 +122,7 @@ export class OutboundCalls {
         await tx.update(voiceCalls).set({ status: 'failed', claimId: null, lastError: OUTCOME_UNKNOWN, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
         return 'unknown' as const;
       }
+      if (row?.status === 'failed') return { failedAt: row.updatedAt };
       // `dialing` without a request sent: the try that claimed it stopped before calling VAPI; this one takes over.
       if (!row || (row.status !== 'scheduled' && row.status !== 'dialing')) return 'skipped' as const;
       // The founder finished this stage some other way (they called in): it is never dialled again.
@@ -142,12 +144,19 @@ export class OutboundCalls {
     });
     if (claim === 'unknown') {
       log.warn({ voiceCallId: p.voiceCallId }, 'outbound call left with its request sent and no answer recorded: not dialled again');
+      await this.flagFailed(p, 'outcome_unknown', new Date(), correlationId);
       return { outcome: 'unknown' };
     }
     if (claim === 'skipped') return { outcome: 'skipped' };
     if (claim === 'stage-done') {
       await this.reportPlan(p.userId, p.callStage, p.voiceCallId, null, correlationId);
       return { outcome: 'stage-done' };
+    }
+    if (typeof claim === 'object' && claim.failedAt) {
+      // Failed by an earlier try, whose flag for operators may not have reached the gateway's queue (its id makes
+      // this a no-op if it did; the plan's last error says why).
+      await this.flagFailed(p, undefined, claim.failedAt, correlationId);
+      return { outcome: 'skipped' };
     }
     if (typeof claim === 'object') {
       // Planned again for later while this job was already running, so its delay could not be moved: a job of
@@ -160,18 +169,22 @@ export class OutboundCalls {
       return { outcome: 'deferred', until: claim.early.toISOString() };
     }
 
-    const release = (error: Error, final: boolean) =>
-      withOwnerRole(this.db, 'voice', (tx) =>
+    const release = async (error: Error, final: boolean) => {
+      const released = await withOwnerRole(this.db, 'voice', (tx) =>
         tx
           .update(voiceCalls)
           .set({ status: final ? 'failed' : 'scheduled', claimId: null, requestSentAt: null, lastError: error.message.slice(0, 500), updatedAt: new Date() })
-          .where(and(eq(voiceCalls.id, p.voiceCallId), eq(voiceCalls.claimId, claimId))),
+          .where(and(eq(voiceCalls.id, p.voiceCallId), eq(voiceCalls.claimId, claimId)))
+          .returning({ updatedAt: voiceCalls.updatedAt }),
       );
+      const failedAt = released[0]?.updatedAt;
+      if (final && failedAt) await this.flagFailed(p, error instanceof CallProviderError ? error.code : 'preparation_failed', failedAt, correlationId);
+    };
     let request: Parameters<CallProvider['place']>[0];
     try {
       const founder = await fetchFounder(this.config, { id: p.userId }, 5000, correlationId);
-      if (!founder) throw new CallProviderError('the founder no longer exists', false);
-      if (!founder.customerPhone) throw new CallProviderError('the founder has no phone number', false);
+      if (!founder) throw new CallProviderError('the founder no longer exists', false, false, 'founder_not_found');
+      if (!founder.customerPhone) throw new CallProviderError('the founder has no phone number', false, false, 'no_phone_number');
       const server = vapiServer(this.config);
       const metadata = { userId: p.userId, callStage: p.callStage };
       request = {
@@ -204,12 +217,14 @@ export class OutboundCalls {
     } catch (error) {
       const known = error instanceof CallProviderError ? error : new CallProviderError((error as Error).message, false, true);
       if (known.outcomeUnknown) {
-        await withOwnerRole(this.db, 'voice', (tx) =>
+        const [failed] = await withOwnerRole(this.db, 'voice', (tx) =>
           tx
             .update(voiceCalls)
             .set({ status: 'failed', claimId: null, lastError: known.message.slice(0, 500), updatedAt: new Date() })
-            .where(and(eq(voiceCalls.id, p.voiceCallId), isNull(voiceCalls.vapiCallId))),
+            .where(and(eq(voiceCalls.id, p.voiceCallId), isNull(voiceCalls.vapiCallId)))
+            .returning({ updatedAt: voiceCalls.updatedAt }),
         );
+        if (failed) await this.flagFailed(p, known.code, failed.updatedAt, correlationId);
         throw new UnrecoverableError(known.message);
       }
       await release(known, !known.retryable || lastTry);
@@ -238,6 +253,11 @@ export class OutboundCalls {
     if (completed) await queueCallCompleted(this.producer, completed, correlationId);
     log.info({ voiceCallId: p.voiceCallId, provider: this.provider.name }, 'outbound call placed');
     return { outcome: 'placed', provider: this.provider.name, vapiCallId };
+  }
+
+  /** Tells operators the plan failed for good: `reason` is a code (`CallProviderError.code`), never VAPI's message. */
+  private flagFailed(p: Payload<'place-outbound-call'>, reason: string | undefined, failedAt: Date, correlationId: string) {
+    return raiseCallFailed(this.producer, { userId: p.userId, callStage: p.callStage, voiceCallId: p.voiceCallId, failedAt, reason }, correlationId);
   }
 
   private async reportPlan(userId: string, callStage: number, voiceCallId: string, at: Date | null, correlationId: string) {

@@ -119,7 +119,7 @@ describe('voice service: VAPI events', () => {
     // What was said only: the system prompt is not a turn, and VAPI's `bot` is the assistant.
     expect(turns.map((t) => t.role)).toEqual(['assistant', 'user']);
 
-    const profileChanges = await followUps('gateway', vapiCallId);
+    const profileChanges = (await followUps('gateway', vapiCallId)).filter((job) => job.name === 'profile-call-completed');
     expect(profileChanges).toHaveLength(1);
     expect(profileChanges[0]?.data).toMatchObject({ userId, callStage: 1, callId: vapiCallId, occurredAt: '2026-11-20T10:12:30.000Z' });
     expect(await followUps('analysis', vapiCallId)).toHaveLength(1);
@@ -150,7 +150,7 @@ describe('voice service: VAPI events', () => {
     expect((await voice.run('voice', 'vapi-event', report)).outcome).toBe('stored');
     const nextCall = await voice.producer.queue('voice').getJob(`next-call-${vapiCallId}`);
     const sent = [...(await followUps('gateway', vapiCallId)), ...(await followUps('analysis', vapiCallId)), ...(nextCall ? [nextCall] : [])];
-    expect(sent.map((job) => job.name).sort()).toEqual(['analyse-founder', 'profile-call-completed', 'schedule-next-call']);
+    expect(sent.map((job) => job.name).sort()).toEqual(['analyse-founder', 'founder-attention', 'founder-attention', 'profile-call-completed', 'schedule-next-call']);
     for (const job of sent) expect(job.data.correlationId).toBe('vapi-delivery-7');
   });
 
@@ -162,7 +162,7 @@ describe('voice service: VAPI events', () => {
     await deliver(m.status('in-progress'), `status-update|${vapiCallId}|in-progress`);
     const session = (await pool.query('select status from voice.call_sessions where vapi_call_id = $1', [vapiCallId])).rows[0];
     expect(session.status).toBe('ended');
-    expect(await followUps('gateway', vapiCallId)).toHaveLength(1);
+    expect((await followUps('gateway', vapiCallId)).filter((job) => job.name === 'profile-call-completed')).toHaveLength(1);
   });
 
   it('logs every message with the caller, what was said and what the call analysis drew from it redacted', async () => {

@@ -14,6 +14,7 @@ import {
 } from '@dreamseed/platform';
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callFounders, callSessions, webhookLogs } from '../db/schema';
+import { raiseCallUnanswered, type UnansweredCall } from '../calls/attention';
 import { bindCallFounder, queueCallCompleted, type CallFounder, type CompletedCall } from '../calls/founders';
 import { storeCallReport } from '../calls/report';
 import {
@@ -44,7 +45,11 @@ const isEndOfCallReport = (event: VapiEvent) =>
 interface FollowUps {
   /** The founder and stage of a call whose end-of-call report was stored, or whose founder became known after it. */
   callCompleted?: CompletedCall;
+  /** An outbound call of a founder that nobody answered: an operator is told. */
+  callUnanswered?: UnansweredCall;
 }
+
+const owesFollowUps = (followUps: FollowUps) => Boolean(followUps.callCompleted ?? followUps.callUnanswered);
 
 /**
  * The founder calling from a number, as the gateway knows them (null: nobody): the last way to find the founder
@@ -176,13 +181,17 @@ export class VapiEventProcessor {
       const note = refused.length ? `not stored: ${refused.join('; ')}` : null;
       // Without follow-ups the event is done in this same transaction; with them it stays `received` until they
       // are queued, so a retry after a crash in between sends them again.
-      if (!followUps.callCompleted) await markDone('processed', note);
+      if (!owesFollowUps(followUps)) await markDone('processed', note);
       else if (note) await tx.update(webhookLogs).set({ error: note }).where(eq(webhookLogs.eventKey, event.eventKey));
-      return { outcome: 'stored' as const, followUps, change, settled: !followUps.callCompleted };
+      return { outcome: 'stored' as const, followUps, change, settled: !owesFollowUps(followUps) };
     });
 
-    if (result.outcome === 'stored') await this.announce([result.change]);
-    if (result.outcome === 'stored' && result.followUps.callCompleted) await queueCallCompleted(this.producer, result.followUps.callCompleted, event.correlationId);
+    if (result.outcome === 'stored') {
+      await this.announce([result.change]);
+      const { callCompleted, callUnanswered } = result.followUps;
+      if (callCompleted) await queueCallCompleted(this.producer, callCompleted, event.correlationId);
+      if (callUnanswered) await raiseCallUnanswered(this.producer, callUnanswered, event.correlationId);
+    }
     if (!result.settled) {
       await withOwnerRole(this.db, 'voice', (tx) =>
         tx.update(webhookLogs).set({ status: 'processed', processedAt: new Date() }).where(eq(webhookLogs.eventKey, event.eventKey)),
@@ -310,7 +319,7 @@ export class VapiEventProcessor {
     const session = await upsertSession(tx, change);
     const changed = { change, stored: session };
     if (message.type !== 'end-of-call-report') return { followUps: bound?.completed ? { callCompleted: bound.completed } : {}, refused: [], change: changed };
-    const { completed, refused } = await storeCallReport(tx, message, call, session, at);
-    return { followUps: completed ? { callCompleted: completed } : {}, refused, change: changed };
+    const { completed, unanswered, refused } = await storeCallReport(tx, message, call, session, at);
+    return { followUps: { ...(completed && { callCompleted: completed }), ...(unanswered && { callUnanswered: unanswered }) }, refused, change: changed };
   }
 }

@@ -23,6 +23,8 @@ export class CallProviderError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly outcomeUnknown = false,
+    /** Why, as a short code an operator may be shown: the message can quote what VAPI was sent (the number). */
+    readonly code = outcomeUnknown ? 'outcome_unknown' : retryable ? 'vapi_unavailable' : 'vapi_refused',
   ) {
     super(message);
   }
@@ -33,7 +35,7 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
 
 function lostRequest(error: unknown): CallProviderError {
   const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return new CallProviderError(`VAPI unreachable (${code})`, true);
+  if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return new CallProviderError(`VAPI unreachable (${code})`, true, false, 'vapi_unreachable');
   const name = (error as Error).name === 'TimeoutError' ? 'no answer in time' : `the connection failed (${String(code ?? (error as Error).name)})`;
   return new CallProviderError(`VAPI request sent, ${name}: the call may have been placed`, false, true);
 }
@@ -80,7 +82,12 @@ export function createCallProvider(options: { apiKey?: string; baseUrl: string; 
         const retryable = response.status === 429 || response.status >= 500;
         // VAPI's validation messages may quote what was sent: the secret on the server object never goes on
         // into the row's last error, the job's failure reason or a log.
-        throw new CallProviderError(`VAPI answered ${response.status}: ${withoutSecrets(String(body.message ?? ''), request.server).slice(0, 200)}`, retryable);
+        throw new CallProviderError(
+          `VAPI answered ${response.status}: ${withoutSecrets(String(body.message ?? ''), request.server).slice(0, 200)}`,
+          retryable,
+          false,
+          `${retryable ? 'vapi_unavailable' : 'vapi_refused'}_${response.status}`,
+        );
       }
       if (typeof body.id !== 'string') throw new CallProviderError(`VAPI answered ${response.status} without a call id: the call may have been placed`, false, true);
       return { vapiCallId: body.id };

@@ -35,7 +35,7 @@ export const useProfile = () => useQuery({ queryKey: ['me'], queryFn: () => unwr
  * A list the API pages with `next_cursor` (docs/api.md, Lists): the first page, then each "Show more" asks for
  * the page after the last one loaded. Marked stale, every loaded page is read again from the first cursor on.
  */
-function usePages<Page extends { next_cursor: string | null }>(queryKey: string[], read: (cursor: string | undefined) => Promise<Page>) {
+export function usePages<Page extends { next_cursor: string | null }>(queryKey: string[], read: (cursor: string | undefined) => Promise<Page>) {
   return useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) => read(pageParam),
@@ -44,7 +44,7 @@ function usePages<Page extends { next_cursor: string | null }>(queryKey: string[
   });
 }
 
-const PAGE = 20;
+export const PAGE = 20;
 
 export const useCalls = () => usePages(['calls'], (cursor) => unwrap(api.GET('/v1/me/calls', { params: { query: { limit: PAGE, cursor } } })));
 

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { whenSessionLost } from '../api/client';
 import { LiveUpdates, useLiveStatus } from '../live/LiveUpdates';
+import { isOperator } from './RequireOperator';
 import { onPasswordRecovery, useSession } from './session';
 
 const NAV = [
@@ -14,6 +15,8 @@ const NAV = [
   { to: '/billing', label: 'Payment' },
   { to: '/profile', label: 'Profile' },
 ];
+/** Staff only: founders never see it (and the API refuses them the pages' data anyway). */
+const OPERATOR_NAV = { to: '/operator', label: 'Operators', end: false };
 
 function LiveIndicator() {
   const status = useLiveStatus();
@@ -45,6 +48,7 @@ function SessionGuards() {
 export function Layout() {
   const session = useSession();
   const signedIn = session.status === 'signed-in';
+  const nav = signedIn && isOperator(session.session) ? [...NAV, OPERATOR_NAV] : NAV;
   const body = (
     <>
       <a className="skip-link" href="#main">
@@ -60,7 +64,7 @@ export function Layout() {
         {signedIn ? (
           <nav aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {nav.map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.end}>
                     {item.label}

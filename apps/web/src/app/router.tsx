@@ -1,6 +1,7 @@
 import { createBrowserRouter, Outlet } from 'react-router';
 import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
+import { RequireOperator } from './RequireOperator';
 import { NotFound, RouteError } from './RouteError';
 
 /** Each page is its own chunk, loaded when first visited (`lazy` modules export `Component`). */
@@ -36,6 +37,27 @@ export const router = createBrowserRouter([
           { path: 'billing/success', lazy: () => import('../pages/billing/Result') },
           { path: 'billing/cancel', lazy: () => import('../pages/billing/Cancelled') },
           { path: 'profile', lazy: () => import('../pages/profile/Profile') },
+        ],
+      },
+      {
+        path: 'operator',
+        element: (
+          <RequireOperator>
+            <Outlet />
+          </RequireOperator>
+        ),
+        children: [
+          {
+            lazy: () => import('../pages/operator/OperatorPages'),
+            children: [
+              { index: true, lazy: () => import('../pages/operator/Funnel') },
+              { path: 'stuck', lazy: () => import('../pages/operator/Stuck') },
+              { path: 'founders', lazy: () => import('../pages/operator/Founders') },
+              { path: 'founders/:id', lazy: () => import('../pages/operator/founder/FounderFile') },
+              { path: 'audit', lazy: () => import('../pages/operator/Audit') },
+              { path: 'queues', lazy: () => import('../pages/operator/Queues') },
+            ],
+          },
         ],
       },
       { path: '*', Component: NotFound },

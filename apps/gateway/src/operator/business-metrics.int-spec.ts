@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { parse as parseYaml } from 'yaml';
+import type { GatewayJobs, JobInputOf } from '@dreamseed/contracts';
+import { JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
+import { parsePrometheusText, testInfra, waitFor, WORKSPACE_ROOT } from '@dreamseed/testing';
+import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
+import { createGatewayDb } from '../db/client';
+import { readBusinessFigures, type BusinessFigures } from './business-metrics';
+
+describe("the gateway's business metrics", () => {
+  let gateway: TestGateway;
+  let producer: JobProducer;
+  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
+    await waitForRedis(redis, 2000);
+    producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
+  });
+  afterAll(async () => {
+    await producer.close();
+    redis.disconnect();
+    await gateway.stop();
+  });
+
+  async function report<N extends keyof GatewayJobs & string>(name: N, payload: Omit<JobInputOf<GatewayJobs, N>, 'v' | 'eventId' | 'occurredAt'>) {
+    const { jobId } = await producer.enqueue('gateway', name, { v: 1, eventId: randomUUID(), occurredAt: new Date().toISOString(), ...payload } as JobInputOf<GatewayJobs, N>);
+    const queue = producer.queue('gateway');
+    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), `${name} to be handled`);
+    expect((await queue.getJob(jobId))?.returnvalue).toEqual({ outcome: 'applied' });
+  }
+
+  // Other tests share the database: a figure is checked to move by at least what this test did.
+  const figures = () => readBusinessFigures(createGatewayDb(gateway.pool), producer);
+  const moved = (before: BusinessFigures, after: BusinessFigures, pick: (figures: BusinessFigures) => number | undefined) => (pick(after) ?? 0) - (pick(before) ?? 0);
+  const oneTime = (f: BusinessFigures) => f.payments.find((row) => row.package === 'one_time')?.founders;
+  const oneTimeUsd = (f: BusinessFigures) => f.revenue.find((row) => row.package === 'one_time' && row.currency === 'usd')?.minor;
+
+  it('move as founders sign up, complete calls, get a Dream DNA and a domain, pay and get stuck', async () => {
+    const start = await figures();
+    const { data } = await gateway.client().signUp({ email: uniqueEmail(), password: 'correct horse battery' });
+    const userId = String(data.user?.app_metadata.profile_id);
+    const signedUp = await figures();
+    expect(moved(start, signedUp, (f) => f.foundersSignedUp)).toBeGreaterThanOrEqual(1);
+
+    await report('profile-call-completed', { userId, callStage: 1, callId: randomUUID() });
+    await report('profile-analysis-ready', { userId, dreamDnaVersion: 1 });
+    await report('profile-domain-selected', { userId, domain: 'seedbakery.com' });
+    await report('profile-payment-updated', { userId, paymentStatus: 'paid', amountPaid: 49900, currency: 'usd', paymentDate: new Date().toISOString(), subscriptionType: null });
+    await report('founder-attention', { userId, kind: 'outbound_call_unanswered', state: 'raised' });
+    const after = await figures();
+    expect(moved(signedUp, after, (f) => f.callsCompleted[1])).toBeGreaterThanOrEqual(1);
+    expect(moved(signedUp, after, (f) => f.dreamDnaCreated)).toBeGreaterThanOrEqual(1);
+    expect(moved(signedUp, after, (f) => f.domainsSelected)).toBeGreaterThanOrEqual(1);
+    expect(moved(signedUp, after, oneTime)).toBeGreaterThanOrEqual(1);
+    expect(moved(signedUp, after, oneTimeUsd)).toBeGreaterThanOrEqual(49900);
+    expect(moved(signedUp, after, (f) => f.stuck.outbound_call_unanswered)).toBeGreaterThanOrEqual(1);
+
+    // An operator's own account is no founder.
+    await gateway.pool.query(`update auth.users set raw_app_meta_data = raw_app_meta_data || '{"role":"operator"}' where id = $1`, [data.user?.id]);
+    const operator = await figures();
+    expect(moved(after, operator, (f) => f.foundersSignedUp)).toBeLessThanOrEqual(-1);
+    expect(moved(after, operator, oneTimeUsd)).toBeLessThanOrEqual(-49900);
+  });
+
+  it("are on the gateway's /metrics, with every dreamseed_* metric and label the dashboard and the alerts use", async () => {
+    const scrape = parsePrometheusText(await (await fetch(gateway.metricsUrl)).text());
+    expect(scrape.find('dreamseed_business_metrics_up')[0]?.value).toBe(1);
+    expect(scrape.find('dreamseed_founders_signed_up')[0]?.value).toBeGreaterThan(0);
+    expect(scrape.find('dreamseed_calls_completed').map((sample) => sample.labels.stage).sort()).toEqual(['1', '2', '3', '4']);
+    expect(scrape.find('dreamseed_stuck_founders').map((sample) => sample.labels.reason).sort()).toEqual(
+      ['analysis_failed', 'failed_job', 'idle', 'outbound_call_failed', 'outbound_call_unanswered'],
+    );
+
+    const labelsOf = new Map<string, Set<string>>();
+    for (const sample of scrape.samples) labelsOf.set(sample.name, new Set([...(labelsOf.get(sample.name) ?? []), ...Object.keys(sample.labels)]));
+    const dashboard = JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'docs/grafana-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const rules = parseYaml(readFileSync(path.join(WORKSPACE_ROOT, 'docs/prometheus-alerts.yml'), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
+    const expressions = [...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)), ...rules.groups.flatMap((group) => group.rules.map((rule) => rule.expr))];
+    const problems: string[] = [];
+    let checked = 0;
+    for (const expr of expressions) {
+      // The selectors (`name{label="…"}`) and the grouping labels (`by (…)`) of each expression that uses a figure.
+      for (const [, metric, matchers] of expr.matchAll(/\b(dreamseed_[a-z_]+)(?:\{([^}]*)\})?/g)) {
+        checked += 1;
+        const known = labelsOf.get(metric as string);
+        if (!known) problems.push(`${expr}: ${metric} is not exposed`);
+        const used = [...(matchers ?? '').matchAll(/([a-z_]+)\s*[=!~]/g)].map(([, label]) => label as string);
+        for (const label of used) if (known && !known.has(label)) problems.push(`${expr}: ${metric} has no label ${label}`);
+      }
+      if (!expr.includes('dreamseed_')) continue;
+      for (const [, grouping] of expr.matchAll(/\bby \(([^)]*)\)/g)) {
+        const carried = new Set([...expr.matchAll(/\b(dreamseed_[a-z_]+)/g)].flatMap(([, metric]) => [...(labelsOf.get(metric as string) ?? [])]));
+        for (const label of (grouping as string).split(',').map((l) => l.trim())) if (!carried.has(label)) problems.push(`${expr}: groups by ${label}, which its metrics lack`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,93 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { formatDateTime } from '../../lib/dates';
+import { PageHeader } from '../../ui/PageHeader';
+import { ShowMore } from '../../ui/ShowMore';
+import { Empty, QueryView } from '../../ui/status';
+import { useStuck, type StuckFounder } from './api';
+import { callStageWords, founderName, founderStatus, STUCK_REASONS } from './words';
+
+const IDLE_CHOICES = [1, 3, 7, 14, 30, 60, 90];
+const DEFAULT_IDLE_DAYS = 7;
+
+function idleDaysFrom(params: URLSearchParams): number {
+  const days = Number(params.get('idle_days'));
+  return IDLE_CHOICES.includes(days) ? days : DEFAULT_IDLE_DAYS;
+}
+
+function StuckItem({ founder }: { founder: StuckFounder }) {
+  const name = founderName(founder);
+  return (
+    <li className="card">
+      <h2>
+        <Link to={`/operator/founders/${founder.user_id}`}>{name}</Link>
+      </h2>
+      <p className="meta">
+        {[founder.email !== name ? founder.email : null, founder.business_name, founderStatus(founder.status), callStageWords(founder.call_stage)].filter(Boolean).join(' · ')}
+      </p>
+      <ul className="plain">
+        {founder.reasons.map((reason) => (
+          <li key={`${reason.code}-${reason.since}`}>
+            <strong>{STUCK_REASONS[reason.code]}</strong> since {formatDateTime(reason.since)}
+            {reason.detail ? <span className="meta">: {reason.detail}</span> : null}
+          </li>
+        ))}
+      </ul>
+      <p className="meta">
+        Last step {formatDateTime(founder.last_step_at)}
+        {founder.next_call_at ? `; next call planned for ${formatDateTime(founder.next_call_at)}` : ''}.
+      </p>
+    </li>
+  );
+}
+
+/** The founders who need someone: idle too long, or flagged by a service, oldest first. */
+export function Component() {
+  const [params, setParams] = useSearchParams();
+  const idleDays = idleDaysFrom(params);
+  const [chosen, setChosen] = useState(String(idleDays));
+  const stuck = useStuck(idleDays);
+  function show(event: FormEvent) {
+    event.preventDefault();
+    setParams(chosen === String(DEFAULT_IDLE_DAYS) ? {} : { idle_days: chosen });
+  }
+  return (
+    <>
+      <PageHeader title="Stuck founders">
+        Founders who need someone: no step for a while with no call planned, or something that failed for them. The longest waiting first.
+      </PageHeader>
+      <form className="inline-form" onSubmit={show}>
+        <div className="field">
+          <label htmlFor="idle-days">Count a founder as idle after</label>
+          <select id="idle-days" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            {IDLE_CHOICES.map((n) => (
+              <option key={n} value={n}>
+                {n === 1 ? '1 day' : `${n} days`} without a step
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Show</button>
+      </form>
+      <QueryView query={stuck} what="the stuck founders">
+        {({ pages }) => {
+          const founders = pages.flatMap((page) => page.founders);
+          const total = pages[0]?.total ?? founders.length;
+          return founders.length ? (
+            <>
+              <p>{total === 1 ? 'One founder needs someone.' : `${total} founders need someone.`}</p>
+              <ul className="cards stuck">
+                {founders.map((founder) => (
+                  <StuckItem key={founder.user_id} founder={founder} />
+                ))}
+              </ul>
+              <ShowMore pages={stuck} shown={founders.length} what="founders" />
+            </>
+          ) : (
+            <Empty>No one is stuck: every founder has taken a step in the last {idleDays === 1 ? 'day' : `${idleDays} days`} or has a call planned, and nothing failed for anyone.</Empty>
+          );
+        }}
+      </QueryView>
+    </>
+  );
+}
