@@ -147,6 +147,8 @@ describe('migrations', () => {
   it('keeps row-level security on for every table of every owner, with a founder policy wherever founders have rows', async () => {
     // Tables of the platform's own, with nothing of any founder's in them: RLS on, no policy, founders see nothing.
     const platformTables = new Set(['domain.domain_availability', 'billing.billing_events', 'core.webhook_inbox', 'voice.archives']);
+    // Tables about founders that only staff read, through the gateway's operator routes: no founder policy either.
+    for (const staffOnly of ['core.operator_audit', 'core.founder_attention']) platformTables.add(staffOnly);
     const client = new pg.Client({ connectionString: testInfra().databaseUrl });
     await client.connect();
     try {

@@ -50,10 +50,10 @@ describe("analysis service: an operator's read of one founder's Dream DNA", () =
     expect(view.userId).toBe(founder);
     const seenByFounder = (await analysis.read('/dream-dna/versions', founder)).body.versions;
     expect(view.versions).toEqual(seenByFounder);
-    expect(view.versions.map((version) => version.version)).toEqual([2, 1]);
+    expect(view.versions.map((version) => version.version)).toEqual([3, 2, 1]);
     expect(Object.keys(view.versions[0]?.evidence ?? {}).length).toBeGreaterThan(0);
     expect(view.analyses.map((run) => [run.trigger, run.status, run.dreamDnaVersion])).toEqual([
-      ['manual', 'unchanged', 2],
+      ['manual', 'succeeded', 3],
       ['call-ended', 'succeeded', 2],
       ['call-ended', 'succeeded', 1],
     ]);
