@@ -18,6 +18,7 @@ import { benchDomains, printDomainTable } from './domains';
 import { benchEvents, eventsLine } from './events';
 import { openModelRounds } from './open-model';
 import { workerThroughput } from './pipeline';
+import { voiceScaling, type ScalingRun } from './scaling';
 
 const root = path.resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -241,6 +242,7 @@ async function main() {
       return;
     }
     const worker = await workerThroughput({ databaseUrl, redisUrl, prefix: `${prefix}-worker`, jobs: Number(process.env.BENCH_WORKER_JOBS ?? 5000), concurrency: 256 });
+    const scaling = await voiceScaling({ databaseUrl, redisUrl, calls: Number(process.env.BENCH_SCALE_CALLS ?? 2000), concurrency: 20, rounds: ROUNDS });
     // After the load scenarios, on a prefix of its own: the pipeline from a call's end to its Dream DNA.
     const accuracy = await offlineAccuracy();
     const pipeline = await endToEnd({ databaseUrl, redisUrl, prefix: `${prefix}-e2e`, runs: Number(process.env.BENCH_E2E_RUNS ?? 30) });
@@ -261,6 +263,7 @@ async function main() {
       floorAtWebhookHalfLoad: floorHalfLoad,
       assistantRequestAtHalfLoad: assistantHalfLoad,
       voiceWorker: worker,
+      voiceScaling: scaling,
       analysis: { ...accuracy, endToEnd: pipeline },
       domains,
       events,
@@ -272,7 +275,9 @@ async function main() {
     process.stdout.write(
       halfLoadLines +
         `Voice worker storing events: ${worker.voiceEventsPerSecond} events/s against a no-op BullMQ worker's ` +
-        `${worker.noopJobsPerSecond} jobs/s = ${worker.ratioOfNoop} × (target 3,000 events/s; ${worker.stored} stored).\n`,
+        `${worker.noopJobsPerSecond} jobs/s = ${worker.ratioOfNoop} × (target 3,000 events/s; ${worker.stored} stored).\n` +
+        `Voice workers scaled out (concurrency ${scaling.concurrency} each): ${scalingLine(scaling.one)}; ${scalingLine(scaling.two)}; ` +
+        `two processes = ${scaling.speedup} × one.\n`,
     );
     process.stdout.write(
       `\nOffline extractor on ${accuracy.fixtures} fixture consultations: enum fields ${(accuracy.enumAccuracy * 100).toFixed(1)}% right ` +
@@ -287,6 +292,14 @@ async function main() {
     await Promise.all([baseline.exited, floor.exited, gateway.exited, voice.exited]);
     await Promise.all([deletePrefix(redisUrl, prefix), deletePrefix(redisUrl, `${prefix}-voice`), deletePrefix(redisUrl, `${prefix}-floor`), deletePrefix(redisUrl, `${prefix}-e2e`), deletePrefix(redisUrl, `${prefix}-worker-noop`), deletePrefix(redisUrl, `${prefix}-worker-voice`)]);
   }
+}
+
+function scalingLine(run: ScalingRun): string {
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  return (
+    `${run.processes} process${run.processes > 1 ? 'es' : ''} ${run.eventsPerSecond} events/s, ${run.coresBusy} cores busy ` +
+    `(voice ${percent(run.cpuShare.voice)}, Postgres ${percent(run.cpuShare.postgres)}, Redis ${percent(run.cpuShare.redis)}, other ${percent(run.cpuShare.other)})`
+  );
 }
 
 // Exits when done even if a client somewhere still holds a connection: a benchmark must stop by itself.

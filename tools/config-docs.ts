@@ -46,6 +46,14 @@ const OUTSIDE_SCHEMAS: { key: string; reader: string; description: string; secre
     default: 8081 + index,
   })),
   {
+    key: 'DATABASE_MIGRATION_URL',
+    reader: 'the migrator',
+    secret: true,
+    description:
+      'Postgres itself for the migrations, when DATABASE_URL names a transaction pooler: each owner migrates under ' +
+      'a session advisory lock, which a pooler breaks. Unset: DATABASE_URL.',
+  },
+  {
     key: 'V8_POOL_SIZE',
     reader: 'the Docker image',
     description:
@@ -151,6 +159,7 @@ const choicesOf = (entry: DocumentedVariable) => entry.readers.find(({ variable 
 const GROUP_TITLES: Record<string, string> = {
   [EVERY_APP]: 'Every app',
   'npm start': 'npm start',
+  'the migrator': "The migrator (npm run db:migrate, npm start, the image's dist/tools/migrate.js)",
   'the Docker image': 'The Docker image',
   'docker-compose': 'docker-compose',
 };

@@ -47,7 +47,9 @@ async function start(): Promise<AppHandle[]> {
     INTERNAL_API_SECRET: env.INTERNAL_API_SECRET ?? randomBytes(24).toString('base64url'),
   };
   try {
-    await migrateAll(infra.databaseUrl, root, logger);
+    // Migrations hold a session's advisory lock, which a transaction pooler would hand to other clients: behind
+    // one, DATABASE_MIGRATION_URL names Postgres itself while the apps use the pooler's DATABASE_URL.
+    await migrateAll(env.DATABASE_MIGRATION_URL || infra.databaseUrl, root, logger);
     const serviceUrl = (p: string) => `http://127.0.0.1:${p}`;
     // The gateway's issuer, whose tokens the services check.
     const issuer = env.JWT_ISSUER ?? `${env.PUBLIC_URL ?? 'http://localhost:8080'}/auth/v1`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, checkRedisCluster, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const optionalNumber = z.coerce.number().nonnegative().optional();
 
@@ -42,7 +42,8 @@ export const analysisConfigSchema = baseConfigSchema
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when ANALYSIS_PROVIDER is openai' });
     }
   })
-  .superRefine(refuseDevelopmentSecrets);
+  .superRefine(refuseDevelopmentSecrets)
+  .superRefine(checkRedisCluster);
 
 export type AnalysisConfig = ReturnType<typeof loadAnalysisConfig>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, checkRedisCluster, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 import { catalogFromEnv } from './billing/catalog';
 
 export const billingConfigSchema = baseConfigSchema.extend({
@@ -53,6 +53,7 @@ export const billingConfigSchema = baseConfigSchema.extend({
     .describe('How often the expiry job runs.'),
 })
   .superRefine(refuseDevelopmentSecrets)
+  .superRefine(checkRedisCluster)
   .superRefine(refuseUnchosenProvider);
 
 export type BillingConfig = ReturnType<typeof loadBillingConfig>;

@@ -1,4 +1,4 @@
-import { createAppLogger, requireInternalToken, startService, type Logger, type ServiceDeps, type ServiceParts } from '@dreamseed/platform';
+import { createAppLogger, platformKey, requireInternalToken, startService, type Logger, type ServiceDeps, type ServiceParts } from '@dreamseed/platform';
 import { RdapBootstrapStore } from './availability/bootstrap';
 import { AvailabilityChecker } from './availability/checker';
 import { GoDaddyProvider } from './availability/godaddy';
@@ -17,7 +17,7 @@ export const APP_NAME = 'domain-service';
 /** The service's parts, built once from the platform's connections. */
 function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>): ServiceParts<'domain'> {
   const db = createDomainDb(deps.pool);
-  const bootstrap = new RdapBootstrapStore(deps.redis, `${config.QUEUE_PREFIX}:domain:rdap-bootstrap`, deps.logger);
+  const bootstrap = new RdapBootstrapStore(deps.redis, platformKey(config.QUEUE_PREFIX, 'domain', 'rdap-bootstrap'), deps.logger);
   const rdap = new RdapProvider(bootstrap, { timeoutMs: config.RDAP_TIMEOUT_MS, concurrency: config.RDAP_CONCURRENCY });
   let primary: AvailabilityProvider = rdap;
   let fallback: AvailabilityProvider | undefined;

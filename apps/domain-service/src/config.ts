@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, checkRedisCluster, refuseDevelopmentSecrets, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const ms = (fallback: number, max = 60_000) => z.coerce.number().int().min(50).max(max).default(fallback);
 const count = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -47,7 +47,7 @@ export const domainConfigSchema = baseConfigSchema.extend({
   for (const key of ['GODADDY_API_KEY', 'GODADDY_API_SECRET'] as const) {
     if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set when DOMAIN_PROVIDER is godaddy' });
   }
-}).superRefine(refuseDevelopmentSecrets);
+}).superRefine(refuseDevelopmentSecrets).superRefine(checkRedisCluster);
 
 export type DomainConfig = ReturnType<typeof loadDomainConfig>;
 

@@ -46,6 +46,7 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
   const events = new FounderEventPublisher({ redis, prefix: config.QUEUE_PREFIX, logger });
   const hub = new FounderEventHub({
     redisUrl: config.REDIS_URL,
+    redisCluster: config.REDIS_CLUSTER,
     prefix: config.QUEUE_PREFIX,
     logger,
     heartbeatMs: config.EVENTS_HEARTBEAT_MS,

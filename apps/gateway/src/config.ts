@@ -3,6 +3,7 @@ import { E164 } from '@dreamseed/contracts';
 import {
   DEVELOPMENT_JWT_SECRET,
   baseConfigSchema,
+  checkRedisCluster,
   envBoolean,
   envPort,
   envUrl,
@@ -252,6 +253,7 @@ export const gatewayConfigSchema = baseConfigSchema
     .describe('Bytes of events a client may leave unread before its stream is dropped (it reconnects and resumes by id).'),
 })
   .superRefine(refuseDevelopmentSecrets)
+  .superRefine(checkRedisCluster)
   .superRefine(checkServiceRoleKey)
   .superRefine(refuseUnprovenPhones)
   .superRefine(refuseSampleCalls)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E164 } from '@dreamseed/contracts';
-import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
+import { DEVELOPMENT_JWT_SECRET, baseConfigSchema, checkRedisCluster, refuseDevelopmentSecrets, payloadKeyConfigShape, envPort, envUrl, loadConfig, secret, type Env } from '@dreamseed/platform';
 
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(7000).default(fallback);
 const assistantId = (stage: number) =>
@@ -91,6 +91,7 @@ export const voiceConfigSchema = baseConfigSchema.extend({
     .describe('Where transfer-destination-request sends a caller who asks for a person (E.164).'),
 })
   .superRefine(refuseDevelopmentSecrets)
+  .superRefine(checkRedisCluster)
   .superRefine(refuseUnauthenticatedVapiServer)
   .superRefine(refuseWebCallsWithSecret);
 

@@ -177,6 +177,14 @@ export const envTrustProxy = z.string().transform((value, ctx): number | string[
   return z.NEVER;
 });
 
+const envRedisUrl = envUrl(['redis', 'rediss']);
+/** One redis:// or rediss:// URL or, for a cluster's seed nodes, several, comma-separated. */
+const envRedisUrls = z.string().refine((value) => value.split(',').every((url) => envRedisUrl.safeParse(url.trim()).success), {
+  message: 'must be a redis or rediss URL (or, with REDIS_CLUSTER, several, comma-separated)',
+});
+/** Key-safe characters, and at most one hash tag: `{…}` with something inside, which Redis Cluster hashes alone. */
+const QUEUE_PREFIX_PATTERN = /^[a-zA-Z0-9_-]*(\{[a-zA-Z0-9_-]+\})?[a-zA-Z0-9_-]*$/;
+
 /** Variables every app reads. Each app's schema extends this one. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('The environment; production refuses development secrets and unsafe shortcuts.'),
@@ -204,7 +212,8 @@ export const baseConfigSchema = z.object({
     .optional()
     .describe("The port of GET /metrics, apart from the API port. Unset: the app's PORT + 1000 (a free one when PORT is 0)."),
   DATABASE_URL: secret(envUrl(['postgres', 'postgresql'])).describe(
-    'Postgres. Under npm start, unset: a local Postgres on 5432, else an embedded PGlite.',
+    'Postgres, directly or through a transaction pooler (PgBouncer in transaction mode: the apps keep no session ' +
+      'state; migrations then need DATABASE_MIGRATION_URL). Under npm start, unset: a local Postgres on 5432, else an embedded PGlite.',
   ),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10).describe('Postgres connections per app.'),
   /*
@@ -219,14 +228,24 @@ export const baseConfigSchema = z.object({
     .max(86_400)
     .default(600)
     .describe('Seconds an idle pool connection is kept (a new one costs Postgres a fresh backend).'),
-  REDIS_URL: secret(envUrl(['redis', 'rediss'])).describe(
-    'Redis (queues, rate limits, caches). Under npm start, unset: a local Redis on 6379, else redis-server from PATH.',
+  REDIS_URL: secret(envRedisUrls).describe(
+    'Redis (queues, rate limits, caches); with REDIS_CLUSTER, seed nodes of the cluster, comma-separated. Under npm ' +
+      'start, unset: a local Redis on 6379, else redis-server from PATH.',
   ),
+  REDIS_CLUSTER: envBoolean
+    .default(false)
+    .describe(
+      'REDIS_URL names seed nodes of a Redis Cluster (one is enough; the others are found from it). QUEUE_PREFIX must ' +
+        'then hold a hash tag, such as {dreamseed}, so that all of the platform\'s keys share one slot.',
+    ),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, "_" and "-" only')
+    .regex(QUEUE_PREFIX_PATTERN, 'letters, digits, "_" and "-" only, with at most one hash tag in braces ({dreamseed})')
     .default('dreamseed')
-    .describe('BullMQ key prefix, so that several platforms (or test runs) can share one Redis.'),
+    .describe(
+      'Prefix of every key the platform keeps in Redis (BullMQ\'s included), so that several platforms (or test runs) ' +
+        'can share one Redis. In a cluster it holds a hash tag: {dreamseed}.',
+    ),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('Jobs each worker runs at once.'),
   WORKER_LOCK_MS: envMs
     .min(1000)
@@ -246,3 +265,27 @@ export const baseConfigSchema = z.object({
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
+
+/**
+ * Redis Cluster runs a transaction or a script only on keys of one slot, and BullMQ's scripts and the platform's
+ * MULTIs touch several keys at once: in cluster mode the prefix that starts every key must hold a hash tag, so
+ * that every key hashes to the tag's slot. Several URLs, on the other hand, make sense only as a cluster's seeds.
+ * Every app's schema refines with this check.
+ */
+export function checkRedisCluster(config: { REDIS_URL: string; REDIS_CLUSTER: boolean; QUEUE_PREFIX: string }, ctx: z.RefinementCtx): void {
+  if (!config.REDIS_CLUSTER) {
+    if (config.REDIS_URL.includes(',')) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'names several servers: set REDIS_CLUSTER=true if they are seed nodes of a Redis Cluster' });
+    }
+    return;
+  }
+  if (!config.QUEUE_PREFIX.includes('{')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUEUE_PREFIX'],
+      message:
+        `must hold a hash tag with REDIS_CLUSTER on, such as {${config.QUEUE_PREFIX}}: BullMQ's scripts and the platform's ` +
+        'transactions touch several keys at once, which a cluster allows only when they share a slot',
+    });
+  }
+}

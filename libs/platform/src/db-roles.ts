@@ -27,6 +27,8 @@ const dialect = new PgDialect();
 
 /**
  * A transaction in which the connection acts as `role`, with these settings, for that transaction only.
+ * Never for the session: behind a transaction pooler (PgBouncer) the server connection serves other clients
+ * once the transaction ends, and would carry a session's role to them (tools/scale checks none is left).
  *
  * It is drizzle's node-postgres transaction, started by hand so that `begin` and the settings go to Postgres as
  * one simple query (one round trip instead of two, on every transaction of the platform). A simple query takes

@@ -35,7 +35,9 @@ export const migrationsFolder = (workspaceRoot: string, owner: DataOwner) =>
 /**
  * Applies one owner's pending migrations. Drizzle's migrator takes no lock, so the run holds a session-level
  * advisory lock keyed by the owner: two migrators started at once apply each migration exactly once, the
- * second one waiting and then finding nothing left to do.
+ * second one waiting and then finding nothing left to do. A session lock needs the session to itself, so `url`
+ * must reach Postgres directly (DATABASE_MIGRATION_URL), never through a transaction pooler, which would run the
+ * unlock on another server connection and leave the lock held by a pooled one.
  */
 export async function migrateOwner(
   url: string,

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { founderEventSchemas, isFounderEventType, type FounderEvent, type FounderEventData, type FounderEventType } from '@dreamseed/contracts';
+import { platformKey, type RedisConnection } from './redis';
 
 /**
  * The founder's milestones as a Redis Stream per founder, which any gateway replica reads: the entry id is the
@@ -8,6 +8,8 @@ import { founderEventSchemas, isFounderEventType, type FounderEvent, type Founde
  * Each append also publishes on a channel of the same name, carrying nothing: a wake-up for the replicas
  * serving that founder, which then read the stream from their last id. Pub/sub alone may lose a message while a
  * connection is down; the stream does not, so a reader that reconnects catches up from it.
+ * In a Redis Cluster the append's MULTI holds one key (PUBLISH names none), and a PUBLISH reaches the subscribers
+ * of every node, so a replica's subscriber may sit on any of them.
  */
 
 /** Entries kept per founder (trimmed approximately, as Redis does cheaply): far more than a reconnect needs. */
@@ -16,7 +18,7 @@ export const FOUNDER_EVENTS_MAX_LENGTH = 1000;
 const FOUNDER_EVENTS_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** The stream (and wake-up channel) of one founder's events. */
-export const founderEventsKey = (prefix: string, founderId: string) => `${prefix}:events:${founderId}`;
+export const founderEventsKey = (prefix: string, founderId: string) => platformKey(prefix, 'events', founderId);
 
 /** A stream entry id (`<ms>-<seq>`), as `Last-Event-ID` must be. */
 export const STREAM_ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
@@ -27,7 +29,7 @@ export const STREAM_ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
  * entry id; throws when Redis cannot take it (see `FounderEventPublisher` for the caller that must not fail).
  */
 export async function publishFounderEvent<T extends FounderEventType>(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   founderId: string,
   type: T,
@@ -48,7 +50,7 @@ export async function publishFounderEvent<T extends FounderEventType>(
 
 /** Publishes founder events for code whose change has already committed: a failure is logged, never thrown. */
 export class FounderEventPublisher {
-  constructor(private readonly options: { redis: Redis; prefix: string; logger: Logger }) {}
+  constructor(private readonly options: { redis: RedisConnection; prefix: string; logger: Logger }) {}
 
   /** The entry id, or undefined when the event could not be published (the founder's app re-reads on reconnect). */
   async publish<T extends FounderEventType>(founderId: string, type: T, data: FounderEventData<T>): Promise<string | undefined> {
@@ -62,7 +64,7 @@ export class FounderEventPublisher {
 }
 
 /** The founder's events after `afterId` (exclusive), oldest first, at most `count`. Entries of unknown types are skipped. */
-export async function readFounderEvents(redis: Redis, prefix: string, founderId: string, afterId: string, count: number): Promise<FounderEvent[]> {
+export async function readFounderEvents(redis: RedisConnection, prefix: string, founderId: string, afterId: string, count: number): Promise<FounderEvent[]> {
   const entries = await redis.xrange(founderEventsKey(prefix, founderId), `(${afterId}`, '+', 'COUNT', count);
   return entries.flatMap(([id, fields]) => {
     const event = eventOf(id, fields);
@@ -71,7 +73,7 @@ export async function readFounderEvents(redis: Redis, prefix: string, founderId:
 }
 
 /** The id of the founder's newest event, or `0-0` when the stream is empty or gone: where a fresh reader starts. */
-export async function latestFounderEventId(redis: Redis, prefix: string, founderId: string): Promise<string> {
+export async function latestFounderEventId(redis: RedisConnection, prefix: string, founderId: string): Promise<string> {
   const [newest] = await redis.xrevrange(founderEventsKey(prefix, founderId), '+', '-', 'COUNT', 1);
   return newest?.[0] ?? '0-0';
 }

@@ -11,7 +11,6 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   jobCatalogs,
@@ -23,6 +22,7 @@ import {
   type QueueName,
 } from '@dreamseed/contracts';
 import { InvalidJobPayloadError, QueueUnavailableError, summarizeIssues } from './errors';
+import type { RedisConnection } from './redis';
 
 export interface EnqueueOptions {
   /** Deterministic id: adding a job whose id still exists is a no-op, which makes retries of a command safe. */
@@ -67,7 +67,7 @@ export class JobProducer {
   private readonly due: (() => void)[] = [];
 
   constructor(
-    private readonly options: { connection: Redis; prefix: string; logger: Logger; addTimeoutMs?: number },
+    private readonly options: { connection: RedisConnection; prefix: string; logger: Logger; addTimeoutMs?: number },
   ) {}
 
   queue(name: QueueName): Queue {

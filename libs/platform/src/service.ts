@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { QueueName } from '@dreamseed/contracts';
@@ -16,7 +15,7 @@ import { sleep } from './lifecycle';
 import { createMetrics, type Metrics } from './metrics';
 import { createMetricsApp } from './metrics-app';
 import { JobProducer } from './producer';
-import { closeRedis, createRedis } from './redis';
+import { closeRedis, createRedis, type RedisConnection } from './redis';
 import { scheduledJobs, upsertSchedulers, type Scheduler } from './schedulers';
 import { QueueWorker, type JobHandlers } from './worker';
 
@@ -30,7 +29,7 @@ export interface ServiceDeps<C extends ServiceConfig = ServiceConfig> {
   logger: Logger;
   pool: pg.Pool;
   /** For rate limits, caches and probes: fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisConnection;
   producer: JobProducer;
   metrics: Metrics;
 }
@@ -73,8 +72,8 @@ export async function startService<Q extends QueueName, C extends ServiceConfig>
   const { config, logger, name, queue } = definition;
   logger.info({ config: describeConfig(definition.configSchema, config) }, 'starting');
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, idleSeconds: config.DATABASE_POOL_IDLE_SECONDS, applicationName: name, logger });
-  const redis = createRedis(config.REDIS_URL, 'producer', { name, logger });
-  const workerRedis = createRedis(config.REDIS_URL, 'worker', { name, logger });
+  const redis = createRedis(config.REDIS_URL, 'producer', { name, logger, cluster: config.REDIS_CLUSTER });
+  const workerRedis = createRedis(config.REDIS_URL, 'worker', { name, logger, cluster: config.REDIS_CLUSTER });
   const metrics = createMetrics(name);
   const producer = new JobProducer({ connection: redis, prefix: config.QUEUE_PREFIX, logger });
   const deps: ServiceDeps<C> = { config, logger, pool, redis, producer, metrics };

@@ -1,5 +1,4 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   jobCatalogs,
@@ -14,6 +13,7 @@ import { summarizeIssues, withoutData } from './errors';
 import { sleep } from './lifecycle';
 import { lazyChild } from './logger';
 import type { Metrics } from './metrics';
+import type { RedisConnection } from './redis';
 
 export interface JobContext {
   job: Job;
@@ -42,7 +42,7 @@ export interface QueueWorkerOptions<Q extends QueueName> {
   handlers: JobHandlers<Q>;
   /** Job lock duration and stalled-job check interval (BullMQ's defaults: 30 s). */
   lockMs?: number;
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   concurrency: number;
   logger: Logger;

@@ -60,7 +60,14 @@ export default async function globalSetup(): Promise<void> {
   // The same migrator as `npm run db:migrate`, run as its own process (this lib does not import the platform).
   const migrate = spawnSync(process.execPath, ['--import', 'tsx', 'tools/migrate.ts'], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      // A DATABASE_MIGRATION_URL beside a configured DATABASE_URL (a pooler's) names the same database directly.
+      DATABASE_MIGRATION_URL: databaseUrl === process.env.DATABASE_URL ? process.env.DATABASE_MIGRATION_URL : undefined,
+      LOG_LEVEL: 'warn',
+      TSX_TSCONFIG_PATH: 'tsconfig.base.json',
+    },
     encoding: 'utf8',
   });
   if (migrate.status !== 0) {

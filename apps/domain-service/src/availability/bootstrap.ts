@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import shipped from './dns.json';
-import { withDeadline } from '@dreamseed/platform';
+import { withDeadline, type RedisConnection } from '@dreamseed/platform';
 
 /** RFC 9224's bootstrap file: `services` pairs a list of TLDs with the base URLs of their RDAP server. */
 const bootstrapFile = z.object({
@@ -49,7 +48,7 @@ export class RdapBootstrapStore {
   private loadedAt = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly key: string,
     private readonly logger: Logger,
     private readonly reloadMs = 60_000,

@@ -1,8 +1,7 @@
 import { and, gt, inArray, sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
-import { withOwnerRole, type Metrics } from '@dreamseed/platform';
+import { platformKey, withOwnerRole, type Metrics, type RedisConnection } from '@dreamseed/platform';
 import type { DomainDb } from '../db/client';
 import { domainAvailability } from '../db/schema';
 import { ProviderAccessDeniedError, type Availability, type AvailabilityProvider, type CheckOptions } from './types';
@@ -11,7 +10,7 @@ import { ProviderAccessDeniedError, type Availability, type AvailabilityProvider
 const ACCESS_DENIED_PAUSE_MS = 10 * 60_000;
 
 export interface CheckerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** Redis key prefix (the platform's queue prefix, so that platforms sharing a Redis do not share answers). */
   keyPrefix: string;
   ttlSeconds: number;
@@ -80,7 +79,7 @@ export class AvailabilityChecker {
   }
 
   private key(domain: string) {
-    return `${this.options.keyPrefix}:domain:availability:${domain}`;
+    return platformKey(this.options.keyPrefix, 'domain', 'availability', domain);
   }
 
   private async fromCache(domains: string[]): Promise<Map<string, Availability>> {

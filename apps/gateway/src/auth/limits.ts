@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { platformKey, type RedisConnection } from '@dreamseed/platform';
 import type { GatewayConfig } from '../config';
 import { overEmailRateLimit, overRequestRateLimit, overSmsRateLimit } from './errors';
 
@@ -35,12 +35,14 @@ export interface AuthLimits {
 
 const FIVE_MINUTES = 300;
 
-export function createAuthLimits(redis: Redis, config: GatewayConfig, logger: Logger): AuthLimits {
-  const prefix = `${config.QUEUE_PREFIX}:limits`;
+/** Where a limiter keeps its counts: rate-limiter-flexible appends `:<key>`, so they stay under the prefix's hash tag. */
+export const limitsKeyPrefix = (prefix: string, name: string) => platformKey(prefix, 'limits', name);
+
+export function createAuthLimits(redis: RedisConnection, config: GatewayConfig, logger: Logger): AuthLimits {
   const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
     new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: `${prefix}:${name}`,
+      keyPrefix: limitsKeyPrefix(config.QUEUE_PREFIX, name),
       points,
       duration,
       blockDuration,

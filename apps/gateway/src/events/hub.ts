@@ -1,13 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import type { FounderEvent } from '@dreamseed/contracts';
-import { AppError, closeRedis, createRedis, founderEventsKey, latestFounderEventId, readFounderEvents, type Logger } from '@dreamseed/platform';
+import { AppError, closeRedis, createRedis, founderEventsKey, latestFounderEventId, readFounderEvents, type Logger, type RedisConnection } from '@dreamseed/platform';
 
 /** Entries read from a founder's stream at a time; a stream further behind is read again at once. */
 const READ_BATCH = 100;
 
 export interface EventHubOptions {
   redisUrl: string;
+  /** `redisUrl` names seed nodes of a Redis Cluster (REDIS_CLUSTER). */
+  redisCluster: boolean;
   prefix: string;
   logger: Logger;
   /** How often every stream gets a `: ping` comment, and its session is checked. */
@@ -44,7 +45,7 @@ export const eventsUnavailable = () =>
 export class FounderEventHub {
   /** The streams of each founder served here, and their wake-up subscription (made with the first stream). */
   private readonly byFounder = new Map<string, { streams: Set<Stream>; subscribed: Promise<unknown> }>();
-  private connections?: { reader: Redis; subscriber: Redis };
+  private connections?: { reader: RedisConnection; subscriber: RedisConnection };
   private heartbeat?: NodeJS.Timeout;
   /** A beat still checking sessions when the next is due: the next is skipped, not stacked. */
   private beating = false;
@@ -54,11 +55,11 @@ export class FounderEventHub {
 
   /** Opens the connections and starts the heartbeat; until then (and after `stop`) streams are refused. */
   start(): void {
-    const { redisUrl, logger, heartbeatMs, prefix } = this.options;
+    const { redisUrl, redisCluster: cluster, logger, heartbeatMs, prefix } = this.options;
     // Both wait out a Redis outage (offline queue), then resume: the reader's reads complete after it. Named
     // with the prefix, so that an operator (or a test) can tell which platform's streams a connection serves.
-    const reader = createRedis(redisUrl, 'worker', { name: `${prefix}-gateway-events-reader`, logger });
-    const subscriber = createRedis(redisUrl, 'worker', { name: `${prefix}-gateway-events`, logger });
+    const reader = createRedis(redisUrl, 'worker', { name: `${prefix}-gateway-events-reader`, logger, cluster });
+    const subscriber = createRedis(redisUrl, 'worker', { name: `${prefix}-gateway-events`, logger, cluster });
     const prefixLength = founderEventsKey(this.options.prefix, '').length;
     subscriber.on('message', (channel: string) => this.wake(channel.slice(prefixLength)));
     let wasReady = false;

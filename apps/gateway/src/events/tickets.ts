@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { AppError } from '@dreamseed/platform';
+import { AppError, platformKey, type RedisConnection } from '@dreamseed/platform';
 
 /**
  * One-use tickets that let a browser open the founder's event stream: `EventSource` cannot send an
@@ -24,7 +23,7 @@ export const invalidTicket = () =>
 
 export class EventTickets {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 
@@ -44,6 +43,6 @@ export class EventTickets {
   }
 
   private keyOf(ticket: string) {
-    return `${this.prefix}:events:ticket:${createHash('sha256').update(ticket).digest('base64url')}`;
+    return platformKey(this.prefix, 'events', 'ticket', createHash('sha256').update(ticket).digest('base64url'));
   }
 }

@@ -1,9 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { QUEUE_NAMES, type QueueName } from '@dreamseed/contracts';
-import { AppError, conflict, QUEUE_JOB_STATES, QueueUnavailableError, withTimeout, type JobProducer } from '@dreamseed/platform';
+import { AppError, conflict, QUEUE_JOB_STATES, QueueUnavailableError, withTimeout, type JobProducer, type RedisConnection } from '@dreamseed/platform';
 import type { GatewayDb } from '../db/client';
 import { BASIC_AUTH_ACTOR, outcomeOf, recordAudit, type AuditOutcome } from '../operator/audit';
 import { parseBody } from './middleware';
@@ -77,11 +76,11 @@ describeRoutes(
  * written to the audit log. A job's data may hold what founders said, so it never leaves Redis here: listings show
  * the payload's keys only.
  */
-export function mountQueueAdminApi(app: Express, deps: { producer: JobProducer; redis: Redis; db: GatewayDb }, access: RequestHandler) {
+export function mountQueueAdminApi(app: Express, deps: { producer: JobProducer; redis: RedisConnection; db: GatewayDb }, access: RequestHandler) {
   app.use(QUEUES_API_PATH, access, queueAdminRouter(deps));
 }
 
-function queueAdminRouter({ producer, redis, db }: { producer: JobProducer; redis: Redis; db: GatewayDb }): Router {
+function queueAdminRouter({ producer, redis, db }: { producer: JobProducer; redis: RedisConnection; db: GatewayDb }): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
   // The producer connection fails fast while Redis is down; answer 503 at once rather than wait for it.

@@ -2,12 +2,12 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { QUEUE_NAMES } from '@dreamseed/contracts';
-import { AppError, sameSecret, type JobProducer } from '@dreamseed/platform';
+import { AppError, sameSecret, type JobProducer, type RedisConnection } from '@dreamseed/platform';
+import { limitsKeyPrefix } from '../auth/limits';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { BASIC_AUTH_ACTOR, recordAudit } from '../operator/audit';
@@ -24,7 +24,7 @@ const FAILURE_WINDOW_SECONDS = 15 * 60;
 export interface AdminAuthOptions {
   user: string;
   password: string;
-  redis: Redis;
+  redis: RedisConnection;
   /** Key prefix of the failure counts in Redis (the queue prefix, so that test runs and platforms stay apart). */
   prefix: string;
   /** Wrong credentials per client address in 15 minutes; past them, every try is refused until the window ends. */
@@ -43,7 +43,7 @@ export function adminAuth(options: AdminAuthOptions): RequestHandler {
   const { maxFailures, logger } = options;
   const failures = new RateLimiterRedis({
     storeClient: options.redis,
-    keyPrefix: `${options.prefix}:limits:admin-failures`,
+    keyPrefix: limitsKeyPrefix(options.prefix, 'admin-failures'),
     points: maxFailures,
     duration: FAILURE_WINDOW_SECONDS,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'admin-failures', points: maxFailures, duration: FAILURE_WINDOW_SECONDS }),

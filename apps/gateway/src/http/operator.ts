@@ -1,6 +1,5 @@
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
-import type { FounderEventPublisher, JobProducer, Logger } from '@dreamseed/platform';
+import type { FounderEventPublisher, JobProducer, Logger, RedisConnection } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb } from '../db/client';
@@ -16,7 +15,7 @@ export interface OperatorDeps {
   db: GatewayDb;
   config: GatewayConfig;
   producer: JobProducer;
-  redis: Redis;
+  redis: RedisConnection;
   events: FounderEventPublisher;
   logger: Logger;
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Vapi } from '@vapi-ai/server-sdk';
 import { SAMPLE_CONSULTATION, type SampleConsultationCall } from '@dreamseed/contracts';
-import { sleep, type Logger } from '@dreamseed/platform';
+import { platformKey, sleep, type Logger, type RedisConnection } from '@dreamseed/platform';
 
 /** What `sampleCallDeliveries` needs: the call's id, whose call it is, and the script for its stage. */
 export interface SampleCallPlan {
@@ -92,7 +91,7 @@ export class SampleCalls {
   constructor(
     private readonly options: {
       enabled: boolean;
-      redis: Redis;
+      redis: RedisConnection;
       prefix: string;
       take: DeliveryTaker;
       logger: Logger;
@@ -107,7 +106,7 @@ export class SampleCalls {
   }
 
   private lockKey(userId: string): string {
-    return `${this.options.prefix}:sample-call:${userId}`;
+    return platformKey(this.options.prefix, 'sample-call', userId);
   }
 
   /** Whether a sample is playing for the founder now. */
