@@ -80,6 +80,7 @@ async function start(): Promise<AppHandle[]> {
           ...shared,
           PORT: ports.domain,
           JWT_ISSUER: issuer,
+          GATEWAY_URL: env.GATEWAY_URL ?? serviceUrl(ports.gateway),
           // A laptop may have no internet: deterministic offline answers unless a provider is chosen.
           DOMAIN_PROVIDER: env.DOMAIN_PROVIDER ?? 'offline',
         }),

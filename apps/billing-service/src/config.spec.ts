@@ -49,8 +49,8 @@ describe('billing configuration', () => {
       { id: 'pro', name: 'Pro', kind: 'subscription', interval: 'year', amountMinor: 50000, currency: 'eur', stripePriceId: 'price_123' },
     ];
     expect(parse({ BILLING_CATALOG: JSON.stringify(catalog) }).BILLING_CATALOG).toEqual([
-      { ...catalog[0], interval: null },
-      catalog[1],
+      { ...catalog[0], interval: null, formation: false, includesDomain: false },
+      { ...catalog[1], formation: false, includesDomain: false },
     ]);
   });
 

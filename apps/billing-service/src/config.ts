@@ -36,7 +36,10 @@ export const billingConfigSchema = baseConfigSchema.extend({
   BILLING_CATALOG: catalogFromEnv.describe(
     'What is on sale, as a JSON array of {"id", "name", "kind" ("one_time" or "subscription"), "interval" (null, ' +
       '"month" or "year"), "amountMinor" (cents), "currency", "stripePriceId" (optional: a Stripe price instead of ' +
-      'the inline amount)}. Unset: three formation packages and monthly and yearly plans, in USD.',
+      'the inline amount), "formation" (optional: paying it opens a formation case; default true for a one-time ' +
+      'package whose id starts with "formation-"), "includesDomain" (optional: it buys the chosen domain too, a ' +
+      'formation package only; default true for formation-standard and formation-premium)}. Unset: three formation ' +
+      'packages (Basic without a domain, Standard and Premium with one) and monthly and yearly plans, in USD.',
   ),
   BILLING_GRACE_PERIOD_DAYS: z.coerce
     .number()

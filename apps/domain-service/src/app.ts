@@ -11,6 +11,7 @@ import { checkRouter } from './http/check';
 import { operatorDomainsRouter } from './http/operator';
 import { searchesRouter } from './http/searches';
 import { domainJobHandlers } from './jobs';
+import { DomainRegistrations, gatewayRegistrants, registrarFor } from './registration';
 
 export const APP_NAME = 'domain-service';
 
@@ -43,8 +44,14 @@ function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>): Ser
     logger: deps.logger,
     metrics: deps.metrics,
   });
+  const registrar = registrarFor(config);
+  // Production that registers nothing should be a choice, not an accident of a missing key.
+  if (registrar.name === 'local' && config.NODE_ENV === 'production') {
+    deps.logger.warn('domains included in packages are registered by the local stand-in, which buys nothing (set DOMAIN_REGISTRAR and the GoDaddy keys to buy them)');
+  }
+  const registrations = new DomainRegistrations({ db, checker, registrar, registrants: gatewayRegistrants(config), producer: deps.producer });
   return {
-    handlers: domainJobHandlers({ db, bootstrap, checker, producer: deps.producer, config }),
+    handlers: domainJobHandlers({ db, bootstrap, checker, producer: deps.producer, config, registrations }),
     routes: (app) => {
       app.use(
         '/internal',

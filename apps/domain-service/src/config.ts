@@ -29,6 +29,30 @@ export const domainConfigSchema = baseConfigSchema.extend({
     .default('https://api.godaddy.com')
     .describe('https://api.godaddy.com (production) or https://api.ote-godaddy.com (test keys).'),
   GODADDY_TIMEOUT_MS: ms(5000, 30_000).describe('Deadline of one GoDaddy bulk availability request.'),
+  DOMAIN_REGISTRAR: z
+    .enum(['godaddy', 'local'])
+    .optional()
+    .describe(
+      "Who registers (buys) the founders' domains that their package includes: godaddy (GoDaddy's purchase API, " +
+        'paid from the GoDaddy account of GODADDY_API_KEY; needs GODADDY_CONSENT_IP) or local, an offline stand-in ' +
+        'that records a one-year registration and buys nothing. Unset: godaddy when GODADDY_API_KEY and ' +
+        'GODADDY_API_SECRET are set, else local.',
+    ),
+  GODADDY_CONSENT_IP: z
+    .union([z.ipv4(), z.ipv6()])
+    .optional()
+    .describe(
+      "The purchase's consent.agreedBy: GoDaddy records it as the address of whoever agreed to its registration " +
+        "agreements. The platform keeps no founder's address (sessions hold a hash of it), so this is the platform's " +
+        'own public address, which answers for the agreement. Required when the registrar is godaddy.',
+    ),
+  GODADDY_PURCHASE_TIMEOUT_MS: ms(30_000, 120_000).describe(
+    'Deadline of one GoDaddy registration call (agreements, purchase, lookup); a purchase whose answer does not come ' +
+      'in time is looked up before it is tried again.',
+  ),
+  GATEWAY_URL: envUrl(['http', 'https'])
+    .default('http://127.0.0.1:8080')
+    .describe("The gateway's internal API (the founder as their domain's registrant)."),
   GODADDY_BATCH_SIZE: count(50, 500).describe('Names per GoDaddy bulk availability request.'),
   GODADDY_CONCURRENCY: count(2, 20).describe('GoDaddy requests in flight at once, per process (GoDaddy allows 60 a minute per endpoint).'),
   DOMAIN_CACHE_TTL_SECONDS: z.coerce
@@ -47,7 +71,17 @@ export const domainConfigSchema = baseConfigSchema.extend({
   for (const key of ['GODADDY_API_KEY', 'GODADDY_API_SECRET'] as const) {
     if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set when DOMAIN_PROVIDER is godaddy' });
   }
+}).superRefine((config, ctx) => {
+  if (registrarOf(config) !== 'godaddy') return;
+  for (const key of ['GODADDY_API_KEY', 'GODADDY_API_SECRET', 'GODADDY_CONSENT_IP'] as const) {
+    if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set when the domain registrar is godaddy (DOMAIN_REGISTRAR, or a GoDaddy key)' });
+  }
 }).superRefine(refuseDevelopmentSecrets).superRefine(checkRedisCluster);
+
+/** The registrar the config names, or the one its GoDaddy key implies. */
+export function registrarOf(config: { DOMAIN_REGISTRAR?: 'godaddy' | 'local'; GODADDY_API_KEY?: string; GODADDY_API_SECRET?: string }): 'godaddy' | 'local' {
+  return config.DOMAIN_REGISTRAR ?? (config.GODADDY_API_KEY && config.GODADDY_API_SECRET ? 'godaddy' : 'local');
+}
 
 export type DomainConfig = ReturnType<typeof loadDomainConfig>;
 

@@ -17,6 +17,8 @@ import { billingRouter } from './http/billing';
 import { corsFor } from './http/cors';
 import { domainsRouter } from './http/domains';
 import { eventsRouter, liveSessions } from './http/events';
+import { FormationReports } from './formation/reports';
+import { founderFormationRoutes } from './http/formation';
 import { findFounder, founderLookupRoute, internalRouter } from './http/internal';
 import { meRouter } from './http/me';
 import { SampleCalls } from './http/sample-call';
@@ -65,18 +67,23 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
   // The business's figures (founders, calls, payments, stuck founders) on the gateway's /metrics only.
   startBusinessMetrics(deps.metrics.registry, { db, producer, logger });
   return {
-    handlers: gatewayJobHandlers({ db, auth, mailer, events }),
+    handlers: gatewayJobHandlers({ db, auth, mailer, events, producer, logger, config }),
     rawRoutes: [vapiWebhook, founderLookupRoute(db, config.INTERNAL_API_SECRET)],
     routes: (app) => {
       app.use(STRIPE_WEBHOOK_PATH, stripeWebhookRouter(config, inbox));
       app.use('/internal', requireInternalToken(config.INTERNAL_API_SECRET), internalRouter(db, auth));
-      app.use(AUTH_PATH, authRouter(auth, config, logger));
+      // A confirmed phone number may be what a formation case's domain registration waited for.
+      const formationReports = new FormationReports({ db, producer, events, logger, config });
+      app.use(AUTH_PATH, authRouter(auth, config, logger, { phoneConfirmed: (authUserId, correlationId) => formationReports.phoneConfirmed(authUserId, correlationId) }));
       app.use('/v1', corsFor(config.CORS_ORIGINS));
       // Under test, every /v1 answer is held to the API document (a mismatch is a 500 the tests see).
       if (config.NODE_ENV === 'test') app.use('/v1', checkResponses(logger));
       // Before /v1/me, whose routes all want a bearer token: a browser's stream brings a ticket instead.
       app.use('/v1/me/events', eventsRouter({ auth, db, hub, tickets: new EventTickets(redis, config.QUEUE_PREFIX) }));
-      app.use('/v1/me', meRouter(auth, db, config, producer, samples));
+      // Before /v1/me: the formation case's routes under /v1/me/formation/ (GET and PUT /v1/me/formation pass on).
+      const formation = founderFormationRoutes(auth, { db, producer, events, logger, config });
+      app.use('/v1/me/formation', formation.router);
+      app.use('/v1/me', meRouter(auth, db, config, producer, samples, formation.hooks));
       app.use('/v1/domains', domainsRouter(auth, db, config, producer));
       app.use('/v1/billing', billingRouter(auth, config, producer));
       mountApiDocs(app, config.APP_VERSION, config.PUBLIC_URL);

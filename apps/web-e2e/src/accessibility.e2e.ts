@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Browser, BrowserContextOptions, Page } from '@playwright/test';
 import { gatewayUrl } from './config';
-import { expect, founderApi, newFounder, newOperator, signInInTheApp, signUpThroughTheApi, test, walkTheJourney } from './fixtures';
+import { expect, founderApi, formationCaseOf, newFounder, newOperator, signInInTheApp, signUpThroughTheApi, test, walkTheJourney } from './fixtures';
 import { fillPath, PAGES, type AppData, type SignedIn } from './pages';
 
 type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
@@ -13,7 +13,8 @@ const WIDTHS = [
 
 /**
  * A founder who has been through the journey by the API (four sample calls, a domain, a paid formation
- * package) and has a plan's checkout left open, so that every page has something to show.
+ * package, so a formation case waiting for their details) and has a plan's checkout left open, so that every page
+ * has something to show.
  */
 async function seasonedFounder(request: APIRequestContext): Promise<{ email: string; name: string; data: AppData }> {
   const founder = newFounder('Grace Founder');
@@ -22,7 +23,8 @@ async function seasonedFounder(request: APIRequestContext): Promise<{ email: str
   const open = await call<{ checkout_id: string }>('POST', '/v1/billing/checkout', { package_id: 'monthly' });
   const calls = await call<{ calls: { id: string }[] }>('GET', '/v1/me/calls');
   const me = await call<{ id: string }>('GET', '/v1/me');
-  return { ...founder, data: { call: calls.calls[0].id, checkout: open.checkout_id, founder: me.id } };
+  const formationCase = await formationCaseOf(call);
+  return { ...founder, data: { call: calls.calls[0].id, checkout: open.checkout_id, founder: me.id, case: formationCase } };
 }
 
 async function signedInState(browser: Browser, founder: { email: string; name: string }): Promise<StorageState> {

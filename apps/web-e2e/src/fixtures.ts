@@ -72,9 +72,10 @@ interface DomainSearch {
 
 /**
  * The founder's journey through the API: the four sample calls (each waited for until the next stage is up), a
- * free domain from a search, and a paid formation package.
+ * free domain from a search, and a paid formation package that includes the domain (Formation Standard). Answers
+ * the domain chosen.
  */
-export async function walkTheJourney(call: FounderCall): Promise<void> {
+export async function walkTheJourney(call: FounderCall): Promise<string> {
   for (const stage of [1, 2, 3, 4]) {
     await call('POST', '/v1/me/calls/sample');
     await expect.poll(async () => (await call<{ current_call_stage: number }>('GET', '/v1/me')).current_call_stage, { timeout: 30_000 }).toBe(stage + 1);
@@ -93,6 +94,22 @@ export async function walkTheJourney(call: FounderCall): Promise<void> {
   const paid = await call<{ checkout_id: string }>('POST', '/v1/billing/checkout', { package_id: 'formation-standard' });
   await call('POST', `/v1/billing/checkout/${paid.checkout_id}/confirm`);
   await expect.poll(async () => (await call<{ payment_status: string }>('GET', '/v1/me')).payment_status).toBe('paid');
+  return domain;
+}
+
+/** The formation case the paid package opens (its job runs after the payment): its id, once it is there. */
+export async function formationCaseOf(call: FounderCall): Promise<string> {
+  let id = '';
+  await expect
+    .poll(async () => {
+      id = await call<{ id: string }>('GET', '/v1/me/formation/case').then(
+        (found) => found.id,
+        () => '',
+      );
+      return id;
+    })
+    .not.toBe('');
+  return id;
 }
 
 /**

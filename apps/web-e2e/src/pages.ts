@@ -18,6 +18,8 @@ export interface AppData {
   checkout: string;
   /** Their profile id, as the operator pages name founders. */
   founder: string;
+  /** Their formation case, opened by the formation package they paid. */
+  case: string;
 }
 
 export const PAGES: AppPage[] = [
@@ -35,7 +37,7 @@ export const PAGES: AppPage[] = [
   { path: '/dream-dna/questions', heading: 'A few questions', signedIn: true },
   { path: '/dream-dna/analyses', heading: 'Analysis runs', signedIn: true },
   { path: '/domains', heading: 'Your domain', signedIn: true },
-  { path: '/formation', heading: 'Formation details', signedIn: true },
+  { path: '/formation', heading: 'Your formation', signedIn: true },
   { path: '/billing', heading: 'Payment', signedIn: true },
   { path: '/billing/checkout/{checkout}/confirm', heading: 'Confirm your payment', signedIn: true },
   { path: '/billing/success', heading: 'Thank you', signedIn: true },
@@ -46,8 +48,10 @@ export const PAGES: AppPage[] = [
   { path: '/operator/stuck', heading: 'Stuck founders', signedIn: 'operator' },
   { path: '/operator/founders?q=Grace', heading: 'Founders', signedIn: 'operator' },
   { path: '/operator/founders/{founder}', heading: 'Grace Founder', signedIn: 'operator' },
+  { path: '/operator/formation', heading: 'Formation cases', signedIn: 'operator' },
+  { path: '/operator/formation/{case}', heading: 'Formation case of Grace Founder', signedIn: 'operator' },
   { path: '/operator/audit', heading: 'Audit log', signedIn: 'operator' },
   { path: '/operator/queues', heading: 'Queues', signedIn: 'operator' },
 ];
 
-export const fillPath = (path: string, data: AppData) => path.replace(/\{(call|checkout|founder)\}/g, (_, key: keyof AppData) => data[key]);
+export const fillPath = (path: string, data: AppData) => path.replace(/\{(call|checkout|founder|case)\}/g, (_, key: keyof AppData) => data[key]);

@@ -112,6 +112,983 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api/formation/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The formation cases' queue, oldest in its state first, each flagged (overdue) past its state's target or older_than_days; formed cases only with ?state=formed */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    /** @description Only cases in their state longer than this, which is also the flag (overdue); else each state's target */
+                    older_than_days?: number;
+                    /** @description Only cases in this state (formed cases show only when asked for) */
+                    state?: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+                    /** @description Only this founder's case, whatever its state (a founder has at most one) */
+                    user_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: components["schemas"]["FormationQueueItem"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case whole: the case, the founder, the intake, every event with who and why, every document version (the read is audited as read_file) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationCaseFile"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the case one state on: documents_prepared → filed (evidence.filing_number, filed_at) → approved (approved_at) → ein_requested → ein_received (evidence.ein) → formed; to documents_prepared prepares the documents. A move the state does not allow is 409 invalid_transition; a case moved since expected_state is 409 state_changed; missing evidence 400 evidence_missing. Every attempt is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: done once, answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FormationAdvanceRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationActionDone"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the founder a question: the case waits in needs_founder until they answer, then returns to where it was. A move the state does not allow is 409 invalid_transition; a case moved since expected_state is 409 state_changed; missing evidence 400 evidence_missing. Every attempt is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: done once, answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FormationAskRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationActionDone"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's documents, every version, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationDocuments"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}/documents/{docId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document, as a PDF to download (audited as read_formation_document) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    docId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF (Content-Disposition: attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}/documents/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render the documents from the intake, profile and Dream DNA (a new version when the inputs changed) and move intake_complete or rejected to documents_prepared (409 intake_incomplete, details listing what is missing). A move the state does not allow is 409 invalid_transition; a case moved since expected_state is 409 state_changed; missing evidence 400 evidence_missing. Every attempt is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: done once, answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FormationPrepareRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationActionDone"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/cases/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the state's rejection of a filed case, with the state's reason. A move the state does not allow is 409 invalid_transition; a case moved since expected_state is 409 state_changed; missing evidence 400 evidence_missing. Every attempt is in the audit log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key from the same operator for the same action is the same request: done once, answered as the first time */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FormationRejectRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationActionDone"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for this action with other params (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/formation/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA figures: the median days cases stayed in each state (over stays that ended), and the open cases in each state and past its target (or older_than_days) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only cases in their state longer than this, which is also the flag (overdue); else each state's target */
+                    older_than_days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationSla"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/api/founders": {
         parameters: {
             query?: never;
@@ -7094,7 +8071,7 @@ export interface paths {
         };
         /**
          * The founder's live events (server-sent events)
-         * @description The founder's milestones as server-sent events, each sent once its change has committed. Every event has `id:` (the id to resume after), `event:` (its type) and `data:` (one line of JSON, snake_case, with `occurred_at`). Types: `call.updated` {vapi_call_id, call_stage, status} as the voice service records a call (ringing, in-progress, ended, …); `call.completed` {call_stage}; `analysis.ready` {dream_dna_version}; `dream_dna.changed` {version}; `domain.selected` {domain}; `payment.updated` {payment_status, amount_paid, currency, subscription_type}. Schemas: the Event* components. A `: ping` comment keeps the connection open (EVENTS_HEARTBEAT_MS). The stream ends when the session ends (sign-out) or the gateway stops; resume with Last-Event-ID or ?last_event_id= and a new ticket. Browsers authenticate with a one-use ticket, since EventSource cannot send Authorization; a used, expired or unknown ticket is 401 invalid_ticket.
+         * @description The founder's milestones as server-sent events, each sent once its change has committed. Every event has `id:` (the id to resume after), `event:` (its type) and `data:` (one line of JSON, snake_case, with `occurred_at`). Types: `call.updated` {vapi_call_id, call_stage, status} as the voice service records a call (ringing, in-progress, ended, …); `call.completed` {call_stage}; `analysis.ready` {dream_dna_version}; `dream_dna.changed` {version}; `domain.selected` {domain}; `payment.updated` {payment_status, amount_paid, currency, subscription_type}; `formation.changed` {case_id, change, state, domain_status}. Schemas: the Event* components. A `: ping` comment keeps the connection open (EVENTS_HEARTBEAT_MS). The stream ends when the session ends (sign-out) or the gateway stops; resume with Last-Event-ID or ?last_event_id= and a new ticket. Browsers authenticate with a one-use ticket, since EventSource cannot send Authorization; a used, expired or unknown ticket is 401 invalid_ticket.
          */
         get: {
             parameters: {
@@ -7484,7 +8461,7 @@ export interface paths {
                 };
             };
         };
-        /** Set formation details */
+        /** Set formation details (the formation case's intake): the fields given are saved; what the filing still lacks is listed in GET /v1/me/formation/case (todo.missing) */
         put: {
             parameters: {
                 query?: never;
@@ -7572,6 +8549,409 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/formation/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The founder's formation case: its state, what the founder must do (todo: an open question, what the intake lacks), the timeline of its events, the current documents and the domain's registration (404 no formation case before a formation package is paid) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationCase"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/formation/case/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the case's open question: the case returns to the state it was asked in (409 invalid_transition with no question open; 409 intake_incomplete, details listing what is missing, when it returns to the filing's preparation without a complete intake) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["FormationAnswer"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationCase"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/formation/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's documents, every version, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationDocuments"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/formation/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document, as a PDF to download */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id this API gave */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF (Content-Disposition: attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -8076,6 +9456,18 @@ export interface components {
             occurred_at: string;
             version: number;
         };
+        EventFormationChanged: {
+            /** Format: uuid */
+            case_id: string;
+            /** @enum {string} */
+            change: "opened" | "moved" | "package" | "documents" | "domain";
+            /** @enum {string|null} */
+            domain_status: "awaiting_selection" | "awaiting_contact" | "pending" | "registered" | "failed" | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @enum {string} */
+            state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+        };
         EventPaymentUpdated: {
             amount_paid: number | null;
             currency: string | null;
@@ -8109,6 +9501,7 @@ export interface components {
             /** Format: date-time */
             exported_at: string;
             formation: components["schemas"]["FormationDetails"] & (Record<string, never> | null);
+            formation_case: components["schemas"]["FormationCase"] & (Record<string, never> | null);
             payments: components["schemas"]["Payment"][];
             planned_calls: components["schemas"]["PlannedCall"][];
             profile: components["schemas"]["Profile"] & (Record<string, never> | null);
@@ -8151,6 +9544,16 @@ export interface components {
          *         "postal_code": "78701",
          *         "country": "US"
          *       },
+         *       "registered_agent": {
+         *         "name": "Ada Baker",
+         *         "address": {
+         *           "line1": "100 Congress Ave",
+         *           "city": "Austin",
+         *           "state": "TX",
+         *           "postal_code": "78701",
+         *           "country": "US"
+         *         }
+         *       },
          *       "members": [
          *         {
          *           "name": "Ada Baker",
@@ -8168,6 +9571,7 @@ export interface components {
                  * @enum {string}
                  */
                 country: "US";
+                county?: string;
                 line1: string;
                 line2?: string;
                 postal_code: string;
@@ -8186,6 +9590,7 @@ export interface components {
                  * @enum {string}
                  */
                 country: "US";
+                county?: string;
                 line1: string;
                 line2?: string;
                 postal_code: string;
@@ -8195,6 +9600,20 @@ export interface components {
             /** @enum {string|null} */
             management_structure?: "member_managed" | "manager_managed" | "board" | null;
             members?: {
+                address?: {
+                    city: string;
+                    /**
+                     * @default US
+                     * @enum {string}
+                     */
+                    country: "US";
+                    county?: string;
+                    line1: string;
+                    line2?: string;
+                    postal_code: string;
+                    /** @enum {string} */
+                    state: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DE" | "DC" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY";
+                };
                 name: string;
                 ownership_percent?: number;
                 role?: string;
@@ -8208,16 +9627,238 @@ export interface components {
                      * @enum {string}
                      */
                     country: "US";
+                    county?: string;
                     line1: string;
                     line2?: string;
                     postal_code: string;
                     /** @enum {string} */
                     state: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DE" | "DC" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY";
                 };
+                commercial?: boolean;
                 name: string;
             } | null;
             /** @enum {string|null} */
             state_of_formation?: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DE" | "DC" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | null;
+        };
+        FormationActionDone: {
+            /** @enum {string} */
+            action: "advance" | "ask" | "reject" | "prepare";
+            /** Format: uuid */
+            audit_id: string;
+            /** Format: uuid */
+            case_id: string;
+            /** @description The current documents, when the action prepared them */
+            documents_version: number | null;
+            /** @enum {string} */
+            from_state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            /** @enum {string} */
+            status: "done";
+            /** @enum {string} */
+            to_state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            version: number;
+        };
+        /** @example {
+         *       "to": "filed",
+         *       "expected_state": "documents_prepared",
+         *       "reason": "Filed online with the Texas SOS.",
+         *       "evidence": {
+         *         "filing_number": "805123456",
+         *         "filed_at": "2026-12-03"
+         *       }
+         *     } */
+        FormationAdvanceRequest: {
+            /** @default {} */
+            evidence: {
+                /** @description To approved: the date the state approved it */
+                approved_at?: string;
+                /** @description To ein_received: the EIN, nine digits (12-3456789 is fine) */
+                ein?: string;
+                /** @description To filed: the date of the filing (YYYY-MM-DD or a time) */
+                filed_at?: string;
+                /** @description To filed: the number the state gave the filing */
+                filing_number?: string;
+            };
+            /**
+             * @description The state the operator saw: if the case has moved since, nothing happens (409 state_changed)
+             * @enum {string}
+             */
+            expected_state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            reason: string;
+            /**
+             * @description The next state along the line (documents_prepared prepares the documents, as …/documents/prepare does)
+             * @enum {string}
+             */
+            to: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+        };
+        /** @example {
+         *       "answer": "The registered agent is Ada Baker herself, at the office address."
+         *     } */
+        FormationAnswer: {
+            answer: string;
+        };
+        /** @example {
+         *       "question": "Is the registered agent at 100 Congress Ave a person or a company?",
+         *       "reason": "The agent has no name on file with the state."
+         *     } */
+        FormationAskRequest: {
+            /** @enum {string} */
+            expected_state?: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            question: string;
+            reason: string;
+        };
+        /** @example {
+         *       "id": "2f8b8a84-61f8-4a5e-9a39-0f1f0b1a5c21",
+         *       "user_id": "6f1c1f0e-2b1a-4c43-9d49-3c1f3f7f9a10",
+         *       "state": "filed",
+         *       "package_id": "formation_premium",
+         *       "includes_domain": true,
+         *       "entity_type": "llc",
+         *       "state_of_formation": "TX",
+         *       "filing_number": "805123456",
+         *       "state_reason": null,
+         *       "ein": null,
+         *       "opened_at": "2026-12-01T10:00:00.000Z",
+         *       "state_entered_at": "2026-12-03T15:20:00.000Z",
+         *       "updated_at": "2026-12-03T15:20:00.000Z",
+         *       "version": 6,
+         *       "todo": {
+         *         "question": null,
+         *         "asked_at": null,
+         *         "missing": []
+         *       },
+         *       "domain": {
+         *         "domain": "adabakes.com",
+         *         "status": "registered",
+         *         "expires_at": "2027-12-01T10:05:00.000Z",
+         *         "order_id": "1234567",
+         *         "reason": null
+         *       },
+         *       "events": [],
+         *       "documents": []
+         *     } */
+        FormationCase: {
+            /** @description The current documents */
+            documents: components["schemas"]["FormationDocument"][];
+            domain: components["schemas"]["FormationDomain"];
+            /** @description The EIN, nine digits, once received */
+            ein: string | null;
+            entity_type: string | null;
+            events: components["schemas"]["FormationCaseEvent"][];
+            filing_number: string | null;
+            /** Format: uuid */
+            id: string;
+            includes_domain: boolean;
+            /** Format: date-time */
+            opened_at: string;
+            package_id: string;
+            /** @enum {string} */
+            state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            /** Format: date-time */
+            state_entered_at: string;
+            state_of_formation: string | null;
+            /** @description The state's reason, when it rejected the filing */
+            state_reason: string | null;
+            /** @description What the founder must do */
+            todo: {
+                /** Format: date-time */
+                asked_at: string | null;
+                /** @description What the filing still needs in the formation details (PUT /v1/me/formation) */
+                missing: components["schemas"]["MissingIntakeItem"][];
+                /** @description The open question to the founder (answer with POST /v1/me/formation/case/answer) */
+                question: string | null;
+            };
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            user_id: string;
+            /** @description Grows with every change of the case */
+            version: number;
+        };
+        FormationCaseEvent: {
+            /** @enum {string} */
+            actor_type: "operator" | "founder" | "system";
+            /** Format: date-time */
+            at: string;
+            /** @description What the change rests on: filing_number, filed_at, approved_at, ein_last4, question, answer, state_reason, package_id, documents_version, domain, domain_status */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @enum {string|null} */
+            from_state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected" | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "opened" | "moved" | "package" | "documents" | "domain";
+            /** @enum {string} */
+            to_state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+        };
+        FormationCaseEventForStaff: components["schemas"]["FormationCaseEvent"] & {
+            actor_email: string | null;
+            /** Format: uuid */
+            actor_id: string | null;
+            /** @description The operator's reason (staff only) */
+            reason: string | null;
+        };
+        FormationCaseFile: {
+            case: {
+                /** @description Days since the case entered its state (one decimal) */
+                days_in_state: number;
+                domain: components["schemas"]["FormationDomain"];
+                /** @description The EIN, nine digits, once received */
+                ein: string | null;
+                entity_type: string | null;
+                filing_number: string | null;
+                /** Format: uuid */
+                id: string;
+                includes_domain: boolean;
+                /** Format: date-time */
+                opened_at: string;
+                /** @description In its state longer than sla_days */
+                overdue: boolean;
+                package_id: string;
+                /** @enum {string|null} */
+                question_by: "system" | "operator" | null;
+                /** @description The state's target in days (or older_than_days when given) */
+                sla_days: number;
+                /** @enum {string} */
+                state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+                /** @enum {string|null} */
+                state_before_question: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected" | null;
+                /** Format: date-time */
+                state_entered_at: string;
+                state_of_formation: string | null;
+                /** @description The state's reason, when it rejected the filing */
+                state_reason: string | null;
+                /** @description What the founder must do */
+                todo: {
+                    /** Format: date-time */
+                    asked_at: string | null;
+                    /** @description What the filing still needs in the formation details (PUT /v1/me/formation) */
+                    missing: components["schemas"]["MissingIntakeItem"][];
+                    /** @description The open question to the founder (answer with POST /v1/me/formation/case/answer) */
+                    question: string | null;
+                };
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: uuid */
+                user_id: string;
+                /** @description Grows with every change of the case */
+                version: number;
+            };
+            /** @description Every version, newest first */
+            documents: components["schemas"]["FormationDocument"][];
+            events: components["schemas"]["FormationCaseEventForStaff"][];
+            founder: {
+                business_name: string | null;
+                customer_email: string | null;
+                customer_name: string | null;
+                /** Format: uuid */
+                user_id: string;
+            };
+            /** @description The formation details (core.business_formation_data), as GET /v1/me/formation shows them */
+            intake: {
+                [key: string]: unknown;
+            } | null;
         };
         FormationDetails: {
             /** Format: date-time */
@@ -8243,6 +9884,97 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             user_id: string;
+        };
+        FormationDocument: {
+            /** @enum {string} */
+            content_type: "application/pdf";
+            /** Format: date-time */
+            created_at: string;
+            filename: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "articles_of_organization" | "articles_of_incorporation" | "operating_agreement" | "bylaws";
+            sha256: string;
+            size_bytes: number;
+            /**
+             * Format: date-time
+             * @description Set once a newer version replaced it; the current set has none
+             */
+            superseded_at: string | null;
+            version: number;
+        };
+        FormationDocuments: {
+            /** @description Every version, newest first */
+            documents: components["schemas"]["FormationDocument"][];
+        };
+        /** @description The package's domain and its registration; null when the package includes none */
+        FormationDomain: {
+            domain: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            order_id: string | null;
+            /** @description The registrar's reason when it failed */
+            reason: string | null;
+            /** @enum {string} */
+            status: "awaiting_selection" | "awaiting_contact" | "pending" | "registered" | "failed";
+        } | null;
+        /** @example {
+         *       "reason": "Intake reviewed: ready to draft."
+         *     } */
+        FormationPrepareRequest: {
+            /** @enum {string} */
+            expected_state?: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            reason: string;
+        };
+        FormationQueueItem: {
+            business_name: string | null;
+            /** Format: uuid */
+            case_id: string;
+            customer_email: string | null;
+            customer_name: string | null;
+            /** @description Days since the case entered its state (one decimal) */
+            days_in_state: number;
+            domain_status: string | null;
+            /** Format: date-time */
+            opened_at: string;
+            /** @description In its state longer than sla_days */
+            overdue: boolean;
+            package_id: string;
+            question_open: boolean;
+            /** @description The state's target in days (or older_than_days when given) */
+            sla_days: number;
+            /** @enum {string} */
+            state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            /** Format: date-time */
+            state_entered_at: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** @example {
+         *       "state_reason": "The name is not distinguishable from an existing entity.",
+         *       "reason": "Rejection letter received by mail."
+         *     } */
+        FormationRejectRequest: {
+            /** @enum {string} */
+            expected_state?: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            reason: string;
+            /** @description The state's reason, as it gave it */
+            state_reason: string;
+        };
+        FormationSla: {
+            states: {
+                closed_stays: number;
+                /** @description Median days a case stayed in the state, over the stays that ended; null without any */
+                median_days: number | null;
+                /** @description Cases in the state now */
+                open: number;
+                /** @description Of those, in the state longer than sla_days */
+                overdue: number;
+                sla_days: number;
+                /** @enum {string} */
+                state: "intake_complete" | "documents_prepared" | "filed" | "approved" | "ein_requested" | "ein_received" | "formed" | "needs_founder" | "rejected";
+            }[];
         };
         FounderBilling: {
             payments: components["schemas"]["Payment"][];
@@ -8306,7 +10038,7 @@ export interface components {
             attention: {
                 detail: string | null;
                 /** @enum {string} */
-                kind: "analysis_failed" | "outbound_call_failed" | "outbound_call_unanswered";
+                kind: "analysis_failed" | "outbound_call_failed" | "outbound_call_unanswered" | "domain_registration_failed";
                 /** Format: date-time */
                 occurred_at: string;
                 /** Format: date-time */
@@ -8426,6 +10158,11 @@ export interface components {
         JobCommand: {
             reason?: string;
         };
+        MissingIntakeItem: {
+            /** @description The formation details' field, as PUT /v1/me/formation names it (`registered_agent.address.state`, `members.0.ownership_percent`) */
+            field: string;
+            message: string;
+        };
         OperatorFunnel: {
             /** @description One per sign-up week, oldest first */
             cohorts: {
@@ -8503,7 +10240,7 @@ export interface components {
         };
         OperatorStuckReason: {
             /** @enum {string} */
-            code: "idle" | "analysis_failed" | "outbound_call_failed" | "outbound_call_unanswered" | "failed_job";
+            code: "idle" | "analysis_failed" | "outbound_call_failed" | "outbound_call_unanswered" | "domain_registration_failed" | "failed_job";
             detail: string | null;
             /** Format: date-time */
             since: string;

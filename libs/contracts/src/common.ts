@@ -31,6 +31,24 @@ export const US_STATES = [
   'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
 ] as const;
 
+/**
+ * A formation case's states, in the order a case moves through them, then the two it may leave the line for:
+ * `needs_founder` (a question back to the founder; the case returns to where it was once answered) and `rejected`
+ * (the state refused the filing, with its reason).
+ */
+export const FORMATION_CASE_STATES = [
+  'intake_complete',
+  'documents_prepared',
+  'filed',
+  'approved',
+  'ein_requested',
+  'ein_received',
+  'formed',
+  'needs_founder',
+  'rejected',
+] as const;
+export type FormationCaseState = (typeof FORMATION_CASE_STATES)[number];
+
 export type EntityType = (typeof ENTITY_TYPES)[number];
 export type ProfileStatus = (typeof PROFILE_STATUSES)[number];
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

@@ -34,6 +34,15 @@ export const domainJobs = defineCatalog({
     attempts: 3,
     backoffMs: 2000,
   }),
+  /**
+   * Register (buy) the founder's chosen domain for a paid package that includes one: availability re-checked
+   * first; `requestId` makes it idempotent (never bought twice, and an answer that was lost is looked up at the
+   * registrar before trying again). The outcome goes back as `profile-domain-registered`.
+   */
+  'register-domain': job(payloadV1({ userId, domain: z.string().min(3).max(253), requestId: z.uuid(), years: z.number().int().min(1).max(10).default(1) }), {
+    attempts: 6,
+    backoffMs: 10_000,
+  }),
   /** Refresh the IANA RDAP bootstrap file (scheduled). */
   'refresh-rdap-bootstrap': job(payloadV1({}), { attempts: 3, backoffMs: 60000 }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callStage, isoDateTime, PAYMENT_STATUSES, SUBSCRIPTION_TYPES } from './common';
+import { callStage, FORMATION_CASE_STATES, isoDateTime, PAYMENT_STATUSES, SUBSCRIPTION_TYPES } from './common';
 
 /**
  * The founder's milestones, pushed to their app as server-sent events (`GET /v1/me/events`) once the change
@@ -12,6 +12,20 @@ import { callStage, isoDateTime, PAYMENT_STATUSES, SUBSCRIPTION_TYPES } from './
 export const CALL_STATUSES = ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended'] as const;
 
 const event = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, occurred_at: isoDateTime }).strict();
+
+/**
+ * Where the registration of a package's domain stands on the formation case: `awaiting_selection` (the package
+ * includes one, none is chosen yet), `pending` (asked of the domain service), `registered` or `failed`.
+ */
+/**
+ * Where the package's domain stands: waiting for the founder to choose one, or for what a registrant needs (a full
+ * name, a confirmed phone number, an address in the formation details), then asked, registered or failed.
+ */
+export const FORMATION_DOMAIN_STATUSES = ['awaiting_selection', 'awaiting_contact', 'pending', 'registered', 'failed'] as const;
+export type FormationDomainStatus = (typeof FORMATION_DOMAIN_STATUSES)[number];
+
+/** What changed on a formation case: it opened, moved state, changed package, has new documents, or its domain moved on. */
+export const FORMATION_CHANGES = ['opened', 'moved', 'package', 'documents', 'domain'] as const;
 
 export const founderEventSchemas = {
   /** A consultation call moved on (ringing, in progress, ended). */
@@ -31,6 +45,13 @@ export const founderEventSchemas = {
     /** The lower-case ISO 4217 currency of `amount_paid`. */
     currency: z.string().regex(/^[a-z]{3}$/).nullable(),
     subscription_type: z.enum(SUBSCRIPTION_TYPES).nullable(),
+  }),
+  /** The founder's formation case changed (GET /v1/me/formation/case has the whole of it). */
+  'formation.changed': event({
+    case_id: z.uuid(),
+    change: z.enum(FORMATION_CHANGES),
+    state: z.enum(FORMATION_CASE_STATES),
+    domain_status: z.enum(FORMATION_DOMAIN_STATUSES).nullable(),
   }),
 } as const;
 

@@ -18,7 +18,7 @@ import {
  * already applied for the same kind of change is recorded and not applied).
  */
 /** What an owner may flag for an operator's attention (`founder-attention`). */
-export const FOUNDER_ATTENTION_KINDS = ['analysis_failed', 'outbound_call_failed', 'outbound_call_unanswered'] as const;
+export const FOUNDER_ATTENTION_KINDS = ['analysis_failed', 'outbound_call_failed', 'outbound_call_unanswered', 'domain_registration_failed'] as const;
 export type FounderAttentionKind = (typeof FOUNDER_ATTENTION_KINDS)[number];
 
 const profileEvent = <T extends z.ZodRawShape>(shape: T) =>
@@ -78,6 +78,33 @@ export const gatewayJobs = defineCatalog({
       state: z.enum(['raised', 'cleared']),
       /** A short reason for the operator, written by the owner (never what the founder said). */
       detail: z.string().max(500).optional(),
+    }),
+  ),
+  /**
+   * Billing saw a formation package paid (once per payment: `eventId` is billing's, stable across retries): the
+   * gateway opens the founder's formation case, and asks for the chosen domain's registration when the package
+   * includes one.
+   */
+  'formation-package-paid': job(
+    profileEvent({
+      paymentId: z.uuid(),
+      packageId: z.string().min(1).max(40),
+      /** Whether the package buys the founder's chosen domain (billing's catalog says). */
+      includesDomain: z.boolean(),
+    }),
+  ),
+  /**
+   * What came of registering the founder's domain (domain service): `registered` with its expiry, or `failed` for
+   * good with the registrar's reason (the same is raised for operators as `domain_registration_failed`).
+   */
+  'profile-domain-registered': job(
+    profileEvent({
+      domain: z.string().min(3).max(253),
+      status: z.enum(['registered', 'failed']),
+      expiresAt: isoDateTime.nullable().optional(),
+      /** The registrar's order or registration id, for support. */
+      orderId: z.string().max(200).nullable().optional(),
+      reason: z.string().max(500).optional(),
     }),
   ),
   /** Send an auth mail (confirmation, recovery, email change). The mail row holds the address, not the job. */

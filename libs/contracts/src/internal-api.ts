@@ -15,6 +15,11 @@ export const INTERNAL_PATHS = {
     founderById: '/internal/founders/:id',
     /** A caller the intake assistant registered: `{ phone, email, name? }` → 201 (or 200 for a known number). */
     registerFounder: '/internal/founders',
+    /**
+     * Service to service (internal token only): the founder as a domain's registrant (`RegistrantContact`), for
+     * the domain service, whose jobs carry no personal data; 409 `registrant_incomplete` naming what is missing.
+     */
+    registrantContact: '/internal/founders/:id/registrant',
   },
   voice: {
     /**
@@ -106,6 +111,19 @@ export interface OperatorBillingView {
   userId: string;
   payments: PaymentView[];
   subscription: SubscriptionView | null;
+}
+
+/** The founder as a domain's registrant (and its admin, tech and billing contact), as registrars take it. */
+export interface RegistrantContact {
+  nameFirst: string;
+  nameLast: string;
+  /** The business's legal name, else its name, when there is one. */
+  organization: string | null;
+  email: string;
+  /** EPP's form of an E.164 number: `+<country code>.<number>`, e.g. `+1.5555551234`. */
+  phone: string;
+  /** The formation details' mailing address, else the business address. */
+  address: { address1: string; address2: string | null; city: string; state: string; postalCode: string; country: string };
 }
 
 /** What the voice assistant needs to greet and guide a founder (no contact details beyond what it was given). */

@@ -38,6 +38,7 @@ describe('/metrics of a running service', () => {
         handlers: {
           'search-domains': acknowledgeOnly('test'),
           'select-domain': acknowledgeOnly('test'),
+          'register-domain': acknowledgeOnly('test'),
           'refresh-rdap-bootstrap': () => ({ refreshed: true }),
         },
         routes: (app) => {

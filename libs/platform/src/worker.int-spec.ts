@@ -18,6 +18,7 @@ describe('QueueWorker', () => {
   const handlers: JobHandlers<'domain'> = {
     'search-domains': () => undefined,
     'select-domain': () => undefined,
+    'register-domain': () => undefined,
     'refresh-rdap-bootstrap': (payload, { correlationId, attempt }) => {
       seen.push({ payload, context: { correlationId, attempt } });
       return { refreshed: true };

@@ -39,6 +39,14 @@ export async function startTestBilling(env: Record<string, string> = {}) {
     start: (base, logger) =>
       startBillingService(loadBillingConfig({ ...base, INTERNAL_API_SECRET: INTERNAL_SECRET, PUBLIC_URL: 'http://gateway.test', ...env }), logger),
   });
+  /** The jobs of one name queued for the gateway about a founder, oldest first. */
+  async function gatewayJobs(name: string, businessId: string) {
+    const jobs = await harness.producer.queue('gateway').getJobs(['waiting', 'delayed', 'prioritized', 'completed', 'active']);
+    return jobs
+      .filter((job) => job.name === name && job.data.userId === businessId)
+      .sort((a, b) => a.timestamp - b.timestamp)
+      .map((job) => job.data as Record<string, unknown>);
+  }
   return {
     ...harness,
     /** Calls the internal API as the gateway does: internal token plus the founder's (or operator's) token. */
@@ -50,13 +58,9 @@ export async function startTestBilling(env: Record<string, string> = {}) {
       });
     },
     /** The profile reports sent to the gateway for a founder, oldest first. */
-    async profileReports(businessId: string) {
-      const jobs = await harness.producer.queue('gateway').getJobs(['waiting', 'delayed', 'prioritized', 'completed', 'active']);
-      return jobs
-        .filter((job) => job.name === 'profile-payment-updated' && job.data.userId === businessId)
-        .sort((a, b) => a.timestamp - b.timestamp)
-        .map((job) => job.data as Record<string, unknown>);
-    },
+    profileReports: (businessId: string) => gatewayJobs('profile-payment-updated', businessId),
+    /** The formation packages the gateway was told were paid, for a founder, oldest first. */
+    formationsPaid: (businessId: string) => gatewayJobs('formation-package-paid', businessId),
   };
 }
 

@@ -11,7 +11,27 @@ describe('the billing catalog', () => {
   });
 
   it('reads a JSON list, giving a one-time package no interval', () => {
-    expect(parse([pkg()])).toEqual({ success: true, data: [{ ...pkg(), interval: null }] });
+    expect(parse([pkg()])).toEqual({ success: true, data: [{ ...pkg(), interval: null, formation: false, includesDomain: false }] });
+  });
+
+  it('says which packages form a business and which buy the domain: by their id unless the list says', () => {
+    const read = (list: unknown[]) => (parse(list).data ?? []).map((p) => [p.id, p.formation, p.includesDomain]);
+    expect(DEFAULT_CATALOG.map((p) => [p.id, p.formation, p.includesDomain])).toEqual([
+      ['formation-basic', true, false],
+      ['formation-standard', true, true],
+      ['formation-premium', true, true],
+      ['monthly', false, false],
+      ['yearly', false, false],
+    ]);
+    // A list that leaves the flags out gets the same answers from the ids.
+    const bare = DEFAULT_CATALOG.map(({ formation: _f, includesDomain: _d, ...p }) => p);
+    expect(read(bare)).toEqual(DEFAULT_CATALOG.map((p) => [p.id, p.formation, p.includesDomain]));
+    // A package of its own name says so itself.
+    expect(read([pkg({ id: 'llc-kit', formation: true, includesDomain: true }), pkg({ id: 'formation-lite', formation: false })])).toEqual([
+      ['llc-kit', true, true],
+      ['formation-lite', false, false],
+    ]);
+    expect(read([pkg({ id: 'formation-gold' })])).toEqual([['formation-gold', true, false]]);
   });
 
   it.each([
@@ -25,6 +45,8 @@ describe('the billing catalog', () => {
     ['a free package', [pkg({ amountMinor: 0 })]],
     ['an id with upper case', [pkg({ id: 'Basic' })]],
     ['an unknown field', [pkg({ discount: 10 })]],
+    ['a subscription that forms a business', [pkg({ kind: 'subscription', interval: 'month', formation: true })]],
+    ['a domain without a formation', [pkg({ includesDomain: true })]],
   ])('refuses %s', (_, list) => {
     expect(parse(list).success).toBe(false);
   });

@@ -15,11 +15,25 @@ const packageSchema = z
     amountMinor: z.number().int().positive(),
     currency: z.string().regex(/^[a-z]{3}$/, 'a lower-case ISO currency code such as "usd"'),
     stripePriceId: z.string().min(1).optional(),
+    /** Paying it opens a formation case at the gateway (`formation-package-paid`). */
+    formation: z.boolean().optional(),
+    /** It buys the founder's chosen domain too (a formation package only). */
+    includesDomain: z.boolean().optional(),
   })
   .strict()
   .refine((p) => (p.kind === 'subscription') === (p.interval !== null), {
     message: 'a subscription has an interval (month or year); a one-time package has none',
-  });
+  })
+  .transform(({ formation, includesDomain, ...p }) => {
+    // Unsaid, the id says: a one-time `formation-*` package forms a business; the two dearer ones buy the domain.
+    const forms = formation ?? (p.kind === 'one_time' && p.id.startsWith('formation-'));
+    return { ...p, formation: forms, includesDomain: includesDomain ?? (forms && DOMAIN_INCLUDED.has(p.id)) };
+  })
+  .refine((p) => p.kind === 'one_time' || !p.formation, { message: 'a formation package is one-time, not a subscription' })
+  .refine((p) => p.formation || !p.includesDomain, { message: 'only a formation package includes a domain' });
+
+/** The default packages whose price covers the founder's domain, when BILLING_CATALOG does not say. */
+const DOMAIN_INCLUDED = new Set(['formation-standard', 'formation-premium']);
 
 export type BillingPackage = z.output<typeof packageSchema>;
 
@@ -29,11 +43,11 @@ const catalogSchema = z
   .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'package ids must be unique' });
 
 export const DEFAULT_CATALOG: BillingPackage[] = [
-  { id: 'formation-basic', name: 'Formation Basic', kind: 'one_time', interval: null, amountMinor: 9900, currency: 'usd' },
-  { id: 'formation-standard', name: 'Formation Standard', kind: 'one_time', interval: null, amountMinor: 19900, currency: 'usd' },
-  { id: 'formation-premium', name: 'Formation Premium', kind: 'one_time', interval: null, amountMinor: 39900, currency: 'usd' },
-  { id: 'monthly', name: 'DreamSeed Monthly', kind: 'subscription', interval: 'month', amountMinor: 2900, currency: 'usd' },
-  { id: 'yearly', name: 'DreamSeed Yearly', kind: 'subscription', interval: 'year', amountMinor: 29000, currency: 'usd' },
+  { id: 'formation-basic', name: 'Formation Basic', kind: 'one_time', interval: null, amountMinor: 9900, currency: 'usd', formation: true, includesDomain: false },
+  { id: 'formation-standard', name: 'Formation Standard', kind: 'one_time', interval: null, amountMinor: 19900, currency: 'usd', formation: true, includesDomain: true },
+  { id: 'formation-premium', name: 'Formation Premium', kind: 'one_time', interval: null, amountMinor: 39900, currency: 'usd', formation: true, includesDomain: true },
+  { id: 'monthly', name: 'DreamSeed Monthly', kind: 'subscription', interval: 'month', amountMinor: 2900, currency: 'usd', formation: false, includesDomain: false },
+  { id: 'yearly', name: 'DreamSeed Yearly', kind: 'subscription', interval: 'year', amountMinor: 29000, currency: 'usd', formation: false, includesDomain: false },
 ];
 
 /** `BILLING_CATALOG`: a JSON array of packages, checked at start like every other variable. */

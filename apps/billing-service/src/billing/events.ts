@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { withOwnerRole } from '@dreamseed/platform';
 import type { BillingDb, BillingTx } from '../db/client';
 import { billingEvents } from '../db/schema';
-import type { Effect, Outcome } from './ledger';
+import type { Effect, FormationPaid, Outcome } from './ledger';
 import type { ProfileReporter } from './profile';
 
 export interface BillingEvent {
@@ -31,7 +31,8 @@ export interface Unsupported {
  * second delivery, or a retry after the effect committed, changes nothing. An event recorded as `unsupported`
  * is the exception: its row is taken over by the next delivery, which applies it if it can now be read. The
  * founder's profile report follows the commit and is sent again on a retry under the same id (a duplicate of an
- * applied event), which the gateway applies once.
+ * applied event), which the gateway applies once. So is the news of a formation package paid, under an id of its
+ * payment: a payment is paid once (the ledger's later events for it are stale), so the gateway hears it once.
  */
 export async function applyOnce(
   db: BillingDb,
@@ -61,8 +62,9 @@ export async function applyOnce(
       .returning({ id: billingEvents.id });
     if (!recorded.length) {
       const [prior] = await tx.select().from(billingEvents).where(eq(billingEvents.id, event.id));
-      const refs = (prior?.objectRefs ?? {}) as { businessId?: string | null };
-      return { duplicate: true, effect: { outcome: (prior?.outcome ?? 'ignored') as Outcome, businessId: refs.businessId ?? undefined } };
+      const refs = (prior?.objectRefs ?? {}) as { businessId?: string | null; formationPaid?: FormationPaid };
+      const effect: Effect = { outcome: (prior?.outcome ?? 'ignored') as Outcome, businessId: refs.businessId ?? undefined };
+      return { duplicate: true, effect: refs.formationPaid ? { ...effect, formationPaid: refs.formationPaid } : effect };
     }
     const effect = await effectOf(tx);
     const unsupported = effect.outcome === 'unsupported';
@@ -71,13 +73,21 @@ export async function applyOnce(
       .set({
         outcome: effect.outcome,
         error: unsupported ? effect.error : null,
-        objectRefs: { objectId: event.objectId, businessId: unsupported ? null : (effect.businessId ?? null) },
+        objectRefs: {
+          objectId: event.objectId,
+          businessId: unsupported ? null : (effect.businessId ?? null),
+          // Kept so that a retry after the commit sends the gateway what the first try may not have.
+          ...(!unsupported && effect.formationPaid ? { formationPaid: effect.formationPaid } : {}),
+        },
       })
       .where(eq(billingEvents.id, event.id));
     return { duplicate: false, effect };
   });
   const { effect } = result;
   if (effect.outcome === 'unsupported') return effect;
-  if (effect.outcome === 'applied' && effect.businessId) await reporter.report(effect.businessId, `${event.provider}-${event.id}`, event.correlationId);
+  if (effect.outcome === 'applied' && effect.businessId) {
+    await reporter.report(effect.businessId, `${event.provider}-${event.id}`, event.correlationId);
+    if (effect.formationPaid) await reporter.formationPaid(effect.businessId, effect.formationPaid, event.correlationId);
+  }
   return { outcome: result.duplicate ? 'duplicate' : effect.outcome };
 }

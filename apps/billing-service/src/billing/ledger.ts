@@ -31,6 +31,17 @@ export interface Effect {
   outcome: Outcome;
   /** The founder whose billing state the event concerned, when known. */
   businessId?: string;
+  /** The event paid a formation package: the gateway is told (`formation-package-paid`). */
+  formationPaid?: FormationPaid;
+}
+
+/** A formation package's payment that became paid, as billing tells the gateway of it. */
+export interface FormationPaid {
+  paymentId: string;
+  packageId: string;
+  includesDomain: boolean;
+  /** ISO 8601: when the money came in. */
+  paidAt: string;
 }
 
 /** A checkout that completed: from Stripe's session events or the local provider's confirm link. */
@@ -82,7 +93,12 @@ export class Ledger {
       })
       .where(eq(payments.id, payment.id));
     if (payment.kind === 'subscription') await this.startSubscription(tx, payment, done);
-    return { outcome: 'applied', businessId };
+    // What the package was when it was paid for decides, should the catalog change before the gateway hears of it.
+    const pkg = this.catalog.find(payment.packageId);
+    const formationPaid = pkg?.formation
+      ? { paymentId: payment.id, packageId: pkg.id, includesDomain: pkg.includesDomain, paidAt: done.at.toISOString() }
+      : undefined;
+    return { outcome: 'applied', businessId, ...(formationPaid ? { formationPaid } : {}) };
   }
 
   async failCheckout(tx: BillingTx, payment: PaymentRow, at: Date): Promise<Effect> {

@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { PaymentStatus } from '@dreamseed/contracts';
 import { jobIdFrom, withOwnerRole, type JobProducer } from '@dreamseed/platform';
 import type { BillingDb, BillingTx, PaymentRow, SubscriptionRow } from '../db/client';
+import type { FormationPaid } from './ledger';
 import { payments, subscriptions } from '../db/schema';
 
 /** Subscriptions that still give access (a cancelled one does until the expiry job ends it). */
@@ -94,6 +95,21 @@ export class ProfileReporter {
         subscriptionExpiresAt: summary.subscriptionExpiresAt?.toISOString() ?? null,
       },
       { jobId: jobIdFrom('payment', eventId), correlationId },
+    );
+  }
+
+  /**
+   * A formation package was paid: the gateway opens the founder's formation case (and asks for the domain when
+   * the package includes one). The id is the payment's, so however often Stripe repeats its events, or this
+   * job retries, the gateway hears of one payment once; a later refund does not take it back.
+   */
+  async formationPaid(businessId: string, paid: FormationPaid, correlationId?: string): Promise<void> {
+    const eventId = `formation-paid-${paid.paymentId}`;
+    await this.producer.enqueue(
+      'gateway',
+      'formation-package-paid',
+      { v: 1, userId: businessId, eventId, occurredAt: paid.paidAt, paymentId: paid.paymentId, packageId: paid.packageId, includesDomain: paid.includesDomain },
+      { jobId: jobIdFrom('formation-paid', paid.paymentId), correlationId },
     );
   }
 }

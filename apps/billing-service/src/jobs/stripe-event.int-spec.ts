@@ -20,7 +20,17 @@ describe('Stripe events in the billing service', () => {
     const [payment] = await payments(who);
     expect(payment).toMatchObject({ status: 'paid', payment_intent_id: intent, provider_customer_id: 'cus_1', amount_minor: 9900 });
     const recorded = await running.billing().pool.query('select outcome, type, object_refs from billing.billing_events where id = $1', [completed.id]);
-    expect(recorded.rows).toEqual([{ outcome: 'applied', type: 'checkout.session.completed', object_refs: { objectId: checkout.sessionId, businessId: who.profileId } }]);
+    expect(recorded.rows).toEqual([
+      {
+        outcome: 'applied',
+        type: 'checkout.session.completed',
+        object_refs: {
+          objectId: checkout.sessionId,
+          businessId: who.profileId,
+          formationPaid: { paymentId: checkout.checkoutId, packageId: 'formation-basic', includesDomain: false, paidAt: new Date(completed.created * 1000).toISOString() },
+        },
+      },
+    ]);
 
     const reports = (await running.billing().profileReports(who.profileId)).filter((r) => r.eventId === `stripe-${completed.id}`);
     expect(reports).toHaveLength(1);

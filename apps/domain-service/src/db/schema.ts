@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, jsonb, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, founderReads, oneOf, ownerAll, timestampTz } from '@dreamseed/platform/schema';
+import { bigint, boolean, index, integer, jsonb, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, founderReads, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The domain service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -77,5 +77,38 @@ export const domainSelections = domain.table(
     index('domain_selections_business_id_idx').on(t.businessId, t.createdAt),
     oneOf('domain_selections_status', 'status', ['pending', 'selected', 'unavailable']),
     founderReads('domain_selections', 'business_id'),
+  ],
+);
+
+/**
+ * The registration (purchase) of a founder's domain, one per request (id minted by the gateway, so a retried or
+ * repeated request is one registration): `pending` until the registrar confirms it (`registered`, with the
+ * order and expiry) or refuses it for good (`failed`, with the reason). `attempts` counts the purchase requests
+ * sent: once one was, the registrar is asked whether the domain is already ours before another is sent.
+ */
+export const domainRegistrations = domain.table(
+  'domain_registrations',
+  {
+    requestId: uuid('request_id').primaryKey(),
+    businessId: uuid('business_id').notNull(),
+    domain: text('domain').notNull(),
+    years: integer('years').notNull().default(1),
+    status: text('status').notNull().default('pending'),
+    /** The registrar that holds it (godaddy, local). */
+    provider: text('provider').notNull(),
+    /** The registrar's order id, or its id of the domain when the order's answer was lost. */
+    orderId: text('order_id'),
+    expiresAt: timestampTz('expires_at'),
+    /** Why the last try failed: a code, never contact details. */
+    lastError: text('last_error'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    ownerAll('domain_registrations', 'domain'),
+    index('domain_registrations_business_id_idx').on(t.businessId, t.createdAt),
+    oneOf('domain_registrations_status', 'status', ['pending', 'registered', 'failed']),
+    founderReads('domain_registrations', 'business_id'),
   ],
 );

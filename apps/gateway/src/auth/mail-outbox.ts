@@ -14,7 +14,7 @@ export function dispatchAfterAnswer(ctx: AuthContext, mailId: string, correlatio
 }
 
 /** After the transaction commits: hand the mail to the queue. If Redis is down the outbox keeps it. */
-export async function dispatchMail(ctx: AuthContext, mailId: string, correlationId?: string): Promise<void> {
+export async function dispatchMail(ctx: Pick<AuthContext, 'producer' | 'logger'>, mailId: string, correlationId?: string): Promise<void> {
   try {
     await ctx.producer.enqueue('gateway', 'auth-mail-send', { v: 1, mailId }, { jobId: `mail-${mailId}`, correlationId });
   } catch (error) {

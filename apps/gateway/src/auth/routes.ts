@@ -74,7 +74,13 @@ const clientOf = (req: Request): ClientInfo => ({ ip: req.ip ?? 'unknown', userA
 const redirectOf = (req: Request) => (typeof req.query.redirect_to === 'string' ? req.query.redirect_to : undefined);
 
 /** Supabase Auth (GoTrue) at /auth/v1, as `@supabase/auth-js` expects it. */
-export function authRouter(service: AuthService, config: GatewayConfig, logger: Logger): Router {
+/** What other parts of the gateway follow in the auth flows, after they succeed; a hook's failure never fails the flow. */
+export interface AuthHooks {
+  /** The account's phone number was confirmed (the profile's `customer_phone` is set). */
+  phoneConfirmed?(authUserId: string, correlationId?: string): Promise<void>;
+}
+
+export function authRouter(service: AuthService, config: GatewayConfig, logger: Logger, hooks: AuthHooks = {}): Router {
   const router = express.Router();
   router.use(corsFor(config.CORS_ORIGINS));
   router.use(announceApiVersion());
@@ -119,17 +125,23 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
     res.json(serializeUser(currentUser(req).user));
   });
 
+  const followPhone = (user: { id?: unknown; phone?: unknown; phone_confirmed_at?: unknown }, correlationId?: string) => {
+    if (!hooks.phoneConfirmed || typeof user.id !== 'string' || !user.phone || !user.phone_confirmed_at) return Promise.resolve();
+    return hooks.phoneConfirmed(user.id, correlationId).catch((error: unknown) => logger.warn({ err: error }, 'a confirmed phone could not be followed up'));
+  };
+
   router.put('/user', authenticated, async (req, res) => {
     const body = parse(updateUserBody, req.body);
-    res.json(
-      await service.updateUser(currentUser(req), {
-        email: body.email ?? undefined,
-        password: body.password ?? undefined,
-        phone: body.phone ?? undefined,
-        data: body.data,
-        redirectTo: redirectOf(req),
-      }, req.correlationId, clientOf(req).ip),
-    );
+    const user = await service.updateUser(currentUser(req), {
+      email: body.email ?? undefined,
+      password: body.password ?? undefined,
+      phone: body.phone ?? undefined,
+      data: body.data,
+      redirectTo: redirectOf(req),
+    }, req.correlationId, clientOf(req).ip);
+    // Numbers that confirm at once (AUTH_PHONE_AUTOCONFIRM) are confirmed here.
+    if (body.phone) await followPhone(user as Record<string, unknown>, req.correlationId);
+    res.json(user);
   });
 
   router.post('/logout', authenticated, async (req, res) => {
@@ -154,18 +166,18 @@ export function authRouter(service: AuthService, config: GatewayConfig, logger: 
   router.post('/verify', async (req, res) => {
     const body = parse(verifyBody, req.body);
     if (body.token_hash && (body.email || body.phone || body.token)) throw validationFailed('Only one of token_hash or token with email may be given');
-    res.json(
-      await service.verify(
-        {
-          type: body.type as VerifyType,
-          email: body.email ?? undefined,
-          phone: body.phone ?? undefined,
-          token: body.token ?? undefined,
-          tokenHash: body.token_hash ?? undefined,
-        },
-        clientOf(req),
-      ),
+    const verified = await service.verify(
+      {
+        type: body.type as VerifyType,
+        email: body.email ?? undefined,
+        phone: body.phone ?? undefined,
+        token: body.token ?? undefined,
+        tokenHash: body.token_hash ?? undefined,
+      },
+      clientOf(req),
     );
+    if (body.type === 'phone_change') await followPhone(((verified as { user?: unknown }).user ?? {}) as Record<string, unknown>, req.correlationId);
+    res.json(verified);
   });
 
   // Mail links: verify, then send the browser to redirect_to with the session (or the error) in the fragment.

@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -18,13 +19,15 @@ import {
 import {
   ASSISTANT_TYPES,
   ENTITY_TYPES,
+  FORMATION_CASE_STATES,
+  FORMATION_DOMAIN_STATUSES,
   PAYMENT_STATUSES,
   PROFILE_STATUSES,
   SUBSCRIPTION_TYPES,
   URGENCY_LEVELS,
   US_STATES,
 } from '@dreamseed/contracts';
-import { authUserReads, createdAt, founderReads, founderWrites, oneOf, ownerAll, updatedAt } from '@dreamseed/platform/schema';
+import { authUserReads, createdAt, founderReads, founderReadsThroughParent, founderWrites, oneOf, ownerAll, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The gateway owns two schemas: `auth` (accounts, sessions and tokens, shaped like Supabase Auth so that
@@ -409,3 +412,157 @@ export const founderAttention = core.table(
     oneOf('founder_attention_state', 'state', ['raised', 'cleared']),
   ],
 ).enableRLS();
+
+
+/** Postgres `bytea`, read and written as a Buffer (Drizzle has no builder of its own for it). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * The chosen domain as the domain service last reported it (`profile-domain-selected`), kept so that a package
+ * paid later can ask for its registration without reading another owner's data.
+ */
+export const domainChoices = core.table(
+  'domain_choices',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  () => [ownerAll('domain_choices', 'gateway'), founderReads('domain_choices', 'user_id')],
+);
+
+/**
+ * A founder's formation case, from the paid package to the formed company: one per founder (a later formation
+ * payment, an upgrade, changes the package of the same case). Its state moves only through `formation/machine.ts`;
+ * `version` grows with every change, and each move is a row of `formation_case_events`.
+ */
+export const formationCases = core.table(
+  'formation_cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The payment that opened the case (billing's id); upgrades are events. */
+    paymentId: uuid('payment_id').notNull(),
+    packageId: text('package_id').notNull(),
+    includesDomain: boolean('includes_domain').notNull().default(false),
+    state: text('state').notNull(),
+    /** While `needs_founder`: the state the answer returns the case to. */
+    stateBeforeQuestion: text('state_before_question'),
+    /** The open question to the founder, and who asked it (`system` for missing intake, or `operator`). */
+    question: text('question'),
+    questionBy: text('question_by'),
+    questionAskedAt: timestamp('question_asked_at', { withTimezone: true }),
+    /** What was filed: set when the documents are prepared, from the intake. */
+    entityType: text('entity_type'),
+    stateOfFormation: text('state_of_formation'),
+    filingNumber: text('filing_number'),
+    /** The state's reason when it rejected the filing. */
+    stateReason: text('state_reason'),
+    /** Nine digits. Sensitive: shown to the founder and operators, never logged, never in job payloads or audit params. */
+    ein: text('ein'),
+    domain: text('domain'),
+    domainStatus: text('domain_status'),
+    /** The `register-domain` request: one per case, so a domain is never asked for twice. */
+    domainRequestId: uuid('domain_request_id'),
+    domainExpiresAt: timestamp('domain_expires_at', { withTimezone: true }),
+    domainOrderId: text('domain_order_id'),
+    domainReason: text('domain_reason'),
+    /** When the domain service's last applied report happened: an older one is stale. */
+    domainReportedAt: timestamp('domain_reported_at', { withTimezone: true }),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the case entered its current state: the operators' queue sorts and flags by it. */
+    stateEnteredAt: timestamp('state_entered_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    ownerAll('formation_cases', 'gateway'),
+    uniqueIndex('formation_cases_user_id_key').on(t.userId),
+    uniqueIndex('formation_cases_payment_id_key').on(t.paymentId),
+    uniqueIndex('formation_cases_domain_request_id_key').on(t.domainRequestId),
+    index('formation_cases_state_idx').on(t.state, t.stateEnteredAt),
+    oneOf('formation_cases_state', 'state', FORMATION_CASE_STATES),
+    oneOf('formation_cases_state_before_question', 'state_before_question', FORMATION_CASE_STATES),
+    oneOf('formation_cases_question_by', 'question_by', ['system', 'operator']),
+    oneOf('formation_cases_entity_type', 'entity_type', ENTITY_TYPES),
+    oneOf('formation_cases_state_of_formation', 'state_of_formation', US_STATES),
+    oneOf('formation_cases_domain_status', 'domain_status', FORMATION_DOMAIN_STATUSES),
+    check('formation_cases_ein', sql`${t.ein} is null or ${t.ein} ~ '^[0-9]{9}$'`),
+    check('formation_cases_question', sql`(${t.state} = 'needs_founder') = (${t.question} is not null)`),
+    founderReads('formation_cases', 'user_id'),
+  ],
+);
+
+/**
+ * Everything that happened to a case, kept forever (never updated or deleted): each move with who made it, when and
+ * its evidence (filing number, dates, the question and its answer, the state's reason), and the other changes
+ * (package, documents, domain) with `from_state` = `to_state`.
+ */
+export const formationCaseEvents = core.table(
+  'formation_case_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => formationCases.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    actorType: text('actor_type').notNull(),
+    /** The operator's or founder's auth user id; null for the system. */
+    actorId: uuid('actor_id'),
+    /** The operator's address as it was (founders and the system: null). */
+    actorEmail: text('actor_email'),
+    /** What the founder may see: filing number, dates, question, answer, the state's reason, package, domain. */
+    evidence: jsonb('evidence').notNull().default({}),
+    /** The operator's own reason, for staff only (as in the audit log). */
+    reason: text('reason'),
+    // The clock's time, not the transaction's: one transaction's events (documents, then the move) keep their order.
+    at: timestamp('at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+  },
+  (t) => [
+    ownerAll('formation_case_events', 'gateway'),
+    index('formation_case_events_case_idx').on(t.caseId, t.at),
+    oneOf('formation_case_events_kind', 'kind', ['opened', 'moved', 'package', 'documents', 'domain']),
+    oneOf('formation_case_events_from_state', 'from_state', FORMATION_CASE_STATES),
+    oneOf('formation_case_events_to_state', 'to_state', FORMATION_CASE_STATES),
+    oneOf('formation_case_events_actor_type', 'actor_type', ['operator', 'founder', 'system']),
+    founderReadsThroughParent('formation_case_events', { schema: 'core', table: 'formation_cases', founderColumn: 'user_id' }, 'case_id'),
+  ],
+);
+
+/**
+ * The case's documents (PDF drafts): a set per version of the inputs. A new version supersedes the set before it
+ * (`superseded_at`); nothing is deleted.
+ */
+export const formationDocuments = core.table(
+  'formation_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => formationCases.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    version: integer('version').notNull(),
+    filename: text('filename').notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: bytea('bytes').notNull(),
+    /** The hash of what the documents were made from: the same inputs make no new version. */
+    inputsSha256: text('inputs_sha256').notNull(),
+    createdAt: createdAt(),
+    supersededAt: timestamp('superseded_at', { withTimezone: true }),
+  },
+  (t) => [
+    ownerAll('formation_documents', 'gateway'),
+    uniqueIndex('formation_documents_case_kind_version_key').on(t.caseId, t.kind, t.version),
+    index('formation_documents_case_idx').on(t.caseId, t.createdAt),
+    oneOf('formation_documents_kind', 'kind', ['articles_of_organization', 'articles_of_incorporation', 'operating_agreement', 'bylaws']),
+    check('formation_documents_sha256', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    founderReadsThroughParent('formation_documents', { schema: 'core', table: 'formation_cases', founderColumn: 'user_id' }, 'case_id'),
+  ],
+);

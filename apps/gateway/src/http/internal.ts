@@ -6,6 +6,7 @@ import { AppError, badRequest, internalJsonRoute, notFound, readAsOwner, summari
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { authUsers, users } from '../db/schema';
+import { registrantOf } from './registrant';
 
 /** The founders' table, named from its drizzle definition. */
 const FOUNDERS = `${getTableConfig(users).schema}.${getTableConfig(users).name}`;
@@ -89,6 +90,12 @@ export function internalRouter(db: GatewayDb, auth: AuthService): Router {
   router.get('/founders/:id', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('No such founder.');
     res.json(await founderWhere(db, 'id', req.params.id));
+  });
+
+  // The founder as their domain's registrant, for the domain service (INTERNAL_PATHS.gateway.registrantContact).
+  router.get('/founders/:id/registrant', async (req, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('No such founder.');
+    res.json(await registrantOf(db, req.params.id));
   });
 
   return router;

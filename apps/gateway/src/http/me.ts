@@ -9,6 +9,8 @@ import type { AuthService } from '../auth/service';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb, GatewayTx } from '../db/client';
 import { authUsers, businessFormationData, userSessions, users } from '../db/schema';
+import { intakeContradictions, intakeFields } from '../formation/intake';
+import { FormationCase } from '../formation/views';
 import { addAnalysisRoutes } from './analysis';
 import { founderOf as founderFromRequest, readOwnProfile } from './founder';
 import { parseBody, requireApiUser } from './middleware';
@@ -41,46 +43,24 @@ export const profilePatch = z
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
   .openapi('ProfilePatch', { example: { customer_name: 'Ada Baker', business_name: 'Ada Bakes', entity_type: 'llc', state_of_operation: 'TX' } });
 
-const address = z
-  .object({
-    line1: text(200),
-    line2: text(200).optional(),
-    city: text(100),
-    state: z.enum(US_STATES),
-    postal_code: z.string().regex(/^\d{5}(-\d{4})?$/, 'must be a US ZIP code'),
-    country: z.literal('US').default('US'),
-  })
-  .strict();
-
 const callRequest = z
   .object({ at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When to call; now when absent' }) })
   .strict()
   .openapi('CallRequest', { example: { at: '2026-12-07T15:00:00.000Z' } });
 
+/** The formation details a founder sets, each optional: the intake of the formation case (formation/intake.ts). */
 export const formationBody = z
-  .object({
-    legal_name: text(200).nullable(),
-    dba_name: text(200).nullable(),
-    entity_type: z.enum(ENTITY_TYPES).nullable(),
-    state_of_formation: z.enum(US_STATES).nullable(),
-    business_address: address.nullable(),
-    mailing_address: address.nullable(),
-    registered_agent: z.object({ name: text(200), address }).strict().nullable(),
-    members: z
-      .array(z.object({ name: text(200), role: text(100).optional(), ownership_percent: z.number().min(0).max(100).optional() }).strict())
-      .max(50),
-    management_structure: z.enum(['member_managed', 'manager_managed', 'board']).nullable(),
-    business_purpose: text(2000).nullable(),
-    naics_code: z.string().regex(/^\d{2,6}$/, 'must be a NAICS code of 2 to 6 digits').nullable(),
-  })
+  .object(intakeFields)
   .partial()
   .strict()
+  .superRefine(intakeContradictions)
   .openapi('Formation', {
     example: {
       legal_name: 'Ada Bakes LLC',
       entity_type: 'llc',
       state_of_formation: 'TX',
       business_address: { line1: '100 Congress Ave', city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' },
+      registered_agent: { name: 'Ada Baker', address: { line1: '100 Congress Ave', city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' } },
       members: [{ name: 'Ada Baker', role: 'member', ownership_percent: 100 }],
       management_structure: 'member_managed',
     },
@@ -112,8 +92,15 @@ const Export = z
     domain_searches: z.array(DomainSearch),
     subscription: Subscription.nullable(),
     payments: z.array(Payment),
+    formation_case: FormationCase.nullable().openapi({ description: 'The formation case, as GET /v1/me/formation/case shows it; null before a formation package is paid' }),
   })
   .openapi('Export');
+
+/** What the formation case adds to these routes: following the intake when it is saved, and its part of the export. */
+export interface FormationHooks {
+  intakeSaved(req: Request, founder: Founder): Promise<void>;
+  caseFor(founder: Founder): Promise<z.output<typeof FormationCase> | null>;
+}
 
 describeRoutes(
   'founder',
@@ -122,7 +109,13 @@ describeRoutes(
     ['patch', '/v1/me', 'Change the founder-editable profile fields', profilePatch, { responses: { 200: Profile } }],
     ['delete', '/v1/me', 'Delete the account (soft delete; every session ends)', undefined],
     ['get', '/v1/me/formation', 'Formation details (core.business_formation_data)', undefined, { responses: { 200: FormationDetails } }],
-    ['put', '/v1/me/formation', 'Set formation details', formationBody, { responses: { 200: FormationDetails } }],
+    [
+      'put',
+      '/v1/me/formation',
+      "Set formation details (the formation case's intake): the fields given are saved; what the filing still lacks is listed in GET /v1/me/formation/case (todo.missing)",
+      formationBody,
+      { responses: { 200: FormationDetails } },
+    ],
     ['get', '/v1/me/export', 'Everything the platform holds on the founder', undefined, { responses: { 200: Export } }],
     ['get', '/v1/me/calls', 'The founder\'s consultation calls (status, duration, summary), newest first a page at a time, with the newest 20 outbound calls as planned (time, status, why one failed)', undefined, { ...PAGED, responses: { 200: callsAnswer } }],
     ['get', '/v1/me/calls/planned', 'Every outbound call as planned, newest first, a page at a time', undefined, { ...PAGED, responses: { 200: plannedAnswer } }],
@@ -158,6 +151,8 @@ export function meRouter(
   >,
   producer: JobProducer,
   samples?: SampleCalls,
+  /** The formation case's part of these routes (http/formation.ts). */
+  formationCase?: FormationHooks,
 ): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
@@ -241,6 +236,7 @@ export function meRouter(
                            on conflict (user_id) do update set ${sql.join([...updates, sql`updated_at = now()`], sql`, `)}`);
       return formationIn(tx, founder);
     });
+    await formationCase?.intakeSaved(req, founder);
     res.json(formation);
   });
 
@@ -356,6 +352,7 @@ export function meRouter(
       exported_at: new Date().toISOString(),
       account: serializeUser(req.auth?.user as NonNullable<Request['auth']>['user']),
       ...gathered,
+      formation_case: (await formationCase?.caseFor(founder)) ?? null,
       ...publicView({ calls, plannedCalls, dreamDnaVersions, analyses, assessments, domainSearches: searches, subscription: subscription.subscription, payments }),
     });
   });

@@ -102,6 +102,8 @@ export interface RouteParameters {
   responses?: Partial<Record<200 | 201 | 202, z.ZodType>>;
   /** A 200 that is a stream of server-sent events rather than JSON: what its events are. */
   eventStream?: string;
+  /** A 200 that is a file rather than JSON: its media type and what it is. */
+  file?: { contentType: string; description: string };
   /** More than the summary says: the operation's description. */
   description?: string;
 }
@@ -148,7 +150,8 @@ export function describeRoutes(
         ...(parameters?.headers ? { headers: parameters.headers } : {}),
       },
       responses: {
-        ...(Object.keys(answers).length === 0 && !parameters?.eventStream ? { 200: { description: 'OK' } } : {}),
+        ...(Object.keys(answers).length === 0 && !parameters?.eventStream && !parameters?.file ? { 200: { description: 'OK' } } : {}),
+        ...(parameters?.file ? { 200: { description: parameters.file.description, content: { [parameters.file.contentType]: { schema: z.string().openapi({ format: 'binary' }) } } } } : {}),
         ...(parameters?.eventStream ? { 200: { description: parameters.eventStream, content: { 'text/event-stream': { schema: z.string() } } } } : {}),
         ...Object.fromEntries(
           Object.entries(answers).map(([status, schema]) => [status, { description: status === '200' ? 'OK' : status === '201' ? 'Created' : 'Accepted', content: { 'application/json': { schema } } }]),

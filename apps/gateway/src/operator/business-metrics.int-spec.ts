@@ -72,7 +72,7 @@ describe("the gateway's business metrics", () => {
     expect(scrape.find('dreamseed_founders_signed_up')[0]?.value).toBeGreaterThan(0);
     expect(scrape.find('dreamseed_calls_completed').map((sample) => sample.labels.stage).sort()).toEqual(['1', '2', '3', '4']);
     expect(scrape.find('dreamseed_stuck_founders').map((sample) => sample.labels.reason).sort()).toEqual(
-      ['analysis_failed', 'failed_job', 'idle', 'outbound_call_failed', 'outbound_call_unanswered'],
+      ['analysis_failed', 'domain_registration_failed', 'failed_job', 'idle', 'outbound_call_failed', 'outbound_call_unanswered'],
     );
 
     const labelsOf = new Map<string, Set<string>>();

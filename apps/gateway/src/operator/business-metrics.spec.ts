@@ -10,7 +10,7 @@ const figures = (signedUp: number): BusinessFigures => ({
   domainsSelected: 2,
   payments: [{ package: 'one_time', founders: 1 }],
   revenue: [{ package: 'one_time', currency: 'usd', minor: 49900 }],
-  stuck: { idle: 3, analysis_failed: 1, outbound_call_failed: 0, outbound_call_unanswered: 0, failed_job: 2 },
+  stuck: { idle: 3, analysis_failed: 1, outbound_call_failed: 0, outbound_call_unanswered: 0, domain_registration_failed: 0, failed_job: 2 },
 });
 
 describe('the business metrics', () => {

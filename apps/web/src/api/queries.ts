@@ -18,6 +18,12 @@ export type Analysis = components['schemas']['Analysis'];
 export type FormationDetails = components['schemas']['FormationDetails'];
 export type Formation = components['schemas']['Formation'];
 export type WebCall = components['schemas']['WebCall'];
+export type FormationCase = components['schemas']['FormationCase'];
+export type FormationCaseState = FormationCase['state'];
+export type FormationCaseEvent = components['schemas']['FormationCaseEvent'];
+export type FormationDocument = components['schemas']['FormationDocument'];
+export type FormationDomain = NonNullable<FormationCase['domain']>;
+export type MissingIntakeItem = components['schemas']['MissingIntakeItem'];
 
 /** A 404 with this code means "none yet", which pages show as an empty state, not as an error. */
 async function orNone<T>(pending: Promise<T>, code: string): Promise<T | null> {
@@ -76,3 +82,14 @@ export const usePayments = () => usePages(['payments'], (cursor) => unwrap(api.G
 export const useSubscription = () => useQuery({ queryKey: ['subscription'], queryFn: () => unwrap(api.GET('/v1/billing/subscription')) });
 
 export const useFormation = () => useQuery({ queryKey: ['formation'], queryFn: () => orNone(unwrap(api.GET('/v1/me/formation')), 'not_found') });
+
+/** The founder's formation case, once a formation package is paid; null before (404 no_formation_case). */
+export const useFormationCase = (enabled = true) =>
+  useQuery({ queryKey: ['formation-case'], queryFn: () => orNone(unwrap(api.GET('/v1/me/formation/case')), 'no_formation_case'), enabled });
+
+/** Every version of the case's documents, newest first (the case itself holds the current ones). */
+export const useFormationDocuments = (enabled: boolean) =>
+  useQuery({ queryKey: ['formation-documents'], queryFn: async () => (await unwrap(api.GET('/v1/me/formation/documents'))).documents, enabled });
+
+/** One of the case's documents, as the PDF's bytes (a link cannot carry the founder's token). */
+export const readFormationDocument = (id: string) => unwrap(api.GET('/v1/me/formation/documents/{id}', { params: { path: { id } }, parseAs: 'blob' }));

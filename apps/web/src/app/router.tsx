@@ -54,6 +54,8 @@ export const router = createBrowserRouter([
               { path: 'stuck', lazy: () => import('../pages/operator/Stuck') },
               { path: 'founders', lazy: () => import('../pages/operator/Founders') },
               { path: 'founders/:id', lazy: () => import('../pages/operator/founder/FounderFile') },
+              { path: 'formation', lazy: () => import('../pages/operator/formation/Cases') },
+              { path: 'formation/:id', lazy: () => import('../pages/operator/formation/CaseFile') },
               { path: 'audit', lazy: () => import('../pages/operator/Audit') },
               { path: 'queues', lazy: () => import('../pages/operator/Queues') },
             ],

@@ -1,5 +1,5 @@
 /** The founder's milestones the gateway streams (GET /v1/me/events). */
-export const LIVE_EVENT_TYPES = ['call.updated', 'call.completed', 'analysis.ready', 'dream_dna.changed', 'domain.selected', 'payment.updated'] as const;
+export const LIVE_EVENT_TYPES = ['call.updated', 'call.completed', 'analysis.ready', 'dream_dna.changed', 'domain.selected', 'payment.updated', 'formation.changed'] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 export interface LiveEvent {

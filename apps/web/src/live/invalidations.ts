@@ -8,4 +8,6 @@ export const STALE_AFTER: Record<LiveEventType, string[][]> = {
   'dream_dna.changed': [['dream-dna'], ['dream-dna-versions']],
   'domain.selected': [['me'], ['domain-selection'], ['domain-search'], ['dream-dna']],
   'payment.updated': [['me'], ['payments'], ['subscription']],
+  // The case moved, its documents or domain changed; the formation details and the profile's status follow it.
+  'formation.changed': [['formation-case'], ['formation-documents'], ['formation'], ['me']],
 };

@@ -11,13 +11,14 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-/** Any failure, in words, with a way on: try again when that can help, else the link given. */
-export function ErrorNotice({ error, onRetry, action }: { error: unknown; onRetry?: () => void; action?: ReactNode }) {
+/** Any failure, in words (and what `children` add), with a way on: try again when that can help, else the link given. */
+export function ErrorNotice({ error, onRetry, action, children }: { error: unknown; onRetry?: () => void; action?: ReactNode; children?: ReactNode }) {
   const problem = describeError(error);
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{problem.title}</p>
       <p>{problem.message}</p>
+      {children}
       {(problem.retryable && onRetry) || action ? (
         <p className="actions">
           {problem.retryable && onRetry ? (

@@ -23,6 +23,7 @@ runMain({
         handlers: {
           'search-domains': acknowledgeOnly('fixture'),
           'select-domain': acknowledgeOnly('fixture'),
+          'register-domain': acknowledgeOnly('fixture'),
           'refresh-rdap-bootstrap': async (_payload, { log }) => {
             log.info('slow job started');
             await sleep(config.SLOW_MS);

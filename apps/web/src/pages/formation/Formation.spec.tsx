@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Component as Formation } from './Formation';
+import { aCaseEvent, aFormationCase } from './formation-case.fixture';
 
 vi.mock('../../api/auth', () => ({
   auth: {
@@ -13,11 +15,14 @@ vi.mock('../../api/auth', () => ({
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-function gateway(put: (body: unknown) => Response) {
+const noCase = () => json(404, { error: { code: 'no_formation_case', message: 'There is no formation case: it opens once a formation package is paid.' } });
+
+function gateway(put: (body: unknown) => Response, formationCase: () => Response = noCase) {
   const sent: unknown[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (request: Request) => {
+      if (request.method === 'GET' && new URL(request.url).pathname === '/v1/me/formation/case') return formationCase();
       if (request.method === 'GET') return json(404, { error: { code: 'not_found', message: 'No formation details yet.' } });
       const body: unknown = await request.json();
       sent.push(body);
@@ -30,7 +35,9 @@ function gateway(put: (body: unknown) => Response) {
 function show() {
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <Formation />
+      <MemoryRouter>
+        <Formation />
+      </MemoryRouter>
     </QueryClientProvider>,
   );
 }
@@ -80,5 +87,34 @@ describe('the formation page', { timeout: 20_000 }, () => {
     expect(group('Member 1')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Remove member 1' }));
     expect(screen.queryByRole('group', { name: 'Member 1' })).toBeNull();
+  });
+
+  it('shows a paid founder’s case, and takes them from each missing detail to its field', async () => {
+    const missing = [
+      { field: 'legal_name', message: 'Give the business’s legal name as it will be filed.' },
+      { field: 'registered_agent', message: 'Name a registered agent with a street address in Texas.' },
+    ];
+    gateway(
+      () => json(200, {}),
+      () =>
+        json(
+          200,
+          aFormationCase({
+            state: 'needs_founder',
+            todo: { question: 'To prepare and file your formation documents we still need: …', asked_at: '2026-12-01T10:00:00.000Z', missing },
+            domain: { domain: 'adabakes.com', status: 'awaiting_contact', expires_at: null, order_id: null, reason: null },
+            events: [aCaseEvent({ kind: 'opened', to_state: 'needs_founder', actor_type: 'system' })],
+          }),
+        ),
+    );
+    show();
+    const todo = await screen.findByRole('region', { name: 'What we need from you' });
+    expect(within(screen.getByRole('region', { name: 'Where it stands' })).getByRole('heading', { name: /^1\. Your details/ }).textContent).toContain('Waiting for you');
+    expect(within(screen.getByRole('region', { name: 'Your domain' })).getByText(/a confirmed phone number/)).toBeTruthy();
+    const links = within(todo).getAllByRole('link', { name: 'Fill it in' });
+    fireEvent.click(links[1] as HTMLElement);
+    expect(document.activeElement).toBe(screen.getByLabelText('Agent’s name'));
+    fireEvent.click(links[0] as HTMLElement);
+    expect(document.activeElement).toBe(screen.getByLabelText('Legal name'));
   });
 });

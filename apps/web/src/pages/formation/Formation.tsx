@@ -1,12 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
-import { useFormation, type FormationDetails } from '../../api/queries';
+import { useFormation, useFormationCase, type FormationDetails } from '../../api/queries';
 import { ENTITY_TYPES, US_STATES } from '../../lib/choices';
 import { formatDateTime } from '../../lib/dates';
 import { Field, SelectField, TextAreaField } from '../../ui/Field';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorNotice, QueryView, Success } from '../../ui/status';
+import { intakeControlId } from './case';
+import { CaseOverview } from './CaseParts';
 import {
   draftFrom,
   emptyMember,
@@ -25,15 +27,21 @@ import {
 const STATE_OPTIONS = Object.fromEntries(US_STATES.map((s) => [s, s]));
 
 function AddressFields({ legend, path, value, errors, onChange }: { legend: string; path: string; value: AddressDraft; errors: FieldErrors; onChange: (next: AddressDraft) => void }) {
-  const set = (key: keyof AddressDraft) => (event: { target: { value: string } }) => onChange({ ...value, [key]: event.target.value });
+  const part = (key: keyof AddressDraft) => ({
+    id: intakeControlId(`${path}.${key}`),
+    value: value[key],
+    onChange: (event: { target: { value: string } }) => onChange({ ...value, [key]: event.target.value }),
+    error: errors[`${path}.${key}`],
+  });
   return (
     <fieldset className="group">
       <legend>{legend}</legend>
-      <Field label="Street address" value={value.line1} onChange={set('line1')} error={errors[`${path}.line1`]} autoComplete="address-line1" />
-      <Field label="Suite, unit or floor (optional)" value={value.line2} onChange={set('line2')} error={errors[`${path}.line2`]} autoComplete="address-line2" />
-      <Field label="City" value={value.city} onChange={set('city')} error={errors[`${path}.city`]} autoComplete="address-level2" />
-      <SelectField label="State" none="Choose a state" options={STATE_OPTIONS} value={value.state} onChange={set('state')} error={errors[`${path}.state`]} />
-      <Field label="ZIP code" value={value.postal_code} onChange={set('postal_code')} error={errors[`${path}.postal_code`]} inputMode="numeric" autoComplete="postal-code" />
+      <Field label="Street address" {...part('line1')} autoComplete="address-line1" />
+      <Field label="Suite, unit or floor (optional)" {...part('line2')} autoComplete="address-line2" />
+      <Field label="City" {...part('city')} autoComplete="address-level2" />
+      <SelectField label="State" none="Choose a state" options={STATE_OPTIONS} {...part('state')} />
+      <Field label="ZIP code" {...part('postal_code')} inputMode="numeric" autoComplete="postal-code" />
+      <Field label="County (if your state asks for it)" {...part('county')} />
     </fieldset>
   );
 }
@@ -46,7 +54,11 @@ function FormationForm({ saved }: { saved: FormationDetails | null }) {
   const [otherErrors, setOtherErrors] = useState<string[]>([]);
   const save = useMutation({
     mutationFn: (body: ReturnType<typeof toFormationBody>) => unwrap(api.PUT('/v1/me/formation', { body })),
-    onSuccess: (details) => queryClient.setQueryData(['formation'], details),
+    onSuccess: (details) => {
+      queryClient.setQueryData(['formation'], details);
+      // What the filing still lacks follows the saved details at once; the case's own moves arrive as live events.
+      void queryClient.invalidateQueries({ queryKey: ['formation-case'] });
+    },
     onError: (error, _body) => {
       const refused = fieldErrorsFromApi(error, fieldPaths(draft));
       if (refused) showErrors(refused.fields, refused.other);
@@ -55,6 +67,7 @@ function FormationForm({ saved }: { saved: FormationDetails | null }) {
 
   const update = <K extends keyof FormationDraft>(key: K, value: FormationDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const text = (key: 'legal_name' | 'dba_name' | 'entity_type' | 'state_of_formation' | 'management_structure' | 'business_purpose' | 'naics_code') => ({
+    id: intakeControlId(key),
     value: draft[key],
     onChange: (event: { target: { value: string } }) => update(key, event.target.value),
     error: errors[key],
@@ -101,6 +114,7 @@ function FormationForm({ saved }: { saved: FormationDetails | null }) {
         <p className="hint">The person or company that receives legal mail for the business in its state.</p>
         <Field
           label="Agent’s name"
+          id={intakeControlId('registered_agent.name')}
           value={draft.registered_agent.name}
           onChange={(e) => update('registered_agent', { ...draft.registered_agent, name: e.target.value })}
           error={errors['registered_agent.name']}
@@ -113,17 +127,18 @@ function FormationForm({ saved }: { saved: FormationDetails | null }) {
           onChange={(address) => update('registered_agent', { ...draft.registered_agent, address })}
         />
       </fieldset>
-      <fieldset className="group">
+      <fieldset className="group" id={intakeControlId('members')} tabIndex={-1}>
         <legend>Members and ownership</legend>
         {errors.members ? <p className="field-error">{errors.members}</p> : null}
         {draft.members.length ? null : <p className="hint">No members yet. Add each owner with their share.</p>}
         {draft.members.map((m, i) => (
           <fieldset key={i} className="group member">
             <legend>Member {i + 1}</legend>
-            <Field label="Name" value={m.name} onChange={(e) => setMember(i, 'name', e.target.value)} error={errors[`members.${i}.name`]} />
-            <Field label="Role (optional)" value={m.role} onChange={(e) => setMember(i, 'role', e.target.value)} error={errors[`members.${i}.role`]} />
+            <Field label="Name" id={intakeControlId(`members.${i}.name`)} value={m.name} onChange={(e) => setMember(i, 'name', e.target.value)} error={errors[`members.${i}.name`]} />
+            <Field label="Role (optional)" id={intakeControlId(`members.${i}.role`)} value={m.role} onChange={(e) => setMember(i, 'role', e.target.value)} error={errors[`members.${i}.role`]} />
             <Field
               label="Ownership, %"
+              id={intakeControlId(`members.${i}.ownership_percent`)}
               type="number"
               min={0}
               max={100}
@@ -192,19 +207,34 @@ function Progress({ saved }: { saved: FormationDetails }) {
   );
 }
 
+/**
+ * The founder's formation: once a formation package is paid, the case (where it stands, what we need, documents,
+ * domain, what has happened) above the details it is filed from; before, the details alone.
+ */
 export function Component() {
   const formation = useFormation();
+  const formationCase = useFormationCase();
+  const hasCase = Boolean(formationCase.data);
   return (
     <>
-      <PageHeader title="Formation details">What we file to form your business. Fill in what you know; you can come back to the rest.</PageHeader>
-      <QueryView query={formation} what="your formation details">
-        {(saved) => (
-          <>
-            {saved ? <Progress saved={saved} /> : null}
-            <FormationForm saved={saved} />
-          </>
-        )}
+      <PageHeader title="Your formation">
+        {hasCase ? 'Where the forming of your business stands, and what we need from you.' : 'What we file to form your business. Fill in what you know; you can come back to the rest.'}
+      </PageHeader>
+      <QueryView query={formationCase} what="your formation">
+        {(found) => (found ? <CaseOverview formationCase={found} /> : null)}
       </QueryView>
+      <section aria-labelledby="formation-details">
+        <h2 id="formation-details">Formation details</h2>
+        {hasCase ? <p className="meta">What we file. A change to them before the filing makes new versions of your documents.</p> : null}
+        <QueryView query={formation} what="your formation details">
+          {(saved) => (
+            <>
+              {saved && !hasCase ? <Progress saved={saved} /> : null}
+              <FormationForm saved={saved} />
+            </>
+          )}
+        </QueryView>
+      </section>
     </>
   );
 }

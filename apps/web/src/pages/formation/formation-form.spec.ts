@@ -44,6 +44,21 @@ describe('the formation form', () => {
     });
   });
 
+  it('keeps what the form does not edit, and sends the county it does', () => {
+    const address = { line1: '1 Main St', city: 'Albany', state: 'NY' as const, postal_code: '12207', country: 'US' as const };
+    const saved: FormationDetails = {
+      ...SAVED,
+      state_of_formation: 'NY',
+      business_address: { ...address, county: 'Albany' },
+      registered_agent: { name: 'Empire Agents Inc', address, commercial: true },
+      members: [{ name: 'Ada Baker', role: 'member', ownership_percent: 100, address }],
+    };
+    const body = toFormationBody(draftFrom(saved));
+    expect(body.business_address).toEqual({ ...address, county: 'Albany' });
+    expect(body.registered_agent).toEqual({ name: 'Empire Agents Inc', address, commercial: true });
+    expect(body.members).toEqual([{ name: 'Ada Baker', role: 'member', ownership_percent: 100, address }]);
+  });
+
   it('starts empty when nothing is saved yet, and an empty form is valid', () => {
     const empty = draftFrom(null);
     expect(validateFormation(empty)).toEqual({});
@@ -53,10 +68,10 @@ describe('the formation form', () => {
   it('checks as the API does: a whole address, a ZIP code, a NAICS code, a member’s name and share', () => {
     const errors = validateFormation(
       draft({
-        mailing_address: { line1: 'PO Box 7', line2: '', city: '', state: '', postal_code: '7870' },
+        mailing_address: { line1: 'PO Box 7', line2: '', city: '', state: '', postal_code: '7870', county: '' },
         naics_code: '31-18',
         members: [{ name: '', role: '', ownership_percent: '120' }],
-        registered_agent: { name: 'Lone Star Agents', address: { line1: '', line2: '', city: '', state: '', postal_code: '' } },
+        registered_agent: { name: 'Lone Star Agents', address: { line1: '', line2: '', city: '', state: '', postal_code: '', county: '' } },
       }),
     );
     expect(Object.keys(errors).sort()).toEqual(

@@ -9,11 +9,15 @@ export interface AddressDraft {
   city: string;
   state: string;
   postal_code: string;
+  /** Some states' forms ask for the principal office's county (New York's among them). */
+  county: string;
 }
 export interface MemberDraft {
   name: string;
   role: string;
   ownership_percent: string;
+  /** A member's address as saved: the form does not edit it, and saving keeps it. */
+  address?: unknown;
 }
 export interface FormationDraft {
   legal_name: string;
@@ -22,7 +26,8 @@ export interface FormationDraft {
   state_of_formation: string;
   business_address: AddressDraft;
   mailing_address: AddressDraft;
-  registered_agent: { name: string; address: AddressDraft };
+  /** `commercial` as saved (a company acting as agent): kept on saving. */
+  registered_agent: { name: string; address: AddressDraft; commercial?: boolean };
   members: MemberDraft[];
   management_structure: string;
   business_purpose: string;
@@ -42,7 +47,7 @@ const record = (value: unknown): Record<string, unknown> => (value && typeof val
 
 function addressDraft(value: unknown): AddressDraft {
   const a = record(value);
-  return { line1: textOf(a.line1), line2: textOf(a.line2), city: textOf(a.city), state: textOf(a.state), postal_code: textOf(a.postal_code) };
+  return { line1: textOf(a.line1), line2: textOf(a.line2), city: textOf(a.city), state: textOf(a.state), postal_code: textOf(a.postal_code), county: textOf(a.county) };
 }
 
 /** The saved details as the form shows them; none saved yet is an empty form. */
@@ -56,8 +61,8 @@ export function draftFrom(details: FormationDetails | null): FormationDraft {
     state_of_formation: details?.state_of_formation ?? '',
     business_address: addressDraft(details?.business_address),
     mailing_address: addressDraft(details?.mailing_address),
-    registered_agent: { name: textOf(agent.name), address: addressDraft(agent.address) },
-    members: members.map((m) => ({ name: textOf(m.name), role: textOf(m.role), ownership_percent: textOf(m.ownership_percent) })),
+    registered_agent: { name: textOf(agent.name), address: addressDraft(agent.address), ...(typeof agent.commercial === 'boolean' ? { commercial: agent.commercial } : {}) },
+    members: members.map((m) => ({ name: textOf(m.name), role: textOf(m.role), ownership_percent: textOf(m.ownership_percent), ...(m.address ? { address: m.address } : {}) })),
     management_structure: details?.management_structure ?? '',
     business_purpose: details?.business_purpose ?? '',
     naics_code: details?.naics_code ?? '',
@@ -66,7 +71,7 @@ export function draftFrom(details: FormationDetails | null): FormationDraft {
 
 const blank = (value: string) => value.trim() === '';
 const addressIsBlank = (a: AddressDraft) => Object.values(a).every(blank);
-const memberIsBlank = (m: MemberDraft) => Object.values(m).every(blank);
+const memberIsBlank = (m: MemberDraft) => blank(m.name) && blank(m.role) && blank(m.ownership_percent);
 const orNull = (value: string) => value.trim() || null;
 
 type Address = NonNullable<Formation['business_address']>;
@@ -80,6 +85,7 @@ function addressBody(a: AddressDraft): Address | null {
     state: a.state as Address['state'],
     postal_code: a.postal_code.trim(),
     country: 'US',
+    ...(blank(a.county) ? {} : { county: a.county.trim() }),
   };
 }
 
@@ -96,11 +102,18 @@ export function toFormationBody(draft: FormationDraft): Formation {
     state_of_formation: (orNull(draft.state_of_formation) as Formation['state_of_formation']) ?? null,
     business_address: addressBody(draft.business_address),
     mailing_address: addressBody(draft.mailing_address),
-    registered_agent: agentBlank ? null : { name: draft.registered_agent.name.trim(), address: addressBody(draft.registered_agent.address) as Address },
+    registered_agent: agentBlank
+      ? null
+      : {
+          name: draft.registered_agent.name.trim(),
+          address: addressBody(draft.registered_agent.address) as Address,
+          ...(draft.registered_agent.commercial === undefined ? {} : { commercial: draft.registered_agent.commercial }),
+        },
     members: withoutBlankMembers(draft).members.map((m) => ({
       name: m.name.trim(),
       ...(blank(m.role) ? {} : { role: m.role.trim() }),
       ...(blank(m.ownership_percent) ? {} : { ownership_percent: Number(m.ownership_percent) }),
+      ...(m.address ? { address: m.address as Address } : {}),
     })),
     management_structure: (orNull(draft.management_structure) as Formation['management_structure']) ?? null,
     business_purpose: orNull(draft.business_purpose),

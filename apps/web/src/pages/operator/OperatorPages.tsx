@@ -6,6 +6,7 @@ const PAGES = [
   { to: '/operator', label: 'Funnel', end: true },
   { to: '/operator/stuck', label: 'Stuck founders' },
   { to: '/operator/founders', label: 'Founders' },
+  { to: '/operator/formation', label: 'Formation cases' },
   { to: '/operator/audit', label: 'Audit log' },
   { to: '/operator/queues', label: 'Queues' },
 ];

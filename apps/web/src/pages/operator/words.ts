@@ -21,6 +21,7 @@ export const STUCK_REASONS: Record<StuckFounder['reasons'][number]['code'], stri
   analysis_failed: 'An analysis failed',
   outbound_call_failed: 'A call we placed failed',
   outbound_call_unanswered: 'A call we placed went unanswered',
+  domain_registration_failed: 'Registering their domain failed',
   failed_job: 'A job about them failed',
 };
 
@@ -39,6 +40,11 @@ const AUDIT_ACTIONS: Record<string, string> = {
   discard_job: 'Discarded a failed job',
   retry_failed_jobs: 'Retried failed jobs',
   dashboard_command: 'Used the queue dashboard',
+  formation_prepare_documents: 'Prepared the formation documents',
+  formation_advance: 'Moved the formation case on',
+  formation_ask: 'Asked the founder about their formation',
+  formation_reject: "Recorded the state's rejection",
+  read_formation_document: 'Downloaded a formation document',
 };
 
 export const auditAction = (action: string) => AUDIT_ACTIONS[action] ?? action.replaceAll('_', ' ');

@@ -1,7 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ActionPanel, ActionSlot } from './ActionPanel';
+import { ActionSlot } from '../IntentPanel';
+import { ActionPanel } from './ActionPanel';
 
 vi.mock('../../../api/auth', () => ({
   auth: {

@@ -4,7 +4,8 @@ import { formatMoney } from '../../../lib/money';
 import { Field } from '../../../ui/Field';
 import { Success } from '../../../ui/status';
 import type { FounderFile } from '../api';
-import { ActionPanel, ActionSlot } from './ActionPanel';
+import { ActionSlot } from '../IntentPanel';
+import { ActionPanel } from './ActionPanel';
 import { refundableAmount, toMinorUnits, type Payment } from './refund';
 import { lookForNoPlannedCall, lookForPlannedCall, lookForRefund, lookForRun, type Watch } from './watches';
 

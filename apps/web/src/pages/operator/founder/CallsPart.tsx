@@ -5,7 +5,7 @@ import { Field } from '../../../ui/Field';
 import { Empty, ErrorNotice } from '../../../ui/status';
 import { stageName } from '../../calls/stages';
 import { readTranscript, type FounderFile, type Ready, type Transcript } from '../api';
-import { MIN_REASON } from './ActionPanel';
+import { MIN_REASON } from '../IntentPanel';
 
 type Calls = Ready<FounderFile['calls']>;
 type Call = Calls['calls'][number];

@@ -7,6 +7,7 @@ import { AuditEntries } from '../AuditEntries';
 import { FailedJobs } from '../FailedJobs';
 import { OwnerPart, Section } from '../Section';
 import { founderName, founderStatus } from '../words';
+import { CaseLink } from '../formation/CaseLink';
 import { Actions } from './Actions';
 import { CallsPart } from './CallsPart';
 import { BillingPart, DomainsPart } from './CommerceParts';
@@ -54,6 +55,12 @@ function FileBody({ file, watches, watch, reread }: { file: FounderFile; watches
       <Section id="profile" title="Profile">
         <ProfilePart file={file} />
       </Section>
+      {/* A case opens with a formation package's payment, and the formation data follows it. */}
+      {file.profile.payment_status === 'paid' || (file.formation && file.formation.formation_status !== 'not_started') ? (
+        <Section id="formation" title="Formation">
+          <CaseLink founderId={file.user_id} />
+        </Section>
+      ) : null}
       <Section id="account" title="Account">
         <AccountPart file={file} />
       </Section>
