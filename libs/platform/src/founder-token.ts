@@ -1,6 +1,7 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Founder } from './db-roles';
-import { AppError } from './errors';
+import { z } from 'zod';
+import { AppError, notFound } from './errors';
 
 /** Signs local-development tokens only; the gateway refuses to start with it in production. */
 export const DEVELOPMENT_JWT_SECRET = 'dreamseed-local-development-jwt-secret-not-for-production';
@@ -83,5 +84,20 @@ export function createOperatorTokenVerifier(options: { secret: string; issuer: s
     const role = (payload.app_metadata as { role?: unknown } | undefined)?.role;
     if (role !== OPERATOR_ROLE) throw new AppError(403, 'not_operator', 'This account is not an operator.');
     return { id: payload.sub as string, email: typeof payload.email === 'string' ? payload.email : null };
+  };
+}
+
+/**
+ * The checks every owner's operator read makes before reading (the contracts' `OPERATOR_READ_LIMIT` says how such
+ * a read answers): the operator's token (the `Authorization` header), then the founder the path names (`userId`), lower-cased as Postgres writes ids. A
+ * `userId` that is not a UUID names no founder: 404 before any query.
+ */
+export function createOperatorReadCheck(options: { secret: string; issuer: string }) {
+  const operatorOf = createOperatorTokenVerifier(options);
+  return async (authorization: string | undefined, founderId: unknown): Promise<{ operator: Operator; userId: string }> => {
+    const operator = await operatorOf(authorization);
+    const userId = z.uuid().safeParse(founderId);
+    if (!userId.success) throw notFound('No such founder.');
+    return { operator, userId: userId.data.toLowerCase() };
   };
 }

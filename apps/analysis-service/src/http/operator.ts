@@ -1,11 +1,11 @@
 import express, { type Router } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, type OperatorDreamDnaView } from '@dreamseed/contracts';
-import { createOperatorTokenVerifier, notFound, withOwnerRole } from '@dreamseed/platform';
+import { createOperatorReadCheck, withOwnerRole } from '@dreamseed/platform';
 import type { AnalysisConfig } from '../config';
 import type { AnalysisDb } from '../db/client';
 import { aiAnalysis, dreamDna } from '../db/schema';
-import { analysisView, UUID, withEvidence } from './views';
+import { analysisView, withEvidence } from './views';
 
 /** A path of `INTERNAL_PATHS` as a router mounted at `/internal` sees it (its literal type kept, for Express's params). */
 const mounted = <P extends string>(path: `/internal${P}`) => path.slice('/internal'.length) as P;
@@ -17,12 +17,10 @@ const mounted = <P extends string>(path: `/internal${P}`) => path.slice('/intern
  */
 export function operatorRouter(config: AnalysisConfig, db: AnalysisDb): Router {
   const router = express.Router();
-  const operatorOf = createOperatorTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+  const checked = createOperatorReadCheck({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
 
   router.get(mounted(INTERNAL_PATHS.analysis.operatorDreamDna), async (req, res) => {
-    await operatorOf(req.get('authorization'));
-    const userId = req.params.userId;
-    if (!UUID.test(userId)) throw notFound('No such founder.');
+    const { userId } = await checked(req.get('authorization'), req.params.userId);
     const view = await withOwnerRole(db, 'analysis', async (tx): Promise<OperatorDreamDnaView> => {
       const versions = await tx.select().from(dreamDna).where(eq(dreamDna.businessId, userId)).orderBy(desc(dreamDna.version)).limit(OPERATOR_READ_LIMIT);
       const analyses = await tx

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq } from 'drizzle-orm';
-import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, userId as founderId, type OperatorBillingView } from '@dreamseed/contracts';
-import { createOperatorTokenVerifier, notFound, withOwnerRole } from '@dreamseed/platform';
+import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, type OperatorBillingView } from '@dreamseed/contracts';
+import { createOperatorReadCheck, withOwnerRole } from '@dreamseed/platform';
 import type { BillingConfig } from '../config';
 import type { BillingDb } from '../db/client';
 import { payments, subscriptions } from '../db/schema';
@@ -14,13 +14,10 @@ import { CURRENT_SUBSCRIPTION_FIRST, paymentView, subscriptionView } from './bil
  */
 export function operatorBillingRouter(config: BillingConfig, db: BillingDb): Router {
   const router = express.Router();
-  const operatorOf = createOperatorTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+  const checked = createOperatorReadCheck({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
 
   router.get(INTERNAL_PATHS.billing.operatorBilling.replace(/^\/internal/, ''), async (req, res) => {
-    await operatorOf(req.get('authorization'));
-    const parsed = founderId.safeParse(req.params.userId);
-    if (!parsed.success) throw notFound('No such founder.');
-    const userId = parsed.data.toLowerCase();
+    const { userId } = await checked(req.get('authorization'), req.params.userId);
     const view = await withOwnerRole(db, 'billing', async (tx): Promise<OperatorBillingView> => {
       const paid = await tx
         .select()

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq } from 'drizzle-orm';
-import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, userId as founderId, type OperatorDomainsView } from '@dreamseed/contracts';
-import { createOperatorTokenVerifier, notFound, withOwnerRole } from '@dreamseed/platform';
+import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, type OperatorDomainsView } from '@dreamseed/contracts';
+import { createOperatorReadCheck, withOwnerRole } from '@dreamseed/platform';
 import type { DomainConfig } from '../config';
 import type { DomainDb } from '../db/client';
 import { domainSearches, domainSelections } from '../db/schema';
@@ -14,13 +14,10 @@ import { searchView, selectionView } from './searches';
  */
 export function operatorDomainsRouter(config: DomainConfig, db: DomainDb): Router {
   const router = express.Router();
-  const operatorOf = createOperatorTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+  const checked = createOperatorReadCheck({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
 
   router.get(INTERNAL_PATHS.domain.operatorDomains.replace(/^\/internal/, ''), async (req, res) => {
-    await operatorOf(req.get('authorization'));
-    const parsed = founderId.safeParse(req.params.userId);
-    if (!parsed.success) throw notFound('No such founder.');
-    const userId = parsed.data.toLowerCase();
+    const { userId } = await checked(req.get('authorization'), req.params.userId);
     const view = await withOwnerRole(db, 'domain', async (tx): Promise<OperatorDomainsView> => {
       const selections = await tx
         .select()

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, type OperatorCallsView } from '@dreamseed/contracts';
-import { AppError, createOperatorTokenVerifier, notFound, withOwnerRole } from '@dreamseed/platform';
+import { AppError, createOperatorReadCheck, withOwnerRole } from '@dreamseed/platform';
 import type { VoiceConfig } from '../config';
 import type { VoiceDb } from '../db/client';
 import { callSessions, voiceCalls } from '../db/schema';
@@ -17,11 +17,10 @@ const mounted = <P extends string>(path: `/internal${P}`) => path.slice('/intern
  */
 export function operatorRouter(config: VoiceConfig, db: VoiceDb): Router {
   const router = express.Router();
-  const operatorOf = createOperatorTokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
+  const checked = createOperatorReadCheck({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER });
 
   router.get(mounted(INTERNAL_PATHS.voice.operatorCalls), async (req, res) => {
-    await operatorOf(req.get('authorization'));
-    const userId = founderIdOf(req.params.userId);
+    const { userId } = await checked(req.get('authorization'), req.params.userId);
     const view = await withOwnerRole(db, 'voice', async (tx): Promise<OperatorCallsView> => {
       const calls = await tx
         .select()
@@ -41,8 +40,7 @@ export function operatorRouter(config: VoiceConfig, db: VoiceDb): Router {
   });
 
   router.get(mounted(INTERNAL_PATHS.voice.operatorTranscript), async (req, res) => {
-    await operatorOf(req.get('authorization'));
-    const userId = founderIdOf(req.params.userId);
+    const { userId } = await checked(req.get('authorization'), req.params.userId);
     const callId = req.params.id;
     const view = UUID.test(callId) ? await withOwnerRole(db, 'voice', (tx) => readTranscript(tx, callId, userId)) : undefined;
     if (!view) throw new AppError(404, 'transcript_not_found', 'This founder has no transcript for this call.');
@@ -50,9 +48,4 @@ export function operatorRouter(config: VoiceConfig, db: VoiceDb): Router {
   });
 
   return router;
-}
-
-function founderIdOf(value: string): string {
-  if (!UUID.test(value)) throw notFound('No such founder.');
-  return value;
 }
