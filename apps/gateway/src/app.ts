@@ -44,7 +44,7 @@ function buildGateway(config: GatewayConfig, deps: ServiceDeps<GatewayConfig>): 
   const limits = createAuthLimits(redis, config, logger);
   const auth = new AuthService(db, config, signer, limits, producer, logger);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
-  const inbox = new WebhookInbox(db, producer, logger);
+  const inbox = new WebhookInbox(db, producer, logger, config.QUEUE_PREFIX);
   const events = new FounderEventPublisher({ redis, prefix: config.QUEUE_PREFIX, logger });
   const hub = new FounderEventHub({
     redisUrl: config.REDIS_URL,

@@ -52,6 +52,12 @@ export const analysisJobs = defineCatalog({
     }),
     { attempts: 5, backoffMs: 5000 },
   ),
+  /**
+   * The founder deleted their account: erase what they said and what was made from it in this owner's tables (the
+   * gateway sends one per owner, in the deletion's own transaction through its inbox). Idempotent; keeps only
+   * records the platform must keep (see docs/security.md, account deletion).
+   */
+  'erase-founder': job(payloadV1({ userId }), { attempts: 8, backoffMs: 10_000 }),
   /** Run again on request, for example with another provider or after a failure. */
   'rerun-analysis': job(payloadV1({ userId, requestId: z.uuid() }), { attempts: 5, backoffMs: 5000 }),
   /**

@@ -43,6 +43,12 @@ export const domainJobs = defineCatalog({
     attempts: 6,
     backoffMs: 10_000,
   }),
+  /**
+   * The founder deleted their account: erase what they said and what was made from it in this owner's tables (the
+   * gateway sends one per owner, in the deletion's own transaction through its inbox). Idempotent; keeps only
+   * records the platform must keep (see docs/security.md, account deletion).
+   */
+  'erase-founder': job(payloadV1({ userId }), { attempts: 8, backoffMs: 10_000 }),
   /** Refresh the IANA RDAP bootstrap file (scheduled). */
   'refresh-rdap-bootstrap': job(payloadV1({}), { attempts: 3, backoffMs: 60000 }),
 });

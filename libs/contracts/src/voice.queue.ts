@@ -52,6 +52,12 @@ export const voiceJobs = defineCatalog({
    * (the stages a completed call has made needless).
    */
   'cancel-next-call': job(payloadV1({ userId, requestId: z.uuid(), throughStage: callStage.optional() })),
+  /**
+   * The founder deleted their account: erase what they said and what was made from it in this owner's tables (the
+   * gateway sends one per owner, in the deletion's own transaction through its inbox). Idempotent; keeps only
+   * records the platform must keep (see docs/security.md, account deletion).
+   */
+  'erase-founder': job(payloadV1({ userId }), { attempts: 8, backoffMs: 10_000 }),
   /** Archive then purge transcripts and webhook logs past the retention age (scheduled). */
   'purge-expired-voice-data': job(payloadV1({ olderThanDays: z.number().int().positive().optional() }), {
     attempts: 3,

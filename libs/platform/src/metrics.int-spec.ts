@@ -39,6 +39,7 @@ describe('/metrics of a running service', () => {
           'search-domains': acknowledgeOnly('test'),
           'select-domain': acknowledgeOnly('test'),
           'register-domain': acknowledgeOnly('test'),
+          'erase-founder': acknowledgeOnly('test'),
           'refresh-rdap-bootstrap': () => ({ refreshed: true }),
         },
         routes: (app) => {

@@ -23,6 +23,7 @@ describe("a service's schedulers", () => {
               'search-domains': acknowledgeOnly('test'),
               'select-domain': acknowledgeOnly('test'),
               'register-domain': acknowledgeOnly('test'),
+              'erase-founder': acknowledgeOnly('test'),
               'refresh-rdap-bootstrap': acknowledgeOnly('test'),
             },
             schedulers: [{ id: 'refresh-rdap-bootstrap', every: 24 * 3600 * 1000, job: 'refresh-rdap-bootstrap', data: { v: 1 as const } }],

@@ -19,6 +19,7 @@ describe('QueueWorker', () => {
     'search-domains': () => undefined,
     'select-domain': () => undefined,
     'register-domain': () => undefined,
+    'erase-founder': () => undefined,
     'refresh-rdap-bootstrap': (payload, { correlationId, attempt }) => {
       seen.push({ payload, context: { correlationId, attempt } });
       return { refreshed: true };

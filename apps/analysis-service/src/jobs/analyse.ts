@@ -46,6 +46,21 @@ export interface AnalyserDeps {
   events?: Pick<FounderEventPublisher, 'publish'>;
 }
 
+/**
+ * One writer of a founder's Dream DNA at a time (a run writing its version, the founder's erasure): versions are
+ * numbered in order, a slower run cannot undo a newer one, and an erasure does not interleave with a write.
+ */
+export async function lockFounderDreamDna(tx: AnalysisTx, userId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dream_dna'), hashtext(${userId}))`);
+}
+
+/** The run's row was deleted while it ran: the founder's account was erased (`erase-founder`), so nothing is written. */
+class RunErased extends Error {
+  constructor() {
+    super('the run was erased with its founder while it ran');
+  }
+}
+
 const BRAND_STAGE = 3;
 const LAST_STAGE = 4;
 
@@ -62,6 +77,11 @@ export class Analyser {
     try {
       return await this.analyse(payload, context);
     } catch (error) {
+      if (error instanceof RunErased) {
+        // Not a failure, and a retry would claim a new run for a founder who is gone: done, with nothing written.
+        context.log.info('the founder was erased while the run ran; nothing written');
+        return { status: 'erased' };
+      }
       // A job that fails for good without its run recorded as failed (the database away on every try, a stop
       // while another copy held the run): an operator is told all the same, when the gateway's queue is there.
       if (context.lastAttempt) {
@@ -103,11 +123,11 @@ export class Analyser {
         consultationComplete: input.calls.some((call) => call.callStage === LAST_STAGE),
       };
       done = await withOwnerRole(db, 'analysis', async (tx) => {
-        // One writer per founder at a time: versions are numbered in order and a slower run cannot undo a newer one.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dream_dna'), hashtext(${payload.userId}))`);
+        await lockFounderDreamDna(tx, payload.userId);
         // A second copy of this job (a stalled job taken over while the first still ran) may have finished the run.
         const [now] = await tx.select().from(aiAnalysis).where(eq(aiAnalysis.id, run.id));
-        if (now && now.status !== 'pending') return now;
+        if (!now) throw new RunErased();
+        if (now.status !== 'pending') return now;
         const [current] = await tx.select().from(dreamDna).where(eq(dreamDna.businessId, payload.userId)).orderBy(desc(dreamDna.version)).limit(1);
         const transcriptIds = input.calls.map((call) => call.transcriptId);
         const assessmentIds = input.assessments.map((assessment) => assessment.id);
@@ -150,6 +170,8 @@ export class Analyser {
         return updated;
       });
     } catch (error) {
+      // Not a failure to record: there is no run left to record it on (see `run`).
+      if (error instanceof RunErased) throw error;
       const retryable = !(error instanceof AnalysisProviderError) || error.retryable;
       if (retryable && !final) {
         // The retry must not wait out this try's lease.
@@ -203,7 +225,7 @@ export class Analyser {
           .returning({ id: aiAnalysis.id });
         if (taken) return { holder };
         const [now] = await tx.select().from(aiAnalysis).where(eq(aiAnalysis.id, runId));
-        if (!now) throw new Error('the run row disappeared');
+        if (!now) throw new RunErased();
         return now.status === 'pending' ? undefined : { finished: now };
       });
       if (outcome) return outcome;

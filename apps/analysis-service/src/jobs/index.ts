@@ -9,12 +9,15 @@ import type { AnalysisDb } from '../db/client';
 import { assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
 import type { Analyser } from './analyse';
 import { assessmentAnswersOf } from './assessment-answers';
+import { eraseFounder } from './erase';
 
 /** One handler per job of the `analysis` queue (the catalog is in libs/contracts). */
 export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser; sealer: PayloadSealer }): JobHandlers<'analysis'> {
   const { db, producer, analyser, sealer } = deps;
   return {
     'analyse-founder': (payload, context) => analyser.run(payload, context),
+
+    'erase-founder': (payload) => eraseFounder(db, payload.userId),
 
     'rerun-analysis': (payload, context) => analyser.run({ userId: payload.userId, trigger: 'manual', sourceId: payload.requestId, runId: payload.requestId }, context),
 

@@ -4,6 +4,7 @@ import type { AvailabilityChecker } from '../availability/checker';
 import type { DomainConfig } from '../config';
 import type { DomainDb } from '../db/client';
 import type { DomainRegistrations } from '../registration';
+import { eraseFounder } from './erase';
 import { DomainSearches } from './search';
 import { DomainSelection } from './selection';
 
@@ -23,6 +24,7 @@ export function domainJobHandlers(deps: {
     'search-domains': (payload, context) => searches.search(payload, context),
     'select-domain': (payload, context) => selection.select(payload, context),
     'register-domain': (payload, context) => registrations.register(payload, context),
+    'erase-founder': (payload) => eraseFounder(db, payload.userId),
     'refresh-rdap-bootstrap': async (_payload, { log, signal }) => {
       const refreshed = await bootstrap.refresh(config.RDAP_BOOTSTRAP_URL, signal);
       log.info(refreshed, 'RDAP bootstrap refreshed');

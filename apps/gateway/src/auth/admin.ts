@@ -4,6 +4,7 @@ import { authSessions, authUsers, oneTimeTokens, users } from '../db/schema';
 import { findUserByEmail, reloadUser, type AuthContext } from './context';
 import { AuthError, emailExists, orEmailExists, validationFailed } from './errors';
 import { generateLink, inviteUser, type LinkRequest } from './admin-links';
+import { askOwnersToErase } from './erase';
 import { dispatchMail } from './mail-outbox';
 import { checkUserMetadata, mergeMetadata } from './metadata';
 import { checkPasswordStrength, hashPassword } from './passwords';
@@ -117,18 +118,24 @@ export async function deleteUser(ctx: AdminContext, id: string, soft: boolean): 
   await ctx.db.transaction(async (tx) => {
     const [user] = await tx.select({ id: authUsers.id }).from(authUsers).where(eq(authUsers.id, id)).for('update');
     if (!user) throw userNotFound();
-    await deleteAccount(tx, id);
+    await deleteAccount(tx, id, ctx.config.QUEUE_PREFIX);
     if (!soft) await tx.delete(authUsers).where(eq(authUsers.id, id));
   });
 }
 
 /**
  * The one deletion of an account, by its founder (DELETE /v1/me) or through the admin API: the profile and the
- * account are marked deleted and every session ends, so its tokens are refused at once on every replica.
+ * account are marked deleted and every session ends, so its tokens are refused at once on every replica. The owners
+ * are asked to erase the founder's words only when the profile is marked now, so a second deletion asks nothing.
  */
-export async function deleteAccount(tx: GatewayTx, authUserId: string): Promise<void> {
+export async function deleteAccount(tx: GatewayTx, authUserId: string, queuePrefix: string): Promise<void> {
   const now = new Date();
-  await tx.update(users).set({ deletedAt: now, updatedAt: now }).where(and(eq(users.authUserId, authUserId), isNull(users.deletedAt)));
+  const deleted = await tx
+    .update(users)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(eq(users.authUserId, authUserId), isNull(users.deletedAt)))
+    .returning({ id: users.id });
+  for (const profile of deleted) await askOwnersToErase(tx, profile.id, queuePrefix);
   await tx.update(authUsers).set({ deletedAt: now, updatedAt: now }).where(and(eq(authUsers.id, authUserId), isNull(authUsers.deletedAt)));
   await endSessions(tx, eq(authSessions.userId, authUserId));
 }

@@ -39,7 +39,7 @@ export class AuthService {
 
   /** The founder deletes their own account (DELETE /v1/me): the same deletion as the admin API's. */
   deleteAccount(authUserId: string): Promise<void> {
-    return this.ctx.db.transaction((tx) => deleteAccount(tx, authUserId));
+    return this.ctx.db.transaction((tx) => deleteAccount(tx, authUserId, this.ctx.config.QUEUE_PREFIX));
   }
 
   signUp(input: { email: string; password: string; data: Record<string, unknown>; redirectTo?: string }, client: ClientInfo) {

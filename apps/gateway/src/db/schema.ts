@@ -340,6 +340,11 @@ export const webhookInbox = core.table(
     jobId: text('job_id').primaryKey(),
     queue: text('queue').notNull(),
     jobName: text('job_name').notNull(),
+    /**
+     * The `QUEUE_PREFIX` of the platform that wrote the row: a relay moves only its own platform's rows (and rows
+     * from before the column, which name none), so that platforms sharing a database never take each other's.
+     */
+    queuePrefix: text('queue_prefix'),
     payload: jsonb('payload').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
 import { QueueUnavailableError, withOwnerRole, fitForPostgres, type JobProducer } from '@dreamseed/platform';
@@ -15,6 +15,8 @@ export class WebhookInbox {
     private readonly db: GatewayDb,
     private readonly producer: JobProducer,
     private readonly logger: Logger,
+    /** This platform's `QUEUE_PREFIX`: the rows it writes carry it, and it relays only those. */
+    private readonly queuePrefix: string,
   ) {}
 
   async accept<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(
@@ -30,7 +32,7 @@ export class WebhookInbox {
       if (!(error instanceof QueueUnavailableError)) throw error;
       // Kept with its correlation id, which the relay's enqueue then finds in the payload.
       const held = fitForPostgres(correlationId ? { ...(payload as object), correlationId } : payload);
-      await withOwnerRole(this.db, 'gateway', (tx) => tx.insert(webhookInbox).values({ jobId, queue, jobName, payload: held }).onConflictDoNothing());
+      await withOwnerRole(this.db, 'gateway', (tx) => tx.insert(webhookInbox).values({ jobId, queue, jobName, queuePrefix: this.queuePrefix, payload: held }).onConflictDoNothing());
       this.logger.warn({ queue, jobName, jobId }, 'queue unavailable: webhook kept in the Postgres inbox');
       return 'inbox';
     }
@@ -42,7 +44,13 @@ export class WebhookInbox {
     while (moved < limit) {
       const done = await withOwnerRole(this.db, 'gateway', async (tx) => {
         // SKIP LOCKED: replicas relaying at once take different rows.
-        const [row] = await tx.select().from(webhookInbox).orderBy(asc(webhookInbox.receivedAt)).limit(1).for('update', { skipLocked: true });
+        const [row] = await tx
+          .select()
+          .from(webhookInbox)
+          .where(or(eq(webhookInbox.queuePrefix, this.queuePrefix), isNull(webhookInbox.queuePrefix)))
+          .orderBy(asc(webhookInbox.receivedAt))
+          .limit(1)
+          .for('update', { skipLocked: true });
         if (!row) return 'empty' as const;
         try {
           await this.producer.enqueueStored(row.queue as QueueName, row.jobName, row.payload, { jobId: row.jobId });

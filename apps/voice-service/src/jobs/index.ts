@@ -4,6 +4,7 @@ import type { VoiceDb } from '../db/client';
 import { fetchFounder } from '../gateway-client';
 import { createCallProvider } from '../vapi/provider';
 import { WebCallTickets } from '../vapi/web-call-ticket';
+import { FounderErasure } from './erase';
 import { OutboundCalls } from './outbound';
 import { Retention } from './retention';
 import { VapiEventProcessor } from './vapi-event';
@@ -25,6 +26,7 @@ export function voiceJobHandlers(deps: {
     webTickets: new WebCallTickets(config.JWT_SECRET),
   });
   const retention = new Retention(db, config.VOICE_RETENTION_DAYS);
+  const erasure = new FounderErasure(db);
   const provider = createCallProvider({ apiKey: config.VAPI_API_KEY, baseUrl: config.VAPI_BASE_URL, phoneNumberId: config.VAPI_PHONE_NUMBER_ID });
   const outbound = new OutboundCalls(db, producer, provider, config);
   return {
@@ -32,6 +34,7 @@ export function voiceJobHandlers(deps: {
     'schedule-next-call': (payload, context) => outbound.schedule(payload, context),
     'place-outbound-call': (payload, context) => outbound.place(payload, context),
     'cancel-next-call': (payload, context) => outbound.cancel(payload, context),
+    'erase-founder': (payload, context) => erasure.erase(payload, context),
     'purge-expired-voice-data': ({ olderThanDays }, context) => retention.purge(olderThanDays, context),
   };
 }

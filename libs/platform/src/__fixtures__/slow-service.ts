@@ -24,6 +24,7 @@ runMain({
           'search-domains': acknowledgeOnly('fixture'),
           'select-domain': acknowledgeOnly('fixture'),
           'register-domain': acknowledgeOnly('fixture'),
+          'erase-founder': acknowledgeOnly('fixture'),
           'refresh-rdap-bootstrap': async (_payload, { log }) => {
             log.info('slow job started');
             await sleep(config.SLOW_MS);

@@ -1,0 +1,1 @@
+ALTER TABLE "core"."webhook_inbox" ADD COLUMN "queue_prefix" text;
