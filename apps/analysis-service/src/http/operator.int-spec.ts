@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, type ConsultationCallView, type OperatorDreamDnaView } from '@dreamseed/contracts';
 import { founderAccessToken } from '@dreamseed/platform/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
-import { operatorAccessToken } from '../__fixtures__/operator-token';
+import { operatorAccessToken } from '@dreamseed/platform/testing';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
 
 const TOKEN = 'internal-secret-for-tests';

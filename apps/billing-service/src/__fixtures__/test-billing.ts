@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { DEVELOPMENT_JWT_SECRET } from '@dreamseed/platform';
-import { startTestService } from '@dreamseed/platform/testing';
+import { founderAccessToken, operatorAccessToken, startTestService } from '@dreamseed/platform/testing';
 import { startFakeStripe, type FakeStripe } from '@dreamseed/testing';
 import { startBillingService } from '../app';
 import { loadBillingConfig } from '../config';
@@ -9,27 +7,16 @@ import { loadBillingConfig } from '../config';
 export const INTERNAL_SECRET = 'internal-secret-for-tests';
 const ISSUER = 'http://localhost:8080/auth/v1';
 
-/** An access token as the gateway signs it, with this `app_metadata`. */
-const accessToken = (appMetadata: Record<string, unknown>) =>
-  new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: appMetadata })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(randomUUID())
-    .setIssuer(ISSUER)
-    .setAudience('authenticated')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
-
 /** A founder as the gateway would present them: a profile id and a signed access token. */
 export async function founder() {
   const profileId = randomUUID();
-  return { profileId, token: await accessToken({ profile_id: profileId }) };
+  return { profileId, token: await founderAccessToken(profileId, ISSUER, '1h') };
 }
 export type TestFounder = Awaited<ReturnType<typeof founder>>;
 
 /** An operator as the gateway forwards them: `app_metadata.role` operator, and no founder profile. */
 export async function operator() {
-  return { token: await accessToken({ provider: 'email', role: 'operator' }) };
+  return { token: await operatorAccessToken(ISSUER) };
 }
 
 /** A billing service of the test's own (in-process, own queue prefix), with a producer and a pool to look. */

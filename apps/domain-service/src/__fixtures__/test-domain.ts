@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { DEVELOPMENT_JWT_SECRET } from '@dreamseed/platform';
-import { startTestService } from '@dreamseed/platform/testing';
+import { founderAccessToken, operatorAccessToken, startTestService } from '@dreamseed/platform/testing';
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
 import { startDomainService } from '../app';
 import { loadDomainConfig } from '../config';
@@ -45,17 +42,6 @@ export async function startFakeRdap(): Promise<FakeServer> {
 /** Looks up fake-server requests for one RDAP name. */
 export const rdapLookups = (rdap: FakeServer, name: string) => rdap.requests.filter((r) => r.path.endsWith(`/domain/${name}`)).length;
 
-/** An access token as the gateway signs it, with this `app_metadata`. */
-const accessToken = (appMetadata: Record<string, unknown>) =>
-  new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: appMetadata })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(randomUUID())
-    .setIssuer(ISSUER)
-    .setAudience('authenticated')
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
-
 /**
  * A domain service of the test's own (in-process, own queue prefix), a producer on that prefix, a pool for
  * looking at the rows it writes, and a way to mint the founder tokens the gateway would forward.
@@ -68,9 +54,9 @@ export async function startTestDomain(env: Record<string, string> = {}) {
   return {
     ...harness,
     /** An access token as the gateway issues it, for a founder profile id. */
-    tokenFor: (profileId: string) => accessToken({ profile_id: profileId }),
+    tokenFor: (profileId: string) => founderAccessToken(profileId, ISSUER),
     /** An operator's access token as the gateway forwards it: `app_metadata.role` operator, no founder profile. */
-    operatorToken: () => accessToken({ provider: 'email', role: 'operator' }),
+    operatorToken: () => operatorAccessToken(ISSUER),
     /** Calls the internal API with the internal token (and a founder token when given). */
     async call(method: string, path: string, options: { body?: unknown; token?: string; internalToken?: string } = {}) {
       const response = await fetch(`${harness.url}${path}`, {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INTERNAL_PATHS, OPERATOR_READ_LIMIT, type OperatorCallsView, type TranscriptView } from '@dreamseed/contracts';
 import { founderAccessToken } from '@dreamseed/platform/testing';
 import { vapiCallDeliveries, waitFor } from '@dreamseed/testing';
-import { operatorAccessToken } from '../__fixtures__/operator-token';
+import { operatorAccessToken } from '@dreamseed/platform/testing';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
 const TOKEN = 'internal-secret-for-tests';

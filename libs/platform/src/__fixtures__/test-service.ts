@@ -10,7 +10,7 @@ import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
 import { deletePrefix, testInfra, testLogLevel, uniquePrefix, waitFor } from '@dreamseed/testing';
-import { DEVELOPMENT_JWT_SECRET } from '../founder-token';
+import { DEVELOPMENT_JWT_SECRET, OPERATOR_ROLE } from '../founder-token';
 import { QueueUnavailableError } from '../errors';
 import { JobProducer } from '../producer';
 import { createRedis, waitForRedis } from '../redis';
@@ -84,16 +84,24 @@ export function producerFailingFirst(producer: JobProducer, failures = 1): JobPr
 }
 
 /**
- * An access token as the gateway issues it for a founder's profile id, signed with the development secret: what
- * the gateway forwards to an owner's internal API.
+ * An access token as the gateway issues it, with these claims beside the ones it always sets, signed with the
+ * development secret: what the gateway forwards to an owner's internal API.
  */
-export function founderAccessToken(profileId: string, issuer: string): Promise<string> {
-  return new SignJWT({ role: 'authenticated', session_id: randomUUID(), app_metadata: { profile_id: profileId } })
+export function accessTokenWith(claims: { app_metadata: Record<string, unknown> } & Record<string, unknown>, issuer: string, expiresIn = '10m'): Promise<string> {
+  return new SignJWT({ role: 'authenticated', session_id: randomUUID(), ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(randomUUID())
     .setIssuer(issuer)
     .setAudience('authenticated')
     .setIssuedAt()
-    .setExpirationTime('10m')
+    .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
 }
+
+/** A founder's access token, for their profile id. */
+export const founderAccessToken = (profileId: string, issuer: string, expiresIn?: string): Promise<string> =>
+  accessTokenWith({ app_metadata: { profile_id: profileId } }, issuer, expiresIn);
+
+/** An operator's access token (`app_metadata.role` = operator, no founder profile). */
+export const operatorAccessToken = (issuer: string): Promise<string> =>
+  accessTokenWith({ email: 'operator@dreamseed.example', app_metadata: { provider: 'email', role: OPERATOR_ROLE } }, issuer);
