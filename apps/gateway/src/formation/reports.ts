@@ -2,8 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { GatewayJobs, JobPayloadOf } from '@dreamseed/contracts';
 import { uuidFrom, withOwnerRole, type JobContext } from '@dreamseed/platform';
 import type { GatewayTx } from '../db/client';
-import { businessFormationData, domainChoices, formationCases, profileEvents, users } from '../db/schema';
-import { registrantFrom, type RegistrantRow } from '../http/registrant';
+import { domainChoices, formationCases, profileEvents, users } from '../db/schema';
+import { registrantFrom, registrantRowOf } from '../http/registrant';
 import { intakeQuestion, missingIntake } from './intake';
 import { followOf, mailFor, openingState } from './machine';
 import { queueFormationMail } from './mail';
@@ -202,18 +202,6 @@ export class FormationReports {
 
 /** The founder as a registrant, or what is missing (the same rule the domain service's contact read applies). */
 async function registrantIn(tx: GatewayTx, userId: string) {
-  const [row] = await tx
-    .select({
-      customer_name: users.customerName,
-      customer_email: users.customerEmail,
-      customer_phone: users.customerPhone,
-      business_name: users.businessName,
-      legal_name: businessFormationData.legalName,
-      mailing_address: businessFormationData.mailingAddress,
-      business_address: businessFormationData.businessAddress,
-    })
-    .from(users)
-    .leftJoin(businessFormationData, eq(businessFormationData.userId, users.id))
-    .where(eq(users.id, userId));
-  return row ? registrantFrom(row as RegistrantRow) : { missing: ['founder'] };
+  const found = await registrantRowOf(tx, userId);
+  return found ? registrantFrom(found.row) : { missing: ['founder'] };
 }

@@ -1,10 +1,8 @@
-import { getTableConfig } from 'drizzle-orm/pg-core';
+import { eq } from 'drizzle-orm';
 import type { RegistrantContact } from '@dreamseed/contracts';
-import { AppError, notFound, readAsOwner } from '@dreamseed/platform';
-import type { GatewayDb } from '../db/client';
+import { AppError, notFound, withOwnerRole } from '@dreamseed/platform';
+import type { GatewayDb, GatewayTx } from '../db/client';
 import { businessFormationData, users } from '../db/schema';
-
-const table = (t: Parameters<typeof getTableConfig>[0]) => `${getTableConfig(t).schema}.${getTableConfig(t).name}`;
 
 /** An address as the formation details keep it (the founder API's `address`). */
 interface StoredAddress {
@@ -16,8 +14,7 @@ interface StoredAddress {
   country?: string;
 }
 
-// A type, not an interface: readAsOwner's rows are records.
-export type RegistrantRow = {
+interface RegistrantRow {
   customer_name: string | null;
   customer_email: string | null;
   customer_phone: string | null;
@@ -25,7 +22,7 @@ export type RegistrantRow = {
   legal_name: string | null;
   mailing_address: StoredAddress | null;
   business_address: StoredAddress | null;
-};
+}
 
 /**
  * E.164 country calling codes of one and two digits (ITU-T E.164 assignments); every other code has three. The
@@ -67,19 +64,35 @@ function completeAddress(address: StoredAddress | null): RegistrantContact['addr
  * mailing (else business) address. What a registrar cannot go without is listed in a 409, for an operator to chase.
  */
 export async function registrantOf(db: GatewayDb, founderId: string): Promise<RegistrantContact> {
-  const [row] = await readAsOwner<RegistrantRow>(db, 'gateway', REGISTRANT_READ, [founderId]);
-  if (!row) throw notFound('No such founder.');
-  const registrant = registrantFrom(row);
+  const found = await withOwnerRole(db, 'gateway', (tx) => registrantRowOf(tx, founderId));
+  if (!found || found.deletedAt) throw notFound('No such founder.');
+  const registrant = registrantFrom(found.row);
   if ('missing' in registrant) {
     throw new AppError(409, 'registrant_incomplete', 'The founder lacks what a domain registrant needs.', { missing: registrant.missing });
   }
   return registrant.contact;
 }
 
-/** The founder's row as `registrantFrom` reads it (`$1`: the profile id). */
-export const REGISTRANT_READ = `select f.customer_name, f.customer_email, f.customer_phone, f.business_name, b.legal_name, b.mailing_address, b.business_address
-       from ${table(users)} f left join ${table(businessFormationData)} b on b.user_id = f.id
-      where f.id = $1 and f.deleted_at is null`;
+/** What `registrantFrom` reads of a founder (a deleted one too: `deletedAt` says), in the caller's transaction. */
+export async function registrantRowOf(tx: GatewayTx, founderId: string): Promise<{ row: RegistrantRow; deletedAt: Date | null } | undefined> {
+  const [found] = await tx
+    .select({
+      deletedAt: users.deletedAt,
+      customer_name: users.customerName,
+      customer_email: users.customerEmail,
+      customer_phone: users.customerPhone,
+      business_name: users.businessName,
+      legal_name: businessFormationData.legalName,
+      mailing_address: businessFormationData.mailingAddress,
+      business_address: businessFormationData.businessAddress,
+    })
+    .from(users)
+    .leftJoin(businessFormationData, eq(businessFormationData.userId, users.id))
+    .where(eq(users.id, founderId));
+  if (!found) return undefined;
+  const { deletedAt, ...row } = found;
+  return { row: row as RegistrantRow, deletedAt };
+}
 
 /**
  * The founder as a domain's registrant, or what is missing for one: the gateway asks for a registration only once
