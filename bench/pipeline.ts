@@ -41,7 +41,8 @@ async function fill(redisUrl: string, prefix: string, count: number, tag: string
   return { queue, connection };
 }
 
-async function drained(queue: Queue) {
+/** Until the queue has nothing waiting or running (its own scheduled jobs, delayed, aside). */
+export async function drained(queue: Queue) {
   for (;;) {
     // Delayed jobs are the service's own schedules (retention), not the events.
     const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');

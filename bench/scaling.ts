@@ -13,8 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEVELOPMENT_PAYLOAD_KEY, PayloadSealer } from '@dreamseed/platform';
-import { freePort, sleep, uniquePrefix, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
+import { freePort, uniquePrefix, waitForHttpOk, type RunningProcess } from '@dreamseed/testing';
 import { buildApps, runApp } from './apps';
+import { drained } from './pipeline';
 import { cpuMicrosOf, cpuMicrosOfCommands } from './stats';
 
 const sealer = new PayloadSealer({ PAYLOAD_ENCRYPTION_KEY: DEVELOPMENT_PAYLOAD_KEY });
@@ -39,14 +40,6 @@ async function fill(redisUrl: string, prefix: string, calls: number) {
     await queue.addBulk(batch);
   }
   return { queue, connection };
-}
-
-async function drained(queue: Queue) {
-  for (;;) {
-    const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-    if (counts.waiting + counts.active + counts.prioritized === 0) return;
-    await sleep(20);
-  }
 }
 
 /** The machine's CPU time so far, all cores, in microseconds (from /proc/stat; user + nice + system). */
