@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { QUEUE_NAMES } from '@dreamseed/contracts';
+import { createFreshDatabase, type FreshDatabase } from '@dreamseed/platform/testing';
 import { exitWithin, openEventStream, runTs, testInfra, waitFor } from '@dreamseed/testing';
 import { startPlatform } from '../__fixtures__/platform';
 import { startRedisCluster, type LocalRedisCluster } from './cluster';
-import { createFreshDatabase, type FreshDatabase } from './fresh-database';
 import { DEMO_PASSWORD, expectPaidFounder, founderApi } from './journey';
 
 const WEBHOOK_SECRET = 'cluster-webhook-secret-for-tests';

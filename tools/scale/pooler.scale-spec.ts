@@ -1,7 +1,7 @@
 import pg from 'pg';
+import { createFreshDatabase, type FreshDatabase } from '@dreamseed/platform/testing';
 import { deletePrefix, exitWithin, runTs, testInfra, uniquePrefix } from '@dreamseed/testing';
 import { startPlatform } from '../__fixtures__/platform';
-import { createFreshDatabase, type FreshDatabase } from './fresh-database';
 import { expectPaidFounder, founderApi } from './journey';
 import { startPgBouncer, type PgBouncer } from './pgbouncer';
 

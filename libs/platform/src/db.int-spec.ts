@@ -8,20 +8,15 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { createPool, ledgerTable, migrateAll, migrationsFolder } from './db';
 import { withOwnerRole } from './db-roles';
+import { createFreshDatabase } from './__fixtures__/fresh-database';
 
 /** A database of this test's own, so that migrating from nothing can be watched. */
 async function withFreshDatabase(run: (url: string) => Promise<void>) {
-  const admin = new pg.Client({ connectionString: testInfra().databaseUrl });
-  await admin.connect();
-  const name = `mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(testInfra().databaseUrl);
-  url.pathname = `/${name}`;
+  const database = await createFreshDatabase(testInfra().databaseUrl, 'mig');
   try {
-    await run(url.toString());
+    await run(database.url);
   } finally {
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -11,11 +11,11 @@ import { loadGatewayConfig } from '../config';
  * founders' apps do: `@supabase/auth-js`, unmodified.
  */
 export async function startTestGateway(env: Record<string, string> = {}, logger: Logger = pino({ level: testLogLevel() })) {
-  const { databaseUrl, redisUrl } = testInfra();
+  const { redisUrl } = testInfra();
+  const databaseUrl = env.DATABASE_URL ?? testInfra().databaseUrl;
   const prefix = uniquePrefix('auth');
   const config = loadGatewayConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     PORT: '0',
@@ -26,6 +26,7 @@ export async function startTestGateway(env: Record<string, string> = {}, logger:
     // Test clients stand in for founders behind a proxy: each says its own address in X-Forwarded-For.
     TRUST_PROXY: 'loopback',
     ...env,
+    DATABASE_URL: databaseUrl,
   });
   const gateway = await startGateway(config, logger);
   await gateway.ready;

@@ -105,3 +105,5 @@ export const founderAccessToken = (profileId: string, issuer: string, expiresIn?
 /** An operator's access token (`app_metadata.role` = operator, no founder profile). */
 export const operatorAccessToken = (issuer: string): Promise<string> =>
   accessTokenWith({ email: 'operator@dreamseed.example', app_metadata: { provider: 'email', role: OPERATOR_ROLE } }, issuer);
+
+export { createFreshDatabase, type FreshDatabase } from './fresh-database';

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * An empty database of its own on the test run's Postgres (created here, dropped by `drop`), so that a scale
- * run migrates from nothing and counts only its own connections and transactions.
+ * An empty database of its own on the test run's Postgres (created here, dropped by `drop`): for a test that
+ * migrates from nothing, counts only its own connections, or asserts figures over every row (which tests sharing
+ * the `test` database would move under it).
  */
 export interface FreshDatabase {
   name: string;
