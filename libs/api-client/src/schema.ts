@@ -9234,7 +9234,11 @@ export interface components {
         BillingPackage: {
             amount: number;
             currency: string;
+            /** @description Paying it opens the founder's formation case (GET /v1/me/formation/case) */
+            formation: boolean;
             id: string;
+            /** @description It registers the founder's chosen domain too */
+            includes_domain: boolean;
             /** @enum {string|null} */
             interval: "month" | "year" | null;
             /** @enum {string} */
@@ -9564,6 +9568,10 @@ export interface components {
          *       "management_structure": "member_managed"
          *     } */
         Formation: {
+            authorized_shares?: {
+                count: number;
+                par_value: number | null;
+            } | null;
             business_address?: {
                 city: string;
                 /**
@@ -9863,6 +9871,7 @@ export interface components {
         FormationDetails: {
             /** Format: date-time */
             approved_at: string | null;
+            authorized_shares?: unknown;
             business_address?: unknown;
             business_purpose: string | null;
             /** Format: date-time */
@@ -10054,6 +10063,7 @@ export interface components {
             formation: {
                 /** Format: date-time */
                 approved_at: string | null;
+                authorized_shares?: unknown;
                 business_address?: unknown;
                 business_purpose: string | null;
                 /** Format: date-time */

@@ -315,6 +315,10 @@ export interface BillingPackageView {
   interval: 'month' | 'year' | null;
   amountMinor: number;
   currency: string;
+  /** Paying it opens the founder's formation case. */
+  formation: boolean;
+  /** It registers the founder's chosen domain too. */
+  includesDomain: boolean;
 }
 
 /** Stripe's statuses of a subscription that still runs, and so can be cancelled or replaced. */

@@ -144,6 +144,8 @@ describe('migrations', () => {
     const platformTables = new Set(['domain.domain_availability', 'billing.billing_events', 'core.webhook_inbox', 'voice.archives']);
     // Tables about founders that only staff read, through the gateway's operator routes: no founder policy either.
     for (const staffOnly of ['core.operator_audit', 'core.founder_attention']) platformTables.add(staffOnly);
+    // The owners' marks of erased founders hold ids only, and only the owner reads them.
+    for (const owner of ['voice', 'analysis', 'domain']) platformTables.add(`${owner}.erased_founders`);
     const client = new pg.Client({ connectionString: testInfra().databaseUrl });
     await client.connect();
     try {

@@ -7,6 +7,7 @@ export * from './founder-events';
 export * from './founder-token';
 export * from './db-roles';
 export * from './development-secrets';
+export * from './erased-founders';
 export * from './health';
 export * from './error-response';
 export * from './http-app';

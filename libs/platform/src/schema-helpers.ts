@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, pgPolicy, pgRole, timestamp } from 'drizzle-orm/pg-core';
+import { check, pgPolicy, pgRole, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 
 /**
  * Column and constraint helpers for the owners' Drizzle schemas. Kept apart from the platform's index so that
@@ -76,3 +76,18 @@ export const ownerAll = (table: string, owner: string) =>
     using: sql`true`,
     withCheck: sql`true`,
   });
+
+/**
+ * `<schema>.erased_founders`: the founders whose data this owner erased (`erase-founder`), one row each, kept
+ * for good. Work that would write a founder's rows asks `founderErased` first, so that a job queued before the
+ * erasure (a retry, a late vendor event) cannot bring the founder's data back. Holds ids only.
+ */
+export const erasedFoundersTable = <S extends string>(schema: PgSchema<S>, owner: string) =>
+  schema.table(
+    'erased_founders',
+    {
+      userId: uuid('user_id').primaryKey(),
+      erasedAt: timestamp('erased_at', { withTimezone: true }).notNull().defaultNow(),
+    },
+    () => [ownerAll('erased_founders', owner)],
+  );

@@ -111,6 +111,10 @@ export async function startFakeServer(routes: Record<string, FakeRoute> = {}): P
     res.end(response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body));
   });
 
+  // Node closes an idle connection after 5 s, fetch reuses one for up to a second less than the server says: a
+  // request sent on a connection as the server closes it fails ("fetch failed"), which a test slowed by a busy
+  // machine can meet between two requests. With a long server timeout, the client always lets go first.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, numeric, pgSchema, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ANALYSIS_TRIGGERS, BRAND_VIBES, COLOR_PREFERENCES, PRICE_LEVELS } from '@dreamseed/contracts';
-import { createdAt, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, erasedFoundersTable, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The analysis service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -132,3 +132,6 @@ export const businessFacts = analysis.table(
   },
   (t) => [ownerAll('business_facts', 'analysis'), uniqueIndex('business_facts_tool_call_key').on(t.toolCallId), index('business_facts_business_id_idx').on(t.businessId), founderReads('business_facts', 'business_id')],
 );
+
+/** The founders erased here (`erase-founder`): work on one of them that starts later writes nothing. */
+export const erasedFounders = erasedFoundersTable(analysis, 'analysis');

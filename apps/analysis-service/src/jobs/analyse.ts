@@ -10,6 +10,7 @@ import { AnalysisProviderError, type AnalysisInput, type AnalysisProvider } from
 import type { AnalysisDb, AnalysisTx } from '../db/client';
 import { aiAnalysis, assessmentResponses, businessAssessment, businessFacts, dreamDna } from '../db/schema';
 import { clearAnalysisFailed, failureCodeOf, raiseAnalysisFailed } from './attention';
+import { ERASED, erasedOutcome, unlessErased } from './unless-erased';
 
 type AnalyseFounder = JobPayloadOf<AnalysisJobs, 'analyse-founder'>;
 type Run = typeof aiAnalysis.$inferSelect;
@@ -48,7 +49,8 @@ export interface AnalyserDeps {
 
 /**
  * One writer of a founder's Dream DNA at a time (a run writing its version, the founder's erasure): versions are
- * numbered in order, a slower run cannot undo a newer one, and an erasure does not interleave with a write.
+ * numbered in order, a slower run cannot undo a newer one, and an erasure does not interleave with a write. A
+ * transaction that also takes the erasure lock (`unlessErased`, the erasure) takes that one first.
  */
 export async function lockFounderDreamDna(tx: AnalysisTx, userId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dream_dna'), hashtext(${userId}))`);
@@ -78,9 +80,9 @@ export class Analyser {
       return await this.analyse(payload, context);
     } catch (error) {
       if (error instanceof RunErased) {
-        // Not a failure, and a retry would claim a new run for a founder who is gone: done, with nothing written.
+        // Not a failure, and a retry would find the founder erased all the same: done, with nothing written.
         context.log.info('the founder was erased while the run ran; nothing written');
-        return { status: 'erased' };
+        return erasedOutcome;
       }
       // A job that fails for good without its run recorded as failed (the database away on every try, a stop
       // while another copy held the run): an operator is told all the same, when the gateway's queue is there.
@@ -97,6 +99,11 @@ export class Analyser {
   private async analyse(payload: RunRequest, context: RunContext) {
     const { db, provider } = this.deps;
     const run = await this.claim(payload);
+    if (run === ERASED) {
+      // Queued before the founder's erasure and started after it: no run, no provider, no follow-ups.
+      context.log.info('the founder was erased before the run started; nothing written');
+      return erasedOutcome;
+    }
     // One copy asks the provider at a time; another waits for its outcome (or for its lease to lapse).
     const held = run.status === 'pending' ? await this.lease(run.id, context.signal) : { finished: run };
     if ('finished' in held) {
@@ -240,9 +247,10 @@ export class Analyser {
     );
   }
 
-  private async claim(payload: RunRequest): Promise<Run> {
+  /** The run's row, found or created, or `ERASED` for a founder erased before: the run row is the root of what a run writes. */
+  private async claim(payload: RunRequest): Promise<Run | typeof ERASED> {
     const runKey = runKeyOf(payload);
-    return withOwnerRole(this.deps.db, 'analysis', async (tx) => {
+    return unlessErased(this.deps.db, payload.userId, async (tx) => {
       const [inserted] = await tx
         .insert(aiAnalysis)
         .values({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { desc } from 'drizzle-orm';
 import { BUSINESS_FACT_ALIASES, assessmentAnswerIssues, assessmentCatalog } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, type JobHandlers, type JobProducer, type PayloadSealer } from '@dreamseed/platform';
+import { jobIdFrom, type JobHandlers, type JobProducer, type PayloadSealer } from '@dreamseed/platform';
 import { UnrecoverableError } from 'bullmq';
 import { normalizeField, type Field } from '../analysis/merge';
 import type { AnalysisDb } from '../db/client';
@@ -10,6 +10,7 @@ import { assessmentResponses, businessAssessment, businessFacts, dreamDna } from
 import type { Analyser } from './analyse';
 import { assessmentAnswersOf } from './assessment-answers';
 import { eraseFounder } from './erase';
+import { ERASED, erasedOutcome, unlessErased } from './unless-erased';
 
 /** One handler per job of the `analysis` queue (the catalog is in libs/contracts). */
 export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProducer; analyser: Analyser; sealer: PayloadSealer }): JobHandlers<'analysis'> {
@@ -27,7 +28,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
       const issues = catalog ? assessmentAnswerIssues(catalog, answers) : [{ questionId: '', message: 'unknown catalog version' }];
       // The gateway checked the answers; a job that still fails the check cannot be fixed by retrying.
       if (issues.length) throw new UnrecoverableError(`assessment answers invalid: ${issues.map((i) => `${i.questionId} ${i.message}`).join('; ')}`);
-      await withOwnerRole(db, 'analysis', async (tx) => {
+      const written = await unlessErased(db, payload.userId, async (tx) => {
         const [stored] = await tx
           .insert(businessAssessment)
           .values({ id: payload.assessmentId, businessId: payload.userId, catalogVersion: payload.catalogVersion })
@@ -37,17 +38,19 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
           await tx.insert(assessmentResponses).values(answers.map((answer) => ({ assessmentId: payload.assessmentId, questionId: answer.questionId, answer: answer.value })));
         }
       });
+      if (written === ERASED) return erasedOutcome;
       await producer.enqueue('analysis', 'analyse-founder', { v: 1, userId: payload.userId, trigger: 'assessment', sourceId: payload.assessmentId }, { jobId: `analyse-assessment-${payload.assessmentId}`, correlationId });
       return { assessmentId: payload.assessmentId };
     },
 
     'record-business-fact': async (payload, { correlationId }) => {
-      await withOwnerRole(db, 'analysis', (tx) =>
+      const written = await unlessErased(db, payload.userId, (tx) =>
         tx
           .insert(businessFacts)
           .values({ businessId: payload.userId, field: payload.field, value: payload.value, vapiCallId: payload.vapiCallId, toolCallId: payload.toolCallId })
           .onConflictDoNothing(),
       );
+      if (written === ERASED) return erasedOutcome;
       // A fact the profile holds goes there now, mapped to a valid value; the next analysis reads it too.
       // `save_business_fact` field names as the assistant sends them, to the profile's fields.
       const field = Object.hasOwn(BUSINESS_FACT_ALIASES, payload.field) ? BUSINESS_FACT_ALIASES[payload.field] : undefined;
@@ -61,7 +64,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
 
     'record-selected-domain': async (payload) => {
       // The selection shows on the current version (it is not a new analysis), and later versions carry it on.
-      const updated = await withOwnerRole(db, 'analysis', async (tx) => {
+      const updated = await unlessErased(db, payload.userId, async (tx) => {
         const [current] = await tx.select({ id: dreamDna.id }).from(dreamDna).where(eq(dreamDna.businessId, payload.userId)).orderBy(desc(dreamDna.version)).limit(1);
         if (current) {
           await tx.update(dreamDna).set({ selectedDomain: payload.domain, updatedAt: new Date() }).where(eq(dreamDna.id, current.id));
@@ -70,6 +73,7 @@ export function analysisJobHandlers(deps: { db: AnalysisDb; producer: JobProduce
         await tx.insert(dreamDna).values({ id: randomUUID(), businessId: payload.userId, version: 1, selectedDomain: payload.domain }).onConflictDoNothing();
         return 'first';
       });
+      if (updated === ERASED) return erasedOutcome;
       return { version: updated };
     },
   };

@@ -66,7 +66,7 @@ describe('the billing catalog', () => {
     expect(catalog.find('monthly')?.stripePriceId).toBe('price_123');
     expect(catalog.find('nope')).toBeUndefined();
     expect(catalog.find(null)).toBeUndefined();
-    for (const view of catalog.views()) expect(Object.keys(view).sort()).toEqual(['amountMinor', 'currency', 'id', 'interval', 'kind', 'name']);
+    for (const view of catalog.views()) expect(Object.keys(view).sort()).toEqual(['amountMinor', 'currency', 'formation', 'id', 'includesDomain', 'interval', 'kind', 'name']);
   });
 
   it('finds the package that sells a plan', () => {

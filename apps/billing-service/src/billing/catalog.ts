@@ -99,7 +99,7 @@ export class Catalog {
   }
 
   views(): BillingPackageView[] {
-    return this.packages.map(({ id, name, kind, interval, amountMinor, currency }) => ({ id, name, kind, interval, amountMinor, currency }));
+    return this.packages.map(({ id, name, kind, interval, amountMinor, currency, formation, includesDomain }) => ({ id, name, kind, interval, amountMinor, currency, formation, includesDomain }));
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RegistrantContact } from '@dreamseed/contracts';
 import { founderAccessToken, operatorAccessToken, startTestService } from '@dreamseed/platform/testing';
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
 import { startDomainService } from '../app';
@@ -5,6 +6,16 @@ import { loadDomainConfig } from '../config';
 
 export const INTERNAL_TOKEN = 'internal-secret-for-tests';
 const ISSUER = 'http://127.0.0.1/auth/v1';
+
+/** A founder whose details make a complete registrant, as the gateway answers them. */
+export const ADA: RegistrantContact = {
+  nameFirst: 'Ada',
+  nameLast: 'Baker',
+  organization: 'Ada Bakes LLC',
+  email: 'ada@example.com',
+  phone: '+1.5555551234',
+  address: { address1: '100 Congress Ave', address2: null, city: 'Austin', state: 'TX', postalCode: '78701', country: 'US' },
+};
 
 /**
  * A fake RDAP registry whose answer depends on the name's first word: `taken…` is registered (200 with a domain

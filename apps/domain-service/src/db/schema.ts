@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, founderReads, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, erasedFoundersTable, founderReads, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The domain service's tables. `business_id` is the founder's profile id (`core.users.id`), held without a
@@ -112,3 +112,9 @@ export const domainRegistrations = domain.table(
     founderReads('domain_registrations', 'business_id'),
   ],
 );
+
+/**
+ * The founders erased here (`erase-founder`): a search, selection or registration job that starts after the
+ * erasure asks this first and writes nothing for them.
+ */
+export const erasedFounders = erasedFoundersTable(domain, 'domain');

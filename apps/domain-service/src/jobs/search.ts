@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { DomainCandidateView, JobPayloadOf, DomainJobs } from '@dreamseed/contracts';
-import { withOwnerRole, withDeadline, type JobContext } from '@dreamseed/platform';
+import { founderErased, withOwnerRole, withDeadline, type JobContext } from '@dreamseed/platform';
 import type { AvailabilityChecker } from '../availability/checker';
 import { candidateView, type Availability } from '../availability/types';
 import type { DomainDb } from '../db/client';
@@ -15,7 +15,8 @@ const SEARCH_DEADLINE_MS = 20_000;
 
 /**
  * `search-domains`: names from the brief and keywords, each checked, stored on the search row whose id the
- * sender minted. Running it again for a finished search does nothing.
+ * sender minted. Running it again for a finished search does nothing. For a founder erased before it started
+ * nothing is written (`erased`); a search that began first is deleted by the erasure, and its end finds no row.
  */
 export class DomainSearches {
   constructor(
@@ -26,29 +27,35 @@ export class DomainSearches {
 
   async search(p: SearchPayload, { log, signal }: JobContext) {
     const existing = await this.open(p);
+    if (existing === 'erased') {
+      log.info('founder erased: search not made');
+      return { outcome: 'erased' };
+    }
     if (existing) return { outcome: 'duplicate', status: existing };
 
     const names = generateNames({ brief: p.brief, keywords: p.keywords, tlds: p.tlds?.map((tld) => tld.toLowerCase()), limit: this.candidatesPerSearch });
     if (!names.length) {
-      await this.finish(p.searchId, { status: 'failed', error: 'There are no words to build names from: give keywords or a business name.' });
-      return { outcome: 'failed', candidates: 0 };
+      const finished = await this.finish(p.searchId, { status: 'failed', error: 'There are no words to build names from: give keywords or a business name.' });
+      return finished ? { outcome: 'failed', candidates: 0 } : { outcome: 'erased' };
     }
     const answers = await withDeadline(SEARCH_DEADLINE_MS, signal, (deadline) => this.checker.check(names.map((name) => name.domain), { signal: deadline }));
     const candidates = rank(names, answers);
     const providers = [...new Set(answers.map((answer) => answer.provider))].sort();
-    await this.finish(p.searchId, { status: 'completed', candidates, providers, error: null });
+    if (!(await this.finish(p.searchId, { status: 'completed', candidates, providers, error: null }))) return { outcome: 'erased' };
     const available = candidates.filter((c) => c.available).length;
     log.info({ candidates: candidates.length, available, unknown: candidates.filter((c) => c.available === null).length }, 'domain search done');
     return { outcome: 'completed', candidates: candidates.length, available };
   }
 
   /**
-   * Creates the row as `running`; returns the status of a search that already ended (nothing left to do). The
-   * marker is committed without waiting for the disk (a few ms per search): if a crash loses it, the job's retry
-   * writes it again, and the outcome itself (`finish`) is committed durably.
+   * Creates the row as `running`; returns the status of a search that already ended (nothing left to do), or
+   * `erased` when the founder was (nothing may be written). The marker is committed without waiting for the disk
+   * (a few ms per search): if a crash loses it, the job's retry writes it again, and the outcome itself (`finish`)
+   * is committed durably.
    */
-  private async open(p: SearchPayload): Promise<string | undefined> {
+  private async open(p: SearchPayload): Promise<'erased' | 'completed' | 'failed' | undefined> {
     return withOwnerRole(this.db, 'domain', async (tx) => {
+      if (await founderErased(tx, 'domain', p.userId)) return 'erased';
       await tx.execute(sql`select set_config('synchronous_commit', 'off', true)`);
       const [created] = await tx
         .insert(domainSearches)
@@ -62,8 +69,12 @@ export class DomainSearches {
     });
   }
 
-  private finish(searchId: string, values: Partial<typeof domainSearches.$inferInsert>) {
-    return withOwnerRole(this.db, 'domain', (tx) => tx.update(domainSearches).set({ ...values, completedAt: new Date() }).where(eq(domainSearches.id, searchId)));
+  /** Records how the search ended; false when its row is gone, which only the founder's erasure does. */
+  private async finish(searchId: string, values: Partial<typeof domainSearches.$inferInsert>): Promise<boolean> {
+    const finished = await withOwnerRole(this.db, 'domain', (tx) =>
+      tx.update(domainSearches).set({ ...values, completedAt: new Date() }).where(eq(domainSearches.id, searchId)).returning({ id: domainSearches.id }),
+    );
+    return finished.length > 0;
   }
 }
 

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { parseDomainName, type DomainJobs, type JobPayloadOf } from '@dreamseed/contracts';
-import { jobIdFrom, withOwnerRole, withDeadline, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { founderErased, jobIdFrom, withOwnerRole, withDeadline, type JobContext, type JobProducer } from '@dreamseed/platform';
 import type { AvailabilityChecker } from '../availability/checker';
 import type { DomainDb } from '../db/client';
 import { domainSearches, domainSelections } from '../db/schema';
@@ -13,7 +13,9 @@ const RECHECK_DEADLINE_MS = 10_000;
 /**
  * `select-domain`: the founder's choice is re-checked (not from the cache). A taken name ends as `unavailable`
  * with a message for the founder; otherwise it is recorded on the search it came from (or the latest one), and
- * the analysis service (Dream DNA) and the gateway (profile status) are told, once per selection.
+ * the analysis service (Dream DNA) and the gateway (profile status) are told, once per selection. For a founder
+ * erased before it started nothing is written or told (`erased`); a selection that began first is deleted by the
+ * erasure, and finds that out when it decides.
  */
 export class DomainSelection {
   constructor(
@@ -27,6 +29,10 @@ export class DomainSelection {
     if (!parsed.ok) throw new UnrecoverableError(`not a domain the platform offers: ${parsed.problem}`);
     const domain = parsed.domain;
     let selection = await this.open(p, domain);
+    if (!selection) {
+      log.info('founder erased: selection not recorded');
+      return { outcome: 'erased' };
+    }
     if (selection.status === 'unavailable') return { outcome: 'unavailable' };
 
     if (selection.status === 'pending') {
@@ -52,10 +58,15 @@ export class DomainSelection {
           .where(and(eq(domainSelections.id, p.selectionId), eq(domainSelections.status, 'pending')))
           .returning();
         // Another copy of this job decided first (a stalled job taken over): its decision stands, taken or not.
-        if (!decided) return this.read(tx, p.selectionId);
+        // No row at all: the founder was erased since the selection opened.
+        if (!decided) return this.find(tx, p.selectionId);
         if (searchId) await tx.update(domainSearches).set({ selectedDomain: domain, selectedAt: decidedAt }).where(eq(domainSearches.id, searchId));
         return decided;
       });
+      if (!selection) {
+        log.info('founder erased while the selection was checked: nothing recorded');
+        return { outcome: 'erased' };
+      }
       if (selection.status === 'unavailable') return { outcome: 'unavailable' };
     }
 
@@ -67,18 +78,20 @@ export class DomainSelection {
     return { outcome: 'selected', searchId: selection.searchId };
   }
 
+  /** The selection's row, created pending on the first run; none when the founder was erased (nothing written). */
   private open(p: SelectPayload, domain: string) {
     return withOwnerRole(this.db, 'domain', async (tx) => {
+      if (await founderErased(tx, 'domain', p.userId)) return undefined;
       await tx.insert(domainSelections).values({ id: p.selectionId, businessId: p.userId, domain }).onConflictDoNothing();
-      const row = await this.read(tx, p.selectionId);
+      const row = await this.find(tx, p.selectionId);
+      if (!row) throw new Error(`selection ${p.selectionId} vanished`);
       if (row.businessId !== p.userId) throw new UnrecoverableError('this selection id belongs to another founder');
       return row;
     });
   }
 
-  private async read(tx: Parameters<Parameters<DomainDb['transaction']>[0]>[0], id: string) {
+  private async find(tx: Parameters<Parameters<DomainDb['transaction']>[0]>[0], id: string) {
     const [row] = await tx.select().from(domainSelections).where(eq(domainSelections.id, id));
-    if (!row) throw new Error(`selection ${id} vanished`);
     return row;
   }
 

@@ -4,7 +4,7 @@ import type { RegistrantContact } from '@dreamseed/contracts';
 import type { JobContext } from '@dreamseed/platform';
 import { startFakeServer, type FakeServer } from '@dreamseed/testing';
 import { AGREEMENT_KEY, GODADDY_KEY, GODADDY_SECRET, startFakeGoDaddy, type FakeGoDaddy } from '../__fixtures__/fake-godaddy';
-import { INTERNAL_TOKEN, startTestDomain, type TestDomain } from '../__fixtures__/test-domain';
+import { ADA, INTERNAL_TOKEN, startTestDomain, type TestDomain } from '../__fixtures__/test-domain';
 import { AvailabilityChecker } from '../availability/checker';
 import { GoDaddyProvider } from '../availability/godaddy';
 import { createDomainDb } from '../db/client';
@@ -13,14 +13,6 @@ import { gatewayRegistrants } from './registrant';
 import { DomainRegistrations } from './registrations';
 
 const CONSENT_IP = '203.0.113.7';
-const ADA: RegistrantContact = {
-  nameFirst: 'Ada',
-  nameLast: 'Baker',
-  organization: 'Ada Bakes LLC',
-  email: 'ada@example.com',
-  phone: '+1.5555551234',
-  address: { address1: '100 Congress Ave', address2: null, city: 'Austin', state: 'TX', postalCode: '78701', country: 'US' },
-};
 
 /**
  * Registering founders' domains against a fake GoDaddy (OTE) and a fake gateway that answers registrant contacts.

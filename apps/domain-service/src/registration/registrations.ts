@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { parseDomainName, type DomainJobs, type JobPayloadOf } from '@dreamseed/contracts';
-import { withDeadline, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { founderErased, withDeadline, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import type { AvailabilityChecker } from '../availability/checker';
 import type { DomainDb } from '../db/client';
 import { domainRegistrations } from '../db/schema';
@@ -14,6 +14,9 @@ type RegisterPayload = JobPayloadOf<DomainJobs, 'register-domain'>;
 type RegistrationRow = typeof domainRegistrations.$inferSelect;
 
 const RECHECK_DEADLINE_MS = 10_000;
+
+/** Why a registration ended without a purchase: the founder deleted their account (`erase-founder`). */
+const FOUNDER_ERASED = 'founder_erased';
 
 export interface RegistrationDeps {
   db: DomainDb;
@@ -33,24 +36,35 @@ export interface RegistrationDeps {
  * Transient errors throw and BullMQ tries again; permanent ones, or the last try's, end the registration `failed`,
  * tell the gateway, and raise `domain_registration_failed` for operators. Running a failed request again (an
  * operator's retry) opens it again.
+ *
+ * A founder erased before the purchase is counted gets none: a request that had not begun writes nothing, one that
+ * had ends `failed` (`founder_erased`), and the job completes as `erased`. A purchase counted before the erasure
+ * went to the registrar, so what it bought is recorded and kept. The gateway, which has deleted the founder, is
+ * told nothing.
  */
 export class DomainRegistrations {
   constructor(private readonly deps: RegistrationDeps) {}
 
   async register(p: RegisterPayload, { log, signal, correlationId, lastAttempt }: JobContext) {
     const parsed = parseDomainName(p.domain);
-    let row = await this.open(p, parsed.ok ? parsed.domain : p.domain.trim().toLowerCase());
+    const opened = await this.open(p, parsed.ok ? parsed.domain : p.domain.trim().toLowerCase());
+    const { erased } = opened;
+    if (!opened.row) {
+      log.warn('founder erased before their domain registration began: nothing bought');
+      return { outcome: 'erased' };
+    }
+    let row = opened.row;
     if (row.status === 'registered') {
       // A repeat of a request that succeeded: its report again, under the same ids.
-      await reportRegistered(this.deps.producer, row, correlationId);
+      if (!erased) await reportRegistered(this.deps.producer, row, correlationId);
       return { outcome: 'registered', orderId: row.orderId };
     }
     try {
       if (!parsed.ok) throw new RegistrationError('invalid_domain', true);
-      const registration = await this.attempt(row, signal, correlationId);
+      const registration = await this.attempt(row, erased, signal, correlationId);
       row = await this.update(row, { status: 'registered', orderId: registration.orderId, expiresAt: registration.expiresAt, lastError: null });
       log.info({ registrar: row.provider, attempts: row.attempts }, 'domain registered');
-      await reportRegistered(this.deps.producer, row, correlationId);
+      if (!erased) await reportRegistered(this.deps.producer, row, correlationId);
       return { outcome: 'registered', orderId: row.orderId };
     } catch (error) {
       if (signal.aborted) throw error;
@@ -65,8 +79,12 @@ export class DomainRegistrations {
       // Another copy of this job (a stalled one taken over) registered it meanwhile: its outcome stands.
       if (!failed) return { outcome: 'registered' };
       row = failed;
+      if (code === FOUNDER_ERASED) {
+        log.warn({ attempts: row.attempts }, 'founder erased before their domain was bought: registration cancelled');
+        return { outcome: 'erased' };
+      }
       log.warn({ reason: code, attempts: row.attempts }, 'domain registration failed for good');
-      await reportFailed(this.deps.producer, row, correlationId);
+      if (!erased) await reportFailed(this.deps.producer, row, correlationId);
       // A taken name is an answer, not a fault: the job completes. Anything else stays among the failed jobs,
       // where an operator can retry it once the cause is fixed.
       if (code === 'domain_taken') return { outcome: 'failed', reason: code };
@@ -74,36 +92,59 @@ export class DomainRegistrations {
     }
   }
 
-  private async attempt(row: RegistrationRow, signal: AbortSignal, correlationId: string): Promise<Registration> {
+  private async attempt(row: RegistrationRow, erased: boolean, signal: AbortSignal, correlationId: string): Promise<Registration> {
     const { registrar, checker, registrants } = this.deps;
     if (row.attempts > 0) {
       // A purchase was sent before and its outcome is not known here: never send another blindly.
       const ours = await registrar.lookup(row.domain, signal);
       if (ours) return ours;
     }
+    if (erased) throw new RegistrationError(FOUNDER_ERASED, true);
     const [answer] = await withDeadline(RECHECK_DEADLINE_MS, signal, (deadline) => checker.check([row.domain], { fresh: true, signal: deadline }));
     if (answer?.available === false) throw new RegistrationError('domain_taken', true);
     const contact = await registrants(row.businessId, signal, correlationId);
-    row.attempts = (await this.update(row, { attempts: sql`${domainRegistrations.attempts} + 1` })).attempts;
+    row.attempts = await this.countPurchase(row);
     return registrar.purchase({ requestId: row.requestId, domain: row.domain, years: row.years, contact }, signal);
   }
 
-  /** The request's row: created on its first run; a failed one opened again (a retry was asked for). */
-  private open(p: RegisterPayload, domain: string): Promise<RegistrationRow> {
+  /**
+   * Counts the purchase about to be sent, the point after which it has begun; refused (`founder_erased`) when the
+   * founder was erased, which the erasure cannot do while this transaction holds the founder's lock.
+   */
+  private countPurchase(row: RegistrationRow): Promise<number> {
     return withOwnerRole(this.deps.db, 'domain', async (tx) => {
-      await tx
-        .insert(domainRegistrations)
-        .values({ requestId: p.requestId, businessId: p.userId, domain, years: p.years, provider: this.deps.registrar.name })
-        .onConflictDoNothing();
-      const [reopened] = await tx
+      if (await founderErased(tx, 'domain', row.businessId)) throw new RegistrationError(FOUNDER_ERASED, true);
+      const [counted] = await tx
         .update(domainRegistrations)
-        .set({ status: 'pending', updatedAt: new Date() })
-        .where(and(eq(domainRegistrations.requestId, p.requestId), eq(domainRegistrations.status, 'failed')))
-        .returning();
-      const row = reopened ?? (await tx.select().from(domainRegistrations).where(eq(domainRegistrations.requestId, p.requestId)))[0];
-      if (!row) throw new Error(`registration ${p.requestId} vanished`);
-      if (row.businessId !== p.userId || row.domain !== domain) throw new UnrecoverableError('this request id names another founder or domain');
-      return row;
+        .set({ attempts: sql`${domainRegistrations.attempts} + 1`, updatedAt: new Date() })
+        .where(eq(domainRegistrations.requestId, row.requestId))
+        .returning({ attempts: domainRegistrations.attempts });
+      if (!counted) throw new Error(`registration ${row.requestId} vanished`);
+      return counted.attempts;
+    });
+  }
+
+  /**
+   * The request's row: created on its first run; a failed one opened again (a retry was asked for). For a founder
+   * erased (`erased`) nothing is created or opened again: the row is there only if the request began before.
+   */
+  private open(p: RegisterPayload, domain: string): Promise<{ row: RegistrationRow | undefined; erased: boolean }> {
+    return withOwnerRole(this.deps.db, 'domain', async (tx) => {
+      const erased = await founderErased(tx, 'domain', p.userId);
+      if (!erased) {
+        await tx
+          .insert(domainRegistrations)
+          .values({ requestId: p.requestId, businessId: p.userId, domain, years: p.years, provider: this.deps.registrar.name })
+          .onConflictDoNothing();
+        await tx
+          .update(domainRegistrations)
+          .set({ status: 'pending', updatedAt: new Date() })
+          .where(and(eq(domainRegistrations.requestId, p.requestId), eq(domainRegistrations.status, 'failed')));
+      }
+      const [row] = await tx.select().from(domainRegistrations).where(eq(domainRegistrations.requestId, p.requestId));
+      if (!row && !erased) throw new Error(`registration ${p.requestId} vanished`);
+      if (row && (row.businessId !== p.userId || row.domain !== domain)) throw new UnrecoverableError('this request id names another founder or domain');
+      return { row, erased };
     });
   }
 

@@ -280,6 +280,8 @@ export const businessFormationData = core.table(
     managementStructure: text('management_structure'),
     businessPurpose: text('business_purpose'),
     naicsCode: text('naics_code'),
+    /** A corporation's authorized shares, `{ count, par_value }` (par value in US dollars, null for no par value). */
+    authorizedShares: jsonb('authorized_shares'),
     einStatus: text('ein_status').notNull().default('not_started'),
     formationStatus: text('formation_status').notNull().default('not_started'),
     filedAt: timestamp('filed_at', { withTimezone: true }),

@@ -209,6 +209,40 @@ describe('the formation case, from a paid package to a formed company', () => {
     expect((await readPdf(new Uint8Array(bytes))).text).toContain('Ada Bakes Texas LLC');
   });
 
+  it("puts a corporation's authorized shares, as the founder set them, in its articles", async () => {
+    const founder = await world.newFounder();
+    const corporation = {
+      ...COMPLETE_INTAKE,
+      legal_name: 'Ada Bakes Inc.',
+      entity_type: 'corporation',
+      state_of_formation: 'DE',
+      business_address: { line1: '1 Rodney Sq', city: 'Wilmington', state: 'DE', postal_code: '19801', country: 'US' },
+      registered_agent: { name: 'Delaware Agents Inc.', commercial: true, address: { line1: '1 Rodney Sq', city: 'Wilmington', state: 'DE', postal_code: '19801', country: 'US' } },
+      members: [{ name: 'Ada Baker', role: 'director', ownership_percent: 100, address: { line1: '1 Oak St', city: 'Wilmington', state: 'DE', postal_code: '19801', country: 'US' } }],
+      management_structure: 'board',
+      authorized_shares: { count: 10_000_000, par_value: 0.0001 },
+    };
+    const saved = await world.as(founder, 'PUT', '/v1/me/formation', corporation);
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ authorized_shares: { count: 10_000_000, par_value: 0.0001 } });
+    await world.paid(founder);
+    const { id } = await world.caseOf(founder);
+    expect((await world.asOperator('POST', `/admin/api/formation/cases/${id}/documents/prepare`, { reason: 'Ready.' })).status).toBe(200);
+    const articles = (await world.caseOf(founder)).documents.find((document) => document.kind === 'articles_of_incorporation');
+    expect(articles).toBeDefined();
+    const { text } = await readPdf(new Uint8Array(await (await world.as(founder, 'GET', `/v1/me/formation/documents/${articles?.id}`)).arrayBuffer()));
+    expect(text).toContain('10,000,000');
+    expect(text).toContain('$0.0001');
+    expect(text).not.toContain('has not chosen the number of shares');
+
+    // An LLC has no shares; a count that is no whole number is no count.
+    for (const body of [{ entity_type: 'llc', authorized_shares: { count: 1000, par_value: null } }, { authorized_shares: { count: 10.5, par_value: null } }, { authorized_shares: { count: 1000 } }]) {
+      const refused = await world.as(founder, 'PUT', '/v1/me/formation', body);
+      expect(refused.status).toBe(400);
+      expect(await errorOf(refused)).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path: expect.stringMatching(/^authorized_shares/) })] });
+    }
+  });
+
   it('asks the founder and returns on the answer; records the state\'s rejection and prepares a refiling', async () => {
     const founder = await world.newFounder();
     await world.as(founder, 'PUT', '/v1/me/formation', COMPLETE_INTAKE);
@@ -253,6 +287,13 @@ describe('the formation case, from a paid package to a formed company', () => {
     expect((await world.caseOf(founder)).domain).toEqual({ domain: 'adafails.com', status: 'failed', expires_at: null, order_id: null, reason: 'The domain is taken.' });
     // A report about another domain changes nothing on the case.
     expect(await world.report('profile-domain-registered', { ...failed, eventId: randomUUID(), domain: 'other.com' })).toBe('ignored');
+  });
+
+  it("keeps no domain choice of a founder who deleted their account", async () => {
+    const founder = await world.newFounder();
+    expect((await world.as(founder, 'DELETE', '/v1/me')).status).toBe(204);
+    await world.report('profile-domain-selected', { v: 1, userId: founder.profileId, eventId: randomUUID(), occurredAt: new Date().toISOString(), domain: 'adagone.com' });
+    expect((await db('select count(*)::int as n from core.domain_choices where user_id = $1', [founder.profileId])).rows[0]).toEqual({ n: 0 });
   });
 
   it('shows a founder only their own case and documents', async () => {

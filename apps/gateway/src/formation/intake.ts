@@ -45,6 +45,15 @@ export const intakeMember = z
   })
   .strict();
 
+export const authorizedShares = z
+  .object({
+    /** How many shares the articles let the corporation issue. */
+    count: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    /** In US dollars per share; null for shares without par value. */
+    par_value: z.number().min(0).max(1_000_000).nullable(),
+  })
+  .strict();
+
 export const MANAGEMENT_STRUCTURES = ['member_managed', 'manager_managed', 'board'] as const;
 
 /** What PUT /v1/me/formation takes: each field optional (the founder fills the intake over several visits). */
@@ -60,6 +69,8 @@ export const intakeFields = {
   management_structure: z.enum(MANAGEMENT_STRUCTURES).nullable(),
   business_purpose: text(2000).nullable(),
   naics_code: z.string().regex(/^\d{2,6}$/, 'must be a NAICS code of 2 to 6 digits').nullable(),
+  /** A corporation's; the drafts use `DEFAULT_AUTHORIZED_SHARES`, and say so, while it is null. */
+  authorized_shares: authorizedShares.nullable(),
 };
 
 type IntakeBody = Partial<{ [K in keyof typeof intakeFields]: z.output<(typeof intakeFields)[K]> }>;
@@ -75,6 +86,9 @@ export function intakeContradictions(body: IntakeBody, ctx: z.RefinementCtx): vo
   }
   if (entity === 'corporation' && management && management !== 'board') {
     ctx.addIssue({ code: 'custom', path: ['management_structure'], message: 'a corporation is run by its board: board' });
+  }
+  if (entity === 'llc' && body.authorized_shares) {
+    ctx.addIssue({ code: 'custom', path: ['authorized_shares'], message: 'an LLC has no shares: authorized_shares is for a corporation' });
   }
   const total = (members ?? []).reduce((sum, member) => sum + (member.ownership_percent ?? 0), 0);
   if (total > 100.01) ctx.addIssue({ code: 'custom', path: ['members'], message: `the ownership shares add up to ${+total.toFixed(2)}%, more than 100%` });
@@ -108,6 +122,7 @@ export function draftOf(profile: ProfileRow, formation: FormationRow | undefined
   const members = ((formation?.members as StoredMember[] | null) ?? []).map(memberOf);
   const principal = (formation?.businessAddress as (Address & { county?: string }) | null) ?? null;
   const agent = formation?.registeredAgent as { name: string; address: Address; commercial?: boolean } | null | undefined;
+  const shares = formation?.authorizedShares as { count: number; par_value: number | null } | null | undefined;
   // The organizer signs the articles: the founder, by the name on their profile (else the first person named).
   const organizerName = profile.customerName ?? members[0]?.name ?? null;
   const organizerAddress = members.find((member) => member.name === organizerName)?.address ?? null;
@@ -123,6 +138,7 @@ export function draftOf(profile: ProfileRow, formation: FormationRow | undefined
     registeredAgent: agent ?? null,
     members,
     managementStructure: formation?.managementStructure as FormationDocumentInput['managementStructure'] | null,
+    authorizedShares: shares ? { count: shares.count, parValue: shares.par_value } : null,
     organizer: organizerName ? { name: organizerName, email: profile.customerEmail, address: organizerAddress } : null,
     dreamDna: dreamDna ?? null,
   } satisfies Parameters<typeof missingForDocuments>[0];

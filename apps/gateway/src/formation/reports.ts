@@ -43,8 +43,9 @@ export class FormationReports {
   async domainChosen(p: Payload<'profile-domain-selected'>, { correlationId }: JobContext): Promise<void> {
     const aftermath = new Aftermath();
     await withOwnerRole(this.deps.db, 'gateway', async (tx) => {
-      const [profile] = await tx.select({ id: users.id }).from(users).where(eq(users.id, p.userId)).for('update');
-      if (!profile) return;
+      const [profile] = await tx.select({ id: users.id, deletedAt: users.deletedAt }).from(users).where(eq(users.id, p.userId)).for('update');
+      // A deleted founder's choice would be their data kept after the deletion, and would ask for a registration.
+      if (!profile || profile.deletedAt) return;
       const occurredAt = new Date(p.occurredAt);
       await tx
         .insert(domainChoices)

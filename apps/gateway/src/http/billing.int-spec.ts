@@ -60,8 +60,12 @@ describe('billing through the gateway, local provider', () => {
   it('lists the packages without a token', async () => {
     const response = await call(undefined, 'GET', '/v1/billing/packages');
     expect(response.status).toBe(200);
-    const { packages } = (await response.json()) as { packages: { id: string }[] };
+    const { packages } = (await response.json()) as { packages: { id: string; formation: boolean; includes_domain: boolean }[] };
     expect(packages.map((p) => p.id)).toContain('formation-standard');
+    // What each buys beyond the payment: a formation case, and the chosen domain's registration.
+    expect(packages.find((p) => p.id === 'formation-premium')).toMatchObject({ formation: true, includes_domain: true });
+    expect(packages.find((p) => p.id === 'formation-basic')).toMatchObject({ formation: true, includes_domain: false });
+    expect(packages.find((p) => p.id === 'monthly')).toMatchObject({ formation: false, includes_domain: false });
   });
 
   it('pays a package: checkout, confirm link, then the profile is paid', async () => {

@@ -360,7 +360,7 @@ export function meRouter(
   return router;
 }
 
-const FORMATION_JSON_COLUMNS = new Set(['business_address', 'mailing_address', 'registered_agent', 'members']);
+const FORMATION_JSON_COLUMNS = new Set(['business_address', 'mailing_address', 'registered_agent', 'members', 'authorized_shares']);
 
 /** node-postgres would send an array as a Postgres array: JSON columns get their JSON text. */
 function formationValue(column: string, value: unknown) {

@@ -34,6 +34,8 @@ export const BillingPackage = z
     interval: z.enum(['month', 'year']).nullable(),
     amount: z.number().int(),
     currency: z.string().regex(/^[a-z]{3}$/),
+    formation: z.boolean().openapi({ description: "Paying it opens the founder's formation case (GET /v1/me/formation/case)" }),
+    includes_domain: z.boolean().openapi({ description: "It registers the founder's chosen domain too" }),
   })
   .openapi('BillingPackage');
 

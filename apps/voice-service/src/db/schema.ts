@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, customType, index, integer, jsonb, numeric, pgSchema, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
+import { createdAt, erasedFoundersTable, founderReads, founderReadsThroughParent, oneOf, ownerAll, timestampTz, updatedAt } from '@dreamseed/platform/schema';
 
 /**
  * The voice service's tables: calls as VAPI reports them, their transcripts and turns, the raw webhook log,
@@ -257,3 +257,6 @@ export const archives = voice.table(
   },
   (t) => [ownerAll('archives', 'voice'), index('archives_kind_newest_idx').on(t.kind, t.newest), oneOf('archives_kind', 'kind', ['transcripts', 'webhook_logs'])],
 ).enableRLS();
+
+/** The founders `erase-founder` erased: no later work on them writes their rows again (`founderErased`). */
+export const erasedFounders = erasedFoundersTable(voice, 'voice');

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { and, asc, eq, gt, inArray, isNotNull, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { withOwnerRole, type JobContext } from '@dreamseed/platform';
+import { markFounderErased, withOwnerRole, type JobContext } from '@dreamseed/platform';
 import type { VoiceDb } from '../db/client';
 import { archives, callFounders, callSessions, conversations, transcripts, vapiCalls, voiceCalls, webhookLogs } from '../db/schema';
 
@@ -24,12 +24,20 @@ interface FounderCalls {
  * retention archives. The call sessions stay, without summary, analysis, recordings or number, for the platform's
  * counts (ids, times, stage, status); planned calls not yet placed are cancelled. Each step filters by the founder's
  * id or their own calls, and finds nothing the second time: a retry or a second run changes nothing.
+ *
+ * The first transaction marks the founder erased (`markFounderErased`) before it looks for their calls: work that
+ * writes the founder's rows and is running (a VAPI message, a plan, a placed call) commits first and is found and
+ * erased with the rest; work that starts later, queued before the erasure or not, finds the mark and writes
+ * nothing (`founderErased`, and `callsOfErasedFounders` for VAPI's messages).
  */
 export class FounderErasure {
   constructor(private readonly db: VoiceDb) {}
 
   async erase({ userId }: JobPayloadOf<VoiceJobs, 'erase-founder'>, { log }: JobContext) {
-    const calls = await withOwnerRole(this.db, 'voice', (tx) => founderCalls(tx, userId));
+    const calls = await withOwnerRole(this.db, 'voice', async (tx) => {
+      await markFounderErased(tx, 'voice', userId);
+      return founderCalls(tx, userId);
+    });
     const erased = {
       // Cancelled first, so that no call is placed while the rest is erased (a `place-outbound-call` skips it).
       cancelledCalls: await withOwnerRole(this.db, 'voice', (tx) => cancelPlannedCalls(tx, userId)),

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq, gte, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
-import { sleep, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { founderErased, sleep, withOwnerRole, type JobContext, type JobProducer } from '@dreamseed/platform';
 import { founderAssistant, variableValuesOf, type Stage } from '../assistants/stages';
 import { fetchFounder } from '../gateway-client';
 import type { VoiceConfig } from '../config';
-import type { VoiceDb } from '../db/client';
+import type { VoiceDb, VoiceTx } from '../db/client';
 import { callSessions, transcripts, voiceCalls } from '../db/schema';
 import { raiseCallFailed } from '../calls/attention';
 import { bindCallFounder, queueCallCompleted } from '../calls/founders';
@@ -37,6 +37,9 @@ const OUTCOME_UNKNOWN =
  * left takes it over (the earlier try stopped: a crash, a shutdown); one that finds the request sent records the
  * outcome as unknown instead of dialling again. Only a refusal VAPI certainly did not act on (429, 5xx, no
  * connection) puts the row back to `scheduled` for the job's next try.
+ *
+ * A founder erased since (`erase-founder`) is neither planned for nor called, and nothing is reported of them:
+ * each transaction that would write their rows asks `founderErased` first, and the job ends `erased`.
  */
 export class OutboundCalls {
   constructor(
@@ -48,7 +51,8 @@ export class OutboundCalls {
 
   async schedule(p: Payload<'schedule-next-call'>, { log, correlationId }: JobContext) {
     const scheduledFor = nextCallDue(Date.now(), this.config.NEXT_CALL_DELAY_HOURS, p.notBefore);
-    const { planned, superseded } = await withOwnerRole(this.db, 'voice', async (tx) => {
+    const plan = await withOwnerRole(this.db, 'voice', async (tx) => {
+      if (await founderErased(tx, 'voice', p.userId)) return 'erased' as const;
       // A plan for an earlier stage is needless once a later one is planned: that stage is done (or skipped).
       const superseded = await tx
         .update(voiceCalls)
@@ -72,6 +76,8 @@ export class OutboundCalls {
       const [row] = await tx.insert(voiceCalls).values({ userId: p.userId, callStage: p.callStage, scheduledFor }).returning({ id: voiceCalls.id });
       return { planned: row?.id, superseded };
     });
+    if (plan === 'erased') return { outcome: 'erased' };
+    const { planned, superseded } = plan;
     // Their place jobs would find the row cancelled and do nothing; removed so that nothing waits for them.
     for (const { id } of superseded) await (await this.producer.queue('voice').getJob(placeJobId(id)))?.remove().catch(() => undefined);
     if (!planned) return { outcome: 'already-dialing' };
@@ -97,6 +103,8 @@ export class OutboundCalls {
     // The rows this request cancels are marked with it, so that a retry (after a failure to remove a job or to
     // report) finds and finishes them, including those an earlier try already cancelled.
     const cancelled = await withOwnerRole(this.db, 'voice', async (tx) => {
+      // The erasure cancelled their plans itself: nothing is left to cancel, or to report.
+      if (await founderErased(tx, 'voice', p.userId)) return 'erased' as const;
       await tx
         .update(voiceCalls)
         .set({ status: 'cancelled', cancelRequestId: p.requestId, updatedAt: new Date() })
@@ -106,6 +114,7 @@ export class OutboundCalls {
         .from(voiceCalls)
         .where(and(eq(voiceCalls.userId, p.userId), eq(voiceCalls.cancelRequestId, p.requestId)));
     });
+    if (cancelled === 'erased') return { outcome: 'erased', cancelled: 0 };
     for (const { id, callStage } of cancelled) {
       await (await this.producer.queue('voice').getJob(placeJobId(id)))?.remove().catch(() => undefined);
       await this.reportPlan(p.userId, callStage, id, null, correlationId);
@@ -117,6 +126,10 @@ export class OutboundCalls {
   async place(p: Payload<'place-outbound-call'>, { lastAttempt: lastTry, log, correlationId }: JobContext) {
     const claimId = randomUUID();
     const claim = await withOwnerRole(this.db, 'voice', async (tx) => {
+      if (await founderErased(tx, 'voice', p.userId)) {
+        await cancelErasedPlan(tx, p.voiceCallId);
+        return 'erased' as const;
+      }
       const [row] = await tx.select().from(voiceCalls).where(eq(voiceCalls.id, p.voiceCallId)).for('update');
       if (row?.status === 'dialing' && row.requestSentAt) {
         await tx.update(voiceCalls).set({ status: 'failed', claimId: null, lastError: OUTCOME_UNKNOWN, updatedAt: new Date() }).where(eq(voiceCalls.id, row.id));
@@ -148,6 +161,7 @@ export class OutboundCalls {
       return { outcome: 'unknown' };
     }
     if (claim === 'skipped') return { outcome: 'skipped' };
+    if (claim === 'erased') return { outcome: 'erased' };
     if (claim === 'stage-done') {
       await this.reportPlan(p.userId, p.callStage, p.voiceCallId, null, correlationId);
       return { outcome: 'stage-done' };
@@ -202,13 +216,20 @@ export class OutboundCalls {
     }
 
     // The point of no return, under this try's claim: from here a lost answer is never dialled again.
-    const mine = await withOwnerRole(this.db, 'voice', (tx) =>
-      tx
+    // Erased since the claim (while the founder was looked up): not dialled. An erasure that comes after this
+    // commit finds the request sent, and the call is placed but recorded for nobody (below).
+    const mine = await withOwnerRole(this.db, 'voice', async (tx) => {
+      if (await founderErased(tx, 'voice', p.userId)) {
+        await cancelErasedPlan(tx, p.voiceCallId);
+        return 'erased' as const;
+      }
+      return tx
         .update(voiceCalls)
         .set({ requestSentAt: new Date(), updatedAt: new Date() })
         .where(and(eq(voiceCalls.id, p.voiceCallId), eq(voiceCalls.claimId, claimId), eq(voiceCalls.status, 'dialing')))
-        .returning({ id: voiceCalls.id }),
-    );
+        .returning({ id: voiceCalls.id });
+    });
+    if (mine === 'erased') return { outcome: 'erased' };
     if (!mine.length) return { outcome: 'superseded' };
 
     let vapiCallId: string;
@@ -234,30 +255,44 @@ export class OutboundCalls {
 
     // The call exists now: its record is retried here rather than by the job, whose next try could not tell.
     // VAPI may already have sent the call's first messages: the founder recorded here links what they stored.
-    const { completed } = await retried(() =>
+    const { completed, erased } = await retried(() =>
       withOwnerRole(this.db, 'voice', async (tx) => {
+        // Erased while VAPI dialled: the plan keeps the call's id and time, as the erasure keeps them of every
+        // placed call, and the call gets no session or founder record (its messages are then stored as nothing).
+        if (await founderErased(tx, 'voice', p.userId)) {
+          await this.markPlaced(tx, p.voiceCallId, vapiCallId, undefined);
+          return { completed: null, erased: true };
+        }
         const [session] = await tx
           .insert(callSessions)
           .values({ vapiCallId, userId: p.userId, callStage: p.callStage, direction: 'outbound', status: 'queued' })
           .onConflictDoUpdate({ target: callSessions.vapiCallId, set: { updatedAt: new Date() } })
           .returning({ id: callSessions.id });
         const bound = await bindCallFounder(tx, { vapiCallId, userId: p.userId, callStage: p.callStage, source: 'outbound' });
-        // Placed wins over anything a concurrent try wrote meanwhile (an "outcome unknown" included).
-        await tx
-          .update(voiceCalls)
-          .set({ status: 'placed', vapiCallId, callSessionId: session?.id, placedAt: new Date(), claimId: null, lastError: null, updatedAt: new Date() })
-          .where(eq(voiceCalls.id, p.voiceCallId));
-        return bound;
+        await this.markPlaced(tx, p.voiceCallId, vapiCallId, session?.id);
+        return { completed: bound.completed, erased: false };
       }),
     );
     if (completed) await queueCallCompleted(this.producer, completed, correlationId);
-    log.info({ voiceCallId: p.voiceCallId, provider: this.provider.name }, 'outbound call placed');
-    return { outcome: 'placed', provider: this.provider.name, vapiCallId };
+    log.info({ voiceCallId: p.voiceCallId, provider: this.provider.name, erased }, 'outbound call placed');
+    return { outcome: erased ? 'erased' : 'placed', provider: this.provider.name, vapiCallId };
   }
 
-  /** Tells operators the plan failed for good: `reason` is a code (`CallProviderError.code`), never VAPI's message. */
-  private flagFailed(p: Payload<'place-outbound-call'>, reason: string | undefined, failedAt: Date, correlationId: string) {
-    return raiseCallFailed(this.producer, { userId: p.userId, callStage: p.callStage, voiceCallId: p.voiceCallId, failedAt, reason }, correlationId);
+  /** Placed wins over anything a concurrent try wrote meanwhile (an "outcome unknown" included). */
+  private markPlaced(tx: VoiceTx, voiceCallId: string, vapiCallId: string, callSessionId: string | undefined) {
+    return tx
+      .update(voiceCalls)
+      .set({ status: 'placed', vapiCallId, callSessionId, placedAt: new Date(), claimId: null, lastError: null, updatedAt: new Date() })
+      .where(eq(voiceCalls.id, voiceCallId));
+  }
+
+  /**
+   * Tells operators the plan failed for good: `reason` is a code (`CallProviderError.code`), never VAPI's message.
+   * Not for a founder erased since the try began: nobody is waiting for that call any more.
+   */
+  private async flagFailed(p: Payload<'place-outbound-call'>, reason: string | undefined, failedAt: Date, correlationId: string) {
+    if (await withOwnerRole(this.db, 'voice', (tx) => founderErased(tx, 'voice', p.userId))) return;
+    await raiseCallFailed(this.producer, { userId: p.userId, callStage: p.callStage, voiceCallId: p.voiceCallId, failedAt, reason }, correlationId);
   }
 
   private async reportPlan(userId: string, callStage: number, voiceCallId: string, at: Date | null, correlationId: string) {
@@ -269,6 +304,19 @@ export class OutboundCalls {
       { jobId: `next-call-${voiceCallId}-${at?.getTime() ?? 'cancelled'}`, correlationId },
     );
   }
+}
+
+/**
+ * A plan of a founder erased since it was made, left as the erasure leaves the plans it finds: cancelled. The
+ * erasure cancels the plans still scheduled; this one may have been claimed before it, or put back by a try that
+ * failed since. A try that holds it then stops before calling VAPI (its claim is gone). One whose request already
+ * went is left as it is.
+ */
+function cancelErasedPlan(tx: VoiceTx, voiceCallId: string) {
+  return tx
+    .update(voiceCalls)
+    .set({ status: 'cancelled', claimId: null, updatedAt: new Date() })
+    .where(and(eq(voiceCalls.id, voiceCallId), inArray(voiceCalls.status, ['scheduled', 'dialing']), isNull(voiceCalls.requestSentAt)));
 }
 
 /** Runs `write` up to three times, 0.2 s then 1 s apart: for a record that must not be left to the job's retry. */

@@ -15,6 +15,7 @@ import {
 import type { VoiceDb, VoiceTx } from '../db/client';
 import { callFounders, callSessions, webhookLogs } from '../db/schema';
 import { raiseCallUnanswered, type UnansweredCall } from '../calls/attention';
+import { callsOfErasedFounders } from '../calls/erased';
 import { bindCallFounder, queueCallCompleted, type CallFounder, type CompletedCall } from '../calls/founders';
 import { storeCallReport } from '../calls/report';
 import {
@@ -37,7 +38,8 @@ import { insertAndLockLogs, markLogs, type LogRow } from './webhook-log';
 type VapiEventPayload = JobPayloadOf<VoiceJobs, 'vapi-event'>;
 /** A `vapi-event` job's payload with its message opened. */
 type VapiEvent = Omit<VapiEventPayload, 'sealedBody' | 'message'> & { message: Record<string, unknown>; lastAttempt?: boolean };
-export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored';
+/** `erased`: the message is about a call of a founder erased since (`erase-founder`), so nothing of it is stored. */
+export type VapiEventOutcome = 'stored' | 'duplicate' | 'ignored' | 'erased';
 
 const isEndOfCallReport = (event: VapiEvent) =>
   event.messageType === 'end-of-call-report' || (event.message as VapiMessage).type === 'end-of-call-report';
@@ -78,7 +80,8 @@ export interface VapiEventProcessorOptions {
  * Stores one VAPI message: always in `webhook_logs` (redacted), and by type into the call's records. Safe to
  * run again: every write is an upsert on the call's or event's natural key, and a message already processed
  * is skipped. Follow-up jobs (the profile change and the analysis) carry ids derived from the call, so a
- * retry or a second report never makes a second one.
+ * retry or a second report never makes a second one. A message about a call of an erased founder stores nothing
+ * at all (`callsOfErasedFounders`, first in each transaction): it came too late, and the job is done.
  *
  * End-of-call reports are stored one per transaction, with their follow-ups. Every other message only logs
  * and updates the call's session, so those are group-committed: the messages of the jobs running at the same
@@ -151,6 +154,8 @@ export class VapiEventProcessor {
     const live = Boolean(call.id) && speaksOfLiveCall(message.type);
     const byNumber = live && message.type === 'end-of-call-report' ? await this.founderOfUnnamedCall(call, event) : null;
     const result = await withOwnerRole(this.db, 'voice', async (tx) => {
+      const named = { eventKey: event.eventKey, vapiCallId: call.id, userId: call.userId ?? byNumber?.userId ?? null };
+      if ((await callsOfErasedFounders(tx, [named])).size) return { outcome: 'erased' as const, settled: true };
       await tx
         .insert(webhookLogs)
         .values({
@@ -230,9 +235,12 @@ export class VapiEventProcessor {
 
   /**
    * Events other than end-of-call reports, in one transaction, with the outcome each would have had on its own
-   * in this order. Two round trips inside the transaction, whatever the batch's size:
-   * 1. one multi-row insert of the log rows and one lock of the rows that were there before (`insertAndLockLogs`);
-   * 2. one multi-row upsert of the calls' sessions (one row per call, merged here) and one update marking the
+   * in this order. Four round trips inside the transaction at most, whatever the batch's size:
+   * 1. the founders of the calls, locked against their erasure, and which of them were erased
+   *    (`callsOfErasedFounders`, two statements, the second only when a call has a founder): their messages are
+   *    left out of what follows;
+   * 2. one multi-row insert of the log rows and one lock of the rows that were there before (`insertAndLockLogs`);
+   * 3. one multi-row upsert of the calls' sessions (one row per call, merged here) and one update marking the
    *    log rows processed or ignored.
    * Rows are written and locked in key order (log rows by event key, sessions by call id), so concurrent
    * batches take their locks in the same order. Throws if anything fails; the batcher then stores the events
@@ -261,8 +269,14 @@ export class VapiEventProcessor {
     }));
 
     const { outcomes, changed } = await withOwnerRole(this.db, 'voice', async (tx) => {
-      const statusOf = await insertAndLockLogs(tx, logRows);
+      const erased = await callsOfErasedFounders(
+        tx,
+        logRows.map((row) => ({ eventKey: row.event_key, vapiCallId: row.vapi_call_id, userId: row.user_id })),
+      );
+      const kept = logRows.filter((row) => !erased.has(row.event_key));
+      const statusOf = kept.length ? await insertAndLockLogs(tx, kept) : new Map<string, string | null>();
       const outcomes = entries.map((entry): VapiEventOutcome => {
+        if (erased.has(entry.event.eventKey)) return 'erased';
         const status = statusOf.get(entry.event.eventKey);
         if (firstOfKey.get(entry.event.eventKey) !== entry || status === 'processed' || status === 'ignored') return 'duplicate';
         return entry.call.id && speaksOfLiveCall(entry.message.type) ? 'stored' : 'ignored';
@@ -277,7 +291,7 @@ export class VapiEventProcessor {
       });
       // Rows inserted above are already done; only rows an earlier try left behind need marking.
       const marks = entries.flatMap(({ event }, i) =>
-        outcomes[i] === 'duplicate' || statusOf.get(event.eventKey) === 'new'
+        outcomes[i] === 'duplicate' || outcomes[i] === 'erased' || statusOf.get(event.eventKey) === 'new'
           ? []
           : [{ event_key: event.eventKey, status: outcomes[i] === 'ignored' ? ('ignored' as const) : ('processed' as const) }],
       );

@@ -78,6 +78,7 @@ function Packages({ packages }: { packages: BillingPackage[] }) {
             <h3>{p.name}</h3>
             <p className="price">{formatPrice(p.amount, p.currency, p.interval)}</p>
             <p className="meta">{p.kind === 'subscription' ? 'A plan, renewed until you cancel.' : 'One payment.'}</p>
+            {p.formation ? <p>{p.includes_domain ? 'We file your business with the state and register your chosen domain.' : 'We file your business with the state.'}</p> : null}
             <button type="button" className="primary" disabled={checkout.isPending} onClick={() => checkout.mutate(p.id)} aria-label={`Buy ${p.name}`}>
               {checkout.isPending && checkout.variables === p.id ? 'Opening the checkout…' : 'Buy'}
             </button>

@@ -80,6 +80,19 @@ describe('the formation page', { timeout: 20_000 }, () => {
     expect(sent).toEqual([]);
   });
 
+  it("asks a corporation for its shares, and sends them", async () => {
+    const sent = gateway((body) => json(200, { ...(body as object), formation_status: 'not_started', ein_status: 'not_started', filed_at: null, approved_at: null }));
+    show();
+    const type = await screen.findByRole('combobox', { name: /Business type/ });
+    expect(screen.queryByRole('group', { name: 'Shares' })).toBeNull();
+    fireEvent.change(type, { target: { value: 'corporation' } });
+    const shares = group('Shares');
+    fireEvent.change(within(shares).getByRole('textbox', { name: /Authorized shares/ }), { target: { value: '10,000,000' } });
+    fireEvent.change(within(shares).getByRole('textbox', { name: /Par value/ }), { target: { value: '0.0001' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save formation details' }));
+    await waitFor(() => expect(sent).toEqual([expect.objectContaining({ entity_type: 'corporation', authorized_shares: { count: 10_000_000, par_value: 0.0001 } })]));
+  });
+
   it('adds and removes members by name of button', async () => {
     gateway(() => json(200, {}));
     show();

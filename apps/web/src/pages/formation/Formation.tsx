@@ -14,6 +14,7 @@ import {
   emptyMember,
   fieldErrorsFromApi,
   fieldPaths,
+  hasShares,
   MANAGEMENT,
   MAX_MEMBERS,
   toFormationBody,
@@ -107,6 +108,30 @@ function FormationForm({ saved }: { saved: FormationDetails | null }) {
         <TextAreaField label="Business purpose" hint="One or two sentences on what the business does." rows={3} {...text('business_purpose')} />
         <Field label="NAICS code (optional)" hint="The industry code, 2 to 6 digits; 311811 is a retail bakery." inputMode="numeric" {...text('naics_code')} />
       </fieldset>
+      {hasShares(draft) ? (
+        <fieldset className="group">
+          <legend>Shares</legend>
+          <p className="hint">What the articles let the corporation issue. Left empty, the drafts use 1,000 shares at $0.01 and say it is a default.</p>
+          <Field
+            label="Authorized shares"
+            hint="A whole number, like 10,000,000."
+            inputMode="numeric"
+            id={intakeControlId('authorized_shares.count')}
+            value={draft.authorized_shares.count}
+            onChange={(e) => update('authorized_shares', { ...draft.authorized_shares, count: e.target.value })}
+            error={errors['authorized_shares.count']}
+          />
+          <Field
+            label="Par value per share, $ (optional)"
+            hint="Like 0.0001. Leave it empty for shares without par value."
+            inputMode="decimal"
+            id={intakeControlId('authorized_shares.par_value')}
+            value={draft.authorized_shares.par_value}
+            onChange={(e) => update('authorized_shares', { ...draft.authorized_shares, par_value: e.target.value })}
+            error={errors['authorized_shares.par_value']}
+          />
+        </fieldset>
+      ) : null}
       <AddressFields legend="Business address" path="business_address" value={draft.business_address} errors={errors} onChange={(a) => update('business_address', a)} />
       <AddressFields legend="Mailing address (if different)" path="mailing_address" value={draft.mailing_address} errors={errors} onChange={(a) => update('mailing_address', a)} />
       <fieldset className="group">

@@ -69,10 +69,11 @@ describe('where a missing detail is filled in', () => {
     expect(fieldTarget('members')).toEqual({ control: 'intake-members' });
   });
 
-  it('sends the signer’s name to the profile, the county to the principal address, and names what the form has no field for in words only', () => {
+  it('sends the signer’s name to the profile, the county to the principal address, the shares to their count, and names what the form has no field for in words only', () => {
     expect(fieldTarget('organizer.name')).toEqual({ page: '/profile' });
     expect(fieldTarget('county')).toEqual({ control: 'intake-business_address-county' });
-    expect(fieldTarget('authorized_shares')).toBeNull();
+    expect(fieldTarget('authorized_shares')).toEqual({ control: 'intake-authorized_shares-count' });
+    expect(fieldTarget('members.0.address')).toBeNull();
   });
 });
 

@@ -116,7 +116,7 @@ export function nowWords(c: FormationCase): string {
  */
 export type FieldTarget = { control: string } | { page: '/profile' } | null;
 
-const FORM_FIELD = /^(legal_name|dba_name|entity_type|state_of_formation|management_structure|business_purpose|naics_code|registered_agent\.name|(business_address|mailing_address|registered_agent\.address)\.(line1|line2|city|state|postal_code|county)|members\.\d+\.(name|role|ownership_percent))$/;
+const FORM_FIELD = /^(legal_name|dba_name|entity_type|state_of_formation|management_structure|business_purpose|naics_code|registered_agent\.name|(business_address|mailing_address|registered_agent\.address)\.(line1|line2|city|state|postal_code|county)|members\.\d+\.(name|role|ownership_percent)|authorized_shares\.(count|par_value))$/;
 
 /** A part named as a whole goes to its first field. */
 const FIRST_FIELD: Record<string, string> = {
@@ -125,6 +125,7 @@ const FIRST_FIELD: Record<string, string> = {
   registered_agent: 'registered_agent.name',
   'registered_agent.address': 'registered_agent.address.line1',
   members: 'members',
+  authorized_shares: 'authorized_shares.count',
   // The county the documents ask for is the principal office's.
   county: 'business_address.county',
 };

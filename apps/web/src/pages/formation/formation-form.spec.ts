@@ -17,6 +17,7 @@ const SAVED: FormationDetails = {
   management_structure: 'member_managed',
   business_purpose: null,
   naics_code: '311811',
+  authorized_shares: null,
   formation_status: 'not_started',
   ein_status: 'not_started',
   filed_at: null,
@@ -41,7 +42,27 @@ describe('the formation form', () => {
       management_structure: 'member_managed',
       business_purpose: null,
       naics_code: null,
+      authorized_shares: null,
     });
+  });
+
+  it("sends a corporation's authorized shares, checked, and clears them for any other type", () => {
+    const corporation = draftFrom({ ...SAVED, entity_type: 'corporation', authorized_shares: { count: 10_000_000, par_value: 0.0001 } });
+    expect(corporation.authorized_shares).toEqual({ count: '10000000', par_value: '0.0001' });
+    expect(toFormationBody({ ...corporation, authorized_shares: { count: '10,000,000', par_value: '' } }).authorized_shares).toEqual({ count: 10_000_000, par_value: null });
+    expect(toFormationBody({ ...corporation, entity_type: 'llc' }).authorized_shares).toBeNull();
+    expect(toFormationBody({ ...corporation, authorized_shares: { count: '', par_value: '' } }).authorized_shares).toBeNull();
+
+    expect(validateFormation(corporation)).toEqual({});
+    expect(validateFormation({ ...corporation, authorized_shares: { count: '10.5', par_value: '-1' } })).toEqual({
+      'authorized_shares.count': expect.stringContaining('whole number'),
+      'authorized_shares.par_value': expect.stringContaining('par value'),
+    });
+    expect(validateFormation({ ...corporation, authorized_shares: { count: '', par_value: '0.01' } })).toEqual({ 'authorized_shares.count': expect.any(String) });
+    // Not shown for an LLC, so not checked either.
+    expect(validateFormation({ ...corporation, entity_type: 'llc', authorized_shares: { count: 'x', par_value: '' } })).toEqual({});
+    expect(fieldPaths(corporation).has('authorized_shares.count')).toBe(true);
+    expect(fieldPaths(draft()).has('authorized_shares.count')).toBe(false);
   });
 
   it('keeps what the form does not edit, and sends the county it does', () => {

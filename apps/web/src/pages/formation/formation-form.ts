@@ -32,6 +32,8 @@ export interface FormationDraft {
   management_structure: string;
   business_purpose: string;
   naics_code: string;
+  /** A corporation's authorized shares; a blank par value means shares without par value. */
+  authorized_shares: { count: string; par_value: string };
 }
 
 /** A message per field, keyed by the field's path in the API's body (`business_address.postal_code`, `members.0.name`). */
@@ -66,8 +68,20 @@ export function draftFrom(details: FormationDetails | null): FormationDraft {
     management_structure: details?.management_structure ?? '',
     business_purpose: details?.business_purpose ?? '',
     naics_code: details?.naics_code ?? '',
+    authorized_shares: sharesDraft(details?.authorized_shares),
   };
 }
+
+function sharesDraft(value: unknown): FormationDraft['authorized_shares'] {
+  const shares = record(value);
+  return { count: textOf(shares.count), par_value: textOf(shares.par_value) };
+}
+
+/** Whether the draft is a corporation's, the one kind of business with shares. */
+export const hasShares = (draft: Pick<FormationDraft, 'entity_type'>) => draft.entity_type === 'corporation';
+
+/** "10,000,000" as the founder may type it. */
+const wholeCount = (value: string) => value.trim().replaceAll(',', '');
 
 const blank = (value: string) => value.trim() === '';
 const addressIsBlank = (a: AddressDraft) => Object.values(a).every(blank);
@@ -118,6 +132,11 @@ export function toFormationBody(draft: FormationDraft): Formation {
     management_structure: (orNull(draft.management_structure) as Formation['management_structure']) ?? null,
     business_purpose: orNull(draft.business_purpose),
     naics_code: orNull(draft.naics_code),
+    // Only a corporation has shares: for any other type, or none given, the saved figure is cleared.
+    authorized_shares:
+      hasShares(draft) && !blank(draft.authorized_shares.count)
+        ? { count: Number(wholeCount(draft.authorized_shares.count)), par_value: blank(draft.authorized_shares.par_value) ? null : Number(draft.authorized_shares.par_value) }
+        : null,
   };
 }
 
@@ -162,6 +181,14 @@ export function validateFormation(draft: FormationDraft): FieldErrors {
   if (!blank(draft.management_structure) && !(draft.management_structure in MANAGEMENT)) errors.management_structure = 'Choose how it is run from the list.';
   if (tooLong(draft.business_purpose, 2000)) errors.business_purpose = 'Keep the purpose to 2,000 characters.';
   if (!blank(draft.naics_code) && !NAICS.test(draft.naics_code.trim())) errors.naics_code = 'A NAICS code is 2 to 6 digits, like 311811 for a bakery.';
+  if (hasShares(draft)) {
+    const { count, par_value: par } = draft.authorized_shares;
+    const shares = Number(wholeCount(count));
+    if (!blank(count) && !(/^\d+$/.test(wholeCount(count)) && shares >= 1 && Number.isSafeInteger(shares))) errors['authorized_shares.count'] = 'Enter a whole number of shares, at least 1, like 10,000,000.';
+    const parValue = Number(par);
+    if (!blank(par) && !(Number.isFinite(parValue) && parValue >= 0 && parValue <= 1_000_000)) errors['authorized_shares.par_value'] = 'Enter the par value in dollars, like 0.0001, or leave it empty for no par value.';
+    else if (!blank(par) && blank(count)) errors['authorized_shares.count'] = 'Enter the number of shares the par value is for.';
+  }
   return errors;
 }
 
@@ -176,7 +203,7 @@ export function fieldErrorsFromApi(error: unknown, fields: ReadonlySet<string>):
     const { path, message } = record(detail);
     const text = typeof message === 'string' ? message : 'This is not valid.';
     // A whole address or agent refused (null where an object is needed) lands on its first field.
-    const field = typeof path === 'string' ? [path, `${path}.line1`, `${path}.name`].find((p) => fields.has(p)) : undefined;
+    const field = typeof path === 'string' ? [path, `${path}.line1`, `${path}.name`, `${path}.count`].find((p) => fields.has(p)) : undefined;
     if (field) result.fields[field] ??= text;
     else result.other.push(typeof path === 'string' && path ? `${path}: ${text}` : text);
   }
@@ -201,5 +228,6 @@ export function fieldPaths(draft: FormationDraft): Set<string> {
     'management_structure',
     'business_purpose',
     'naics_code',
+    ...(hasShares(draft) ? ['authorized_shares.count', 'authorized_shares.par_value'] : []),
   ]);
 }

@@ -23,6 +23,13 @@ const addressWords = (value: unknown) => {
   return [a.line1, a.line2, a.city, [a.state, a.postal_code].filter(Boolean).join(' '), a.county ? `${a.county} County` : null].filter(Boolean).join(', ');
 };
 
+const sharesWords = (value: unknown) => {
+  const shares = value as { count?: number; par_value?: number | null } | null | undefined;
+  if (typeof shares?.count !== 'number') return null;
+  const count = shares.count.toLocaleString('en-US');
+  return typeof shares.par_value === 'number' ? `${count}, par value $${shares.par_value.toLocaleString('en-US', { maximumFractionDigits: 10 })}` : `${count}, no par value`;
+};
+
 const MANAGEMENT: Record<string, string> = { member_managed: 'By its members', manager_managed: 'By managers', board: 'By a board' };
 
 function IntakePart({ intake }: { intake: CaseFile['intake'] }) {
@@ -56,6 +63,7 @@ function IntakePart({ intake }: { intake: CaseFile['intake'] }) {
           ) : null,
         ],
         ['How it is run', MANAGEMENT[text('management_structure') ?? ''] ?? text('management_structure')],
+        ...(entity === 'corporation' ? [['Authorized shares', sharesWords(intake.authorized_shares) ?? 'Not given: the drafts use the default'] as [string, ReactNode]] : []),
         ['Purpose', text('business_purpose')],
         ['NAICS code', text('naics_code')],
       ]}
