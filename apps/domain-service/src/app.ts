@@ -7,11 +7,12 @@ import { RdapProvider } from './availability/rdap';
 import type { AvailabilityProvider } from './availability/types';
 import { domainConfigSchema, type DomainConfig } from './config';
 import { createDomainDb } from './db/client';
+import { registrationAgreementsRouter } from './http/agreements';
 import { checkRouter } from './http/check';
 import { operatorDomainsRouter } from './http/operator';
 import { searchesRouter } from './http/searches';
 import { domainJobHandlers } from './jobs';
-import { DomainRegistrations, gatewayRegistrants, registrarFor } from './registration';
+import { DomainRegistrations, gatewayConsents, gatewayRegistrants, registrarFor } from './registration';
 
 export const APP_NAME = 'domain-service';
 
@@ -49,7 +50,14 @@ function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>): Ser
   if (registrar.name === 'local' && config.NODE_ENV === 'production') {
     deps.logger.warn('domains included in packages are registered by the local stand-in, which buys nothing (set DOMAIN_REGISTRAR and the GoDaddy keys to buy them)');
   }
-  const registrations = new DomainRegistrations({ db, checker, registrar, registrants: gatewayRegistrants(config), producer: deps.producer });
+  const registrations = new DomainRegistrations({
+    db,
+    checker,
+    registrar,
+    registrants: gatewayRegistrants(config),
+    consents: gatewayConsents(config),
+    producer: deps.producer,
+  });
   return {
     handlers: domainJobHandlers({ db, bootstrap, checker, producer: deps.producer, config, registrations }),
     routes: (app) => {
@@ -59,6 +67,7 @@ function buildDomain(config: DomainConfig, deps: ServiceDeps<DomainConfig>): Ser
         checkRouter(checker, config.DOMAIN_CHECK_DEADLINE_MS),
         searchesRouter(config, db),
         operatorDomainsRouter(config, db),
+        registrationAgreementsRouter(registrar),
       );
     },
     // The offline provider needs no RDAP bootstrap file.

@@ -34,17 +34,9 @@ export const domainConfigSchema = baseConfigSchema.extend({
     .optional()
     .describe(
       "Who registers (buys) the founders' domains that their package includes: godaddy (GoDaddy's purchase API, " +
-        'paid from the GoDaddy account of GODADDY_API_KEY; needs GODADDY_CONSENT_IP) or local, an offline stand-in ' +
-        'that records a one-year registration and buys nothing. Unset: godaddy when GODADDY_API_KEY and ' +
-        'GODADDY_API_SECRET are set, else local.',
-    ),
-  GODADDY_CONSENT_IP: z
-    .union([z.ipv4(), z.ipv6()])
-    .optional()
-    .describe(
-      "The purchase's consent.agreedBy: GoDaddy records it as the address of whoever agreed to its registration " +
-        "agreements. The platform keeps no founder's address (sessions hold a hash of it), so this is the platform's " +
-        'own public address, which answers for the agreement. Required when the registrar is godaddy.',
+        "paid from the GoDaddy account of GODADDY_API_KEY, with the founder's consent to GoDaddy's agreements as the " +
+        'gateway recorded it) or local, an offline stand-in that records a one-year registration and buys nothing. ' +
+        'Unset: godaddy when GODADDY_API_KEY and GODADDY_API_SECRET are set, else local.',
     ),
   GODADDY_PURCHASE_TIMEOUT_MS: ms(30_000, 120_000).describe(
     'Deadline of one GoDaddy registration call (agreements, purchase, lookup); a purchase whose answer does not come ' +
@@ -73,7 +65,7 @@ export const domainConfigSchema = baseConfigSchema.extend({
   }
 }).superRefine((config, ctx) => {
   if (registrarOf(config) !== 'godaddy') return;
-  for (const key of ['GODADDY_API_KEY', 'GODADDY_API_SECRET', 'GODADDY_CONSENT_IP'] as const) {
+  for (const key of ['GODADDY_API_KEY', 'GODADDY_API_SECRET'] as const) {
     if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'must be set when the domain registrar is godaddy (DOMAIN_REGISTRAR, or a GoDaddy key)' });
   }
 }).superRefine(refuseDevelopmentSecrets).superRefine(checkRedisCluster);

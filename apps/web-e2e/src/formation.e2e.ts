@@ -73,6 +73,21 @@ test('a paid formation goes from the founder’s intake to formed through the op
   await fillTheIntake(page, legalName, founder.name);
   await expect(step(page, 1, 'Your details')).toContainText('Done');
   await expect(step(page, 2, 'Documents')).toContainText('In progress');
+
+  // With the contact complete, the registration waits for the founder's agreement to the registrar's agreements
+  // (the local registrar's one, its stand-in), which they read and agree to on the page.
+  const domainPart = page.getByRole('region', { name: 'Your domain' });
+  await expect(domainPart).toContainText(`Before we register ${domain} for you, the registrar asks you to read its registration agreements`);
+  await expect(todo).toContainText('Your domain waits for you');
+  await expect(todo).toContainText('Nothing else right now.');
+  await expect(domainPart.getByRole('listitem')).toHaveText(['DreamSeed offline registration stand-in: no real domain is registered or bought']);
+  const agree = domainPart.getByRole('button', { name: `Agree and register ${domain}` });
+  await agree.click();
+  await expect(domainPart.getByText('Tick the box first')).toBeVisible();
+  await domainPart.getByRole('checkbox', { name: `I have read and agree to the registration agreement for ${domain}` }).check();
+  await agree.click();
+  await expect(domainPart.getByRole('status')).toContainText('your agreement to the registrar’s agreements is recorded');
+  await expect(domainPart.getByRole('checkbox')).toHaveCount(0);
   await expect(todo).toContainText('Nothing right now.');
 
   // An operator looks at the queue of cases whose intake is complete, then opens this one from the founder's file
@@ -135,8 +150,8 @@ test('a paid formation goes from the founder’s intake to formed through the op
   expect(pdf.length).toBeGreaterThan(1000);
   expect(await pdfText(pdf)).toContain(legalName);
 
-  // The domain the package included is registered (the local registrar under `npm start`).
-  await expect(page.getByRole('region', { name: 'Your domain' })).toContainText(`${domain} is registered to you until`);
+  // The domain the package included is registered (the local registrar under `npm start`), with the founder's agreement.
+  await expect(domainPart).toContainText(`${domain} is registered to you until`);
   expect(loads).toBe(0);
 
   // The overview says so too.

@@ -8959,6 +8959,208 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/formation/domain/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registrar's registration agreements for the domain the package registers, to read before agreeing, and when the founder agreed to them as they stand (null: not yet). 409 no_domain_in_package, no_domain_chosen or domain_registration_started; 503 registrar_unavailable */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DomainAgreements"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/formation/domain/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Agree to the registration agreements (every key GET …/domain/agreements lists): recorded with the founder's address and the time, as the registrar asks, and the domain's registration is asked if nothing else waits. 409 agreements_changed (details.agreements: the current ones) when the keys are not the current agreements */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DomainConsent"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormationCase"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No token, or one that is malformed, tampered, expired or whose session ended (WWW-Authenticate: Bearer) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A valid caller who may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Nothing the caller can see has this id, or the request would change nothing (see its code) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request conflicts with the state (see its code) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over a rate limit (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A part of the platform could not answer; nothing changed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -9323,6 +9525,18 @@ export interface components {
              */
             package_id?: string;
         };
+        DomainAgreements: {
+            /** Format: date-time */
+            agreed_at: string | null;
+            agreements: {
+                key: string;
+                title: string;
+                url: string | null;
+            }[];
+            domain: string;
+            /** @description The registrar that registers it: godaddy, or local (offline, no real domain) */
+            registrar: string;
+        };
         DomainCandidate: {
             amount: number | null;
             available: boolean | null;
@@ -9334,6 +9548,14 @@ export interface components {
             provider: string;
             reason?: string;
             score?: number;
+        };
+        /** @example {
+         *       "agreement_keys": [
+         *         "DNRA"
+         *       ]
+         *     } */
+        DomainConsent: {
+            agreement_keys: string[];
         };
         DomainSearch: {
             candidates: components["schemas"]["DomainCandidate"][];
@@ -9466,7 +9688,7 @@ export interface components {
             /** @enum {string} */
             change: "opened" | "moved" | "package" | "documents" | "domain";
             /** @enum {string|null} */
-            domain_status: "awaiting_selection" | "awaiting_contact" | "pending" | "registered" | "failed" | null;
+            domain_status: "awaiting_selection" | "awaiting_contact" | "awaiting_consent" | "pending" | "registered" | "failed" | null;
             /** Format: date-time */
             occurred_at: string;
             /** @enum {string} */
@@ -9926,7 +10148,7 @@ export interface components {
             /** @description The registrar's reason when it failed */
             reason: string | null;
             /** @enum {string} */
-            status: "awaiting_selection" | "awaiting_contact" | "pending" | "registered" | "failed";
+            status: "awaiting_selection" | "awaiting_contact" | "awaiting_consent" | "pending" | "registered" | "failed";
         } | null;
         /** @example {
          *       "reason": "Intake reviewed: ready to draft."

@@ -18,10 +18,11 @@ const event = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, occurr
  * includes one, none is chosen yet), `pending` (asked of the domain service), `registered` or `failed`.
  */
 /**
- * Where the package's domain stands: waiting for the founder to choose one, or for what a registrant needs (a full
- * name, a confirmed phone number, an address in the formation details), then asked, registered or failed.
+ * Where the package's domain stands: waiting for the founder to choose one, for what a registrant needs (a full
+ * name, a confirmed phone number, an address in the formation details), or for the founder's agreement to the
+ * registrar's registration agreements, then asked, registered or failed.
  */
-export const FORMATION_DOMAIN_STATUSES = ['awaiting_selection', 'awaiting_contact', 'pending', 'registered', 'failed'] as const;
+export const FORMATION_DOMAIN_STATUSES = ['awaiting_selection', 'awaiting_contact', 'awaiting_consent', 'pending', 'registered', 'failed'] as const;
 export type FormationDomainStatus = (typeof FORMATION_DOMAIN_STATUSES)[number];
 
 /** What changed on a formation case: it opened, moved state, changed package, has new documents, or its domain moved on. */

@@ -20,6 +20,12 @@ export const INTERNAL_PATHS = {
      * the domain service, whose jobs carry no personal data; 409 `registrant_incomplete` naming what is missing.
      */
     registrantContact: '/internal/founders/:id/registrant',
+    /**
+     * Service to service (internal token only): the founder's consent to the registration agreements of a domain
+     * (`?domain=`), as `RegistrationConsent`, for the purchase; 404 `no_registration_consent` when they gave none
+     * for that domain.
+     */
+    registrationConsent: '/internal/founders/:id/registration-consent',
   },
   voice: {
     /**
@@ -64,6 +70,11 @@ export const INTERNAL_PATHS = {
     currentSelection: '/internal/domain-selections/current',
     /** Operator read: one founder's selections and searches. */
     operatorDomains: '/internal/operator/founders/:userId/domains',
+    /**
+     * Service to service (internal token only): the registration agreements the registrar requires for a domain
+     * (`?domain=`), as `DomainAgreementsResponse`, for the founder to read and agree to before it is bought.
+     */
+    registrationAgreements: '/internal/registration-agreements',
   },
   billing: {
     packages: '/internal/packages',
@@ -111,6 +122,34 @@ export interface OperatorBillingView {
   userId: string;
   payments: PaymentView[];
   subscription: SubscriptionView | null;
+}
+
+/** A legal agreement a registrar requires for registering a domain, as it states it. */
+export interface DomainAgreementView {
+  /** The registrar's key for it, which the purchase's consent names. */
+  key: string;
+  title: string;
+  /** Where the founder reads it; null when the registrar gives the text only (local registrar). */
+  url: string | null;
+}
+
+export interface DomainAgreementsResponse {
+  domain: string;
+  /** The registrar that would register it (`godaddy`, `local`). */
+  registrar: string;
+  agreements: DomainAgreementView[];
+}
+
+/**
+ * The founder's agreement to a domain's registration agreements, as a registrar's purchase takes it (GoDaddy's
+ * `consent`): the keys agreed to, the address of the founder's browser when they agreed, and when.
+ */
+export interface RegistrationConsent {
+  domain: string;
+  agreementKeys: string[];
+  /** The founder's IP address as the gateway saw it (behind `TRUST_PROXY`). */
+  agreedBy: string;
+  agreedAt: string;
 }
 
 /** The founder as a domain's registrant (and its admin, tech and billing contact), as registrars take it. */

@@ -1,15 +1,31 @@
+import { isIP } from 'node:net';
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
 import { problemsAs, type GoDaddySchema } from './godaddy/schemas';
 
 export const GODADDY_KEY = 'ote-key';
 export const GODADDY_SECRET = 'ote-secret';
-/** The agreement GoDaddy asks every purchase here to consent to. */
-export const AGREEMENT_KEY = 'DNRA';
+/** A legal agreement as GoDaddy's `LegalAgreement` has it. */
+export interface LegalAgreement {
+  agreementKey: string;
+  title: string;
+  url?: string;
+  content: string;
+}
+
+/** The agreement GoDaddy asks every purchase here to consent to, unless a test changes `agreements`. */
+export const REGISTRATION_AGREEMENT: LegalAgreement = {
+  agreementKey: 'DNRA',
+  title: 'Domain Name Registration Agreement',
+  url: 'https://www.godaddy.com/legal/agreements/domain-name-registration-agreement',
+  content: '<p>Domain Name Registration Agreement</p>',
+};
+export const AGREEMENT_KEY = REGISTRATION_AGREEMENT.agreementKey;
 
 /**
  * How the next purchase goes: `ok`; `lost-once` records the registration and then answers 500, as if the answer
  * were lost on the way (the next purchase is accepted); `busy-once` answers 503 without registering (the next is
- * accepted); `down` answers 503 every time; `refuses-contact` answers 422 with GoDaddy's field errors.
+ * accepted); `down` answers 503 to every purchase and every agreements request; `refuses-contact` answers 422 with
+ * GoDaddy's field errors.
  */
 export type PurchaseMode = 'ok' | 'lost-once' | 'busy-once' | 'down' | 'refuses-contact';
 
@@ -24,6 +40,8 @@ export interface FakeGoDaddy {
   url: string;
   server: FakeServer;
   mode: PurchaseMode;
+  /** The agreements GoDaddy requires now (of every TLD): a purchase's consent must name each of them. */
+  agreements: LegalAgreement[];
   /** Every purchase request that reached the fake, valid or not. */
   purchases: FakeRequest[];
   /** The domains registered to the account, by name. */
@@ -43,16 +61,28 @@ function answer(status: number, schema: GoDaddySchema | GoDaddySchema[], body: u
 }
 
 /**
+ * What GoDaddy's validation refuses in a consent beyond its schema: `agreedBy` is the end user's IP address, and
+ * `agreedAt` a time that exists (the schema's `iso-datetime` is only its shape).
+ */
+function consentProblems(consent: { agreedBy: string; agreedAt: string }): { code: string; path: string; message: string }[] {
+  const problems: { code: string; path: string; message: string }[] = [];
+  if (isIP(consent.agreedBy) === 0) problems.push({ code: 'INVALID_IP_ADDRESS', path: 'body.consent.agreedBy', message: 'must be an IP address' });
+  if (Number.isNaN(Date.parse(consent.agreedAt))) problems.push({ code: 'INVALID_DATE', path: 'body.consent.agreedAt', message: 'must be a date-time' });
+  return problems;
+}
+
+/**
  * A GoDaddy Domains API (OTE) of one account, for registration tests: `sso-key` auth, bulk availability (a name
- * starting with `taken`, or one the account holds, is taken), the agreements of a TLD, purchases checked against
- * GoDaddy's `DomainPurchase` schema and the agreement keys it handed out, and the account's domains by name.
+ * starting with `taken`, or one the account holds, is taken), the agreements of a TLD, the account's domains by
+ * name, and purchases checked against GoDaddy's `DomainPurchase` schema, the consent's address and time, and the
+ * agreements required now.
  */
 export async function startFakeGoDaddy(): Promise<FakeGoDaddy> {
   const server = await startFakeServer();
   const purchases: FakeRequest[] = [];
   const registered = new Map<string, Registered>();
   let nextDomainId = 1000;
-  const fake: FakeGoDaddy = { url: server.url, server, mode: 'ok', purchases, registered, close: () => server.close() };
+  const fake: FakeGoDaddy = { url: server.url, server, mode: 'ok', agreements: [REGISTRATION_AGREEMENT], purchases, registered, close: () => server.close() };
 
   const authorized = (request: FakeRequest) => request.headers.authorization === `sso-key ${GODADDY_KEY}:${GODADDY_SECRET}`;
   const unauthorized = () => error(401, 'UNABLE_TO_AUTHENTICATE', 'Unable to authenticate');
@@ -69,9 +99,8 @@ export async function startFakeGoDaddy(): Promise<FakeGoDaddy> {
     const tlds = request.query.get('tlds');
     const privacy = request.query.get('privacy');
     if (!tlds || (privacy !== 'true' && privacy !== 'false')) return error(422, 'INVALID_QUERY', '`tlds` and `privacy` are required');
-    return answer(200, ['LegalAgreement'], [
-      { agreementKey: AGREEMENT_KEY, title: 'Domain Name Registration Agreement', url: 'https://www.godaddy.com/legal/agreements/domain-name-registration-agreement', content: '<p>…</p>' },
-    ]);
+    if (fake.mode === 'down') return error(503, 'SERVICE_UNAVAILABLE', 'Try again later');
+    return answer(200, ['LegalAgreement'], fake.agreements);
   });
 
   server.route('POST /v1/domains/purchase', (request) => {
@@ -79,8 +108,12 @@ export async function startFakeGoDaddy(): Promise<FakeGoDaddy> {
     if (!authorized(request)) return unauthorized();
     const problems = problemsAs('DomainPurchase', request.body);
     if (problems.length) return error(422, 'INVALID_BODY', 'Request body doesn\'t fulfill schema', problems.map((problem) => ({ code: 'INVALID', path: 'body', message: problem })));
-    const body = request.body as { domain: string; period?: number; consent: { agreementKeys: string[] } };
-    if (!body.consent.agreementKeys.includes(AGREEMENT_KEY)) return error(422, 'MISSING_AGREEMENTS', 'Consent lacks a required agreement');
+    const body = request.body as { domain: string; period?: number; consent: { agreementKeys: string[]; agreedBy: string; agreedAt: string } };
+    const consentFields = consentProblems(body.consent);
+    if (consentFields.length) return error(422, 'INVALID_BODY', 'Request body doesn\'t fulfill schema', consentFields);
+    if (!fake.agreements.every((agreement) => body.consent.agreementKeys.includes(agreement.agreementKey))) {
+      return error(422, 'MISSING_AGREEMENTS', 'Consent lacks a required agreement');
+    }
     if (fake.mode === 'down') return error(503, 'SERVICE_UNAVAILABLE', 'Try again later');
     if (fake.mode === 'busy-once') {
       fake.mode = 'ok';

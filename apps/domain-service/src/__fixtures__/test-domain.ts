@@ -1,6 +1,6 @@
-import type { RegistrantContact } from '@dreamseed/contracts';
+import type { RegistrantContact, RegistrationConsent } from '@dreamseed/contracts';
 import { founderAccessToken, operatorAccessToken, startTestService } from '@dreamseed/platform/testing';
-import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '@dreamseed/testing';
+import { startFakeServer, type FakeRequest, type FakeResponse, type FakeRoute, type FakeServer } from '@dreamseed/testing';
 import { startDomainService } from '../app';
 import { loadDomainConfig } from '../config';
 
@@ -16,6 +16,30 @@ export const ADA: RegistrantContact = {
   phone: '+1.5555551234',
   address: { address1: '100 Congress Ave', address2: null, city: 'Austin', state: 'TX', postalCode: '78701', country: 'US' },
 };
+
+/** The address of the founder's browser when they agreed to the registration agreements, as the gateway saw it. */
+export const FOUNDER_IP = '198.51.100.23';
+
+/** The founder's consent to `agreementKeys` for `domain`, as the gateway answers it. */
+export const consentTo = (domain: string, agreementKeys: string[]): RegistrationConsent => ({
+  domain,
+  agreementKeys,
+  agreedBy: FOUNDER_IP,
+  agreedAt: '2026-12-01T09:30:00.000Z',
+});
+
+/**
+ * The gateway's registration-consent route (`INTERNAL_PATHS.gateway.registrationConsent`) for a fake gateway: the
+ * consent `consentOf` gives for the founder and the domain asked (`?domain=`), else 404 `no_registration_consent`;
+ * 401 without the internal token.
+ */
+export const consentRoute =
+  (consentOf: (userId: string, domain: string) => RegistrationConsent | undefined): FakeRoute =>
+  (request) => {
+    if (request.headers['x-internal-token'] !== INTERNAL_TOKEN) return { status: 401, body: { error: { code: 'unauthorized' } } };
+    const consent = consentOf(request.params.id ?? '', request.query.get('domain') ?? '');
+    return consent ? { body: consent } : { status: 404, body: { error: { code: 'no_registration_consent', message: 'No consent for this domain.' } } };
+  };
 
 /**
  * A fake RDAP registry whose answer depends on the name's first word: `taken…` is registered (200 with a domain

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { JobContext } from '@dreamseed/platform';
 import { startFakeServer, waitFor, type FakeServer } from '@dreamseed/testing';
-import { GODADDY_KEY, GODADDY_SECRET, startFakeGoDaddy, type FakeGoDaddy } from '../__fixtures__/fake-godaddy';
-import { ADA, startTestDomain, type TestDomain } from '../__fixtures__/test-domain';
+import { AGREEMENT_KEY, GODADDY_KEY, GODADDY_SECRET, startFakeGoDaddy, type FakeGoDaddy } from '../__fixtures__/fake-godaddy';
+import { ADA, consentRoute, consentTo, startTestDomain, type TestDomain } from '../__fixtures__/test-domain';
 import type { AvailabilityChecker } from '../availability/checker';
 import type { Availability } from '../availability/types';
 import { createDomainDb } from '../db/client';
@@ -14,7 +14,8 @@ import { DomainSelection } from './selection';
 /**
  * `erase-founder`: a founder who deleted their account leaves no search or selection, and keeps their purchases;
  * work on them that runs after the erasure (a job queued before it, retried or delayed) brings nothing back and
- * buys nothing. Availability and purchases go to a fake GoDaddy, registrant contacts come from a fake gateway.
+ * buys nothing. Availability and purchases go to a fake GoDaddy, registrant contacts and consents come from a fake
+ * gateway.
  */
 describe('domain service: erasing a founder', () => {
   let godaddy: FakeGoDaddy;
@@ -33,13 +34,14 @@ describe('domain service: erasing a founder', () => {
         await onContact.get(request.params.id ?? '')?.();
         return { body: ADA };
       },
+      // Every founder here agreed to GoDaddy's agreements for the domain asked.
+      'GET /internal/founders/:id/registration-consent': consentRoute((_userId, domain) => consentTo(domain, [AGREEMENT_KEY])),
     });
     service = await startTestDomain({
       DOMAIN_PROVIDER: 'godaddy',
       GODADDY_API_KEY: GODADDY_KEY,
       GODADDY_API_SECRET: GODADDY_SECRET,
       GODADDY_BASE_URL: godaddy.url,
-      GODADDY_CONSENT_IP: '203.0.113.7',
       GATEWAY_URL: gateway.url,
     });
   });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { RegistrantContact } from '@dreamseed/contracts';
+import type { DomainAgreementView, RegistrantContact } from '@dreamseed/contracts';
 import { withDeadline } from '@dreamseed/platform';
-import { RegistrationError, type PurchaseOrder, type Registrar, type Registration } from './types';
+import { RegistrationError, requireConsentTo, type PurchaseOrder, type Registrar, type Registration } from './types';
 
 /** GoDaddy's `Error` body (code, message, fields); only the code is kept, since a message may quote the contact. */
 const errorBody = z.object({ code: z.string() });
-const agreements = z.array(z.object({ agreementKey: z.string().min(1) }));
+/** GoDaddy's `LegalAgreement`s; the text itself (`content`) is not passed on: the founder reads it at `url`. */
+const legalAgreements = z.array(z.object({ agreementKey: z.string().min(1), title: z.string(), url: z.string().optional() }));
 const purchased = z.object({ orderId: z.number().int() });
 const domainDetail = z.object({ domainId: z.number().optional(), status: z.string(), expires: z.string().optional() });
 
@@ -20,8 +21,6 @@ export interface GoDaddyRegistrarOptions {
   apiKey: string;
   apiSecret: string;
   timeoutMs: number;
-  /** `consent.agreedBy`: the address that answers for the registration agreements (config GODADDY_CONSENT_IP). */
-  consentIp: string;
 }
 
 /** A contact as GoDaddy's `Contact` schema has it (the same person for all four roles). */
@@ -46,9 +45,10 @@ function contactOf(contact: RegistrantContact) {
 
 /**
  * GoDaddy's Domains API v1 for registrations (`sso-key` auth): the agreements a TLD requires
- * (`GET /v1/domains/agreements`), the purchase (`POST /v1/domains/purchase`) and a domain of the account
- * (`GET /v1/domains/{domain}`). A 429, a 5xx, a timeout or a lost connection may come back later (transient); any
- * other refusal will not (permanent), and 401/403 means the account may not register at all.
+ * (`GET /v1/domains/agreements`), the purchase (`POST /v1/domains/purchase`) with the founder's consent to them,
+ * and a domain of the account (`GET /v1/domains/{domain}`). A 429, a 5xx, a timeout or a lost connection may come
+ * back later (transient); any other refusal will not (permanent), and 401/403 means the account may not register
+ * at all.
  */
 export class GoDaddyRegistrar implements Registrar {
   readonly name = 'godaddy';
@@ -70,16 +70,28 @@ export class GoDaddyRegistrar implements Registrar {
     };
   }
 
+  /** The agreements the domain's TLD requires, without privacy's (the purchase does not ask for privacy). */
+  async agreements(domain: string, signal: AbortSignal): Promise<DomainAgreementView[]> {
+    const query = new URLSearchParams({ tlds: domain.slice(domain.lastIndexOf('.') + 1), privacy: 'false' });
+    const { status, body } = await this.call('GET', `/v1/domains/agreements?${query.toString()}`, undefined, signal);
+    if (status !== 200) throw this.refusal(status, body);
+    const parsed = legalAgreements.safeParse(body);
+    if (!parsed.success) throw new RegistrationError('registrar_malformed_answer', false);
+    return parsed.data.map((agreement) => ({ key: agreement.agreementKey, title: agreement.title, url: agreement.url ?? null }));
+  }
+
   async purchase(order: PurchaseOrder, signal: AbortSignal): Promise<Registration> {
-    const tld = order.domain.slice(order.domain.lastIndexOf('.') + 1);
-    const keys = await this.agreementKeys(tld, signal);
+    // GoDaddy's agreements may have changed since the founder read them: what they agreed to must cover today's.
+    const required = await this.agreements(order.domain, signal);
+    requireConsentTo(required.map((agreement) => agreement.key), order.consent);
+    const { agreementKeys, agreedBy, agreedAt } = order.consent;
     const contact = contactOf(order.contact);
     const { status, body } = await this.call(
       'POST',
       '/v1/domains/purchase',
       {
         domain: order.domain,
-        consent: { agreementKeys: keys, agreedBy: this.options.consentIp, agreedAt: new Date().toISOString() },
+        consent: { agreementKeys, agreedBy, agreedAt },
         contactRegistrant: contact,
         contactAdmin: contact,
         contactTech: contact,
@@ -98,16 +110,6 @@ export class GoDaddyRegistrar implements Registrar {
     // The purchase answers with the order only; the expiry comes from the domain's record, when it is there yet.
     const registered = await this.lookup(order.domain, signal).catch(() => null);
     return { orderId: String(answer.data.orderId), expiresAt: registered?.expiresAt ?? null };
-  }
-
-  /** The keys of the agreements the TLD requires, without privacy (which the purchase does not ask for). */
-  private async agreementKeys(tld: string, signal: AbortSignal): Promise<string[]> {
-    const query = new URLSearchParams({ tlds: tld, privacy: 'false' });
-    const { status, body } = await this.call('GET', `/v1/domains/agreements?${query.toString()}`, undefined, signal);
-    if (status !== 200) throw this.refusal(status, body);
-    const parsed = agreements.safeParse(body);
-    if (!parsed.success) throw new RegistrationError('registrar_malformed_answer', false);
-    return parsed.data.map((agreement) => agreement.agreementKey);
   }
 
   private refusal(status: number, body: unknown): RegistrationError {

@@ -4,7 +4,7 @@ import { LocalRegistrar } from './local';
 import type { Registrar } from './types';
 
 export { DomainRegistrations } from './registrations';
-export { gatewayRegistrants } from './registrant';
+export { gatewayConsents, gatewayRegistrants } from './gateway';
 
 /** The registrar the config chooses (DOMAIN_REGISTRAR, else GoDaddy when its key is set). */
 export function registrarFor(config: DomainConfig): Registrar {
@@ -14,6 +14,5 @@ export function registrarFor(config: DomainConfig): Registrar {
     apiKey: config.GODADDY_API_KEY ?? '',
     apiSecret: config.GODADDY_API_SECRET ?? '',
     timeoutMs: config.GODADDY_PURCHASE_TIMEOUT_MS,
-    consentIp: config.GODADDY_CONSENT_IP ?? '',
   });
 }

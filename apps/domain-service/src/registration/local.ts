@@ -1,4 +1,12 @@
-import type { PurchaseOrder, Registrar, Registration } from './types';
+import type { DomainAgreementView } from '@dreamseed/contracts';
+import { requireConsentTo, type PurchaseOrder, type Registrar, type Registration } from './types';
+
+/** The stand-in's one agreement, so that the founder's consent goes the same way as with a real registrar. */
+export const LOCAL_REGISTRATION_AGREEMENT: DomainAgreementView = {
+  key: 'DREAMSEED_LOCAL_REGISTRATION',
+  title: 'DreamSeed offline registration stand-in: no real domain is registered or bought',
+  url: null,
+};
 
 /**
  * For machines without a registrar account (`npm start`, tests): registers at once, for the years asked, under
@@ -8,11 +16,16 @@ import type { PurchaseOrder, Registrar, Registration } from './types';
 export class LocalRegistrar implements Registrar {
   readonly name = 'local';
 
+  async agreements(): Promise<DomainAgreementView[]> {
+    return [LOCAL_REGISTRATION_AGREEMENT];
+  }
+
   async lookup(): Promise<Registration | null> {
     return null;
   }
 
   async purchase(order: PurchaseOrder): Promise<Registration> {
+    requireConsentTo([LOCAL_REGISTRATION_AGREEMENT.key], order.consent);
     const expiresAt = new Date();
     expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + order.years);
     return { orderId: `local-${order.requestId}`, expiresAt };

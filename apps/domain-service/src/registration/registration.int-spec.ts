@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { RegistrantContact } from '@dreamseed/contracts';
+import type { RegistrantContact, RegistrationConsent } from '@dreamseed/contracts';
 import type { JobContext } from '@dreamseed/platform';
-import { startFakeServer, type FakeServer } from '@dreamseed/testing';
-import { AGREEMENT_KEY, GODADDY_KEY, GODADDY_SECRET, startFakeGoDaddy, type FakeGoDaddy } from '../__fixtures__/fake-godaddy';
-import { ADA, INTERNAL_TOKEN, startTestDomain, type TestDomain } from '../__fixtures__/test-domain';
+import { startFakeServer, type FakeResponse, type FakeServer } from '@dreamseed/testing';
+import { AGREEMENT_KEY, GODADDY_KEY, GODADDY_SECRET, REGISTRATION_AGREEMENT, startFakeGoDaddy, type FakeGoDaddy } from '../__fixtures__/fake-godaddy';
+import { ADA, FOUNDER_IP, INTERNAL_TOKEN, consentRoute, consentTo, startTestDomain, type TestDomain } from '../__fixtures__/test-domain';
 import { AvailabilityChecker } from '../availability/checker';
 import { GoDaddyProvider } from '../availability/godaddy';
 import { createDomainDb } from '../db/client';
+import { gatewayConsents, gatewayRegistrants } from './gateway';
 import { GoDaddyRegistrar } from './godaddy';
-import { gatewayRegistrants } from './registrant';
+import { LOCAL_REGISTRATION_AGREEMENT } from './local';
 import { DomainRegistrations } from './registrations';
 
-const CONSENT_IP = '203.0.113.7';
-
 /**
- * Registering founders' domains against a fake GoDaddy (OTE) and a fake gateway that answers registrant contacts.
- * The retry paths call the handler the way BullMQ would, one try at a time (the catalog's backoff is seconds);
- * the one-try paths run through the service's worker.
+ * Registering founders' domains against a fake GoDaddy (OTE) and a fake gateway that answers registrant contacts
+ * and founders' consent to the registration agreements. The retry paths call the handler the way BullMQ would,
+ * one try at a time (the catalog's backoff is seconds); the one-try paths run through the service's worker.
  */
 describe('domain registration', () => {
   let godaddy: FakeGoDaddy;
@@ -25,6 +25,7 @@ describe('domain registration', () => {
   let service: TestDomain;
   let registrations: DomainRegistrations;
   const founders = new Map<string, RegistrantContact>();
+  const consents = new Map<string, RegistrationConsent>();
   // Names are this run's own: availability answers are kept in a table every run shares.
   const tag = randomUUID().slice(0, 8);
   const name = (label: string) => `${label}${tag}.com`;
@@ -37,13 +38,16 @@ describe('domain registration', () => {
         const contact = founders.get(request.params.id ?? '');
         return contact ? { body: contact } : { status: 409, body: { error: { code: 'registrant_incomplete', details: { missing: ['customer_phone'] } } } };
       },
+      'GET /internal/founders/:id/registration-consent': consentRoute((userId, domain) => {
+        const consent = consents.get(userId);
+        return consent?.domain === domain ? consent : undefined;
+      }),
     });
     const env = {
       DOMAIN_PROVIDER: 'godaddy',
       GODADDY_API_KEY: GODADDY_KEY,
       GODADDY_API_SECRET: GODADDY_SECRET,
       GODADDY_BASE_URL: godaddy.url,
-      GODADDY_CONSENT_IP: CONSENT_IP,
       GATEWAY_URL: gateway.url,
     };
     service = await startTestDomain(env);
@@ -60,8 +64,9 @@ describe('domain registration', () => {
         primary: new GoDaddyProvider({ ...godaddyOptions, timeoutMs: 3000, batchSize: 10, concurrency: 1 }),
         logger: pino({ level: 'silent' }),
       }),
-      registrar: new GoDaddyRegistrar({ ...godaddyOptions, timeoutMs: 3000, consentIp: CONSENT_IP }),
+      registrar: new GoDaddyRegistrar({ ...godaddyOptions, timeoutMs: 3000 }),
       registrants: gatewayRegistrants({ GATEWAY_URL: gateway.url, INTERNAL_API_SECRET: INTERNAL_TOKEN }),
+      consents: gatewayConsents({ GATEWAY_URL: gateway.url, INTERNAL_API_SECRET: INTERNAL_TOKEN }),
       producer: service.producer,
     });
   });
@@ -72,23 +77,30 @@ describe('domain registration', () => {
   });
   beforeEach(() => {
     godaddy.mode = 'ok';
+    godaddy.agreements = [REGISTRATION_AGREEMENT];
   });
 
-  const founder = (contact: RegistrantContact | null = ADA) => {
+  /**
+   * A founder as the gateway knows them: their registrant contact (null: incomplete) and their consent to these
+   * agreements for `domain` (null: they agreed to none).
+   */
+  const founder = (domain: string, known: { contact?: RegistrantContact | null; agreedTo?: string[] | null } = {}) => {
+    const { contact = ADA, agreedTo = [AGREEMENT_KEY] } = known;
     const id = randomUUID();
     if (contact) founders.set(id, contact);
+    if (agreedTo) consents.set(id, consentTo(domain, agreedTo));
     return id;
   };
   const request = (userId: string, domain: string) => ({ v: 1 as const, userId, domain, requestId: randomUUID(), years: 1 });
-  /** A founder (with this contact at the gateway), a name of this run, and a request to register it. */
-  const newRequest = (label: string, contact: RegistrantContact | null = ADA) => {
-    const userId = founder(contact);
+  /** A founder (known to the gateway as `known` says), a name of this run, and a request to register it. */
+  const newRequest = (label: string, known: Parameters<typeof founder>[1] = {}) => {
     const domain = name(label);
+    const userId = founder(domain, known);
     return { userId, domain, payload: request(userId, domain) };
   };
   /** One try of the job, as BullMQ would make it. */
-  const tryOnce = (payload: ReturnType<typeof request>, lastAttempt = false) =>
-    registrations.register(payload, { log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'test', attempt: 1, lastAttempt } as unknown as JobContext);
+  const tryOnce = (payload: ReturnType<typeof request>, lastAttempt = false, log = pino({ level: 'silent' })) =>
+    registrations.register(payload, { log, signal: new AbortController().signal, correlationId: 'test', attempt: 1, lastAttempt } as unknown as JobContext);
   const purchasesOf = (domain: string) => godaddy.purchases.filter((p) => (p.body as { domain?: string } | undefined)?.domain === domain);
   const rowOf = async (requestId: string) => (await service.pool.query('select * from domain.domain_registrations where request_id = $1', [requestId])).rows[0];
   const gatewayJobs = async (jobName: string, userId: string) =>
@@ -117,7 +129,7 @@ describe('domain registration', () => {
     expect(await gatewayJobs('founder-attention', userId)).toEqual([expect.objectContaining({ kind: 'domain_registration_failed', state: 'cleared' })]);
   });
 
-  it('tries again after a 503 and buys with the body GoDaddy defines: agreements, consent and the founder as every contact', async () => {
+  it("tries again after a 503 and buys with the body GoDaddy defines: the founder's consent, and the founder as every contact", async () => {
     const { userId, domain, payload } = newRequest('busyonce');
     godaddy.mode = 'busy-once';
 
@@ -138,9 +150,10 @@ describe('domain registration', () => {
       phone: '+1.5555551234',
       addressMailing: { address1: '100 Congress Ave', city: 'Austin', state: 'TX', postalCode: '78701', country: 'US' },
     };
+    const { agreedAt } = consentTo(domain, []);
     expect(registered?.body).toEqual({
       domain,
-      consent: { agreementKeys: [AGREEMENT_KEY], agreedBy: CONSENT_IP, agreedAt: expect.any(String) },
+      consent: { agreementKeys: [AGREEMENT_KEY], agreedBy: FOUNDER_IP, agreedAt },
       contactRegistrant: contact,
       contactAdmin: contact,
       contactTech: contact,
@@ -152,6 +165,9 @@ describe('domain registration', () => {
     const agreements = godaddy.server.requests.find((r) => r.path === '/v1/domains/agreements');
     expect(Object.fromEntries(agreements?.query ?? [])).toEqual({ tlds: 'com', privacy: 'false' });
     expect(agreements?.headers.authorization).toBe(`sso-key ${GODADDY_KEY}:${GODADDY_SECRET}`);
+    const consentRead = gateway.requests.find((r) => r.path === `/internal/founders/${userId}/registration-consent`);
+    expect(Object.fromEntries(consentRead?.query ?? [])).toEqual({ domain });
+    expect(consentRead?.headers['x-internal-token']).toBe(INTERNAL_TOKEN);
     expect(await gatewayJobs('profile-domain-registered', userId)).toHaveLength(1);
   });
 
@@ -186,16 +202,94 @@ describe('domain registration', () => {
   });
 
   it('fails for good, buying nothing, when the founder lacks what a registrant needs', async () => {
-    const { userId, domain, payload } = newRequest('nocontact', null);
+    const { userId, domain, payload } = newRequest('nocontact', { contact: null });
     await expect(tryOnce(payload)).rejects.toThrow('domain registration failed: registrant_incomplete');
     expect(purchasesOf(domain)).toEqual([]);
     expect(await gatewayJobs('profile-domain-registered', userId)).toEqual([expect.objectContaining({ status: 'failed', reason: 'registrant_incomplete' })]);
   });
 
+  it('fails for good, buying nothing, when the founder has not agreed to the registration agreements', async () => {
+    const { userId, domain, payload } = newRequest('noconsent', { agreedTo: null });
+    await expect(tryOnce(payload)).rejects.toThrow('domain registration failed: registration_consent_missing');
+    expect(purchasesOf(domain)).toEqual([]);
+    expect(await rowOf(payload.requestId)).toMatchObject({ status: 'failed', attempts: 0, last_error: 'registration_consent_missing' });
+    expect(await gatewayJobs('profile-domain-registered', userId)).toEqual([expect.objectContaining({ status: 'failed', reason: 'registration_consent_missing' })]);
+  });
+
+  it('fails for good, buying nothing, when GoDaddy requires an agreement the founder did not agree to', async () => {
+    // GoDaddy changed its agreements after the founder agreed to the ones it had.
+    const { userId, domain, payload } = newRequest('newterms');
+    godaddy.agreements = [REGISTRATION_AGREEMENT, { agreementKey: 'DNRA_2', title: 'Domain Name Registration Agreement (revised)', content: '<p>Revised</p>' }];
+    await expect(tryOnce(payload)).rejects.toThrow('domain registration failed: registration_consent_outdated');
+    expect(purchasesOf(domain)).toEqual([]);
+    expect(godaddy.registered.has(domain)).toBe(false);
+    expect(await rowOf(payload.requestId)).toMatchObject({ status: 'failed', last_error: 'registration_consent_outdated' });
+    expect(await gatewayJobs('profile-domain-registered', userId)).toEqual([expect.objectContaining({ status: 'failed', reason: 'registration_consent_outdated' })]);
+  });
+
+  it("keeps the founder's consent out of the job, its outcome, the reports, the logs and the domain tables", async () => {
+    const { userId, payload } = newRequest('nowhere');
+    const jobId = `register-${payload.requestId}`;
+    expect(await service.run('domain', 'register-domain', payload, jobId)).toMatchObject({ outcome: 'registered' });
+    const job = await service.producer.queue('domain').getJob(jobId);
+    const reports = [...(await gatewayJobs('profile-domain-registered', userId)), ...(await gatewayJobs('founder-attention', userId))];
+    expect(reports).toHaveLength(2);
+
+    // A try whose answer is lost and its retry, logging at every level.
+    const lines: string[] = [];
+    const into = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = pino({ level: 'trace' }, into);
+    const retried = newRequest('nowherelogged');
+    godaddy.mode = 'lost-once';
+    await expect(tryOnce(retried.payload, false, log)).rejects.toMatchObject({ code: 'registrar_status_500' });
+    expect(await tryOnce(retried.payload, false, log)).toMatchObject({ outcome: 'registered' });
+    expect(lines.length).toBeGreaterThan(1);
+
+    const { agreedAt } = consentTo(payload.domain, []);
+    for (const kept of [JSON.stringify(job?.data), JSON.stringify(job?.returnvalue), JSON.stringify(reports), ...lines]) {
+      expect(kept).not.toContain(FOUNDER_IP);
+      expect(kept).not.toContain(agreedAt);
+    }
+    // Every row of every domain table, in whatever column (any run's rows: none may hold a founder's address).
+    const { rows: tables } = await service.pool.query(`select table_name from information_schema.tables where table_schema = 'domain' and table_type = 'BASE TABLE'`);
+    expect(tables.map((t) => t.table_name)).toContain('domain_registrations');
+    for (const { table_name } of tables) {
+      const { rows } = await service.pool.query(`select count(*)::int as n from domain."${table_name}" as t where t::text like $1`, [`%${FOUNDER_IP}%`]);
+      expect({ table: table_name, rows: rows[0].n }).toEqual({ table: table_name, rows: 0 });
+    }
+  });
+
+  it("reads the founder's consent as the gateway gives it: one it cannot give now may come later, a wrong one never", async () => {
+    const answers: FakeResponse[] = [];
+    const flaky = await startFakeServer({ 'GET /internal/founders/:id/registration-consent': () => answers.shift() ?? { status: 500, body: {} } });
+    const read = gatewayConsents({ GATEWAY_URL: flaky.url, INTERNAL_API_SECRET: INTERNAL_TOKEN });
+    const domain = name('readconsent');
+    const given = consentTo(domain, [AGREEMENT_KEY]);
+    const readWith = (answer?: FakeResponse) => {
+      if (answer) answers.push(answer);
+      return read(randomUUID(), domain, new AbortController().signal);
+    };
+
+    expect(await readWith({ body: { ...given, extra: 'dropped' } })).toEqual(given);
+    await expect(readWith({ status: 404, body: { error: { code: 'no_registration_consent' } } })).rejects.toMatchObject({ code: 'registration_consent_missing', permanent: true });
+    await expect(readWith({ status: 404, body: { error: { code: 'not_found' } } })).rejects.toMatchObject({ code: 'founder_not_found', permanent: true });
+    await expect(readWith({ status: 503, body: { error: { code: 'unavailable' } } })).rejects.toMatchObject({ code: 'gateway_status_503', permanent: false });
+    await expect(readWith({ body: { ...given, agreedBy: 'the founder' } })).rejects.toMatchObject({ code: 'registration_consent_invalid', permanent: true });
+    await expect(readWith({ body: { ...given, agreedAt: 'yesterday' } })).rejects.toMatchObject({ code: 'registration_consent_invalid', permanent: true });
+    await expect(readWith({ body: consentTo(name('another'), [AGREEMENT_KEY]) })).rejects.toMatchObject({ code: 'registration_consent_invalid', permanent: true });
+    await flaky.close();
+    await expect(readWith()).rejects.toMatchObject({ code: 'gateway_unreachable', permanent: false });
+  });
+
   it('refuses a request id that names another founder', async () => {
-    const payload = request(founder(), name('twice'));
+    const { payload } = newRequest('twice');
     await tryOnce(payload);
-    await expect(tryOnce({ ...payload, userId: founder() })).rejects.toThrow('this request id names another founder or domain');
+    await expect(tryOnce({ ...payload, userId: founder(payload.domain) })).rejects.toThrow('this request id names another founder or domain');
   });
 
   describe('with the local registrar (no GoDaddy account)', () => {
@@ -214,8 +308,10 @@ describe('domain registration', () => {
       await local.stop();
     });
 
+    const agreedToLocal = { agreedTo: [LOCAL_REGISTRATION_AGREEMENT.key] };
+
     it('registers at once for a year under an order id of the request, buying nothing, and reports it once', async () => {
-      const { userId, domain, payload } = newRequest('localshop');
+      const { userId, domain, payload } = newRequest('localshop', agreedToLocal);
       expect(await local.run('domain', 'register-domain', payload)).toEqual({ outcome: 'registered', orderId: `local-${payload.requestId}` });
       expect(await local.run('domain', 'register-domain', payload, `again-${payload.requestId}`)).toEqual({ outcome: 'registered', orderId: `local-${payload.requestId}` });
       expect(purchasesOf(domain)).toEqual([]);
@@ -229,8 +325,16 @@ describe('domain registration', () => {
     });
 
     it('fails a taken name without registering it', async () => {
-      const payload = request(founder(), name('takenlocal'));
+      const { payload } = newRequest('takenlocal', agreedToLocal);
       expect(await local.run('domain', 'register-domain', payload)).toEqual({ outcome: 'failed', reason: 'domain_taken' });
+    });
+
+    it("registers nothing for a founder whose consent does not name the stand-in's agreement", async () => {
+      // Consent to GoDaddy's agreements, given before the platform changed registrars.
+      const { payload } = newRequest('localterms');
+      await expect(local.run('domain', 'register-domain', payload)).rejects.toThrow('domain registration failed: registration_consent_outdated');
+      const row = (await local.pool.query('select * from domain.domain_registrations where request_id = $1', [payload.requestId])).rows[0];
+      expect(row).toMatchObject({ status: 'failed', provider: 'local', order_id: null, last_error: 'registration_consent_outdated' });
     });
   });
 });

@@ -6,7 +6,7 @@ import { founderErased, withDeadline, withOwnerRole, type JobContext, type JobPr
 import type { AvailabilityChecker } from '../availability/checker';
 import type { DomainDb } from '../db/client';
 import { domainRegistrations } from '../db/schema';
-import type { RegistrantSource } from './registrant';
+import type { ConsentSource, RegistrantSource } from './gateway';
 import { reportFailed, reportRegistered } from './reports';
 import { RegistrationError, type Registrar, type Registration } from './types';
 
@@ -23,6 +23,7 @@ export interface RegistrationDeps {
   checker: AvailabilityChecker;
   registrar: Registrar;
   registrants: RegistrantSource;
+  consents: ConsentSource;
   producer: JobProducer;
 }
 
@@ -32,7 +33,8 @@ export interface RegistrationDeps {
  * The row (keyed by the request id) is the memory between tries. Before a purchase is sent its `attempts` is
  * counted and committed; so a try that finds `attempts > 0` knows a purchase may have gone through unanswered, and
  * asks the registrar first whether the domain is already the account's. Only when it is not are availability (a
- * fresh check: taken fails for good, no purchase) and the founder's registrant contact read and the purchase sent.
+ * fresh check: taken fails for good, no purchase), the founder's registrant contact and their consent to the
+ * registrar's agreements (none: fails for good, no purchase) read and the purchase sent.
  * Transient errors throw and BullMQ tries again; permanent ones, or the last try's, end the registration `failed`,
  * tell the gateway, and raise `domain_registration_failed` for operators. Running a failed request again (an
  * operator's retry) opens it again.
@@ -93,7 +95,7 @@ export class DomainRegistrations {
   }
 
   private async attempt(row: RegistrationRow, erased: boolean, signal: AbortSignal, correlationId: string): Promise<Registration> {
-    const { registrar, checker, registrants } = this.deps;
+    const { registrar, checker, registrants, consents } = this.deps;
     if (row.attempts > 0) {
       // A purchase was sent before and its outcome is not known here: never send another blindly.
       const ours = await registrar.lookup(row.domain, signal);
@@ -103,8 +105,9 @@ export class DomainRegistrations {
     const [answer] = await withDeadline(RECHECK_DEADLINE_MS, signal, (deadline) => checker.check([row.domain], { fresh: true, signal: deadline }));
     if (answer?.available === false) throw new RegistrationError('domain_taken', true);
     const contact = await registrants(row.businessId, signal, correlationId);
+    const consent = await consents(row.businessId, row.domain, signal, correlationId);
     row.attempts = await this.countPurchase(row);
-    return registrar.purchase({ requestId: row.requestId, domain: row.domain, years: row.years, contact }, signal);
+    return registrar.purchase({ requestId: row.requestId, domain: row.domain, years: row.years, contact, consent }, signal);
   }
 
   /**

@@ -442,6 +442,32 @@ export const domainChoices = core.table(
 );
 
 /**
+ * The founder's agreement to the registration agreements of a domain, which the registrar's purchase carries as
+ * its consent: the keys they agreed to, their address as the gateway saw it, and when. Kept as given (never
+ * changed or deleted, as the formation case's events): the registrar may ask who agreed, and when.
+ */
+export const registrationConsents = core.table(
+  'registration_consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull(),
+    /** The registrar whose agreements they are (`godaddy`, `local`). */
+    registrar: text('registrar').notNull(),
+    agreementKeys: text('agreement_keys').array().notNull(),
+    agreedBy: text('agreed_by').notNull(),
+    agreedAt: timestamp('agreed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    ownerAll('registration_consents', 'gateway'),
+    index('registration_consents_user_domain_idx').on(t.userId, t.domain, t.agreedAt),
+    founderReads('registration_consents', 'user_id'),
+  ],
+);
+
+/**
  * A founder's formation case, from the paid package to the formed company: one per founder (a later formation
  * payment, an upgrade, changes the package of the same case). Its state moves only through `formation/machine.ts`;
  * `version` grows with every change, and each move is a row of `formation_case_events`.

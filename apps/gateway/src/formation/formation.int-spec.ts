@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { testInfra } from '@dreamseed/testing';
 import { uniquePhone } from '../__fixtures__/test-gateway';
 import { readPdf } from './documents/__fixtures__/pdf-text';
-import { COMPLETE_INTAKE, errorOf, startFormationWorld, type FormationWorld } from './__fixtures__/formation-world';
+import { COMPLETE_INTAKE, errorOf, REGISTRATION_AGREEMENT, startFormationWorld, type FormationWorld } from './__fixtures__/formation-world';
 
 describe('the formation case, from a paid package to a formed company', () => {
   let world: FormationWorld;
@@ -60,8 +60,16 @@ describe('the formation case, from a paid package to a formed company', () => {
     const saved = await world.as(founder, 'PUT', '/v1/me/formation', COMPLETE_INTAKE);
     expect(saved.status).toBe(200);
     current = await world.caseOf(founder);
-    expect(current).toMatchObject({ state: 'intake_complete', todo: { question: null, missing: [] }, domain: { domain: 'adabakes.com', status: 'pending' } });
-    // With the address saved the domain is asked for, once, however often the payment is reported.
+    // With the address saved, the registrar's agreements wait for the founder: a mail asks for them.
+    expect(current).toMatchObject({ state: 'intake_complete', todo: { question: null, missing: [] }, domain: { domain: 'adabakes.com', status: 'awaiting_consent' } });
+    expect(await registrationsOf(founder.profileId)).toHaveLength(0);
+    expect((await mailsTo(founder.email)).at(-1)).toMatchObject({ subject: 'Agree to your domain registration terms', body: expect.stringContaining('adabakes.com') });
+    const agreements = await world.as(founder, 'GET', '/v1/me/formation/domain/agreements');
+    expect(await agreements.json()).toEqual({ domain: 'adabakes.com', registrar: 'godaddy', agreements: [REGISTRATION_AGREEMENT], agreed_at: null });
+    const agreed = await world.agree(founder);
+    expect(agreed.status).toBe(200);
+    expect(await agreed.json()).toMatchObject({ domain: { domain: 'adabakes.com', status: 'pending' } });
+    // With the founder's agreement the domain is asked for, once, however often the payment is reported.
     expect(await world.report('formation-package-paid', payment)).toBe('duplicate');
     const registrations = await registrationsOf(founder.profileId);
     expect(registrations).toHaveLength(1);
@@ -118,6 +126,7 @@ describe('the formation case, from a paid package to a formed company', () => {
     expect(profile.status).toBe('formed');
     expect((await mailsTo(founder.email)).map((mail) => mail.subject)).toEqual([
       'DreamSeed needs something from you to file your company',
+      'Agree to your domain registration terms',
       'Your formation documents are ready',
       'Your company is formed',
     ]);
@@ -165,13 +174,15 @@ describe('the formation case, from a paid package to a formed company', () => {
     expect(upgraded).toMatchObject({ id: opened.id, package_id: 'formation_premium', domain: { status: 'awaiting_selection', domain: null } });
     expect((await db('select count(*)::int as n from core.formation_cases where user_id = $1', [founder.profileId])).rows[0]).toEqual({ n: 1 });
     await world.report('profile-domain-selected', { v: 1, userId: founder.profileId, eventId: randomUUID(), occurredAt: new Date().toISOString(), domain: 'adabread.com' });
+    expect((await world.caseOf(founder)).domain).toMatchObject({ domain: 'adabread.com', status: 'awaiting_consent' });
+    expect((await world.agree(founder)).status).toBe(200);
     expect((await world.caseOf(founder)).domain).toMatchObject({ domain: 'adabread.com', status: 'pending' });
     await world.report('profile-domain-selected', { v: 1, userId: founder.profileId, eventId: randomUUID(), occurredAt: new Date().toISOString(), domain: 'adabakery.com' });
     expect((await world.caseOf(founder)).domain).toMatchObject({ domain: 'adabread.com' });
     expect((await registrationsOf(founder.profileId)).map((job) => (job.data as { domain: string }).domain)).toEqual(['adabread.com']);
   });
 
-  it('asks for the domain once the founder confirms a phone number, which a registrant needs', async () => {
+  it('asks for the domain once the founder confirms a phone number, which a registrant needs, and agrees to the registrar\'s terms', async () => {
     const founder = await world.newFounder();
     await world.as(founder, 'PUT', '/v1/me/formation', COMPLETE_INTAKE);
     await world.report('profile-domain-selected', { v: 1, userId: founder.profileId, eventId: randomUUID(), occurredAt: new Date().toISOString(), domain: 'adaphones.com' });
@@ -182,8 +193,63 @@ describe('the formation case, from a paid package to a formed company', () => {
     // Numbers confirm at once here (AUTH_PHONE_AUTOCONFIRM); with a texted code, POST /auth/v1/verify does the same.
     const confirmed = await world.as(founder, 'PUT', '/auth/v1/user', { phone: uniquePhone() });
     expect(confirmed.status).toBe(200);
+    expect((await world.caseOf(founder)).domain).toMatchObject({ domain: 'adaphones.com', status: 'awaiting_consent' });
+    expect(await registrationsOf(founder.profileId)).toHaveLength(0);
+    expect((await world.agree(founder)).status).toBe(200);
     expect((await world.caseOf(founder)).domain).toMatchObject({ domain: 'adaphones.com', status: 'pending' });
     expect((await registrationsOf(founder.profileId)).map((job) => (job.data as { domain: string }).domain)).toEqual(['adaphones.com']);
+  });
+
+  it("records the founder's own agreement to the registrar's terms, once, and refuses one to other terms", async () => {
+    const founder = await world.newFounder();
+    await confirmedPhone(founder.profileId);
+    // Before the case has a domain, there is nothing to agree to.
+    expect(await errorOf(await world.as(founder, 'GET', '/v1/me/formation/domain/agreements'))).toMatchObject({ code: 'no_formation_case' });
+    await world.as(founder, 'PUT', '/v1/me/formation', COMPLETE_INTAKE);
+    expect(await world.paid(founder, { includesDomain: true })).toBe('applied');
+    expect(await errorOf(await world.agree(founder))).toMatchObject({ code: 'no_domain_chosen' });
+    await world.report('profile-domain-selected', { v: 1, userId: founder.profileId, eventId: randomUUID(), occurredAt: new Date().toISOString(), domain: 'adaterms.com' });
+
+    // The page showed other terms than the registrar asks for now: refused, with the current ones.
+    const stale = await world.agree(founder, ['DNRA_OLD']);
+    expect(stale.status).toBe(409);
+    expect(await errorOf(stale)).toMatchObject({ code: 'agreements_changed', details: { agreements: [REGISTRATION_AGREEMENT] } });
+    expect((await world.as(founder, 'POST', '/v1/me/formation/domain/consent', { agreement_keys: [] })).status).toBe(400);
+
+    // Agreed twice (a double click): recorded once, with the founder's address as the gateway saw it.
+    expect((await Promise.all([world.agree(founder), world.agree(founder)])).map((response) => response.status)).toEqual([200, 200]);
+    const { rows } = await db('select domain, registrar, agreement_keys, agreed_by from core.registration_consents where user_id = $1', [founder.profileId]);
+    expect(rows).toEqual([{ domain: 'adaterms.com', registrar: 'godaddy', agreement_keys: ['DNRA'], agreed_by: founder.ip }]);
+    // The registration is asked now: the same agreement again changes nothing, other terms are refused.
+    expect((await world.agree(founder)).status).toBe(200);
+    expect(await errorOf(await world.agree(founder, ['DNRA', 'OTHER']))).toMatchObject({ code: 'domain_registration_started' });
+    expect(await errorOf(await world.as(founder, 'GET', '/v1/me/formation/domain/agreements'))).toMatchObject({ code: 'domain_registration_started' });
+    expect((await registrationsOf(founder.profileId)).map((job) => (job.data as { domain: string }).domain)).toEqual(['adaterms.com']);
+
+    // The domain service reads the consent for the purchase, with the internal token only.
+    const consentUrl = `${world.gateway.url}/internal/founders/${founder.profileId}/registration-consent?domain=adaterms.com`;
+    const consent = await fetch(consentUrl, { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
+    expect(await consent.json()).toEqual({ domain: 'adaterms.com', agreementKeys: ['DNRA'], agreedBy: founder.ip, agreedAt: expect.any(String) });
+    expect((await fetch(consentUrl)).status).toBe(401);
+    const other = await fetch(consentUrl.replace('adaterms.com', 'other.com'), { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
+    expect(other.status).toBe(404);
+    expect(await errorOf(other)).toMatchObject({ code: 'no_registration_consent' });
+
+    // The registrar unreachable: the page says so, and nothing is recorded.
+    world.owners.route('GET /internal/registration-agreements', { status: 503, body: { error: { code: 'registrar_unavailable', message: 'down' } } });
+    try {
+      const later = await world.newFounder();
+      await confirmedPhone(later.profileId);
+      await world.as(later, 'PUT', '/v1/me/formation', COMPLETE_INTAKE);
+      await world.report('profile-domain-selected', { v: 1, userId: later.profileId, eventId: randomUUID(), occurredAt: new Date().toISOString(), domain: 'adalater.com' });
+      await world.paid(later, { includesDomain: true });
+      const down = await world.agree(later);
+      expect(down.status).toBe(503);
+      expect(await errorOf(down)).toMatchObject({ code: 'registrar_unavailable' });
+      expect((await world.caseOf(later)).domain).toMatchObject({ status: 'awaiting_consent' });
+    } finally {
+      world.owners.route('GET /internal/registration-agreements', ({ query }) => ({ body: { domain: query.get('domain'), registrar: 'godaddy', agreements: [REGISTRATION_AGREEMENT] } }));
+    }
   });
 
   it('renders a new version when the intake changes, and keeps the old one, superseded', async () => {

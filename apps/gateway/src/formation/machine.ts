@@ -175,7 +175,8 @@ export function followOf(from: FormationCaseState | null, to: FormationCaseState
 }
 
 /** Moves into these states want the founder to know by mail (the event stream tells an open app at once). */
-export type FounderMail = 'needs_founder' | 'rejected' | 'formed' | 'documents_ready';
+/** The mails a founder gets about their case: its moves that concern them (`mailFor`), and the domain's agreements to agree to. */
+export type FounderMail = 'needs_founder' | 'rejected' | 'formed' | 'documents_ready' | 'domain_consent';
 
 export function mailFor(from: FormationCaseState | null, to: FormationCaseState): FounderMail | undefined {
   if (to === 'needs_founder' || to === 'rejected' || to === 'formed') return to;

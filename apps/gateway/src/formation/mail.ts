@@ -12,9 +12,12 @@ const SUBJECTS: Record<FounderMail, string> = {
   documents_ready: 'Your formation documents are ready',
   rejected: 'The state returned your filing',
   formed: 'Your company is formed',
+  domain_consent: 'Agree to your domain registration terms',
 };
 
-function bodyOf(mail: FounderMail, details: { question?: string | null; stateReason?: string | null }): string {
+type MailDetails = { question?: string | null; stateReason?: string | null; domain?: string | null };
+
+function bodyOf(mail: FounderMail, details: MailDetails): string {
   switch (mail) {
     case 'needs_founder':
       return `We need something from you before your filing can go on:\n\n${details.question ?? ''}`;
@@ -24,6 +27,8 @@ function bodyOf(mail: FounderMail, details: { question?: string | null; stateRea
       return `The state did not accept the filing${details.stateReason ? `: ${details.stateReason}` : '.'}\nWe are on it, and will tell you what happens next.`;
     case 'formed':
       return 'The state approved your company and its EIN is in. Congratulations!';
+    case 'domain_consent':
+      return `Before we register ${details.domain ?? 'your domain'} for you, the registrar asks you to read and agree to its registration agreements.`;
   }
 }
 
@@ -37,7 +42,7 @@ export async function queueFormationMail(
   config: Pick<GatewayConfig, 'PUBLIC_URL' | 'AUTH_SITE_URL'>,
   userId: string,
   mail: FounderMail,
-  details: { question?: string | null; stateReason?: string | null } = {},
+  details: MailDetails = {},
 ): Promise<string | undefined> {
   const [account] = await tx
     .select({ id: authUsers.id, email: authUsers.email, deletedAt: authUsers.deletedAt })

@@ -8,7 +8,7 @@ import { intakeQuestion, missingIntake } from './intake';
 import { followOf, mailFor, openingState } from './machine';
 import { queueFormationMail } from './mail';
 import { intakeIn } from './moves';
-import { Aftermath, followFormation, lockCaseOf, recordEvent, stateOf, SYSTEM, updateCase, type CaseRow, type FormationDeps } from './store';
+import { Aftermath, consentIn, followFormation, lockCaseOf, recordEvent, stateOf, SYSTEM, updateCase, type CaseRow, type FormationDeps } from './store';
 
 type Payload<N extends keyof GatewayJobs & string> = JobPayloadOf<GatewayJobs, N>;
 type Outcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
@@ -143,7 +143,17 @@ export class FormationReports {
     const aftermath = new Aftermath();
     await withOwnerRole(this.deps.db, 'gateway', async (tx) => {
       const row = await lockCaseOf(tx, { userId });
-      if (row?.domainStatus === 'awaiting_contact') await this.askRegistration(tx, row, aftermath);
+      if (row?.domainStatus === 'awaiting_contact' || row?.domainStatus === 'awaiting_consent') await this.askRegistration(tx, row, aftermath);
+    });
+    await aftermath.run(this.deps, correlationId);
+  }
+
+  /** The founder agreed to the registration agreements: a registration waiting for that (or for the contact) is asked now if it can be. */
+  async consentGiven(userId: string, correlationId?: string): Promise<void> {
+    const aftermath = new Aftermath();
+    await withOwnerRole(this.deps.db, 'gateway', async (tx) => {
+      const row = await lockCaseOf(tx, { userId });
+      if (row?.domainStatus === 'awaiting_consent' || row?.domainStatus === 'awaiting_contact') await this.askRegistration(tx, row, aftermath);
     });
     await aftermath.run(this.deps, correlationId);
   }
@@ -165,6 +175,13 @@ export class FormationReports {
     // A registrar refuses an incomplete contact for good: wait for it (the founder's next save of the intake asks again).
     if ('missing' in (await registrantIn(tx, row.userId))) {
       if (row.domainStatus !== 'awaiting_contact' || row.domain !== choice.domain) await updateCase(tx, row, { domain: choice.domain, domainStatus: 'awaiting_contact' });
+      return;
+    }
+    // The registrar records the registrant's own agreement to its terms: the founder gives it on their page.
+    if (!(await consentIn(tx, row.userId, choice.domain))) {
+      if (row.domainStatus === 'awaiting_consent' && row.domain === choice.domain) return;
+      const waiting = await updateCase(tx, row, { domain: choice.domain, domainStatus: 'awaiting_consent' });
+      aftermath.changed(waiting, 'domain').mail(await queueFormationMail(tx, this.deps.config, row.userId, 'domain_consent', { domain: choice.domain }));
       return;
     }
     const requestId = uuidFrom('register-domain', row.id);

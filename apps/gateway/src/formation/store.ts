@@ -1,11 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { FormationCaseState, FormationDomainStatus } from '@dreamseed/contracts';
 import type { FounderEventPublisher, JobProducer } from '@dreamseed/platform';
 import type { Logger } from 'pino';
 import { dispatchMail } from '../auth/mail-outbox';
 import type { GatewayConfig } from '../config';
 import type { GatewayDb, GatewayTx } from '../db/client';
-import { businessFormationData, formationCaseEvents, formationCases, users } from '../db/schema';
+import { businessFormationData, formationCaseEvents, formationCases, registrationConsents, users } from '../db/schema';
 import type { FormationFollow } from './machine';
 
 /**
@@ -73,6 +73,17 @@ export async function recordEvent(
     evidence: event.evidence ?? {},
     reason: event.reason ?? null,
   });
+}
+
+/** The founder's latest agreement to the registration agreements of the domain (formation/consent.ts), in the caller's transaction. */
+export async function consentIn(tx: GatewayTx, userId: string, domain: string): Promise<typeof registrationConsents.$inferSelect | undefined> {
+  const [row] = await tx
+    .select()
+    .from(registrationConsents)
+    .where(and(eq(registrationConsents.userId, userId), eq(registrationConsents.domain, domain)))
+    .orderBy(desc(registrationConsents.agreedAt))
+    .limit(1);
+  return row;
 }
 
 /** The founder's formation data follows the case (created if the founder never saved any). */

@@ -6,6 +6,7 @@ import { AppError, badRequest, internalJsonRoute, notFound, readAsOwner, summari
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
 import { authUsers, users } from '../db/schema';
+import { registrationConsentOf } from '../formation/consent';
 import { registrantOf } from './registrant';
 
 /** The founders' table, named from its drizzle definition. */
@@ -96,6 +97,14 @@ export function internalRouter(db: GatewayDb, auth: AuthService): Router {
   router.get('/founders/:id/registrant', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('No such founder.');
     res.json(await registrantOf(db, req.params.id));
+  });
+
+  // The founder's agreement to a domain's registration agreements, for its purchase (INTERNAL_PATHS.gateway.registrationConsent).
+  router.get('/founders/:id/registration-consent', async (req, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('No such founder.');
+    const domain = typeof req.query.domain === 'string' ? req.query.domain.trim().toLowerCase() : '';
+    if (!domain || domain.length > 253) throw new AppError(400, 'invalid_domain', 'Name the domain: ?domain=example.com');
+    res.json(await registrationConsentOf(db, req.params.id, domain));
   });
 
   return router;

@@ -23,6 +23,8 @@ export type FormationCaseState = FormationCase['state'];
 export type FormationCaseEvent = components['schemas']['FormationCaseEvent'];
 export type FormationDocument = components['schemas']['FormationDocument'];
 export type FormationDomain = NonNullable<FormationCase['domain']>;
+export type DomainAgreements = components['schemas']['DomainAgreements'];
+export type DomainAgreement = DomainAgreements['agreements'][number];
 export type MissingIntakeItem = components['schemas']['MissingIntakeItem'];
 
 /** A 404 with this code means "none yet", which pages show as an empty state, not as an error. */
@@ -90,6 +92,10 @@ export const useFormationCase = (enabled = true) =>
 /** Every version of the case's documents, newest first (the case itself holds the current ones). */
 export const useFormationDocuments = (enabled: boolean) =>
   useQuery({ queryKey: ['formation-documents'], queryFn: async () => (await unwrap(api.GET('/v1/me/formation/documents'))).documents, enabled });
+
+/** The registrar's agreements for the domain the case registers, and when the founder agreed to them as they stand. */
+export const useDomainAgreements = () =>
+  useQuery({ queryKey: ['formation-domain-agreements'], queryFn: () => unwrap(api.GET('/v1/me/formation/domain/agreements')) });
 
 /** One of the case's documents, as the PDF's bytes (a link cannot carry the founder's token). */
 export const readFormationDocument = (id: string) => unwrap(api.GET('/v1/me/formation/documents/{id}', { params: { path: { id } }, parseAs: 'blob' }));

@@ -24,6 +24,9 @@ export const COMPLETE_INTAKE = {
   management_structure: 'member_managed',
 };
 
+/** GoDaddy's registration agreement for a .com, as its `LegalAgreement` names it. */
+export const REGISTRATION_AGREEMENT = { key: 'DNRA', title: 'Domain Name Registration Agreement', url: 'https://www.godaddy.com/legal/agreements/domain-name-registration-agreement' };
+
 const DREAM_DNA = {
   whatProblem: 'Bakeries throw away bread every night.',
   whoServes: 'Neighbourhood cafés',
@@ -54,6 +57,8 @@ export async function startFormationWorld() {
     // The founder's own read names no founder in its path: the fake answers the same words for everyone.
     'GET /internal/dream-dna': () => ({ body: dreamDnaOf(randomUUID()) }),
     'GET /internal/operator/founders/:userId/dream-dna': ({ params }) => ({ body: { userId: params.userId, versions: [dreamDnaOf(params.userId ?? '')], analyses: [] } }),
+    // The domain service answers GoDaddy's agreements for a .com (GET /v1/domains/agreements?tlds=com&privacy=false).
+    'GET /internal/registration-agreements': ({ query }) => ({ body: { domain: query.get('domain'), registrar: 'godaddy', agreements: [REGISTRATION_AGREEMENT] } }),
   });
   const gateway: TestGateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', AUTH_PHONE_AUTOCONFIRM: 'true', ANALYSIS_SERVICE_URL: owners.url, VOICE_SERVICE_URL: owners.url, DOMAIN_SERVICE_URL: owners.url, BILLING_SERVICE_URL: owners.url });
   const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'formation-test' });
@@ -99,6 +104,12 @@ export async function startFormationWorld() {
     paid,
     asOperator: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => callAs(gateway, operator, method, path, body, headers),
     as: (founder: Founder, method: string, path: string, body?: unknown) => callAs(gateway, founder, method, path, body),
+    /** The owners' stand-in (the domain service's agreements among them), for a test to change an answer. */
+    owners,
+    /** The founder agrees to the registration agreements of their case's domain, as their page does. */
+    async agree(founder: Founder, keys = [REGISTRATION_AGREEMENT.key]) {
+      return callAs(gateway, founder, 'POST', '/v1/me/formation/domain/consent', { agreement_keys: keys });
+    },
     async caseOf(founder: Founder) {
       const response = await callAs(gateway, founder, 'GET', '/v1/me/formation/case');
       if (response.status !== 200) throw new Error(`GET /v1/me/formation/case: ${response.status} ${await response.text()}`);

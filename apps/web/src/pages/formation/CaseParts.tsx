@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { readFormationDocument, useFormationDocuments, type FormationCase, type FormationDocument, type FormationDomain, type MissingIntakeItem } from '../../api/queries';
@@ -7,7 +7,8 @@ import { formatDate, formatDateTime } from '../../lib/dates';
 import { DownloadButton } from '../../ui/Download';
 import { TextAreaField } from '../../ui/Field';
 import { ErrorNotice, QueryView, Success } from '../../ui/status';
-import { ACTOR_WORDS, DOCUMENT_TITLES, domainWords, eventWords, fileSize, fieldTarget, nowWords, splitVersions, STEP_STATUS_WORDS, stepsOf, todoOf } from './case';
+import { DomainConsent } from './DomainConsent';
+import { ACTOR_WORDS, DOCUMENT_TITLES, domainWaitsForFounder, domainWords, eventWords, fileSize, fieldTarget, nowWords, splitVersions, STEP_STATUS_WORDS, stepsOf, todoOf } from './case';
 
 export function CaseSteps({ formationCase }: { formationCase: FormationCase }) {
   return (
@@ -112,7 +113,19 @@ export function CaseTodo({ formationCase }: { formationCase: FormationCase }) {
       </>
     );
   }
-  return <p>Nothing right now. {nowWords(formationCase)}</p>;
+  const domainWaits = domainWaitsForFounder(formationCase);
+  return (
+    <>
+      {domainWaits ? (
+        <p>
+          Your domain waits for you: see <a href="#case-domain">Your domain</a> below.
+        </p>
+      ) : null}
+      <p>
+        {domainWaits ? 'Nothing else right now.' : 'Nothing right now.'} {nowWords(formationCase)}
+      </p>
+    </>
+  );
 }
 
 function DocumentItem({ document }: { document: FormationDocument }) {
@@ -175,9 +188,18 @@ export function CaseDocuments({ formationCase }: { formationCase: FormationCase 
 
 export function CaseDomain({ domain }: { domain: FormationDomain }) {
   const { words, todo } = domainWords(domain);
+  const [agreed, setAgreed] = useState(false);
+  const said = useRef<HTMLParagraphElement>(null);
+  // Agreeing usually asks the registration, and the form goes with the status: focus stays here, on what it says now.
+  useEffect(() => {
+    if (agreed) said.current?.focus();
+  }, [agreed]);
   return (
     <>
-      <p>{words}</p>
+      <p ref={said} tabIndex={-1}>
+        {words}
+      </p>
+      <div aria-live="polite">{agreed ? <Success>Thank you: your agreement to the registrar’s agreements is recorded.</Success> : null}</div>
       {todo === 'choose' ? (
         <p>
           <Link to="/domains">Choose your domain</Link>
@@ -189,6 +211,8 @@ export function CaseDomain({ domain }: { domain: FormationDomain }) {
             Your business address
           </a>
         </p>
+      ) : todo === 'consent' ? (
+        <DomainConsent again={domain.status === 'failed'} onAgreed={() => setAgreed(true)} />
       ) : null}
     </>
   );
@@ -220,7 +244,7 @@ export function CaseOverview({ formationCase }: { formationCase: FormationCase }
         <CaseSteps formationCase={formationCase} />
         {formationCase.state === 'formed' ? <Success>Congratulations: your business is formed.</Success> : null}
       </section>
-      <section aria-labelledby="case-todo" className={`card${todo.kind === 'nothing' ? '' : ' highlight'}`}>
+      <section aria-labelledby="case-todo" className={`card${todo.kind === 'nothing' && !domainWaitsForFounder(formationCase) ? '' : ' highlight'}`}>
         <h2 id="case-todo">What we need from you</h2>
         <CaseTodo formationCase={formationCase} />
       </section>

@@ -85,6 +85,18 @@ describe('the domain and the timeline', () => {
     expect(domainWords({ domain: 'adabakes.com', status: 'failed', expires_at: null, order_id: null, reason: 'refused' }).words).toContain('We are on it');
   });
 
+  it('asks for the founder’s agreement to the registrar’s agreements, also after a registration that failed for want of it', () => {
+    const waiting = domainWords({ domain: 'adabakes.com', status: 'awaiting_consent', expires_at: null, order_id: null, reason: null });
+    expect(waiting).toEqual({ words: 'Before we register adabakes.com for you, the registrar asks you to read its registration agreements and agree to them.', todo: 'consent' });
+    for (const reason of ['registration_consent_outdated', 'registration_consent_missing']) {
+      const failed = domainWords({ domain: 'adabakes.com', status: 'failed', expires_at: null, order_id: null, reason });
+      expect(failed.todo).toBe('consent');
+      expect(failed.words).toContain('Once you have agreed, our team registers it again.');
+    }
+    expect(domainWords({ domain: 'adabakes.com', status: 'failed', expires_at: null, order_id: null, reason: 'refused' }).todo).toBeUndefined();
+    expect(domainWords({ domain: 'adabakes.com', status: 'pending', expires_at: null, order_id: null, reason: null }).todo).toBeUndefined();
+  });
+
   it('tells each move with its evidence, and an answer as the founder’s', () => {
     expect(eventWords(aCaseEvent({ to_state: 'filed', from_state: 'documents_prepared', evidence: { filing_number: '805123456' } }))).toBe('Filed with the state, filing number 805123456.');
     expect(eventWords(aCaseEvent({ to_state: 'ein_received', from_state: 'ein_requested', evidence: { ein_last4: '6789' } }))).toBe('Your EIN arrived (ending in 6789).');

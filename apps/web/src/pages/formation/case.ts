@@ -139,8 +139,12 @@ export function fieldTarget(field: string): FieldTarget {
 /** The id of the formation form's control for an API field path (`members.0.name` → `intake-members-0-name`). */
 export const intakeControlId = (path: string) => `intake-${path.replaceAll('.', '-')}`;
 
+/** The registration failed for want of the founder's agreement to the registrar's agreements as they are now: they agree again, then it is retried. */
+export const failedForConsent = (domain: Pick<FormationDomain, 'status' | 'reason'>) =>
+  domain.status === 'failed' && (domain.reason === 'registration_consent_missing' || domain.reason === 'registration_consent_outdated');
+
 /** The domain's registration, said to the founder. `todo` is set when it waits for them. */
-export function domainWords(domain: FormationDomain): { words: string; todo?: 'choose' | 'contact' } {
+export function domainWords(domain: FormationDomain): { words: string; todo?: 'choose' | 'contact' | 'consent' } {
   const name = domain.domain ?? 'your domain';
   switch (domain.status) {
     case 'awaiting_selection':
@@ -150,14 +154,25 @@ export function domainWords(domain: FormationDomain): { words: string; todo?: 'c
         words: `We register ${name} as soon as we have your contact details for it: your first and last name, a confirmed phone number, and an address in your formation details.`,
         todo: 'contact',
       };
+    case 'awaiting_consent':
+      return { words: `Before we register ${name} for you, the registrar asks you to read its registration agreements and agree to them.`, todo: 'consent' };
     case 'pending':
       return { words: `We are registering ${name} for you.` };
     case 'registered':
       return { words: `${name} is registered to you${domain.expires_at ? ` until ${formatDate(domain.expires_at)}` : ''}.` };
     case 'failed':
+      if (failedForConsent(domain)) {
+        return {
+          words: `Registering ${name} did not go through: the registrar needs your agreement to its registration agreements as they are now. Once you have agreed, our team registers it again.`,
+          todo: 'consent',
+        };
+      }
       return { words: `Registering ${name} did not work the first time. We are on it and will let you know.` };
   }
 }
+
+/** The domain's registration waits for the founder (to choose, complete their contact or agree), whatever the formation does. */
+export const domainWaitsForFounder = (c: Pick<FormationCase, 'domain'>) => Boolean(c.domain && domainWords(c.domain).todo);
 
 export const DOCUMENT_TITLES: Record<FormationDocument['kind'], string> = {
   articles_of_organization: 'Articles of Organization',

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '../../../lib/dates';
 import { DownloadButton } from '../../../ui/Download';
 import { PageHeader } from '../../../ui/PageHeader';
 import { BackLink, Empty, ErrorNotice, Loading, Success } from '../../../ui/status';
-import { DOCUMENT_TITLES, fileSize } from '../../formation/case';
+import { DOCUMENT_TITLES, failedForConsent, fileSize } from '../../formation/case';
 import { FactList } from '../founder/ProfileParts';
 import { Section } from '../Section';
 import { founderName } from '../words';
@@ -115,9 +115,10 @@ function StatePart({ file }: { file: CaseFile }) {
   );
 }
 
-const DOMAIN_WORDS: Record<string, string> = {
+const DOMAIN_WORDS: Record<NonNullable<CaseFile['case']['domain']>['status'], string> = {
   awaiting_selection: 'Waiting for the founder to choose a domain',
   awaiting_contact: "Waiting for the founder's contact details (full name, confirmed phone, an address)",
+  awaiting_consent: "Waiting for the founder to agree to the registrar's registration agreements (asked on their formation page and by mail)",
   pending: 'Asked of the registrar',
   registered: 'Registered',
   failed: 'Failed',
@@ -131,14 +132,16 @@ function DomainPart({ file }: { file: CaseFile }) {
       <FactList
         facts={[
           ['Domain', d.domain],
-          ['Registration', DOMAIN_WORDS[d.status] ?? d.status],
+          ['Registration', DOMAIN_WORDS[d.status]],
           ['Expires', d.expires_at ? formatDate(d.expires_at) : null],
           ['Registrar order', d.order_id],
         ]}
       />
       {d.status === 'failed' ? (
         <p>
-          {d.reason ? `The registrar said: ${d.reason}. ` : ''}The retry is the failed <code>register-domain</code> job: <Link to="/operator/queues">see the queues</Link>.
+          {d.reason ? `The registrar said: ${d.reason}. ` : ''}
+          {failedForConsent(d) ? 'The founder is asked to agree again on their formation page; retry once they have. ' : ''}The retry is the failed{' '}
+          <code>register-domain</code> job: <Link to="/operator/queues">see the queues</Link>.
         </p>
       ) : null}
     </>
