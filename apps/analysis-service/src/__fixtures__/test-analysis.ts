@@ -1,8 +1,14 @@
+import pino from 'pino';
 import type { ConsultationCallView, QueueName } from '@dreamseed/contracts';
+import type { JobContext } from '@dreamseed/platform';
 import { founderAccessToken, startTestService } from '@dreamseed/platform/testing';
 import { startFakeServer } from '@dreamseed/testing';
+import { OfflineExtractor } from '../analysis/offline';
 import { startAnalysisService } from '../app';
 import { loadAnalysisConfig, type AnalysisConfig } from '../config';
+import { createAnalysisDb } from '../db/client';
+import { Analyser, type AnalyserDeps } from '../jobs/analyse';
+import { fetchConsultation } from '../voice-client';
 
 const INTERNAL_TOKEN = 'internal-secret-for-tests';
 
@@ -36,6 +42,25 @@ export async function startTestAnalysis(env: Record<string, string> = {}) {
       const token = await founderAccessToken(userId, (config as AnalysisConfig).JWT_ISSUER);
       const response = await fetch(`${harness.url}/internal${path}`, { headers: { 'x-internal-token': INTERNAL_TOKEN, authorization: `Bearer ${token}` } });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    /**
+     * An Analyser as the service builds it, on this service's database, queues and fake voice service, to drive
+     * by hand (one try of a job, a second copy of one); `deps` changes what the test needs changed.
+     */
+    analyser(deps: Partial<AnalyserDeps> = {}) {
+      return new Analyser({
+        db: createAnalysisDb(harness.pool),
+        producer: harness.producer,
+        provider: new OfflineExtractor(),
+        fetchConsultation: (id, signal) => fetchConsultation(config as AnalysisConfig, id, signal),
+        logger: pino({ level: 'silent' }),
+        leaseMs: 60_000,
+        ...deps,
+      });
+    },
+    /** What a job's try passes the Analyser: `lastAttempt` when it is the job's last. */
+    jobContext(lastAttempt = false, correlationId = 'analysis-test') {
+      return { lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId } as unknown as JobContext;
     },
     /** The jobs waiting on another queue (what the service sent on). */
     async sent(queue: QueueName) {

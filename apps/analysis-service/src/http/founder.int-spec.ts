@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { DreamDnaView } from '@dreamseed/contracts';
-import type { JobContext } from '@dreamseed/platform';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { DREAM_DNA_FIELDS, emptyOutput, type AnalysisOutput } from '../analysis/output';
 import type { AnalysisProvider } from '../analysis/provider';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
-import { createAnalysisDb } from '../db/client';
-import { Analyser } from '../jobs/analyse';
-import { fetchConsultation } from '../voice-client';
 
 /** A provider that answers the outputs given, one per run. */
 function scripted(outputs: AnalysisOutput[]): AnalysisProvider {
@@ -39,17 +34,9 @@ describe("the founder's Dream DNA read (GET /internal/dream-dna, /internal/dream
     await analysis.stop();
   });
 
-  const context = { lastAttempt: false, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'founder-read-test' } as unknown as JobContext;
   /** Runs one analysis for the founder with the provider given, as the job would. */
   const runWith = (provider: AnalysisProvider, userId: string) =>
-    new Analyser({
-      db: createAnalysisDb(analysis.pool),
-      producer: analysis.producer,
-      provider,
-      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-      logger: pino({ level: 'silent' }),
-      leaseMs: 60_000,
-    }).run({ userId, trigger: 'manual', sourceId: randomUUID() }, context);
+    analysis.analyser({ provider }).run({ userId, trigger: 'manual', sourceId: randomUUID() }, analysis.jobContext(false, 'founder-read-test'));
 
   it("gives each field the quote and confidence of the run that made the version, as the run's output holds them", async () => {
     const userId = randomUUID();

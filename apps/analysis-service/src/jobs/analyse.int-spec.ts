@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
-import { PayloadSealer, QueueUnavailableError, type FounderEventPublisher, type JobContext, type JobProducer } from '@dreamseed/platform';
+import { PayloadSealer, QueueUnavailableError, type FounderEventPublisher, type JobProducer } from '@dreamseed/platform';
 import { producerFailingFirst } from '@dreamseed/platform/testing';
 import { sleep, waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../analysis/offline';
 import { AnalysisProviderError, type AnalysisProvider } from '../analysis/provider';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
-import { createAnalysisDb } from '../db/client';
-import { fetchConsultation } from '../voice-client';
-import { Analyser } from './analyse';
 
 /** The fixture's calls as the voice service would list them after `count` calls. */
 const callsOf = (index: number, count = 4): ConsultationCallView[] => fixtureInput(CONSULTATION_FIXTURES[index]).calls.slice(0, count).map((call) => ({ ...call, transcriptId: randomUUID(), callSessionId: randomUUID() }));
@@ -31,17 +27,8 @@ describe('analysis jobs (offline provider)', () => {
 
   /** An Analyser as the service builds it, driven by hand (a job's try, a second copy of one). */
   const analyserWith = (options: { provider?: AnalysisProvider; producer?: JobProducer; leaseMs?: number; events?: Pick<FounderEventPublisher, 'publish'> }) =>
-    new Analyser({
-      db: createAnalysisDb(analysis.pool),
-      producer: options.producer ?? analysis.producer,
-      provider: options.provider ?? new OfflineExtractor(),
-      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-      logger: pino({ level: 'silent' }),
-      leaseMs: options.leaseMs ?? 60_000,
-      leasePollMs: 50,
-      events: options.events,
-    });
-  const contextOf = (lastAttempt = false) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'analyse-test' }) as unknown as JobContext;
+    analysis.analyser({ ...options, leasePollMs: 50 });
+  const contextOf = (lastAttempt = false) => analysis.jobContext(lastAttempt, 'analyse-test');
   /** The analysis the fourth call's end asks for. */
   const payloadFor = (userId: string, calls: ConsultationCallView[]) => ({ userId, trigger: 'call-ended' as const, sourceId: calls[3]?.vapiCallId as string });
 

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
 import pg from 'pg';
-import { uuidFrom, type JobContext } from '@dreamseed/platform';
+import { uuidFrom } from '@dreamseed/platform';
 import { testInfra } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { AnalysisProviderError, type AnalysisProvider } from '../analysis/provider';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
 import { createAnalysisDb } from '../db/client';
-import { fetchConsultation } from '../voice-client';
-import { Analyser } from './analyse';
 
 const callsOf = (): ConsultationCallView[] =>
   fixtureInput(CONSULTATION_FIXTURES[0]).calls.map((call) => ({ ...call, transcriptId: randomUUID(), callSessionId: randomUUID() }));
@@ -35,15 +32,8 @@ describe('analysis service: a failed analysis flagged for an operator', () => {
   });
 
   const analyserFailingWith = (error: Error) =>
-    new Analyser({
-      db: createAnalysisDb(analysis.pool),
-      producer: analysis.producer,
-      provider: failing(error),
-      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-      logger: pino({ level: 'silent' }),
-      leaseMs: 60_000,
-    });
-  const contextOf = (lastAttempt: boolean) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'attention-test' }) as unknown as JobContext;
+    analysis.analyser({ provider: failing(error) });
+  const contextOf = (lastAttempt: boolean) => analysis.jobContext(lastAttempt, 'attention-test');
   const flagsOf = async (userId: string) => (await analysis.sent('gateway')).filter((job) => job.name === 'founder-attention' && job.data.userId === userId);
   const runOf = async (userId: string) => (await analysis.pool.query(`select * from analysis.ai_analysis where business_id = $1 order by created_at`, [userId])).rows[0];
 
@@ -81,13 +71,7 @@ describe('analysis service: a failed analysis flagged for an operator', () => {
     const userId = randomUUID();
     const away = new pg.Pool({ connectionString: testInfra().databaseUrl });
     await away.end();
-    const analyser = new Analyser({
-      db: createAnalysisDb(away),
-      producer: analysis.producer,
-      provider: failing(new Error('never asked')),
-      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-      logger: pino({ level: 'silent' }),
-    });
+    const analyser = analysis.analyser({ db: createAnalysisDb(away), provider: failing(new Error('never asked')), leaseMs: undefined });
     const request = { userId, trigger: 'manual' as const, sourceId: randomUUID() };
     await expect(analyser.run(request, contextOf(false))).rejects.toThrow();
     expect(await flagsOf(userId)).toEqual([]);

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { ConsultationCallView } from '@dreamseed/contracts';
-import type { JobContext } from '@dreamseed/platform';
 import { waitFor } from '@dreamseed/testing';
 import { CONSULTATION_FIXTURES, fixtureInput } from '../analysis/__fixtures__/consultations';
 import { OfflineExtractor } from '../analysis/offline';
 import type { AnalysisProvider } from '../analysis/provider';
 import { startTestAnalysis, type TestAnalysis } from '../__fixtures__/test-analysis';
-import { createAnalysisDb } from '../db/client';
-import { fetchConsultation } from '../voice-client';
-import { Analyser } from './analyse';
 
 const callsOf = (): ConsultationCallView[] => fixtureInput(CONSULTATION_FIXTURES[0]).calls.map((call) => ({ ...call, transcriptId: randomUUID(), callSessionId: randomUUID() }));
 
@@ -30,16 +25,8 @@ describe('analysis service: erasing a founder', () => {
   const answersOf = async (assessmentId: string) => (await analysis.pool.query(`select count(*)::int as n from analysis.assessment_responses where assessment_id = $1`, [assessmentId])).rows[0].n as number;
 
   /** An Analyser as the service builds it, driven by hand (one try of a job). */
-  const analyserWith = (provider: AnalysisProvider) =>
-    new Analyser({
-      db: createAnalysisDb(analysis.pool),
-      producer: analysis.producer,
-      provider,
-      fetchConsultation: (id, signal) => fetchConsultation(analysis.config, id, signal),
-      logger: pino({ level: 'silent' }),
-      leaseMs: 60_000,
-    });
-  const contextOf = (lastAttempt: boolean) => ({ lastAttempt, log: pino({ level: 'silent' }), signal: new AbortController().signal, correlationId: 'erase-test' }) as unknown as JobContext;
+  const analyserWith = (provider: AnalysisProvider) => analysis.analyser({ provider });
+  const contextOf = (lastAttempt: boolean) => analysis.jobContext(lastAttempt, 'erase-test');
 
   /** A founder with two versions (the calls, then an assessment), their runs, the assessment's answers and a saved fact. */
   async function founderWithEverything() {
