@@ -1,7 +1,20 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Browser, BrowserContextOptions, Page } from '@playwright/test';
 import { gatewayUrl } from './config';
-import { expect, founderApi, formationCaseOf, newFounder, newOperator, signInInTheApp, signUpThroughTheApi, test, walkTheJourney } from './fixtures';
+import {
+  confirmAPhoneNumber,
+  expect,
+  founderApi,
+  formationCaseOf,
+  newFounder,
+  newOperator,
+  payForAFormationWithADomain,
+  signInInTheApp,
+  signUpThroughTheApi,
+  test,
+  walkTheJourney,
+  type Founder,
+} from './fixtures';
 import { fillPath, PAGES, type AppData, type SignedIn } from './pages';
 
 type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
@@ -25,6 +38,22 @@ async function seasonedFounder(request: APIRequestContext): Promise<{ email: str
   const me = await call<{ id: string }>('GET', '/v1/me');
   const formationCase = await formationCaseOf(call);
   return { ...founder, data: { call: calls.calls[0].id, checkout: open.checkout_id, founder: me.id, case: formationCase } };
+}
+
+/**
+ * A founder whose formation case's domain waits only for their agreement to the registrar's agreements: a paid
+ * package that includes the domain they chose, and a complete registrant (a first and a last name, a confirmed
+ * phone number, a business address). No sample calls: the formation page does not need them.
+ */
+async function founderAwaitingTheDomainAgreement(request: APIRequestContext): Promise<{ founder: Founder; domain: string }> {
+  const founder = newFounder('Rosa Registrant');
+  const token = await signUpThroughTheApi(request, founder);
+  const call = founderApi(request, token);
+  const domain = await payForAFormationWithADomain(call);
+  await formationCaseOf(call);
+  await confirmAPhoneNumber(request, token);
+  await call('PUT', '/v1/me/formation', { business_address: { line1: '100 Congress Ave', city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' } });
+  return { founder, domain };
 }
 
 async function signedInState(browser: Browser, founder: { email: string; name: string }): Promise<StorageState> {
@@ -68,6 +97,12 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`);
 }
 
+/** What each page is checked for, reported without stopping the test: axe's serious findings, and no sideways scrolling. */
+async function expectAccessible(page: Page, what: string, width: number): Promise<void> {
+  expect.soft(await seriousViolations(page), what).toEqual([]);
+  expect.soft(await page.evaluate(() => document.documentElement.scrollWidth), `${what}: page width`).toBeLessThanOrEqual(width);
+}
+
 /**
  * One test per kind of page and width, visiting each page in turn in one tab (the app's files load once), each
  * page a step that reports its own findings without stopping the others.
@@ -83,12 +118,43 @@ for (const { name, viewport } of WIDTHS) {
             await page.goto(signedIn ? fillPath(appPage.path, founder.data) : appPage.path);
             await expect(page.getByRole('heading', { level: 1, name: appPage.heading })).toBeVisible();
             await expect(page.getByRole('status').filter({ hasText: /^\s*Loading/ })).toHaveCount(0);
-            expect.soft(await seriousViolations(page), appPage.path).toEqual([]);
-            // Nothing wider than the screen: no sideways scrolling at phone width.
-            expect.soft(await page.evaluate(() => document.documentElement.scrollWidth), `${appPage.path}: page width`).toBeLessThanOrEqual(viewport.width);
+            await expectAccessible(page, appPage.path, viewport.width);
           });
         }
       });
     });
   }
 }
+
+/**
+ * The formation page's domain agreement form, which the seasoned founder (whose contact is incomplete) never
+ * sees: as it asks, then with the error of an agreement sent without the ticked box. One page, resized to each
+ * width, so that one founder is built for both.
+ */
+test('the formation page’s domain agreement form, as it asks and with its error, has no serious accessibility violations at either width', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const { founder, domain } = await founderAwaitingTheDomainAgreement(request);
+  await signInInTheApp(page, founder);
+  await page.goto('/formation');
+  await expect(page.getByRole('heading', { level: 1, name: 'Your formation' })).toBeVisible();
+  const domainPart = page.getByRole('region', { name: 'Your domain' });
+  const agree = domainPart.getByRole('button', { name: `Agree and register ${domain}` });
+  await expect(agree).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^\s*Loading/ })).toHaveCount(0);
+  const atEachWidth = async (state: string) => {
+    for (const { name, viewport } of WIDTHS) {
+      await test.step(`${state} at ${name} width`, async () => {
+        await page.setViewportSize(viewport);
+        await expectAccessible(page, `/formation, domain agreement ${state} at ${name} width`, viewport.width);
+      });
+    }
+  };
+  await atEachWidth('asking');
+
+  await agree.click();
+  const box = domainPart.getByRole('checkbox', { name: `I have read and agree to the registration agreement for ${domain}` });
+  await expect(box).toBeFocused();
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(box).toHaveAccessibleDescription(/^Tick the box first/);
+  await atEachWidth('with its error');
+});

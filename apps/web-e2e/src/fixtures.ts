@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { expect, test as base, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { exitWithin, runTs } from '@dreamseed/testing';
@@ -44,7 +44,7 @@ export async function signInInTheApp(page: Page, founder: Founder): Promise<void
  */
 export function founderApi(request: APIRequestContext, token: string) {
   const headers = { authorization: `Bearer ${token}` };
-  return async function call<T>(method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
+  return async function call<T>(method: 'GET' | 'POST' | 'PUT', url: string, data?: unknown): Promise<T> {
     const response = await request.fetch(url, { method, headers, data });
     if (!response.ok()) throw new Error(`${method} ${url}: ${response.status()} ${await response.text()}`);
     return (await response.json()) as T;
@@ -64,22 +64,35 @@ export async function signUpThroughTheApi(request: APIRequestContext, founder: F
 
 type FounderCall = ReturnType<typeof founderApi>;
 
+/**
+ * Gives the founder a phone number of their own, which a domain's registrant needs: `npm start` confirms a
+ * number as it is set, without the texted code.
+ */
+export async function confirmAPhoneNumber(request: APIRequestContext, token: string): Promise<void> {
+  const phone = `+1512${randomInt(1_000_000, 9_999_999)}`;
+  const response = await request.put('/auth/v1/user', { headers: { authorization: `Bearer ${token}` }, data: { phone } });
+  expect(response.ok(), await response.text()).toBe(true);
+}
+
 interface DomainSearch {
   id: string;
   status: string;
   candidates?: { domain: string; available: boolean | null }[];
 }
 
-/**
- * The founder's journey through the API: the four sample calls (each waited for until the next stage is up), a
- * free domain from a search, and a paid formation package that includes the domain (Formation Standard). Answers
- * the domain chosen.
- */
-export async function walkTheJourney(call: FounderCall): Promise<string> {
+/** The four sample calls of the consultation, each waited for until the next stage is up. */
+async function playTheSampleCalls(call: FounderCall): Promise<void> {
   for (const stage of [1, 2, 3, 4]) {
     await call('POST', '/v1/me/calls/sample');
     await expect.poll(async () => (await call<{ current_call_stage: number }>('GET', '/v1/me')).current_call_stage, { timeout: 30_000 }).toBe(stage + 1);
   }
+}
+
+/**
+ * A free domain from a search, chosen, and a paid formation package that includes the domain (Formation
+ * Standard). Answers the domain chosen.
+ */
+export async function payForAFormationWithADomain(call: FounderCall): Promise<string> {
   const started = await call<DomainSearch>('POST', '/v1/domains/searches', { keywords: ['bakery'] });
   let search = started;
   await expect
@@ -95,6 +108,12 @@ export async function walkTheJourney(call: FounderCall): Promise<string> {
   await call('POST', `/v1/billing/checkout/${paid.checkout_id}/confirm`);
   await expect.poll(async () => (await call<{ payment_status: string }>('GET', '/v1/me')).payment_status).toBe('paid');
   return domain;
+}
+
+/** The founder's journey through the API: the sample calls, then a formation package with a domain. Answers the domain chosen. */
+export async function walkTheJourney(call: FounderCall): Promise<string> {
+  await playTheSampleCalls(call);
+  return payForAFormationWithADomain(call);
 }
 
 /** The formation case the paid package opens (its job runs after the payment): its id, once it is there. */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { gatewayUrl } from './config';
-import { expect, founderApi, formationCaseOf, newFounder, newOperator, signInInTheApp, signUpThroughTheApi, test, walkTheJourney } from './fixtures';
+import { confirmAPhoneNumber, expect, founderApi, formationCaseOf, newFounder, newOperator, signInInTheApp, signUpThroughTheApi, test, walkTheJourney } from './fixtures';
 import { pdfText } from './pdf';
 
 test.use({ viewport: { width: 1280, height: 900 } });
@@ -53,10 +53,7 @@ test('a paid formation goes from the founder’s intake to formed through the op
   const call = founderApi(request, token);
   const domain = await walkTheJourney(call);
   await formationCaseOf(call);
-  // The domain's registrant needs a confirmed phone number: `npm start` confirms a number as it is set.
-  const phone = `+1512${randomInt(1_000_000, 9_999_999)}`;
-  const phoneSet = await request.put('/auth/v1/user', { headers: { authorization: `Bearer ${token}` }, data: { phone } });
-  expect(phoneSet.ok(), await phoneSet.text()).toBe(true);
+  await confirmAPhoneNumber(request, token);
 
   // The founder's page asks for the details the filing needs, and the registration waits for an address.
   await signInInTheApp(page, founder);
