@@ -1,17 +1,11 @@
-import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../ui/PageHeader';
 import { QueryView } from '../../ui/status';
+import { ChoiceFilter, useChoiceParam } from './ChoiceFilter';
 import { useFunnel, type FunnelStepFigures, type OperatorFunnel } from './api';
 import { barPercent, formatConversion, formatWait, funnelRows, STEP_NAMES } from './funnel';
 
 const WEEK_CHOICES = [4, 8, 12, 26, 52];
 const DEFAULT_WEEKS = 12;
-
-function weeksFrom(params: URLSearchParams): number {
-  const weeks = Number(params.get('weeks'));
-  return WEEK_CHOICES.includes(weeks) ? weeks : DEFAULT_WEEKS;
-}
 
 /** All the weeks shown together, one bar a step: where founders stop, at a glance (the numbers are beside it). */
 function Bars({ steps }: { steps: FunnelStepFigures[] }) {
@@ -81,32 +75,14 @@ function Cohorts({ funnel }: { funnel: OperatorFunnel }) {
 }
 
 export function Component() {
-  const [params, setParams] = useSearchParams();
-  const weeks = weeksFrom(params);
-  const [chosen, setChosen] = useState(String(weeks));
+  const { value: weeks, show } = useChoiceParam('weeks', WEEK_CHOICES, DEFAULT_WEEKS);
   const funnel = useFunnel(weeks);
-  function show(event: FormEvent) {
-    event.preventDefault();
-    setParams(chosen === String(DEFAULT_WEEKS) ? {} : { weeks: chosen });
-  }
   return (
     <>
       <PageHeader title="Founder funnel">
         How the founders who signed up each week move through the journey: how many reached each step, the share of the step before, and the median time it took.
       </PageHeader>
-      <form className="inline-form" onSubmit={show}>
-        <div className="field">
-          <label htmlFor="funnel-weeks">Weeks shown</label>
-          <select id="funnel-weeks" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            {WEEK_CHOICES.map((n) => (
-              <option key={n} value={n}>
-                The last {n} weeks
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Show</button>
-      </form>
+      <ChoiceFilter key={weeks} id="funnel-weeks" label="Weeks shown" value={weeks} choices={WEEK_CHOICES} words={(n) => `The last ${n} weeks`} onShow={show} />
       <QueryView query={funnel} what="the funnel">
         {(f) => (
           <>

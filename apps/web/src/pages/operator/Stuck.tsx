@@ -1,19 +1,14 @@
-import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { formatDateTime } from '../../lib/dates';
 import { PageHeader } from '../../ui/PageHeader';
 import { ShowMore } from '../../ui/ShowMore';
 import { Empty, QueryView } from '../../ui/status';
+import { ChoiceFilter, useChoiceParam } from './ChoiceFilter';
 import { useStuck, type StuckFounder } from './api';
 import { callStageWords, founderName, founderStatus, STUCK_REASONS } from './words';
 
 const IDLE_CHOICES = [1, 3, 7, 14, 30, 60, 90];
 const DEFAULT_IDLE_DAYS = 7;
-
-function idleDaysFrom(params: URLSearchParams): number {
-  const days = Number(params.get('idle_days'));
-  return IDLE_CHOICES.includes(days) ? days : DEFAULT_IDLE_DAYS;
-}
 
 function StuckItem({ founder }: { founder: StuckFounder }) {
   const name = founderName(founder);
@@ -43,32 +38,22 @@ function StuckItem({ founder }: { founder: StuckFounder }) {
 
 /** The founders who need someone: idle too long, or flagged by a service, oldest first. */
 export function Component() {
-  const [params, setParams] = useSearchParams();
-  const idleDays = idleDaysFrom(params);
-  const [chosen, setChosen] = useState(String(idleDays));
+  const { value: idleDays, show } = useChoiceParam('idle_days', IDLE_CHOICES, DEFAULT_IDLE_DAYS);
   const stuck = useStuck(idleDays);
-  function show(event: FormEvent) {
-    event.preventDefault();
-    setParams(chosen === String(DEFAULT_IDLE_DAYS) ? {} : { idle_days: chosen });
-  }
   return (
     <>
       <PageHeader title="Stuck founders">
         Founders who need someone: no step for a while with no call planned, or something that failed for them. The longest waiting first.
       </PageHeader>
-      <form className="inline-form" onSubmit={show}>
-        <div className="field">
-          <label htmlFor="idle-days">Count a founder as idle after</label>
-          <select id="idle-days" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            {IDLE_CHOICES.map((n) => (
-              <option key={n} value={n}>
-                {n === 1 ? '1 day' : `${n} days`} without a step
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Show</button>
-      </form>
+      <ChoiceFilter
+        key={idleDays}
+        id="idle-days"
+        label="Count a founder as idle after"
+        value={idleDays}
+        choices={IDLE_CHOICES}
+        words={(n) => `${n === 1 ? '1 day' : `${n} days`} without a step`}
+        onShow={show}
+      />
       <QueryView query={stuck} what="the stuck founders">
         {({ pages }) => {
           const founders = pages.flatMap((page) => page.founders);
