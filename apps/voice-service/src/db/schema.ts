@@ -243,6 +243,10 @@ export const webhookLogs = voice.table(
 /**
  * Transcripts and webhook logs past the retention age, gzip-compressed NDJSON in batches, kept after the
  * originals are deleted. Platform data: row-level security on, no founder policy.
+ *
+ * Beside each batch, the ids its rows are a founder's by (`archiveKeys`), so that erasing a founder reads only the
+ * archives that hold their rows. Archives written before these columns have none of them (all three null): what
+ * they hold is unknown, and every erasure reads them.
  */
 export const archives = voice.table(
   'archives',
@@ -253,9 +257,22 @@ export const archives = voice.table(
     oldest: timestampTz('oldest').notNull(),
     newest: timestampTz('newest').notNull(),
     content: bytea('content').notNull(),
+    userIds: uuid('user_ids').array(),
+    callSessionIds: uuid('call_session_ids').array(),
+    vapiCallIds: text('vapi_call_ids').array(),
     createdAt: createdAt(),
   },
-  (t) => [ownerAll('archives', 'voice'), index('archives_kind_newest_idx').on(t.kind, t.newest), oneOf('archives_kind', 'kind', ['transcripts', 'webhook_logs'])],
+  (t) => [
+    ownerAll('archives', 'voice'),
+    index('archives_kind_newest_idx').on(t.kind, t.newest),
+    oneOf('archives_kind', 'kind', ['transcripts', 'webhook_logs']),
+    check('archives_keys_all_or_none', sql`num_nulls(${t.userIds}, ${t.callSessionIds}, ${t.vapiCallIds}) in (0, 3)`),
+    index('archives_user_ids_idx').using('gin', t.userIds),
+    index('archives_call_session_ids_idx').using('gin', t.callSessionIds),
+    index('archives_vapi_call_ids_idx').using('gin', t.vapiCallIds),
+    // The archives written before the keys, found without reading the rest.
+    index('archives_without_keys_idx').on(t.id).where(sql`${t.userIds} is null`),
+  ],
 ).enableRLS();
 
 /** The founders `erase-founder` erased: no later work on them writes their rows again (`founderErased`). */

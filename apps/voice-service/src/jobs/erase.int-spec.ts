@@ -2,6 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { startTestVoice, type TestVoice } from '../__fixtures__/test-voice';
 
+/** A row of ours as retention archives it (the fields the erasure matches a founder's by, and what was said). */
+interface ArchivedLine {
+  id: string;
+  userId?: string | null;
+  callSessionId?: string;
+  vapiCallId?: string | null;
+  payload?: object;
+  text?: string;
+}
+
 describe('voice service: erasing a deleted founder', () => {
   let voice: TestVoice;
   beforeAll(async () => {
@@ -38,16 +48,33 @@ describe('voice service: erasing a deleted founder', () => {
     return { userId, vapiCallId, sessionId: session.id as string };
   }
 
-  /** Retention's archive, as it writes one: a batch of rows of many founders, one JSON row a line. */
-  async function archiveOf(rows: object[]) {
+  /**
+   * Retention's archive, as it writes one: a batch of rows of many founders, one JSON row a line, with the ids of
+   * their founders and calls beside it; `withoutKeys`: as it wrote them before archives had those.
+   */
+  async function archiveOf(rows: ArchivedLine[], { kind = 'webhook_logs', withoutKeys = false } = {}) {
+    const keys = (field: 'userId' | 'callSessionId' | 'vapiCallId') => (withoutKeys ? null : [...new Set(rows.flatMap((row) => row[field] ?? []))]);
     const [archive] = (
-      await query(`insert into voice.archives (kind, row_count, oldest, newest, content) values ('webhook_logs', $1, now(), now(), $2) returning id`, [
-        rows.length,
-        gzipSync(rows.map((row) => JSON.stringify(row)).join('\n')),
-      ])
+      await query(
+        `insert into voice.archives (kind, row_count, oldest, newest, content, user_ids, call_session_ids, vapi_call_ids)
+         values ($1, $2, now(), now(), $3, $4, $5, $6) returning id`,
+        [kind, rows.length, gzipSync(rows.map((row) => JSON.stringify(row)).join('\n')), keys('userId'), keys('callSessionId'), keys('vapiCallId')],
+      )
     ).rows;
     return archive.id as string;
   }
+
+  /**
+   * An archive as stored. `xmax` is how a row shows it was locked: the erasure locks each archive it reads
+   * (`for update`), which leaves its transaction's id there; a row nobody locked or updated keeps 0.
+   */
+  async function storedArchive(id: string) {
+    const [row] = (await query(`select row_count, content, user_ids, call_session_ids, vapi_call_ids, xmax::text from voice.archives where id = $1`, [id])).rows;
+    return row && { ...row, lines: gunzipSync(row.content).toString('utf8') };
+  }
+
+  /** Written before archives had keys: every erasure reads them. */
+  const archivesWithoutKeys = async () => Number((await query(`select count(*) from voice.archives where user_ids is null`)).rows[0].count);
 
   /** Every row of voice.* (the archives unpacked) that holds any of `words`. */
   async function rowsHolding(words: string) {
@@ -93,11 +120,56 @@ describe('voice service: erasing a deleted founder', () => {
     expect((await rowsHolding(otherWords)).sort()).toEqual(['archives', 'call_sessions', 'conversation_turns', 'transcripts', 'vapi_calls', 'webhook_logs']);
     expect((await query(`select status from voice.voice_calls where user_id = $1`, [other.userId])).rows).toEqual([{ status: 'scheduled' }]);
 
-    // Again: nothing left to do.
-    expect(await erase(founder.userId)).toEqual({ cancelledCalls: 0, transcripts: 0, conversations: 0, webhookLogs: 0, callSessions: 0, archivedRows: 0 });
+    // Again: nothing left to do, and no archive left that holds the founder's calls.
+    const withoutKeys = await archivesWithoutKeys();
+    expect(await erase(founder.userId)).toEqual({ cancelledCalls: 0, transcripts: 0, conversations: 0, webhookLogs: 0, callSessions: 0, archivedRows: 0, archivesRead: withoutKeys });
+  });
+
+  it("reads only the archives that may hold the founder's rows, and rewrites their keys without the founder's", async () => {
+    const words = `my archived bakery ${randomUUID()}`;
+    const otherWords = `another founder's archived plan ${randomUUID()}`;
+    const founder = await founderWithCalls(words);
+    const other = await founderWithCalls(otherWords);
+    type Call = Awaited<ReturnType<typeof founderWithCalls>>;
+    const logOf = (call: Call, userId: string | null, said: string) => ({ id: randomUUID(), vapiCallId: call.vapiCallId, userId, payload: { transcript: said } });
+    const transcriptOf = (call: Call, said: string) => ({ id: randomUUID(), callSessionId: call.sessionId, userId: null, text: said });
+
+    const othersOnly = await archiveOf([logOf(other, other.userId, otherWords), logOf(other, null, otherWords)]);
+    // The founder's rows known by their calls alone: a log by VAPI's id, a transcript by the session's.
+    const logs = await archiveOf([logOf(founder, null, words), logOf(other, other.userId, otherWords)]);
+    const transcriptsOf = await archiveOf([transcriptOf(founder, words), transcriptOf(other, otherWords)], { kind: 'transcripts' });
+    const before = await archiveOf([logOf(founder, founder.userId, words), logOf(other, null, otherWords)], { withoutKeys: true });
+    const untouched = await storedArchive(othersOnly);
+    expect(untouched.xmax).toBe('0');
+    const withoutKeys = await archivesWithoutKeys();
+
+    // Read: the two archives whose keys hold the founder's calls, and those without keys (`before` among them).
+    expect(await erase(founder.userId)).toMatchObject({ archivedRows: 3, archivesRead: 2 + withoutKeys });
+
+    // Another founder's archive is not read: not locked, not rewritten.
+    expect(await storedArchive(othersOnly)).toEqual(untouched);
+    for (const id of [logs, transcriptsOf, before]) {
+      const { row_count: rowCount, lines } = await storedArchive(id);
+      expect({ rowCount, founders: lines.includes(words), others: lines.includes(otherWords) }).toEqual({ rowCount: 1, founders: false, others: true });
+    }
+    // Their keys are those of the rows they keep; the one written before keys has them now.
+    const keysOf = async (id: string) => {
+      const { user_ids: userIds, call_session_ids: callSessionIds, vapi_call_ids: vapiCallIds } = await storedArchive(id);
+      return { userIds, callSessionIds, vapiCallIds };
+    };
+    expect(await keysOf(logs)).toEqual({ userIds: [other.userId], callSessionIds: [], vapiCallIds: [other.vapiCallId] });
+    expect(await keysOf(transcriptsOf)).toEqual({ userIds: [], callSessionIds: [other.sessionId], vapiCallIds: [] });
+    expect(await keysOf(before)).toEqual({ userIds: [], callSessionIds: [], vapiCallIds: [other.vapiCallId] });
+
+    // Again: only the archives without keys are read, the founder's rows being in none of them.
+    const stillWithoutKeys = await archivesWithoutKeys();
+    expect(stillWithoutKeys).toBe(withoutKeys - 1);
+    expect(await erase(founder.userId)).toMatchObject({ archivedRows: 0, archivesRead: stillWithoutKeys });
+    expect(await storedArchive(othersOnly)).toEqual(untouched);
   });
 
   it('succeeds for a founder the voice service never heard of', async () => {
-    expect(await erase(randomUUID())).toEqual({ cancelledCalls: 0, transcripts: 0, conversations: 0, webhookLogs: 0, callSessions: 0, archivedRows: 0 });
+    const withoutKeys = await archivesWithoutKeys();
+    expect(await erase(randomUUID())).toEqual({ cancelledCalls: 0, transcripts: 0, conversations: 0, webhookLogs: 0, callSessions: 0, archivedRows: 0, archivesRead: withoutKeys });
   });
 });

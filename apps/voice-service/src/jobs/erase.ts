@@ -1,9 +1,11 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { and, asc, eq, gt, inArray, isNotNull, or, sql, type AnyColumn } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, gt, inArray, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { JobPayloadOf, VoiceJobs } from '@dreamseed/contracts';
 import { markFounderErased, withOwnerRole, type JobContext } from '@dreamseed/platform';
 import type { VoiceDb } from '../db/client';
 import { archives, callFounders, callSessions, conversations, transcripts, vapiCalls, voiceCalls, webhookLogs } from '../db/schema';
+import { archiveKeys, type ArchivedRow } from './archive-keys';
 
 const BATCH = 500;
 /** Archives are whole batches of many founders' rows: a few at a time, each rewritten without this founder's. */
@@ -48,7 +50,7 @@ export class FounderErasure {
       ),
       webhookLogs: await this.deleteAll((tx) => deleteBatch(tx, webhookLogs, or(eq(webhookLogs.userId, userId), inIds(webhookLogs.vapiCallId, calls.vapiCallIds)))),
       callSessions: await withOwnerRole(this.db, 'voice', (tx) => clearCalls(tx, calls)),
-      archivedRows: await this.eraseFromArchives(calls),
+      ...(await this.eraseFromArchives(calls)),
     };
     log.info(erased, 'founder erased from the voice service');
     return erased;
@@ -63,25 +65,29 @@ export class FounderErasure {
     }
   }
 
-  /** Each archive is read, and rewritten without the founder's rows (or deleted when none are left), by id order. */
-  private async eraseFromArchives(calls: FounderCalls): Promise<number> {
-    let removed = 0;
+  /**
+   * Each archive that may hold the founder's rows is read, by id order, and rewritten without them (or deleted when
+   * none are left); how many rows went, and how many archives were read to find them.
+   */
+  private async eraseFromArchives(calls: FounderCalls): Promise<{ archivedRows: number; archivesRead: number }> {
+    const erased = { archivedRows: 0, archivesRead: 0 };
     let after: string | undefined;
     for (;;) {
       const page = await withOwnerRole(this.db, 'voice', async (tx) => {
         const rows = await tx
           .select()
           .from(archives)
-          .where(after ? gt(archives.id, after) : undefined)
+          .where(and(after ? gt(archives.id, after) : undefined, mayHoldFounders(tx, calls)))
           .orderBy(asc(archives.id))
           .limit(ARCHIVE_BATCH)
           .for('update');
         let lost = 0;
         for (const archive of rows) lost += await rewriteArchive(tx, archive, calls);
-        return { last: rows.at(-1)?.id, full: rows.length === ARCHIVE_BATCH, lost };
+        return { last: rows.at(-1)?.id, read: rows.length, lost };
       });
-      removed += page.lost;
-      if (!page.full) return removed;
+      erased.archivedRows += page.lost;
+      erased.archivesRead += page.read;
+      if (page.read < ARCHIVE_BATCH) return erased;
       after = page.last;
     }
   }
@@ -138,26 +144,44 @@ async function clearCalls(tx: VoiceTx, calls: FounderCalls): Promise<number> {
   return cleared.length;
 }
 
-/** An archive without the founder's rows (as retention wrote them: one row of ours a line); how many it lost. */
+/**
+ * The archives whose keys meet the founder's on any field `isFounders` matches by, and those written before archives
+ * had keys (`user_ids` null), which may hold anyone's rows.
+ *
+ * One select per key, each on its own index, rather than one `or`: the key arrays are stored out of line (TOAST), a
+ * cost the planner does not see, and for an `or` under `order by id limit` it prefers to walk the table and unpack
+ * every archive's keys, the full pass this is here to avoid. A change here must check its plan again
+ * (`explain analyze`) on a table of thousands of archives.
+ */
+function mayHoldFounders(tx: VoiceTx, calls: FounderCalls): SQL {
+  const holding = (where: SQL) => tx.select({ id: archives.id }).from(archives).where(where);
+  const byCalls = [
+    ...(calls.sessionIds.length ? [arrayOverlaps(archives.callSessionIds, calls.sessionIds)] : []),
+    ...(calls.vapiCallIds.length ? [arrayOverlaps(archives.vapiCallIds, calls.vapiCallIds)] : []),
+  ];
+  return inArray(archives.id, unionAll(holding(isNull(archives.userIds)), holding(arrayOverlaps(archives.userIds, [calls.userId])), ...byCalls.map(holding)));
+}
+
+/**
+ * An archive without the founder's rows (as retention wrote them: one row of ours a line), its keys those of the rows
+ * it keeps; how many it lost.
+ */
 async function rewriteArchive(tx: VoiceTx, archive: typeof archives.$inferSelect, calls: FounderCalls): Promise<number> {
-  const lines = gunzipSync(archive.content).toString('utf8').split('\n');
-  const kept = lines.filter((line) => !isFounders(JSON.parse(line) as ArchivedRow, calls));
+  const lines = gunzipSync(archive.content)
+    .toString('utf8')
+    .split('\n')
+    .map((line) => ({ line, row: JSON.parse(line) as ArchivedRow }));
+  const kept = lines.filter(({ row }) => !isFounders(row, calls));
   if (kept.length === lines.length) return 0;
   if (!kept.length) {
     await tx.delete(archives).where(eq(archives.id, archive.id));
   } else {
     await tx
       .update(archives)
-      .set({ content: gzipSync(kept.join('\n')), rowCount: kept.length })
+      .set({ content: gzipSync(kept.map(({ line }) => line).join('\n')), rowCount: kept.length, ...archiveKeys(kept.map(({ row }) => row)) })
       .where(eq(archives.id, archive.id));
   }
   return lines.length - kept.length;
-}
-
-interface ArchivedRow {
-  userId?: string | null;
-  callSessionId?: string;
-  vapiCallId?: string | null;
 }
 
 const isFounders = (row: ArchivedRow, calls: FounderCalls) =>

@@ -225,7 +225,8 @@ describe('voice service: work on a founder after their erasure', () => {
     const call = callOf(userId, true);
     expect(await deliver(call.last('end-of-call-report'))).toBe('stored');
     expect(await erase(userId)).toMatchObject({ transcripts: 1, conversations: 1 });
-    expect(await erase(userId)).toEqual({ cancelledCalls: 0, transcripts: 0, conversations: 0, webhookLogs: 0, callSessions: 0, archivedRows: 0 });
+    // (Archives written before they had keys are read by every erasure: `archivesRead` counts them.)
+    expect(await erase(userId)).toEqual({ cancelledCalls: 0, transcripts: 0, conversations: 0, webhookLogs: 0, callSessions: 0, archivedRows: 0, archivesRead: expect.any(Number) });
     expect((await query('select 1 from voice.erased_founders where user_id = $1', [userId])).rowCount).toBe(1);
   });
 });

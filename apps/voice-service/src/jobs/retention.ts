@@ -3,13 +3,15 @@ import { asc, inArray, lt } from 'drizzle-orm';
 import { withOwnerRole, type JobContext } from '@dreamseed/platform';
 import type { VoiceDb } from '../db/client';
 import { archives, transcripts, webhookLogs } from '../db/schema';
+import { archiveKeys } from './archive-keys';
 
 const BATCH = 500;
 
 /**
  * Retention: transcripts and webhook logs older than the configured age are written, a batch at a time, into
  * `voice.archives` as gzip-compressed NDJSON, and deleted in the same transaction, so that a row is always in
- * exactly one of the two places. Running it again finds nothing left to do.
+ * exactly one of the two places. Each archive keeps its rows' ids (`archiveKeys`) for erasure to find it by.
+ * Running it again finds nothing left to do.
  */
 export class Retention {
   constructor(
@@ -43,6 +45,7 @@ export class Retention {
           oldest: new Date(Math.min(...times)),
           newest: new Date(Math.max(...times)),
           content: gzipSync(rows.map((row) => JSON.stringify(row)).join('\n')),
+          ...archiveKeys(rows),
         });
         const ids = rows.map((row) => row.id);
         if (kind === 'transcripts') await tx.delete(transcripts).where(inArray(transcripts.id, ids));
