@@ -5,13 +5,7 @@ import { LIVE_EVENT_TYPES } from './event-stream';
 import { STALE_AFTER } from './invalidations';
 import { LiveUpdates } from './LiveUpdates';
 
-vi.mock('../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../api/auth', async () => (await import('../testing')).signedInAuth);
 
 /** The browser's EventSource as the test drives it: the one opened, its listeners by event type. */
 class FakeEventSource {

@@ -2,16 +2,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SampleCall } from './SampleCall';
+import { json } from '../../testing';
 
-vi.mock('../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../api/auth', async () => (await import('../../testing')).signedInAuth);
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /** The gateway's two sample routes, as the test sets them. */
 function gateway(state: { available: boolean; playing: boolean }, play: () => Response = () => json(202, { call_stage: 1, vapi_call_id: 'sample-1' })) {

@@ -5,13 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormationCase, FormationDocument } from '../../api/queries';
 import { CaseDocuments } from './CaseParts';
 
-vi.mock('../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../api/auth', async () => (await import('../../testing')).signedInAuth);
 
 const aDocument = (version: number, supersededAt: string | null): FormationDocument => ({
   id: `00000000-0000-4000-8000-00000000000${version}`,

@@ -5,16 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useFormationCase, type DomainAgreement, type FormationDomain } from '../../api/queries';
 import { CaseDomain } from './CaseParts';
 import { aFormationCase } from './formation-case.fixture';
+import { json } from '../../testing';
 
-vi.mock('../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../api/auth', async () => (await import('../../testing')).signedInAuth);
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 const DNRA: DomainAgreement = { key: 'DNRA', title: 'Domain Name Registration Agreement', url: 'https://www.godaddy.com/legal/agreements/domain-name-registration-agreement' };
 const STAND_IN: DomainAgreement = { key: 'DREAMSEED_LOCAL_REGISTRATION', title: 'DreamSeed offline registration stand-in: no real domain is registered or bought', url: null };

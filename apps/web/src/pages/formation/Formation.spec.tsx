@@ -4,16 +4,10 @@ import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Component as Formation } from './Formation';
 import { aCaseEvent, aFormationCase } from './formation-case.fixture';
+import { json } from '../../testing';
 
-vi.mock('../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../api/auth', async () => (await import('../../testing')).signedInAuth);
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 const noCase = () => json(404, { error: { code: 'no_formation_case', message: 'There is no formation case: it opens once a formation package is paid.' } });
 

@@ -2,16 +2,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FailedJobs } from './FailedJobs';
+import { json } from '../../testing';
 
-vi.mock('../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../api/auth', async () => (await import('../../testing')).signedInAuth);
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const job = { id: '42', name: 'analyse-founder', failed_reason: 'provider_timeout', attempts_made: 5, failed_at: '2026-12-01T10:00:00Z' };
 
 function show(answer: Response) {

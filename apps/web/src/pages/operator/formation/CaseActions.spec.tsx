@@ -4,16 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { aFormationCase } from '../../formation/formation-case.fixture';
 import type { CaseFile } from './api';
 import { CaseActions } from './CaseActions';
+import { json } from '../../../testing';
 
-vi.mock('../../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../../api/auth', async () => (await import('../../../testing')).signedInAuth);
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const CASE_ID = '2f8b8a84-61f8-4a5e-9a39-0f1f0b1a5c21';
 
 function fileIn(state: CaseFile['case']['state']): CaseFile {

@@ -3,16 +3,10 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActionSlot } from '../IntentPanel';
 import { ActionPanel } from './ActionPanel';
+import { json } from '../../../testing';
 
-vi.mock('../../../api/auth', () => ({
-  auth: {
-    getSession: async () => ({ data: { session: { access_token: 'token' } } }),
-    refreshSession: async () => ({ data: { session: null } }),
-    signOut: async () => ({ error: null }),
-  },
-}));
+vi.mock('../../../api/auth', async () => (await import('../../../testing')).signedInAuth);
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const accepted = { action: 'rerun-analysis', status: 'accepted', audit_id: '6a1f9a4e-5f52-4c5e-9d8e-0b7f2f7f1b10', request_id: '0e0d5d1c-9f6a-4b7e-8d7c-3a8b4f0d2e11' };
 
 /** The gateway's action route as the test sets it: answers in turn, each request's key and body kept. */
