@@ -234,6 +234,12 @@ describe('the formation case, from a paid package to a formed company', () => {
     const other = await fetch(consentUrl.replace('adaterms.com', 'other.com'), { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
     expect(other.status).toBe(404);
     expect(await errorOf(other)).toMatchObject({ code: 'no_registration_consent' });
+    // The name is checked as a domain name before it reaches Postgres (which refuses a NUL in text).
+    for (const bad of ['ada%00terms.com', '', 'not a domain']) {
+      const refused = await fetch(consentUrl.replace('adaterms.com', bad), { headers: { 'x-internal-token': 'internal-secret-for-tests' } });
+      expect(refused.status).toBe(400);
+      expect(await errorOf(refused)).toMatchObject({ code: 'invalid_domain' });
+    }
 
     // The registrar unreachable: the page says so, and nothing is recorded.
     world.owners.route('GET /internal/registration-agreements', { status: 503, body: { error: { code: 'registrar_unavailable', message: 'down' } } });

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { E164, INTERNAL_PATHS, type FounderCallContext } from '@dreamseed/contracts';
+import { E164, INTERNAL_PATHS, parseDomainName, type FounderCallContext } from '@dreamseed/contracts';
 import { AppError, badRequest, internalJsonRoute, notFound, readAsOwner, summarizeIssues, type RawRoute } from '@dreamseed/platform';
 import type { AuthService } from '../auth/service';
 import type { GatewayDb } from '../db/client';
@@ -102,9 +102,10 @@ export function internalRouter(db: GatewayDb, auth: AuthService): Router {
   // The founder's agreement to a domain's registration agreements, for its purchase (INTERNAL_PATHS.gateway.registrationConsent).
   router.get('/founders/:id/registration-consent', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('No such founder.');
-    const domain = typeof req.query.domain === 'string' ? req.query.domain.trim().toLowerCase() : '';
-    if (!domain || domain.length > 253) throw new AppError(400, 'invalid_domain', 'Name the domain: ?domain=example.com');
-    res.json(await registrationConsentOf(db, req.params.id, domain));
+    // The name as the domain service holds it (lower case, punycode), which is how the consent was recorded.
+    const parsed = parseDomainName(typeof req.query.domain === 'string' ? req.query.domain : '');
+    if (!parsed.ok) throw new AppError(400, 'invalid_domain', `Name the domain as ?domain=example.com: ${parsed.message}`);
+    res.json(await registrationConsentOf(db, req.params.id, parsed.domain));
   });
 
   return router;
