@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { GoTrueClient } from '@supabase/auth-js';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
+import type { CatalogOf, JobInputOf, JobNameOf, QueueName } from '@dreamseed/contracts';
+import { createRedis, JobProducer, waitForRedis } from '@dreamseed/platform';
+import { runJob } from '@dreamseed/platform/testing';
 import { deletePrefix, runTs, testInfra, testLogLevel, uniquePrefix, waitFor, type RunningProcess } from '@dreamseed/testing';
 import { startGateway } from '../app';
 import { loadGatewayConfig } from '../config';
@@ -32,6 +35,10 @@ export async function startTestGateway(env: Record<string, string> = {}, logger:
   await gateway.ready;
   const url = `http://127.0.0.1:${gateway.port}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // A producer on the gateway's prefix, as another owner's: for the reports it sends and the jobs a test looks at.
+  const redis = createRedis(redisUrl, 'producer', { name: 'test' });
+  await waitForRedis(redis, 2000);
+  const producer = new JobProducer({ connection: redis, prefix: config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
   /** An auth-js client; each gets its own client IP (X-Forwarded-For) so that IP limits stay per test. */
   const client = (ip = randomIp()) =>
     new GoTrueClient({
@@ -47,6 +54,11 @@ export async function startTestGateway(env: Record<string, string> = {}, logger:
     pool,
     config,
     client,
+    producer,
+    /** Enqueues a job on the gateway's prefix and waits until it is handled; returns its result, or throws its failure. */
+    run<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(queue: Q, name: N, payload: JobInputOf<CatalogOf<Q>, N>, jobId?: string) {
+      return runJob(producer, queue, name, payload, { jobId });
+    },
     /** A new founder, signed up with auto-confirmation on (`AUTH_AUTOCONFIRM`): their auth-js client and access token. */
     async signUp(data?: Record<string, unknown>, label = 'founder') {
       const founder = client();
@@ -69,6 +81,8 @@ export async function startTestGateway(env: Record<string, string> = {}, logger:
     async stop() {
       await gateway.stop();
       await pool.end();
+      await producer.close();
+      redis.disconnect();
       await deletePrefix(redisUrl, config.QUEUE_PREFIX);
     },
   };

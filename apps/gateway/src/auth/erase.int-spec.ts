@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pino from 'pino';
 import type { QueueName } from '@dreamseed/contracts';
-import { JobProducer, createRedis, sleep, waitForRedis } from '@dreamseed/platform';
-import { testInfra, waitFor } from '@dreamseed/testing';
+import { sleep } from '@dreamseed/platform';
+import { waitFor } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 import * as schema from '../db/schema';
 import { deleteAccount } from './admin';
@@ -14,19 +13,11 @@ const OWNERS: QueueName[] = ['analysis', 'domain', 'voice'];
 
 describe('account deletion asks every owner to erase the founder', () => {
   let gateway: TestGateway;
-  let producer: JobProducer;
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
 
   beforeAll(async () => {
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', WEBHOOK_RELAY_INTERVAL_MS: '200' });
-    await waitForRedis(redis, 2000);
-    producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
   });
-  afterAll(async () => {
-    await producer.close();
-    redis.disconnect();
-    await gateway.stop();
-  });
+  afterAll(() => gateway.stop());
 
   async function signUp() {
     const { data, error } = await gateway.client().signUp({ email: uniqueEmail(), password: 'correct horse battery' });
@@ -53,14 +44,14 @@ describe('account deletion asks every owner to erase the founder', () => {
       // Each row names its platform, whose relay alone moves it (platforms may share a database, as tests do).
       expect(new Set(rows.map((row) => row.queue_prefix))).toEqual(new Set([gateway.config.QUEUE_PREFIX]));
       // As the relay enqueues them: checked against each queue's catalog, under their own job id.
-      for (const row of rows) await producer.enqueueStored(row.queue, row.job_name, row.payload, { jobId: row.job_id });
+      for (const row of rows) await gateway.producer.enqueueStored(row.queue, row.job_name, row.payload, { jobId: row.job_id });
       // The relay deletes what it moved; a second deletion of the same account asks nothing again.
       await tx.execute(sql`delete from core.webhook_inbox where payload->>'userId' = ${founder.profileId}`);
       await deleteAccount(tx, founder.authUserId, gateway.config.QUEUE_PREFIX);
       expect(await inbox()).toEqual([]);
     });
     for (const { queue, jobId, payload } of erasures(founder.profileId)) {
-      const job = await producer.queue(queue).getJob(jobId);
+      const job = await gateway.producer.queue(queue).getJob(jobId);
       expect({ name: job?.name, data: job?.data }).toEqual({ name: 'erase-founder', data: payload });
     }
   });
@@ -70,7 +61,7 @@ describe('account deletion asks every owner to erase the founder', () => {
     const response = await fetch(`${gateway.url}/v1/me`, { method: 'DELETE', headers: { authorization: `Bearer ${founder.token}` } });
     expect(response.status).toBe(204);
     for (const { queue, jobId, payload } of erasures(founder.profileId)) {
-      const job = await waitFor(() => producer.queue(queue).getJob(jobId), `${jobId} on the ${queue} queue`);
+      const job = await waitFor(() => gateway.producer.queue(queue).getJob(jobId), `${jobId} on the ${queue} queue`);
       expect(job.data).toEqual(payload);
     }
   });
@@ -86,7 +77,7 @@ describe('account deletion asks every owner to erase the founder', () => {
       await sleep(1200);
       const { rows } = await gateway.pool.query('select 1 from core.webhook_inbox where job_id = $1', [foreign]);
       expect(rows).toHaveLength(1);
-      expect(await producer.queue('voice').getJob(foreign)).toBeUndefined();
+      expect(await gateway.producer.queue('voice').getJob(foreign)).toBeUndefined();
     } finally {
       await gateway.pool.query('delete from core.webhook_inbox where job_id = $1', [foreign]);
     }

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import pino from 'pino';
 import type { GatewayJobs, JobInputOf } from '@dreamseed/contracts';
-import { JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
-import { testInfra, waitFor } from '@dreamseed/testing';
+import { waitFor } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 import { OperatorFunnel, OperatorStuckFounders } from './operator-insights';
 import { undescribedKeys } from './openapi';
@@ -13,21 +10,13 @@ const DAY_MS = 24 * HOUR_MS;
 
 describe('the operators\' funnel and stuck founders', () => {
   let gateway: TestGateway;
-  let producer: JobProducer;
   let operatorToken: string;
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
 
   beforeAll(async () => {
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
-    await waitForRedis(redis, 2000);
-    producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
     operatorToken = (await newOperator()).token;
   });
-  afterAll(async () => {
-    await producer.close();
-    redis.disconnect();
-    await gateway.stop();
-  });
+  afterAll(() => gateway.stop());
 
   /** A founder who signed up through the gateway, then given the operator role and signed in again. */
   async function newOperator() {
@@ -49,11 +38,7 @@ describe('the operators\' funnel and stuck founders', () => {
 
   /** Enqueues a profile report and waits until the gateway has applied it. */
   async function report<N extends keyof GatewayJobs & string>(name: N, payload: Omit<JobInputOf<GatewayJobs, N>, 'v' | 'eventId'>) {
-    const { jobId } = await producer.enqueue('gateway', name, { v: 1, eventId: randomUUID(), ...payload } as JobInputOf<GatewayJobs, N>);
-    const queue = producer.queue('gateway');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), `${name} to be handled`);
-    const job = await queue.getJob(jobId);
-    expect(job?.returnvalue).toEqual({ outcome: 'applied' });
+    expect(await gateway.run('gateway', name, { v: 1, eventId: randomUUID(), ...payload } as JobInputOf<GatewayJobs, N>)).toEqual({ outcome: 'applied' });
   }
 
   const at = (start: Date, hours: number) => new Date(start.getTime() + hours * HOUR_MS).toISOString();
@@ -239,10 +224,8 @@ describe('the operators\' funnel and stuck founders', () => {
       await report('founder-attention', { userId: flagged as string, occurredAt: at(flaggedAt, 2), kind: 'outbound_call_failed', state: 'raised' });
       await report('founder-attention', { userId: flagged as string, occurredAt: at(flaggedAt, 3), kind: 'outbound_call_failed', state: 'cleared' });
       // A job the gateway's worker fails at once and for good (its name is not in the catalog), naming the founder.
-      const queue = new Queue('gateway', { connection: redis, prefix: gateway.config.QUEUE_PREFIX });
-      const job = await queue.add('not-a-gateway-job', { v: 1, userId: failing }, { attempts: 1 });
+      const job = await gateway.producer.queue('gateway').add('not-a-gateway-job', { v: 1, userId: failing }, { attempts: 1 });
       await waitFor(async () => (await job.getState()) === 'failed', 'the job to fail');
-      await queue.close();
     });
 
     it('lists each stuck founder once with every reason and its since, oldest first', async () => {

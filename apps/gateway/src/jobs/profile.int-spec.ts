@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { GatewayJobs, JobInputOf } from '@dreamseed/contracts';
-import { JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
-import { testInfra, waitFor } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 
 describe('profile reports on the gateway queue', () => {
   let gateway: TestGateway;
-  let producer: JobProducer;
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
 
   beforeAll(async () => {
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
-    await waitForRedis(redis, 2000);
-    producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
   });
-  afterAll(async () => {
-    await producer.close();
-    redis.disconnect();
-    await gateway.stop();
-  });
+  afterAll(() => gateway.stop());
 
   async function newFounder(): Promise<string> {
     const { data } = await gateway.client().signUp({ email: uniqueEmail(), password: 'correct horse battery' });
@@ -28,12 +17,7 @@ describe('profile reports on the gateway queue', () => {
 
   /** Enqueues a report and waits until the gateway has handled it; returns the handler's outcome. */
   async function report<N extends keyof GatewayJobs & string>(name: N, payload: JobInputOf<GatewayJobs, N>) {
-    const { jobId } = await producer.enqueue('gateway', name, payload);
-    const queue = producer.queue('gateway');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), `${name} to be handled`);
-    const job = await queue.getJob(jobId);
-    if (job?.failedReason) throw new Error(job.failedReason);
-    return (job?.returnvalue as { outcome: string }).outcome;
+    return (await gateway.run('gateway', name, payload)).outcome as string;
   }
 
   const profileOf = async (id: string) => (await gateway.pool.query('select * from core.users where id = $1', [id])).rows[0];

@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { GatewayJobs, JobInputOf } from '@dreamseed/contracts';
-import { JobProducer, createRedis, waitForRedis } from '@dreamseed/platform';
-import { testInfra, waitFor } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 
 describe('founder-attention reports', () => {
   let gateway: TestGateway;
-  let producer: JobProducer;
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
 
   beforeAll(async () => {
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true' });
-    await waitForRedis(redis, 2000);
-    producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
   });
-  afterAll(async () => {
-    await producer.close();
-    redis.disconnect();
-    await gateway.stop();
-  });
+  afterAll(() => gateway.stop());
 
   async function newFounder(): Promise<string> {
     const { data } = await gateway.client().signUp({ email: uniqueEmail(), password: 'correct horse battery' });
@@ -29,12 +18,7 @@ describe('founder-attention reports', () => {
   type Report = JobInputOf<GatewayJobs, 'founder-attention'>;
   /** Enqueues a report and waits until the gateway has handled it; returns the handler's outcome. */
   async function report(payload: Report): Promise<string> {
-    const { jobId } = await producer.enqueue('gateway', 'founder-attention', payload);
-    const queue = producer.queue('gateway');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), 'the report to be handled');
-    const job = await queue.getJob(jobId);
-    if (job?.failedReason) throw new Error(job.failedReason);
-    return (job?.returnvalue as { outcome: string }).outcome;
+    return (await gateway.run('gateway', 'founder-attention', payload)).outcome as string;
   }
 
   const attentionOf = async (userId: string) =>

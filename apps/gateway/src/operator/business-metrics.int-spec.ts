@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
 import type { GatewayJobs, JobInputOf } from '@dreamseed/contracts';
-import { JobProducer, createRedis, migrateAll, waitForRedis } from '@dreamseed/platform';
+import { migrateAll } from '@dreamseed/platform';
 import { createFreshDatabase, type FreshDatabase } from '@dreamseed/platform/testing';
-import { parsePrometheusText, testInfra, waitFor, WORKSPACE_ROOT } from '@dreamseed/testing';
+import { parsePrometheusText, testInfra, WORKSPACE_ROOT } from '@dreamseed/testing';
 import { startTestGateway, uniqueEmail, type TestGateway } from '../__fixtures__/test-gateway';
 import { createGatewayDb } from '../db/client';
 import { readBusinessFigures, type BusinessFigures } from './business-metrics';
@@ -16,31 +15,22 @@ import { readBusinessFigures, type BusinessFigures } from './business-metrics';
 describe("the gateway's business metrics", () => {
   let database: FreshDatabase;
   let gateway: TestGateway;
-  let producer: JobProducer;
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'test' });
 
   beforeAll(async () => {
     database = await createFreshDatabase(testInfra().databaseUrl, 'business_metrics');
     await migrateAll(database.url, WORKSPACE_ROOT);
     gateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', DATABASE_URL: database.url });
-    await waitForRedis(redis, 2000);
-    producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
   });
   afterAll(async () => {
-    await producer.close();
-    redis.disconnect();
     await gateway.stop();
     await database.drop();
   });
 
   async function report<N extends keyof GatewayJobs & string>(name: N, payload: Omit<JobInputOf<GatewayJobs, N>, 'v' | 'eventId' | 'occurredAt'>) {
-    const { jobId } = await producer.enqueue('gateway', name, { v: 1, eventId: randomUUID(), occurredAt: new Date().toISOString(), ...payload } as JobInputOf<GatewayJobs, N>);
-    const queue = producer.queue('gateway');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(jobId)), `${name} to be handled`);
-    expect((await queue.getJob(jobId))?.returnvalue).toEqual({ outcome: 'applied' });
+    expect(await gateway.run('gateway', name, { v: 1, eventId: randomUUID(), occurredAt: new Date().toISOString(), ...payload } as JobInputOf<GatewayJobs, N>)).toEqual({ outcome: 'applied' });
   }
 
-  const figures = () => readBusinessFigures(createGatewayDb(gateway.pool), producer);
+  const figures = () => readBusinessFigures(createGatewayDb(gateway.pool), gateway.producer);
   const nobodyStuck = { idle: 0, analysis_failed: 0, outbound_call_failed: 0, outbound_call_unanswered: 0, failed_job: 0, domain_registration_failed: 0 };
   const nothing: BusinessFigures = {
     foundersSignedUp: 0,

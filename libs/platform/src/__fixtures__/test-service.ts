@@ -50,13 +50,8 @@ export async function startTestService<S extends StartedService>(options: {
     pool,
     redis,
     /** Enqueues a job and waits until it is handled; returns its result, or throws its failure. */
-    async run<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(queue: Q, name: N, payload: JobInputOf<CatalogOf<Q>, N>, jobId?: string) {
-      const { jobId: id } = await producer.enqueue(queue, name, payload, { jobId });
-      const jobs = producer.queue(queue);
-      await waitFor(async () => ['completed', 'failed'].includes(await jobs.getJobState(id)), `${name} to be handled`, options.runTimeoutMs ?? 20_000);
-      const job = await jobs.getJob(id);
-      if (job?.failedReason) throw new Error(job.failedReason);
-      return job?.returnvalue as Record<string, unknown>;
+    run<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(queue: Q, name: N, payload: JobInputOf<CatalogOf<Q>, N>, jobId?: string) {
+      return runJob(producer, queue, name, payload, { jobId, timeoutMs: options.runTimeoutMs });
     },
     async stop() {
       await service.stop();
@@ -66,6 +61,25 @@ export async function startTestService<S extends StartedService>(options: {
       await deletePrefix(redisUrl, prefix);
     },
   };
+}
+
+/**
+ * Enqueues a job with `producer` and waits until a worker on its prefix has handled it; returns its result, or
+ * throws its failure (the job's `failedReason`).
+ */
+export async function runJob<Q extends QueueName, N extends JobNameOf<CatalogOf<Q>>>(
+  producer: JobProducer,
+  queue: Q,
+  name: N,
+  payload: JobInputOf<CatalogOf<Q>, N>,
+  options: { jobId?: string; timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
+  const { jobId } = await producer.enqueue(queue, name, payload, { jobId: options.jobId });
+  const jobs = producer.queue(queue);
+  await waitFor(async () => ['completed', 'failed'].includes(await jobs.getJobState(jobId)), `${name} to be handled`, options.timeoutMs ?? 20_000);
+  const job = await jobs.getJob(jobId);
+  if (job?.failedReason) throw new Error(job.failedReason);
+  return job?.returnvalue as Record<string, unknown>;
 }
 
 /**

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { GatewayJobs, JobInputOf } from '@dreamseed/contracts';
-import { createRedis, JobProducer, waitForRedis } from '@dreamseed/platform';
-import { startFakeServer, testInfra, waitFor, type FakeServer } from '@dreamseed/testing';
+import { startFakeServer, type FakeServer } from '@dreamseed/testing';
 import { callAs, signUpFounder, signUpOperator, type TestAccount } from '../../__fixtures__/operators';
 import { startTestGateway, type TestGateway } from '../../__fixtures__/test-gateway';
 
@@ -38,8 +36,8 @@ const DREAM_DNA = {
 };
 
 /**
- * A gateway with the analysis service stood in for (the Dream DNA its founder and operator reads answer), a
- * producer to deliver the other owners' reports on the `gateway` queue, and an operator.
+ * A gateway with the analysis service stood in for (the Dream DNA its founder and operator reads answer), the
+ * other owners' reports delivered on its `gateway` queue, and an operator.
  */
 export async function startFormationWorld() {
   const dreamDnaOf = (userId: string) => ({
@@ -61,19 +59,11 @@ export async function startFormationWorld() {
     'GET /internal/registration-agreements': ({ query }) => ({ body: { domain: query.get('domain'), registrar: 'godaddy', agreements: [REGISTRATION_AGREEMENT] } }),
   });
   const gateway: TestGateway = await startTestGateway({ AUTH_AUTOCONFIRM: 'true', AUTH_PHONE_AUTOCONFIRM: 'true', ANALYSIS_SERVICE_URL: owners.url, VOICE_SERVICE_URL: owners.url, DOMAIN_SERVICE_URL: owners.url, BILLING_SERVICE_URL: owners.url });
-  const redis = createRedis(testInfra().redisUrl, 'producer', { name: 'formation-test' });
-  await waitForRedis(redis, 2000);
-  const producer = new JobProducer({ connection: redis, prefix: gateway.config.QUEUE_PREFIX, logger: pino({ level: 'silent' }) });
   const operator = await signUpOperator(gateway);
 
   /** Delivers a report on the gateway queue and waits until it is handled; answers the handler's outcome. */
   async function report<N extends keyof GatewayJobs & string>(name: N, payload: JobInputOf<GatewayJobs, N>, jobId?: string) {
-    const { jobId: id } = await producer.enqueue('gateway', name, payload, jobId ? { jobId } : {});
-    const queue = producer.queue('gateway');
-    await waitFor(async () => ['completed', 'failed'].includes(await queue.getJobState(id)), `${name} to be handled`);
-    const job = await queue.getJob(id);
-    if (job?.failedReason) throw new Error(job.failedReason);
-    return (job?.returnvalue as { outcome?: string } | undefined)?.outcome;
+    return ((await gateway.run('gateway', name, payload, jobId)) as { outcome?: string } | undefined)?.outcome;
   }
 
   /** A founder with a name on their profile (the organizer the documents name). */
@@ -98,7 +88,6 @@ export async function startFormationWorld() {
   return {
     gateway,
     operator,
-    producer,
     report,
     newFounder,
     paid,
@@ -116,8 +105,6 @@ export async function startFormationWorld() {
       return (await response.json()) as FormationCaseBody;
     },
     async stop() {
-      await producer.close();
-      redis.disconnect();
       await gateway.stop();
       await owners.close();
     },
