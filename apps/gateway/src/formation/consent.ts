@@ -71,7 +71,7 @@ export class RegistrationConsents {
       if (last && last.registrar === current.registrar && sameKeys(last.agreementKeys, currentKeys)) return;
       await tx.insert(registrationConsents).values({ userId: founder.id, domain, registrar: current.registrar, agreementKeys: currentKeys, agreedBy: address });
     });
-    await new FormationReports(this.deps).consentGiven(founder.id, correlationId);
+    await new FormationReports(this.deps).registrantMaybeReady(founder.id, correlationId);
   }
 
   /** The domain the founder's case registers, while agreeing still matters; else a 404 or 409 that says why. */

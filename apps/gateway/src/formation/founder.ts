@@ -59,7 +59,7 @@ export class FounderFormation {
    */
   async intakeSaved(founder: Founder, dreamDna: DreamDnaSource, correlationId?: string): Promise<void> {
     // The saved address may be what the domain's registration waited for.
-    await new FormationReports(this.deps).contactMaybeComplete(founder.id, correlationId);
+    await new FormationReports(this.deps).registrantMaybeReady(founder.id, correlationId);
     const [found] = await this.deps.db.select({ state: formationCases.state }).from(formationCases).where(eq(formationCases.userId, founder.id));
     if (!found || !['needs_founder', 'documents_prepared'].includes(found.state)) return;
     const words = await dreamDna();

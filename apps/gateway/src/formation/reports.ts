@@ -138,8 +138,12 @@ export class FormationReports {
     return changed;
   }
 
-  /** After the founder saved their formation details: a registration waiting for the registrant's contact is asked now if it is complete. */
-  async contactMaybeComplete(userId: string, correlationId?: string): Promise<void> {
+  /**
+   * The founder did something a registration may wait for (saved the formation details, confirmed a phone number,
+   * agreed to the registrar's agreements): a registration waiting for their contact or agreement is asked now if
+   * nothing else is missing.
+   */
+  async registrantMaybeReady(userId: string, correlationId?: string): Promise<void> {
     const aftermath = new Aftermath();
     await withOwnerRole(this.deps.db, 'gateway', async (tx) => {
       const row = await lockCaseOf(tx, { userId });
@@ -148,20 +152,10 @@ export class FormationReports {
     await aftermath.run(this.deps, correlationId);
   }
 
-  /** The founder agreed to the registration agreements: a registration waiting for that (or for the contact) is asked now if it can be. */
-  async consentGiven(userId: string, correlationId?: string): Promise<void> {
-    const aftermath = new Aftermath();
-    await withOwnerRole(this.deps.db, 'gateway', async (tx) => {
-      const row = await lockCaseOf(tx, { userId });
-      if (row?.domainStatus === 'awaiting_consent' || row?.domainStatus === 'awaiting_contact') await this.askRegistration(tx, row, aftermath);
-    });
-    await aftermath.run(this.deps, correlationId);
-  }
-
   /** The founder confirmed a phone number, which a registrant needs: the same as after a save of the intake. */
   async phoneConfirmed(authUserId: string, correlationId?: string): Promise<void> {
     const [profile] = await this.deps.db.select({ id: users.id }).from(users).where(eq(users.authUserId, authUserId));
-    if (profile) await this.contactMaybeComplete(profile.id, correlationId);
+    if (profile) await this.registrantMaybeReady(profile.id, correlationId);
   }
 
   /** Asks the domain service once per case for the chosen domain, when the package includes one and the founder can be its registrant. */
