@@ -25,7 +25,16 @@ export async function registrationConsentOf(db: GatewayDb, userId: string, domai
   });
 }
 
-const sameKeys = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((key, i) => key === [...b].sort()[i]);
+/** Whether two lists name the same agreement keys, in any order. */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sortedB = [...b].sort();
+  return [...a].sort().every((key, i) => key === sortedB[i]);
+}
+
+/** Whether a recorded consent is to the agreements the registrar asks for now. */
+const agreedTo = (consent: Awaited<ReturnType<typeof consentIn>>, current: DomainAgreementsResponse): boolean =>
+  !!consent && consent.registrar === current.registrar && sameKeys(consent.agreementKeys, current.agreements.map((agreement) => agreement.key));
 
 /**
  * The founder's agreement to the registrar's agreements for the domain their package registers. The registrar
@@ -40,8 +49,7 @@ export class RegistrationConsents {
     const domain = await this.agreeableDomain(founder.id);
     const current = await this.currentAgreements(domain, correlationId);
     const consent = await withOwnerRole(this.deps.db, 'gateway', (tx) => consentIn(tx, founder.id, domain));
-    const agreed = consent && consent.registrar === current.registrar && sameKeys(consent.agreementKeys, current.agreements.map((a) => a.key));
-    return { domain, registrar: current.registrar, agreements: current.agreements, agreed_at: agreed ? consent.agreedAt.toISOString() : null };
+    return { domain, registrar: current.registrar, agreements: current.agreements, agreed_at: consent && agreedTo(consent, current) ? consent.agreedAt.toISOString() : null };
   }
 
   /**
@@ -51,15 +59,16 @@ export class RegistrationConsents {
    */
   async agree(founder: Founder, keys: readonly string[], address: string, correlationId?: string): Promise<void> {
     const { domain, status } = await this.caseDomain(founder.id);
+    const given = [...new Set(keys)];
     if (!AGREEABLE.has(status)) {
       // The same agreement sent again (a double click, a retry) after it started the registration: done already.
       const last = await withOwnerRole(this.deps.db, 'gateway', (tx) => consentIn(tx, founder.id, domain));
-      if (last && sameKeys(last.agreementKeys, [...new Set(keys)])) return;
+      if (last && sameKeys(last.agreementKeys, given)) return;
       throw registrationStarted();
     }
     const current = await this.currentAgreements(domain, correlationId);
     const currentKeys = current.agreements.map((agreement) => agreement.key);
-    if (!sameKeys([...new Set(keys)], currentKeys)) {
+    if (!sameKeys(given, currentKeys)) {
       throw new AppError(409, 'agreements_changed', 'The registration agreements are not the ones the registrar asks for now: read them again, then agree.', {
         agreements: current.agreements,
       });
@@ -68,7 +77,7 @@ export class RegistrationConsents {
       // One founder's agreements are recorded one at a time: a double click records once.
       await tx.select({ id: users.id }).from(users).where(eq(users.id, founder.id)).for('update');
       const last = await consentIn(tx, founder.id, domain);
-      if (last && last.registrar === current.registrar && sameKeys(last.agreementKeys, currentKeys)) return;
+      if (agreedTo(last, current)) return;
       await tx.insert(registrationConsents).values({ userId: founder.id, domain, registrar: current.registrar, agreementKeys: currentKeys, agreedBy: address });
     });
     await new FormationReports(this.deps).registrantMaybeReady(founder.id, correlationId);
